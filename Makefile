@@ -1,0 +1,39 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DEBUG ?= 1
+
+.PHONY: run test test-postgres install bootstrap worker web check messages
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+bootstrap: install
+	$(PY) manage.py bootstrap --demo
+
+# Web server and django-q worker together on the embedded default (SQLite, ORM broker).
+run: bootstrap
+	@echo "dxtasks on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web and worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py qcluster & \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+# The same suite against PostgreSQL (CI's service: 127.0.0.1:5432, user postgres, trust auth).
+test-postgres: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dxtasks $(PY) -m pytest
+
+check: install
+	$(PY) manage.py check
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=dxtasks.example.gov.vn SITE_URL=https://dxtasks.example.gov.vn \
+	$(PY) manage.py check --deploy --fail-level WARNING

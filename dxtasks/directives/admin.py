@@ -1,0 +1,206 @@
+"""The admin: every model searchable and filterable, status derived, history inline.
+
+History rows are shown read-only: they are written by the services, never by hand.
+"""
+from django.contrib import admin
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import (
+    Agency,
+    AgencyTransfer,
+    DeadlineChange,
+    Directive,
+    ExtensionRequest,
+    Meeting,
+    ProgressUpdate,
+    StateChange,
+)
+from .status import Status, annotate_status
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProgressInline(ReadOnlyInline):
+    model = ProgressUpdate
+    fields = ("reported_at", "reported_by", "percent", "note", "evidence_url")
+    readonly_fields = fields
+
+
+class DeadlineChangeInline(ReadOnlyInline):
+    model = DeadlineChange
+    fields = ("approved_at", "approved_by", "old_deadline_text", "old_due", "new_deadline_text", "new_due", "reason")
+    readonly_fields = fields
+
+
+class StateChangeInline(ReadOnlyInline):
+    model = StateChange
+    fields = ("changed_at", "changed_by", "old_state", "new_state", "note")
+    readonly_fields = fields
+
+
+class AgencyTransferInline(ReadOnlyInline):
+    model = AgencyTransfer
+    fk_name = "directive"
+    fields = ("transferred_at", "transferred_by", "role", "from_agency", "to_agency", "reason")
+    readonly_fields = fields
+
+
+class ExtensionRequestInline(ReadOnlyInline):
+    model = ExtensionRequest
+    fields = ("requested_at", "requested_by", "proposed_due", "reason", "decision", "decided_by", "decided_at")
+    readonly_fields = fields
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("tình trạng hôm nay")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+@admin.register(Directive)
+class DirectiveAdmin(admin.ModelAdmin):
+    list_display = ("reference", "title_vi", "lead_agency", "deadline_text", "due_date", "state", "status_label",
+                    "owner", "version")
+    list_filter = (StatusFilter, "state", "pillar", "deadline_precision", "meeting", "lead_agency__kind")
+    search_fields = ("reference", "title_vi", "title_en", "full_text", "lead_agency__code", "lead_agency__name_vi",
+                     "public_id")
+    autocomplete_fields = ("lead_agency", "co_agencies", "owner", "meeting")
+    list_select_related = ("lead_agency", "owner")
+    date_hierarchy = "due_date"
+    readonly_fields = ("public_id", "due_date", "deadline_precision", "state", "completed_on", "cancelled_on",
+                       "version", "created_at", "updated_at", "status_label")
+    fieldsets = (
+        (None, {"fields": ("public_id", "reference", "title_vi", "title_en", "full_text", "pillar")}),
+        (_("Giao nhiệm vụ"), {"fields": ("meeting", "assigned_on", "source_ref", "source_url", "lead_agency",
+                                         "co_agencies", "owner")}),
+        (_("Thời hạn và trạng thái"), {"fields": ("deadline_text", "due_date", "deadline_precision", "state",
+                                                   "status_label", "completed_on", "cancelled_on", "outcome")}),
+        (_("Phiên bản"), {"fields": ("version", "created_at", "updated_at")}),
+    )
+    inlines = [ProgressInline, DeadlineChangeInline, StateChangeInline, AgencyTransferInline, ExtensionRequestInline]
+
+    def get_queryset(self, request):
+        return annotate_status(super().get_queryset(request), timezone.localdate())
+
+    @admin.display(description=_("tình trạng"), ordering="status")
+    def status_label(self, obj):
+        status = getattr(obj, "status", None)
+        return Status(status).label if status else "—"
+
+    def save_model(self, request, obj, form, change):
+        # The deadline is typed as written; the service derives due date and precision.
+        if change:
+            fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.EDITABLE_FIELDS}
+            if "deadline_text" in form.changed_data:
+                services.change_deadline(directive=obj, approved_by=request.user,
+                                         new_deadline_text=form.cleaned_data["deadline_text"],
+                                         reason=str(_("Sửa trong trang quản trị")))
+            if fields:
+                services.update_directive(directive=obj, by=request.user, **fields)
+        else:
+            created = services.create_directive(
+                by=request.user,
+                **{f: form.cleaned_data[f] for f in ("reference", "title_vi", "lead_agency", "deadline_text",
+                                                     "assigned_on")},
+                **{f: form.cleaned_data[f] for f in ("title_en", "full_text", "meeting", "source_ref",
+                                                     "source_url", "pillar", "owner", "outcome")},
+            )
+            obj.pk = created.pk
+
+    def save_related(self, request, form, formsets, change):
+        form.instance = Directive.objects.get(pk=form.instance.pk)
+        super().save_related(request, form, formsets, change)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("code", "short_name_vi", "name_vi", "name_en", "kind", "active", "successor", "succeeded_on",
+                    "directive_count")
+    list_filter = ("kind", "active")
+    search_fields = ("code", "name_vi", "name_en", "short_name_vi")
+    autocomplete_fields = ("successor",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("successor").annotate(n=Count("led_directives"))
+
+    @admin.display(description=_("số nhiệm vụ chủ trì"), ordering="n")
+    def directive_count(self, obj):
+        return obj.n
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("number", "committee", "date", "title_vi", "notice_ref", "directive_count")
+    list_filter = ("committee",)
+    search_fields = ("title_vi", "title_en", "notice_ref", "chair")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n=Count("directives"))
+
+    @admin.display(description=_("số nhiệm vụ"), ordering="n")
+    def directive_count(self, obj):
+        return obj.n
+
+
+class HistoryAdmin(admin.ModelAdmin):
+    """History is append-only: listed and searched here, never edited."""
+
+    list_select_related = ("directive",)
+    search_fields = ("directive__reference", "directive__title_vi")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(HistoryAdmin):
+    list_display = ("directive", "reported_at", "reported_by", "percent")
+    date_hierarchy = "reported_at"
+
+
+@admin.register(DeadlineChange)
+class DeadlineChangeAdmin(HistoryAdmin):
+    list_display = ("directive", "approved_at", "approved_by", "old_due", "new_due")
+    date_hierarchy = "approved_at"
+
+
+@admin.register(StateChange)
+class StateChangeAdmin(HistoryAdmin):
+    list_display = ("directive", "changed_at", "changed_by", "old_state", "new_state")
+    list_filter = ("new_state",)
+
+
+@admin.register(AgencyTransfer)
+class AgencyTransferAdmin(HistoryAdmin):
+    list_display = ("directive", "transferred_at", "role", "from_agency", "to_agency")
+    list_filter = ("role",)
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(HistoryAdmin):
+    list_display = ("directive", "requested_at", "requested_by", "proposed_due", "decision", "decided_by")
+    list_filter = ("decision",)

@@ -1,0 +1,384 @@
+"""The domain: agencies, committee meetings, directives and their history.
+
+Writes go through `services.py`; reads that compute status go through
+`selectors.py`. History tables (ProgressUpdate, DeadlineChange, StateChange,
+AgencyTransfer) are append-only: the services only ever insert into them.
+"""
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    MINISTRY = "ministry", _("Bộ")
+    MINISTERIAL = "ministerial", _("Cơ quan ngang bộ")
+    GOVERNMENT = "government", _("Cơ quan thuộc Chính phủ")
+    PROVINCE = "province", _("Tỉnh, thành phố")
+    OTHER = "other", _("Khác")
+
+
+class AgencyManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Agency(models.Model):
+    """A ministry, agency or province that directives are given to.
+
+    `code` is the stable identifier everywhere (URLs, imports, fixtures):
+    ministries by their English initials (MPS, SBV, MIC …), provinces by an
+    ASCII slug of their name, with "-2025" for a unit created by the July 2025
+    merger (LAO-CAI is the old province, LAO-CAI-2025 the merged one). The
+    statistics office's numeric codes are never used: several were reused for
+    a different province in 2025.
+    """
+
+    code = models.CharField(
+        _("mã"),
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9][A-Z0-9-]*$", _("Chỉ chữ in hoa không dấu, số và dấu gạch ngang."))],
+    )
+    name_vi = models.CharField(_("tên tiếng Việt"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200)
+    short_name_vi = models.CharField(_("tên viết tắt"), max_length=32, help_text=_("BCA, NHNN …"))
+    kind = models.CharField(_("loại"), max_length=16, choices=AgencyKind.choices)
+    active = models.BooleanField(_("đang hoạt động"), default=True)
+    established_on = models.DateField(_("thành lập từ"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("cơ quan kế thừa"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+    )
+    succeeded_on = models.DateField(
+        _("ngày hợp nhất"), null=True, blank=True, help_text=_("Ngày cơ quan kế thừa bắt đầu hoạt động.")
+    )
+    contact_email = models.EmailField(_("email đầu mối"), blank=True)
+    leadership_email = models.EmailField(
+        _("email lãnh đạo"), blank=True, help_text=_("Nhận email nhắc khi nhiệm vụ quá hạn lâu.")
+    )
+
+    objects = AgencyManager()
+
+    class Meta:
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+        ordering = ["kind", "name_vi"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(successor__isnull=True) | models.Q(succeeded_on__isnull=False),
+                name="agency_succession_has_date",
+                violation_error_message=_("Cần ngày hợp nhất khi có cơ quan kế thừa."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(successor=models.F("pk")), name="agency_not_own_successor"
+            ),
+        ]
+
+    def natural_key(self):
+        return (self.code,)
+
+    def __str__(self):
+        return f"{self.name_vi} ({self.code})"
+
+    def name(self, language: str = "vi") -> str:
+        return self.name_en if language == "en" else self.name_vi
+
+
+class Committee(models.TextChoices):
+    EGOV = "egov", _("Ủy ban Quốc gia về Chính phủ điện tử")
+    NCDT = "ncdt", _("Ủy ban Quốc gia về chuyển đổi số")
+    STEERING = "steering", _(
+        "Ban Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06"
+    )
+
+
+class MeetingManager(models.Manager):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class Meeting(models.Model):
+    """A committee session that gave directives.
+
+    `number` is the register number used in URLs and references: for the
+    National Committee on Digital Transformation it is the session's own
+    number (7 is "phiên họp thứ 7"); sessions of the other committees, whose
+    numbering overlaps, are registered from 101 (E-Government committee) and
+    201 (the 2025 Steering Committee), with their official name in `title_vi`.
+    """
+
+    committee = models.CharField(_("ủy ban"), max_length=16, choices=Committee.choices)
+    number = models.PositiveIntegerField(_("số phiên"), unique=True)
+    date = models.DateField(_("ngày họp"))
+    title_vi = models.CharField(_("tên phiên họp"), max_length=300)
+    title_en = models.CharField(_("tên tiếng Anh"), max_length=300)
+    chair = models.CharField(_("chủ trì"), max_length=200, blank=True)
+    notice_ref = models.CharField(_("thông báo kết luận"), max_length=100, blank=True)
+    notice_date = models.DateField(_("ngày thông báo"), null=True, blank=True)
+    source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
+
+    objects = MeetingManager()
+
+    class Meta:
+        verbose_name = _("phiên họp")
+        verbose_name_plural = _("phiên họp")
+        ordering = ["-date"]
+
+    def natural_key(self):
+        return (self.number,)
+
+    def __str__(self):
+        return f"{self.title_vi} ({self.date:%d/%m/%Y})"
+
+    def title(self, language: str = "vi") -> str:
+        return self.title_en if language == "en" else self.title_vi
+
+
+class Pillar(models.TextChoices):
+    DIGITAL_GOVERNMENT = "government", _("Chính phủ số")
+    DIGITAL_ECONOMY = "economy", _("Kinh tế số")
+    DIGITAL_SOCIETY = "society", _("Xã hội số")
+    CROSS_CUTTING = "cross", _("Nền tảng chung")
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("ngày")
+    MONTH = "month", _("tháng")
+    QUARTER = "quarter", _("quý")
+    HALF = "half", _("nửa năm")
+    YEAR = "year", _("năm")
+    ONGOING = "ongoing", _("thường xuyên")
+    ASAP = "asap", _("sớm")
+
+
+class State(models.TextChoices):
+    OPEN = "open", _("Đang thực hiện")
+    SUBMITTED = "submitted", _("Chờ xác nhận hoàn thành")
+    COMPLETED = "completed", _("Đã hoàn thành")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class DirectiveManager(models.Manager):
+    def get_by_natural_key(self, reference):
+        return self.get(reference=reference)
+
+
+class Directive(models.Model):
+    """One task given to a lead agency, followed to its deadline.
+
+    `version` counts the changes a subscribed calendar would show (due date,
+    title, state, lead agency); it is the iCalendar SEQUENCE. `updated_at`
+    guards against stale edits in the portal.
+    """
+
+    public_id = models.UUIDField(_("mã công khai"), default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("số hiệu"), max_length=32, unique=True, help_text=_("Ví dụ UBQG-7/03"))
+    title_vi = models.CharField(_("tên nhiệm vụ"), max_length=300)
+    title_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
+    full_text = models.TextField(_("nội dung"), blank=True)
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("phiên họp"), on_delete=models.PROTECT, null=True, blank=True, related_name="directives"
+    )
+    source_ref = models.CharField(
+        _("văn bản giao"), max_length=300, blank=True, help_text=_("Thông báo, công văn hoặc bài viết ghi nhiệm vụ.")
+    )
+    source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
+    pillar = models.CharField(_("trụ cột"), max_length=16, choices=Pillar.choices, default=Pillar.CROSS_CUTTING)
+    lead_agency = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="led_directives"
+    )
+    co_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("đơn vị phối hợp"), blank=True, related_name="co_directives"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phụ trách"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_directives",
+    )
+    assigned_on = models.DateField(_("ngày giao"), help_text=_("Thường là ngày họp."))
+    deadline_text = models.CharField(_("thời hạn (nguyên văn)"), max_length=200)
+    due_date = models.DateField(_("hạn"), null=True, blank=True, db_index=True)
+    deadline_precision = models.CharField(_("độ chính xác của hạn"), max_length=16, choices=Precision.choices)
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.OPEN, db_index=True)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    cancelled_on = models.DateField(_("ngày hủy"), null=True, blank=True)
+    outcome = models.TextField(_("kết quả"), blank=True, help_text=_("Văn bản hoặc sản phẩm hoàn thành nhiệm vụ."))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    objects = DirectiveManager()
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["due_date", "reference"]
+        indexes = [
+            models.Index(fields=["state", "due_date"], name="directive_state_due"),
+            models.Index(fields=["lead_agency", "state"], name="directive_lead_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state="completed", completed_on__isnull=False)
+                | (~models.Q(state="completed") & models.Q(completed_on__isnull=True)),
+                name="directive_completed_has_date",
+                violation_error_message=_("Nhiệm vụ đã hoàn thành phải có ngày hoàn thành, và ngược lại."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="cancelled", cancelled_on__isnull=False)
+                | (~models.Q(state="cancelled") & models.Q(cancelled_on__isnull=True)),
+                name="directive_cancelled_has_date",
+                violation_error_message=_("Nhiệm vụ đã hủy phải có ngày hủy, và ngược lại."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deadline_precision__in=["ongoing", "asap"], due_date__isnull=True)
+                | (~models.Q(deadline_precision__in=["ongoing", "asap"]) & models.Q(due_date__isnull=False)),
+                name="directive_due_matches_precision",
+                violation_error_message=_("Chỉ nhiệm vụ thường xuyên hoặc cần làm sớm mới không có hạn."),
+            ),
+        ]
+
+    def natural_key(self):
+        return (self.reference,)
+
+    def __str__(self):
+        return f"{self.reference} {self.title_vi}"
+
+    def title(self, language: str = "vi") -> str:
+        return (self.title_en or self.title_vi) if language == "en" else self.title_vi
+
+    def get_absolute_url(self):
+        return f"/directives/{self.public_id}/"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in (State.COMPLETED, State.CANCELLED)
+
+
+class ProgressUpdate(models.Model):
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="progress_updates")
+    reported_at = models.DateTimeField(_("thời điểm"), db_index=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người báo cáo"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), validators=[MaxValueValidator(100)])
+    note = models.TextField(_("ghi chú"))
+    evidence_url = models.URLField(_("minh chứng"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo tiến độ")
+        verbose_name_plural = _("báo cáo tiến độ")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_max_100")]
+
+    def __str__(self):
+        return f"{self.directive.reference} {self.percent}%"
+
+
+class DeadlineChange(models.Model):
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="deadline_changes")
+    old_due = models.DateField(_("hạn cũ"), null=True, blank=True)
+    new_due = models.DateField(_("hạn mới"), null=True, blank=True)
+    old_deadline_text = models.CharField(_("thời hạn cũ"), max_length=200, blank=True)
+    new_deadline_text = models.CharField(_("thời hạn mới"), max_length=200, blank=True)
+    reason = models.TextField(_("lý do"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người duyệt"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    approved_at = models.DateTimeField(_("thời điểm duyệt"), db_index=True)
+
+    class Meta:
+        verbose_name = _("điều chỉnh thời hạn")
+        verbose_name_plural = _("điều chỉnh thời hạn")
+        ordering = ["-approved_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.directive.reference}: {self.old_due} → {self.new_due}"
+
+
+class StateChange(models.Model):
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="state_changes")
+    old_state = models.CharField(_("trạng thái cũ"), max_length=16, choices=State.choices)
+    new_state = models.CharField(_("trạng thái mới"), max_length=16, choices=State.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(_("thời điểm"), db_index=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi trạng thái")
+        verbose_name_plural = _("thay đổi trạng thái")
+        ordering = ["-changed_at", "-pk"]
+
+
+class AgencyTransfer(models.Model):
+    """A directive's lead or co-ordinating agency replaced, usually by a merger's successor."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("chủ trì")
+        CO = "co", _("phối hợp")
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="agency_transfers")
+    role = models.CharField(_("vai trò"), max_length=8, choices=Role.choices, default=Role.LEAD)
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("từ"))
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("sang"))
+    reason = models.TextField(_("lý do"))
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    transferred_at = models.DateTimeField(_("thời điểm"))
+
+    class Meta:
+        verbose_name = _("chuyển cơ quan")
+        verbose_name_plural = _("chuyển cơ quan")
+        ordering = ["-transferred_at", "-pk"]
+
+
+class ExtensionRequest(models.Model):
+    """A focal point's request for more time, decided by the secretariat."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Chờ duyệt")
+        APPROVED = "approved", _("Đã duyệt")
+        REJECTED = "rejected", _("Từ chối")
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="extension_requests")
+    proposed_due = models.DateField(_("hạn đề nghị"))
+    reason = models.TextField(_("lý do"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người đề nghị")
+    )
+    requested_at = models.DateTimeField(_("thời điểm đề nghị"))
+    decision = models.CharField(_("kết quả"), max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
+    decided_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị gia hạn")
+        verbose_name_plural = _("đề nghị gia hạn")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One open request at a time: a second one would race the first's decision.
+            models.UniqueConstraint(
+                fields=["directive"], condition=models.Q(decision="pending"), name="one_pending_extension"
+            )
+        ]

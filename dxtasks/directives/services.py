@@ -1,0 +1,339 @@
+"""Every write to the directive domain goes through these functions.
+
+Each takes keyword-only arguments, runs in one transaction, locks the
+directive row it changes, records history, and bumps `version` when the change
+is one a subscribed calendar would show (due date, title, state, lead).
+They raise `DirectiveError` (a ValidationError) with a message for the user
+when the change is not allowed; nothing is written then.
+"""
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .deadlines import DeadlineError, parse_deadline
+from .models import (
+    Agency,
+    AgencyTransfer,
+    DeadlineChange,
+    Directive,
+    ExtensionRequest,
+    ProgressUpdate,
+    State,
+    StateChange,
+)
+
+# Fields whose change a calendar subscriber sees; they bump `version`.
+CALENDAR_FIELDS = frozenset({"title_vi", "title_en", "due_date", "state", "lead_agency", "lead_agency_id"})
+EDITABLE_FIELDS = frozenset(
+    {
+        "reference", "title_vi", "title_en", "full_text", "meeting", "source_ref", "source_url", "pillar",
+        "lead_agency", "owner", "assigned_on", "outcome",
+    }
+)
+
+
+class DirectiveError(ValidationError):
+    """A change the rules don't allow; the message is for the user."""
+
+
+class StaleEdit(DirectiveError):
+    """Someone else changed the directive since the form was loaded."""
+
+
+def _locked(directive: Directive) -> Directive:
+    return Directive.objects.select_for_update().get(pk=directive.pk)
+
+
+def _parse(deadline_text: str):
+    try:
+        return parse_deadline(deadline_text)
+    except DeadlineError as exc:
+        raise DirectiveError({"deadline_text": str(exc)}) from exc
+
+
+def _record_state(directive, *, old_state, by, note="", at=None):
+    StateChange.objects.create(
+        directive=directive,
+        old_state=old_state,
+        new_state=directive.state,
+        changed_by=by,
+        changed_at=at or timezone.now(),
+        note=note,
+    )
+
+
+@transaction.atomic
+def create_directive(
+    *,
+    by,
+    reference: str,
+    title_vi: str,
+    lead_agency: Agency,
+    deadline_text: str,
+    assigned_on: datetime.date,
+    co_agencies: Iterable[Agency] = (),
+    **fields,
+) -> Directive:
+    """Create an open directive; the due date comes from the deadline text."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"create_directive() got unexpected fields: {sorted(unknown)}")
+    deadline = _parse(deadline_text)
+    directive = Directive(
+        reference=reference,
+        title_vi=title_vi,
+        lead_agency=lead_agency,
+        deadline_text=deadline_text,
+        due_date=deadline.due,
+        deadline_precision=deadline.precision,
+        assigned_on=assigned_on,
+        **fields,
+    )
+    directive.full_clean(exclude=["co_agencies"])
+    directive.save()
+    directive.co_agencies.set([a for a in co_agencies if a.pk != lead_agency.pk])
+    return directive
+
+
+@transaction.atomic
+def update_directive(
+    *,
+    directive: Directive,
+    by,
+    expected_updated_at: datetime.datetime | None = None,
+    co_agencies: Iterable[Agency] | None = None,
+    **changes,
+) -> Directive:
+    """Edit descriptive fields. The deadline is changed by `change_deadline`.
+
+    `expected_updated_at` is the `updated_at` the editor saw; if the row has
+    changed since, the edit is refused instead of overwriting someone else's.
+    """
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"update_directive() got unexpected fields: {sorted(unknown)}")
+    current = _locked(directive)
+    if expected_updated_at is not None and current.updated_at != expected_updated_at:
+        raise StaleEdit(_("Nhiệm vụ vừa được người khác sửa. Hãy tải lại trang để xem thay đổi rồi sửa lại."))
+    old_lead = current.lead_agency_id
+    visible = False
+    for field, value in changes.items():
+        if getattr(current, field) != value:
+            visible |= field in CALENDAR_FIELDS
+            setattr(current, field, value)
+    current.full_clean(exclude=["co_agencies"])
+    if visible:
+        current.version = F("version") + 1
+    current.save()
+    if current.lead_agency_id != old_lead:
+        AgencyTransfer.objects.create(
+            directive=current, from_agency_id=old_lead, to_agency_id=current.lead_agency_id,
+            reason=_("Sửa đơn vị chủ trì"), transferred_by=by, transferred_at=timezone.now(),
+        )
+    if co_agencies is not None:
+        current.co_agencies.set([a for a in co_agencies if a.pk != current.lead_agency_id])
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def record_progress(*, directive: Directive, by, percent: int, note: str, evidence_url: str = "") -> ProgressUpdate:
+    current = _locked(directive)
+    if current.is_closed:
+        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể báo cáo tiến độ."))
+    update = ProgressUpdate(
+        directive=current, reported_by=by, reported_at=timezone.now(), percent=percent, note=note,
+        evidence_url=evidence_url,
+    )
+    update.full_clean()
+    update.save()
+    Directive.objects.filter(pk=current.pk).update(updated_at=timezone.now())
+    return update
+
+
+@transaction.atomic
+def change_deadline(
+    *,
+    directive: Directive,
+    approved_by,
+    reason: str,
+    new_due: datetime.date | None = None,
+    new_deadline_text: str | None = None,
+) -> DeadlineChange:
+    """Move the deadline, by a new date or a new deadline as written.
+
+    The change is recorded (old and new), the version bumps so calendars
+    move the event, and the reminder sequence restarts for the new date.
+    """
+    if not reason.strip():
+        raise DirectiveError({"reason": _("Cần nêu lý do điều chỉnh thời hạn.")})
+    current = _locked(directive)
+    if current.is_closed:
+        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể điều chỉnh thời hạn."))
+    if new_deadline_text is not None:
+        deadline = _parse(new_deadline_text)
+        due, precision, text = deadline.due, deadline.precision, new_deadline_text
+    elif new_due is not None:
+        due, precision = new_due, "day"
+        text = f"{new_due:%d/%m/%Y}"
+    else:
+        raise TypeError("change_deadline() needs new_due or new_deadline_text")
+    if due == current.due_date and text == current.deadline_text:
+        raise DirectiveError(_("Thời hạn mới trùng thời hạn hiện tại."))
+    change = DeadlineChange.objects.create(
+        directive=current,
+        old_due=current.due_date,
+        new_due=due,
+        old_deadline_text=current.deadline_text,
+        new_deadline_text=text,
+        reason=reason,
+        approved_by=approved_by,
+        approved_at=timezone.now(),
+    )
+    Directive.objects.filter(pk=current.pk).update(
+        due_date=due, deadline_precision=precision, deadline_text=text,
+        version=F("version") + 1, updated_at=timezone.now(),
+    )
+    return change
+
+
+def _transition(directive, *, by, allowed_from, new_state, note="", **fields):
+    current = _locked(directive)
+    if current.state not in allowed_from:
+        raise DirectiveError(
+            _("Không thể chuyển nhiệm vụ từ “%(old)s” sang “%(new)s”.")
+            % {"old": current.get_state_display(), "new": State(new_state).label}
+        )
+    old_state = current.state
+    Directive.objects.filter(pk=current.pk).update(
+        state=new_state, version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    current.refresh_from_db()
+    _record_state(current, old_state=old_state, by=by, note=note)
+    return current
+
+
+@transaction.atomic
+def submit_for_review(*, directive: Directive, by, note: str = "") -> Directive:
+    return _transition(directive, by=by, allowed_from={State.OPEN}, new_state=State.SUBMITTED, note=note)
+
+
+@transaction.atomic
+def return_for_rework(*, directive: Directive, by, note: str) -> Directive:
+    return _transition(directive, by=by, allowed_from={State.SUBMITTED}, new_state=State.OPEN, note=note)
+
+
+@transaction.atomic
+def complete_directive(
+    *, directive: Directive, by, completed_on: datetime.date, outcome: str = "", note: str = ""
+) -> Directive:
+    if completed_on > timezone.localdate():
+        raise DirectiveError({"completed_on": _("Ngày hoàn thành không thể ở tương lai.")})
+    if completed_on < directive.assigned_on:
+        raise DirectiveError({"completed_on": _("Ngày hoàn thành không thể trước ngày giao nhiệm vụ.")})
+    fields = {"completed_on": completed_on}
+    if outcome:
+        fields["outcome"] = outcome
+    return _transition(
+        directive, by=by, allowed_from={State.OPEN, State.SUBMITTED}, new_state=State.COMPLETED, note=note, **fields
+    )
+
+
+@transaction.atomic
+def cancel_directive(*, directive: Directive, by, reason: str, cancelled_on: datetime.date | None = None) -> Directive:
+    if not reason.strip():
+        raise DirectiveError({"reason": _("Cần nêu lý do hủy nhiệm vụ.")})
+    return _transition(
+        directive, by=by, allowed_from={State.OPEN, State.SUBMITTED}, new_state=State.CANCELLED, note=reason,
+        cancelled_on=cancelled_on or timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def request_extension(*, directive: Directive, by, proposed_due: datetime.date, reason: str) -> ExtensionRequest:
+    current = _locked(directive)
+    if current.is_closed:
+        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể đề nghị gia hạn."))
+    if not reason.strip():
+        raise DirectiveError({"reason": _("Cần nêu lý do đề nghị gia hạn.")})
+    if proposed_due <= timezone.localdate():
+        raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau ngày hôm nay.")})
+    if current.due_date and proposed_due <= current.due_date:
+        raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau hạn hiện tại.")})
+    if current.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).exists():
+        raise DirectiveError(_("Đã có một đề nghị gia hạn đang chờ duyệt."))
+    return ExtensionRequest.objects.create(
+        directive=current, proposed_due=proposed_due, reason=reason, requested_by=by, requested_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def decide_extension(*, request: ExtensionRequest, by, approve: bool, note: str = "") -> ExtensionRequest:
+    """Approve (the deadline moves through `change_deadline`) or reject."""
+    current = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if current.decision != ExtensionRequest.Decision.PENDING:
+        raise DirectiveError(_("Đề nghị này đã được xử lý."))
+    if approve:
+        change_deadline(
+            directive=current.directive, approved_by=by, new_due=current.proposed_due,
+            reason=_("Gia hạn theo đề nghị: %(reason)s") % {"reason": current.reason},
+        )
+    current.decision = ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REJECTED
+    current.decided_by = by
+    current.decided_at = timezone.now()
+    current.decision_note = note
+    current.save()
+    return current
+
+
+@transaction.atomic
+def transfer_to_successor(
+    *, agency: Agency, directives: Iterable[Directive], by, reason: str = "", co_agencies_too: bool = True
+) -> list[AgencyTransfer]:
+    """Hand chosen open directives of a merged agency to its successor.
+
+    Chosen, not all: a successor is not always one-to-one (MIC's remit went
+    to MOST and MCST), so the secretariat picks which directives move.
+    Where the merged agency co-ordinates, the successor takes its place too.
+    """
+    if agency.successor_id is None:
+        raise DirectiveError(_("%(agency)s không có cơ quan kế thừa.") % {"agency": agency.name_vi})
+    successor = agency.successor
+    reason = reason or _("Hợp nhất: %(old)s → %(new)s từ %(date)s") % {
+        "old": agency.short_name_vi, "new": successor.short_name_vi, "date": f"{agency.succeeded_on:%d/%m/%Y}",
+    }
+    now = timezone.now()
+    transfers = []
+    for directive in Directive.objects.select_for_update().filter(pk__in=[d.pk for d in directives]).order_by("pk"):
+        if directive.is_closed:
+            raise DirectiveError(
+                _("Nhiệm vụ %(ref)s đã đóng, không chuyển.") % {"ref": directive.reference}
+            )
+        if directive.lead_agency_id == agency.pk:
+            Directive.objects.filter(pk=directive.pk).update(
+                lead_agency=successor, version=F("version") + 1, updated_at=now
+            )
+            role = AgencyTransfer.Role.LEAD
+        elif co_agencies_too and directive.co_agencies.filter(pk=agency.pk).exists():
+            directive.co_agencies.remove(agency)
+            if successor.pk != directive.lead_agency_id:
+                directive.co_agencies.add(successor)
+            Directive.objects.filter(pk=directive.pk).update(updated_at=now)
+            role = AgencyTransfer.Role.CO
+        else:
+            raise DirectiveError(
+                _("Nhiệm vụ %(ref)s không do %(agency)s chủ trì hay phối hợp.")
+                % {"ref": directive.reference, "agency": agency.short_name_vi}
+            )
+        transfers.append(
+            AgencyTransfer.objects.create(
+                directive=directive, role=role, from_agency=agency, to_agency=successor, reason=reason,
+                transferred_by=by, transferred_at=now,
+            )
+        )
+    return transfers

@@ -1,0 +1,32 @@
+"""Fixture rows are checked as they load: `loaddata` saves raw, skipping forms.
+
+A directive whose deadline text can't be read, or whose due date contradicts
+that text, stops the load with a message naming the row and the field; the
+load is one transaction, so nothing is half-loaded.
+"""
+from django.core.exceptions import ValidationError
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+
+from .deadlines import DeadlineError, parse_deadline
+from .models import Directive
+
+
+@receiver(pre_save, sender=Directive, dispatch_uid="directives.check_fixture_deadline")
+def check_fixture_deadline(sender, instance, raw, **kwargs):
+    if not raw:
+        return
+    try:
+        deadline = parse_deadline(instance.deadline_text)
+    except DeadlineError as exc:
+        raise ValidationError(f"directive {instance.reference}: field deadline_text: {exc}") from exc
+    if deadline.due != instance.due_date:
+        raise ValidationError(
+            f"directive {instance.reference}: field due_date: {instance.due_date} contradicts "
+            f"deadline_text {instance.deadline_text!r}, which means {deadline.due}"
+        )
+    if deadline.precision != instance.deadline_precision:
+        raise ValidationError(
+            f"directive {instance.reference}: field deadline_precision: {instance.deadline_precision!r} "
+            f"contradicts deadline_text {instance.deadline_text!r}, which is {deadline.precision!r}"
+        )
