@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "dxtasks.accounts",
     "dxtasks.directives",
+    "dxtasks.reminders",
+    "dxtasks.calendars",
+    "dxtasks.briefings",
+    "dxtasks.portal",
 ]
 
 MIDDLEWARE = [
@@ -90,7 +94,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # A file, not :memory:, so tests can start real worker processes against it.
-    DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / "test-dxtasks.sqlite3")})
+    # SQLITE_TEST_NAME lets two test runs on one machine keep separate files.
+    DATABASES["default"].setdefault(
+        "TEST", {"NAME": env.str("SQLITE_TEST_NAME", default=str(VAR_DIR / "test-dxtasks.sqlite3"))}
+    )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)

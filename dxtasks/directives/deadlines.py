@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from .folding import fold_char
+
 PRECISIONS = ("day", "month", "quarter", "half", "year", "ongoing", "asap")
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -76,17 +78,8 @@ def _period_end(day: date, precision: str) -> date:
 # character for character, so a span found in the key quotes the user's own words.
 
 
-def _fold_char(ch: str) -> str:
-    low = ch.lower()
-    if len(low) != 1:  # e.g. "İ" lowers to two characters; keep positions aligned
-        low = ch
-    if low == "đ":  # đ has no decomposition
-        return "d"
-    return unicodedata.normalize("NFD", low)[0]
-
-
 def _fold(text: str) -> str:
-    return "".join(_fold_char(ch) for ch in text)
+    return "".join(fold_char(ch) for ch in text)  # `text` is NFC already: positions stay aligned
 
 
 # Leading words that say "finish by"; they do not change the date.

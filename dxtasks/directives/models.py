@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .folding import fold
+
 
 class AgencyKind(models.TextChoices):
     MINISTRY = "ministry", _("Bộ")
@@ -216,6 +218,9 @@ class Directive(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # Reference and titles folded (no diacritics, lower case) for accent-free search;
+    # kept current by a pre_save handler, raw fixture loads included.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = DirectiveManager()
 
@@ -259,6 +264,9 @@ class Directive(models.Model):
 
     def get_absolute_url(self):
         return f"/directives/{self.public_id}/"
+
+    def folded_search_text(self) -> str:
+        return fold(" ".join(filter(None, [self.reference, self.title_vi, self.title_en])))
 
     @property
     def is_closed(self) -> bool:

@@ -1,4 +1,6 @@
-"""Fixture rows are checked as they load: `loaddata` saves raw, skipping forms.
+"""Directive saves: search text kept folded; fixture rows checked as they load.
+
+Fixture rows are checked as they load: `loaddata` saves raw, skipping forms.
 
 A directive whose deadline text can't be read, or whose due date contradicts
 that text, stops the load with a message naming the row and the field; the
@@ -10,6 +12,11 @@ from django.dispatch import receiver
 
 from .deadlines import DeadlineError, parse_deadline
 from .models import Directive
+
+
+@receiver(pre_save, sender=Directive, dispatch_uid="directives.fold_search_text")
+def fold_search_text(sender, instance, **kwargs):
+    instance.search_text = instance.folded_search_text()
 
 
 @receiver(pre_save, sender=Directive, dispatch_uid="directives.check_fixture_deadline")

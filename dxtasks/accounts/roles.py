@@ -1,0 +1,47 @@
+"""Who may do what: the one place the three roles are interpreted.
+
+- secretariat: create, edit, assign, import, approve extensions, complete,
+  cancel; sees everything.
+- focal point: sees everything; reports progress, requests extensions and
+  submits for review only on directives their agency leads or co-ordinates.
+- viewer: reads.
+
+Views, feeds and commands ask these predicates; none of them compares role
+strings itself.
+"""
+from .models import Role
+
+
+def is_secretariat(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role == Role.SECRETARIAT)
+
+
+def agency_involved(user, directive) -> bool:
+    """The user's agency leads or co-ordinates the directive (one query at most)."""
+    if not (user and user.is_authenticated and user.agency_id):
+        return False
+    if directive.lead_agency_id == user.agency_id:
+        return True
+    # Use a prefetched list when the caller has one, else ask the database.
+    cache = getattr(directive, "_prefetched_objects_cache", {})
+    if "co_agencies" in cache:
+        return any(a.pk == user.agency_id for a in cache["co_agencies"])
+    return directive.co_agencies.filter(pk=user.agency_id).exists()
+
+
+def can_report_on(user, directive) -> bool:
+    """Report progress, request an extension, submit for review."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.SECRETARIAT:
+        return True
+    return user.role == Role.FOCAL_POINT and agency_involved(user, directive)
+
+
+def can_manage(user) -> bool:
+    """Create, edit, assign, import, approve, complete, cancel."""
+    return is_secretariat(user)
+
+
+def can_see_all_feed(user) -> bool:
+    return is_secretariat(user)
