@@ -39,6 +39,7 @@ def load_missing(paths=None) -> dict[str, int]:
                     # Natural keys resolve to the existing row's pk: present already, leave it alone.
                     if wrapped.object.pk is not None:
                         continue
+                    _refuse_missing_required(path, wrapped)
                     try:
                         wrapped.save()
                     except (ValidationError, ObjectDoesNotExist) as exc:
@@ -59,6 +60,15 @@ def load_missing(paths=None) -> dict[str, int]:
                 f"{list(wrapped.deferred_fields.values())}"
             ) from exc
     return inserted
+
+
+def _refuse_missing_required(path, wrapped) -> None:
+    """A required foreign key whose natural key matched nothing: name row, field and value."""
+    for field, value in (wrapped.deferred_fields or {}).items():
+        if not field.many_to_many and not field.null:
+            raise FixtureError(
+                f"{path.name}: {_describe(wrapped.object)}: field {field.name}: unknown reference {value}"
+            )
 
 
 def _message(exc) -> str:

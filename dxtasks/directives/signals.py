@@ -9,20 +9,27 @@ load is one transaction, so nothing is half-loaded.
 from django.core.exceptions import ValidationError
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from .deadlines import DeadlineError, parse_deadline
 from .models import Directive
 
 
 @receiver(pre_save, sender=Directive, dispatch_uid="directives.fold_search_text")
-def fold_search_text(sender, instance, **kwargs):
+def fold_search_text(sender, instance, raw, **kwargs):
     instance.search_text = instance.folded_search_text()
+    if raw:  # raw saves skip auto_now; a fixture row may leave the timestamps out
+        instance.created_at = instance.created_at or timezone.now()
+        instance.updated_at = instance.updated_at or instance.created_at
 
 
 @receiver(pre_save, sender=Directive, dispatch_uid="directives.check_fixture_deadline")
 def check_fixture_deadline(sender, instance, raw, **kwargs):
     if not raw:
         return
+    if instance.lead_agency_id is None:
+        # loaddata defers an unknown natural key as a forward reference; say what it is.
+        raise ValidationError(f"directive {instance.reference}: field lead_agency: unknown agency code")
     try:
         deadline = parse_deadline(instance.deadline_text)
     except DeadlineError as exc:
