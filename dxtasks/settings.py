@@ -201,3 +201,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Reminder policy ----------------------------------------------------------------
+# Read by the reminder sweep and by the calendar feeds (their VALARMs), so both
+# follow one policy. Documented in README "Reminders".
+REMINDERS = {
+    "DAYS_BEFORE": env.list("REMINDER_DAYS_BEFORE", cast=int, default=[30, 7, 1, 0]),
+    "OVERDUE_EVERY_DAYS": env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7),
+    "ESCALATE_AFTER_DAYS": env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14),
+    "ONGOING_EVERY_MONTHS": env.int("REMINDER_ONGOING_EVERY_MONTHS", default=3),
+    "ASAP_EVERY_DAYS": env.int("REMINDER_ASAP_EVERY_DAYS", default=7),
+    "SWEEP_CRON": env.str("REMINDER_SWEEP_CRON", default="30 7 * * *"),  # 07:30 Asia/Ho_Chi_Minh
+    "MAX_ATTEMPTS": env.int("REMINDER_MAX_ATTEMPTS", default=5),
+}
