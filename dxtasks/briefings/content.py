@@ -1,0 +1,351 @@
+"""What a briefing says: its scope, and the figures and lists built from the selectors.
+
+A `BriefingSpec` names one briefing (kind, scope, as-of date, language,
+period). `make_spec` validates a request for one (unknown meeting or agency,
+an as-of date in the future or before any data, an unsupported language) and
+`build_content` turns a spec into the plain data the template prints. Status
+is always the database's, for the as-of date (`selectors.directives_as_of`),
+so a past date shows what the status was then.
+"""
+import dataclasses
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dxtasks.directives import selectors
+from dxtasks.directives.models import Agency, Committee, DeadlineChange, Directive, Meeting, Pillar, ProgressUpdate
+from dxtasks.directives.status import REPORT_ORDER, Status, end_of_day
+
+from .charts import STATUS_COLOURS, stacked_bars
+
+# Bump when the layout or content changes, so stored PDFs of the old layout are not reused.
+LAYOUT_VERSION = 1
+UPCOMING_DAYS = 30
+CHART_AGENCIES = 15  # agencies drawn in the chart (those with most overdue work); the rest in a note
+
+
+class Kind:
+    OVERALL = "overall"
+    MEETING = "meeting"
+    AGENCY = "agency"
+    ALL = (OVERALL, MEETING, AGENCY)
+
+
+class BriefingError(ValueError):
+    """A briefing that can't be made; the message is for the user."""
+
+    def __init__(self, message: str, *, not_found: bool = False) -> None:
+        super().__init__(message)
+        self.not_found = not_found  # the web answers 404 instead of 400
+
+
+@dataclasses.dataclass(frozen=True)
+class BriefingSpec:
+    kind: str
+    scope: str  # meeting number or agency code; "" for the overall briefing
+    as_of: datetime.date
+    language: str
+    period_start: datetime.date | None = None  # None: from the first directive
+    period_end: datetime.date | None = None  # None: up to the as-of date
+
+    @property
+    def period_key(self) -> str:
+        return f"{self.period_start or ''}/{self.period_end or ''}"
+
+    def slug(self) -> str:
+        """A file name for the download: briefing kind, scope, date and language."""
+        parts = ["briefing", self.kind, self.scope.lower(), self.as_of.isoformat(), self.language]
+        return "-".join(p for p in parts if p)
+
+
+def supported_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def make_spec(
+    *,
+    kind: str,
+    scope: str = "",
+    as_of: datetime.date | None = None,
+    language: str | None = None,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+) -> BriefingSpec:
+    """Validate a briefing request; raise `BriefingError` with a message naming the bad field."""
+    today = timezone.localdate()
+    as_of = as_of or today
+    language = language or settings.LANGUAGE_CODE
+    if kind not in Kind.ALL:
+        raise BriefingError(_("Không có loại báo cáo “%(kind)s”.") % {"kind": kind}, not_found=True)
+    if language not in supported_languages():
+        raise BriefingError(
+            _("Ngôn ngữ “%(lang)s” không được hỗ trợ; chọn một trong: %(choices)s.")
+            % {"lang": language, "choices": ", ".join(supported_languages())}
+        )
+    if as_of > today:
+        raise BriefingError(
+            _("Ngày số liệu %(as_of)s ở tương lai; hãy chọn một ngày đến hết hôm nay (%(today)s).")
+            % {"as_of": as_of.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")}
+        )
+    first = Directive.objects.aggregate(first=Min("assigned_on"))["first"]
+    if first is None or as_of < first:
+        raise BriefingError(
+            _("Chưa có dữ liệu vào ngày %(as_of)s: nhiệm vụ đầu tiên được giao ngày %(first)s.")
+            % {"as_of": as_of.strftime("%d/%m/%Y"), "first": first.strftime("%d/%m/%Y") if first else "—"}
+        )
+    if kind == Kind.MEETING:
+        meeting = Meeting.objects.filter(number=int(scope)).first() if str(scope).isdigit() else None
+        if meeting is None:
+            raise BriefingError(_("Không có phiên họp số “%(scope)s”.") % {"scope": scope}, not_found=True)
+        if as_of < meeting.date:
+            raise BriefingError(
+                _("Phiên họp số %(number)s diễn ra ngày %(date)s: chưa có nhiệm vụ nào vào ngày %(as_of)s.")
+                % {"number": meeting.number, "date": meeting.date.strftime("%d/%m/%Y"),
+                   "as_of": as_of.strftime("%d/%m/%Y")}
+            )
+        scope = str(meeting.number)
+    elif kind == Kind.AGENCY:
+        scope = str(scope).upper()
+        if not Agency.objects.filter(code=scope).exists():
+            raise BriefingError(_("Không có cơ quan mã “%(scope)s”.") % {"scope": scope}, not_found=True)
+    else:
+        scope = ""
+        if period_start is None and period_end is None:
+            # The overall briefing defaults to the as-of date's year.
+            period_start = as_of.replace(month=1, day=1)
+    if period_start and period_end and period_start > period_end:
+        raise BriefingError(_("Đầu kỳ phải trước cuối kỳ."))
+    if period_start and period_start > as_of:
+        raise BriefingError(_("Đầu kỳ phải trước ngày số liệu."))
+    if period_end and period_end >= as_of:
+        period_end = None  # the as-of date already ends the period
+    return BriefingSpec(kind, scope, as_of, language, period_start, period_end)
+
+
+def scope_queryset(spec: BriefingSpec) -> QuerySet:
+    """The briefing's directives, annotated with `status` and `due_as_of` for the as-of date.
+
+    Overall and agency briefings with a period take every directive that was
+    in play during it: assigned before its end, and not completed or
+    cancelled before its start (so work carried over from earlier years counts).
+    """
+    base = Directive.objects.all()
+    if spec.kind == Kind.MEETING:
+        base = base.filter(meeting__number=int(spec.scope))
+    elif spec.kind == Kind.AGENCY:
+        base = base.filter(lead_agency__code=spec.scope)
+    if spec.period_end:
+        base = base.filter(assigned_on__lte=spec.period_end)
+    if spec.period_start:
+        base = base.filter(
+            Q(completed_on__isnull=True) | Q(completed_on__gte=spec.period_start),
+            Q(cancelled_on__isnull=True) | Q(cancelled_on__gte=spec.period_start),
+        )
+    return selectors.directives_as_of(spec.as_of, base)
+
+
+def fingerprint(spec: BriefingSpec) -> str:
+    """Changes whenever the data a briefing shows changes (or its layout does)."""
+    data = selectors.data_fingerprint(scope_queryset(spec))
+    raw = repr((LAYOUT_VERSION, spec, data))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _with_progress_as_of(queryset: QuerySet, as_of: datetime.date) -> QuerySet:
+    """The latest progress note reported by the end of the as-of date (not a later one)."""
+    latest = ProgressUpdate.objects.filter(directive=OuterRef("pk"), reported_at__lt=end_of_day(as_of)).order_by(
+        "-reported_at", "-pk"
+    )
+    return queryset.annotate(
+        latest_percent=Subquery(latest.values("percent")[:1]),
+        latest_note=Subquery(latest.values("note")[:1]),
+    )
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else share * 100
+
+
+def _agency_name(row: dict, language: str) -> str:
+    return row["lead_agency__name_en"] if language == "en" else row["lead_agency__name_vi"]
+
+
+def _title(directive: Directive, language: str) -> str:
+    return directive.title(language)
+
+
+STATUS_LABELS = dict(Status.choices)
+
+
+def _date_adds_to(deadline_text: str, due: datetime.date | None) -> bool:
+    """Print the due date beside the deadline as written, unless the text is that date already."""
+    return due is not None and deadline_text.strip() != f"{due:%d/%m/%Y}"
+
+
+def _directive_rows(queryset: QuerySet, spec: BriefingSpec) -> list[dict]:
+    rows = []
+    for d in queryset:
+        rows.append(
+            {
+                "reference": d.reference,
+                "title": _title(d, spec.language),
+                "lead": d.lead_agency.name(spec.language),
+                "deadline_text": d.deadline_text,
+                "due": d.due_as_of,
+                "due_differs": _date_adds_to(d.deadline_text, d.due_as_of),
+                "status": d.status,
+                "status_label": STATUS_LABELS[d.status],
+                "days_overdue": selectors.days_overdue(d.due_as_of, spec.as_of) if d.status == Status.OVERDUE else None,
+                "days_left": (d.due_as_of - spec.as_of).days if d.due_as_of and d.due_as_of >= spec.as_of else None,
+                "completed_on": d.completed_on if d.completed_on and d.completed_on <= spec.as_of else None,
+                "outcome": d.outcome if d.completed_on and d.completed_on <= spec.as_of else "",
+                "latest_percent": d.latest_percent,
+                "latest_note": d.latest_note or "",
+            }
+        )
+    return rows
+
+
+def _status_chart_by_agency(scorecards: list[dict], language: str) -> dict:
+    """The agencies with most overdue work, one bar each; the rest are summed in a note, not a bar
+    (a bar of thirty agencies' sum would squash every other bar to a sliver)."""
+    rows = [
+        (card["lead_agency__short_name_vi"] if language == "vi" else card["lead_agency__code"], _scorecard_counts(card))
+        for card in scorecards[:CHART_AGENCIES]
+    ]
+    rest = scorecards[CHART_AGENCIES:]
+    chart = stacked_bars(rows)
+    chart["shown"] = len(rows)
+    chart["rest_agencies"] = len(rest)
+    chart["rest_directives"] = sum(card["assigned"] for card in rest)
+    return chart
+
+
+def _scorecard_counts(card: dict) -> dict[str, int]:
+    return {
+        Status.COMPLETED_ON_TIME: card["on_time"],
+        Status.COMPLETED_LATE: card["completed"] - card["on_time"],
+        Status.WITHIN_DEADLINE: card["within"],
+        Status.OVERDUE: card["overdue"],
+        Status.NO_DEADLINE: card["no_deadline"],
+    }
+
+
+def _status_chart_by_pillar(queryset: QuerySet):
+    counts = {
+        status.value: Count("pk", filter=Q(status=status.value)) for status in REPORT_ORDER if status != Status.CANCELLED
+    }
+    by_pillar = {row["pillar"]: row for row in queryset.exclude(status=Status.CANCELLED).values("pillar").annotate(**counts)}
+    rows = []
+    for pillar in Pillar:
+        if pillar.value in by_pillar:
+            row = by_pillar[pillar.value]
+            rows.append((str(pillar.label), {status: row[status] for status in counts}))
+    return stacked_bars(rows)
+
+
+def _committee_name(spec: BriefingSpec) -> str:
+    if spec.kind == Kind.MEETING:
+        meeting = Meeting.objects.get(number=int(spec.scope))
+        return str(Committee(meeting.committee).label)
+    return str(getattr(settings, "BRIEFINGS_COMMITTEE", None) or Committee.NCDT.label)
+
+
+def _title_lines(spec: BriefingSpec) -> tuple[str, str, Meeting | None]:
+    """The briefing's title, its subject line (meeting or agency), and the meeting."""
+    if spec.kind == Kind.MEETING:
+        meeting = Meeting.objects.get(number=int(spec.scope))
+        return _("Báo cáo tình hình thực hiện nhiệm vụ của phiên họp"), meeting.title(spec.language), meeting
+    if spec.kind == Kind.AGENCY:
+        agency = Agency.objects.get(code=spec.scope)
+        return _("Báo cáo kết quả thực hiện nhiệm vụ của cơ quan"), agency.name(spec.language), None
+    return _("Báo cáo tổng hợp tình hình thực hiện nhiệm vụ"), "", None
+
+
+
+
+def build_content(spec: BriefingSpec) -> dict:
+    """Everything the template prints, computed by the database; no further queries in the template."""
+    queryset = scope_queryset(spec)
+    as_of = spec.as_of
+    figures = selectors.headline_figures(queryset)
+    scorecards = selectors.agency_scorecards(queryset, as_of)
+    for card in scorecards:
+        card["name"] = _agency_name(card, spec.language)
+        card["on_time_percent"] = _percent(card["on_time_rate"])
+
+    listed = _with_progress_as_of(queryset.select_related("lead_agency"), as_of)
+    overdue = _directive_rows(listed.filter(status=Status.OVERDUE).order_by("due_as_of", "reference"), spec)
+    upcoming = _directive_rows(
+        listed.filter(status=Status.WITHIN_DEADLINE, due_as_of__gte=as_of,
+                      due_as_of__lte=as_of + datetime.timedelta(days=UPCOMING_DAYS)).order_by("due_as_of", "reference"),
+        spec,
+    )
+    register = []
+    if spec.kind != Kind.OVERALL:
+        register = _directive_rows(listed.order_by("reference"), spec)
+
+    changes_start = spec.period_start
+    changes = DeadlineChange.objects.filter(
+        directive__in=queryset.values("pk"), approved_at__lt=end_of_day(spec.period_end or as_of)
+    )
+    if changes_start:
+        changes = changes.filter(approved_at__gte=end_of_day(changes_start - datetime.timedelta(days=1)))
+    changes = [
+        {
+            "reference": c.directive.reference,
+            "lead": c.directive.lead_agency.name(spec.language),
+            "old_text": c.old_deadline_text,
+            "old_due": c.old_due if _date_adds_to(c.old_deadline_text, c.old_due) else None,
+            "new_text": c.new_deadline_text,
+            "new_due": c.new_due if _date_adds_to(c.new_deadline_text, c.new_due) else None,
+            "approved_at": timezone.localtime(c.approved_at),
+            "reason": c.reason,
+        }
+        for c in changes.select_related("directive__lead_agency").order_by("approved_at", "pk")
+    ]
+
+    title, subject, meeting = _title_lines(spec)
+    headline = [
+        (Status.COMPLETED_ON_TIME, figures[Status.COMPLETED_ON_TIME]),
+        (Status.COMPLETED_LATE, figures[Status.COMPLETED_LATE]),
+        (Status.WITHIN_DEADLINE, figures[Status.WITHIN_DEADLINE]),
+        (Status.OVERDUE, figures[Status.OVERDUE]),
+        (Status.NO_DEADLINE, figures[Status.NO_DEADLINE]),
+    ]
+    return {
+        "spec": spec,
+        "committee": _committee_name(spec),
+        "title": title,
+        "subject": subject,
+        "meeting": meeting,
+        "generated_at": timezone.localtime(),
+        "figures": figures,
+        "headline": [
+            {"status": s.value, "label": STATUS_LABELS[s], "count": n, "colour": STATUS_COLOURS[s],
+             "percent": _percent(n / figures["counted"]) if figures["counted"] else None}
+            for s, n in headline
+        ],
+        "completion_percent": _percent(figures["completion_rate"]),
+        "on_time_percent": _percent(figures["on_time_rate"]),
+        "overdue_percent_of_all": _percent(figures["overdue_share_of_all"]),
+        "overdue_percent_of_due": _percent(figures["overdue_share_of_due"]),
+        "already_due": figures["completed"] + figures[Status.OVERDUE],
+        "scorecards": scorecards,
+        "agency_chart": _status_chart_by_agency(scorecards, spec.language),
+        "pillar_chart": _status_chart_by_pillar(queryset),
+        "legend": [
+            {"label": STATUS_LABELS[s], "colour": STATUS_COLOURS[s]} for s in REPORT_ORDER if s != Status.CANCELLED
+        ],
+        "overdue": overdue,
+        "upcoming": upcoming,
+        "upcoming_days": UPCOMING_DAYS,
+        "register": register,
+        "changes": changes,
+        "directive_count": figures["total"],
+    }
+

@@ -1,0 +1,92 @@
+"""HTML and PDF of a briefing: the template, then WeasyPrint with the static-only fetcher."""
+import dataclasses
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from .content import BriefingSpec, build_content
+from .fetcher import StaticFilesFetcher
+
+STYLESHEET = "briefings/briefing.css"
+# Dates as Vietnamese documents write them (28/12/2023); Django's own vi
+# SHORT_DATE_FORMAT is d-m-Y. Overridable with settings.BRIEFINGS_DATE_FORMATS.
+DATE_FORMATS = {"vi": "d/m/Y", "en": "j M Y"}
+DATETIME_FORMATS = {"vi": "H:i \\n\\g\\à\\y d/m/Y", "en": "j M Y, H:i"}
+
+
+@dataclasses.dataclass
+class RenderedBriefing:
+    pdf: bytes
+    page_count: int
+    directive_count: int
+    data_seconds: float  # queries and Python building the content
+    template_seconds: float  # Django template to HTML
+    layout_seconds: float  # WeasyPrint: parse, style, lay out
+    write_seconds: float  # WeasyPrint: PDF serialisation (fonts subset and embedded)
+    refused_urls: list[str]
+
+    @property
+    def total_seconds(self) -> float:
+        return self.data_seconds + self.template_seconds + self.layout_seconds + self.write_seconds
+
+
+def date_formats(language: str) -> tuple[str, str]:
+    dates = getattr(settings, "BRIEFINGS_DATE_FORMATS", DATE_FORMATS)
+    datetimes = getattr(settings, "BRIEFINGS_DATETIME_FORMATS", DATETIME_FORMATS)
+    return dates.get(language, DATE_FORMATS["vi"]), datetimes.get(language, DATETIME_FORMATS["vi"])
+
+
+def render_html(spec: BriefingSpec, content: dict) -> str:
+    date_format, datetime_format = date_formats(spec.language)
+    return render_to_string(
+        "briefings/briefing.html",
+        {**content, "date_format": date_format, "datetime_format": datetime_format},
+    )
+
+
+def stylesheet_path() -> Path:
+    found = finders.find(STYLESHEET)
+    if found:
+        return Path(found)
+    collected = Path(settings.STATIC_ROOT or "") / STYLESHEET  # a deployment with collected files only
+    if settings.STATIC_ROOT and collected.is_file():
+        return collected
+    raise FileNotFoundError(f"static file {STYLESHEET} not found")
+
+
+def render(spec: BriefingSpec) -> RenderedBriefing:
+    """Make the PDF, timing each stage (the benchmark prints them)."""
+    # The briefing's language, not the caller's: workers and commands have no request.
+    with translation.override(spec.language):
+        started = time.perf_counter()
+        content = build_content(spec)
+        built = time.perf_counter()
+        html = render_html(spec, content)
+        templated = time.perf_counter()
+
+    fetcher = StaticFilesFetcher()
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(stylesheet_path()), url_fetcher=fetcher, font_config=fonts)
+    # base_url is the stylesheet's folder, so no relative URL in the HTML can escape the static roots
+    document = HTML(string=html, base_url=str(stylesheet_path().parent) + "/", url_fetcher=fetcher).render(
+        stylesheets=[stylesheet], font_config=fonts
+    )
+    laid_out = time.perf_counter()
+    pdf = document.write_pdf()
+    written = time.perf_counter()
+    return RenderedBriefing(
+        pdf=pdf,
+        page_count=len(document.pages),
+        directive_count=content["directive_count"],
+        data_seconds=built - started,
+        template_seconds=templated - built,
+        layout_seconds=laid_out - templated,
+        write_seconds=written - laid_out,
+        refused_urls=fetcher.refused,
+    )
