@@ -220,4 +220,8 @@ REMINDERS = {
     "ASAP_EVERY_DAYS": env.int("REMINDER_ASAP_EVERY_DAYS", default=7),
     "SWEEP_CRON": env.str("REMINDER_SWEEP_CRON", default="30 7 * * *"),  # 07:30 Asia/Ho_Chi_Minh
     "MAX_ATTEMPTS": env.int("REMINDER_MAX_ATTEMPTS", default=5),
+    "RETRY_BACKOFF_MINUTES": env.int("REMINDER_RETRY_BACKOFF_MINUTES", default=15),  # doubles per attempt
+    "RETRY_EVERY_MINUTES": env.int("REMINDER_RETRY_EVERY_MINUTES", default=15),
+    "CLAIM_LEASE_MINUTES": env.int("REMINDER_CLAIM_LEASE_MINUTES", default=30),  # a crashed sender's claim expires
+    "SEND_THREADS": env.int("REMINDER_SEND_THREADS", default=4),
 }

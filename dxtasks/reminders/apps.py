@@ -1,6 +1,64 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+SWEEP_SCHEDULE = "dxtasks.reminders.daily_sweep"
+RETRY_SCHEDULE = "dxtasks.reminders.retry_failed"
 
 
 class RemindersConfig(AppConfig):
     name = "dxtasks.reminders"
     label = "reminders"
+    verbose_name = _("Nhắc hạn")
+
+    def schedules(self) -> list[dict]:
+        """Registered by `manage.py bootstrap` (update_or_create by name).
+
+        The next run is set to the next cron time, not "now": registering
+        must not send a sweep at an odd hour. django-q's catch_up is off
+        (Q_CLUSTER); the sweep itself covers missed days.
+        """
+        import datetime
+
+        from croniter import croniter
+        from django.utils import timezone
+
+        from .policy import Policy
+
+        policy = Policy.from_settings()
+        now = timezone.localtime()
+        return [
+            {
+                "name": SWEEP_SCHEDULE,
+                "func": "dxtasks.reminders.tasks.daily_sweep",
+                "schedule_type": "C",
+                "cron": policy.sweep_cron,
+                "repeats": -1,
+                "next_run": croniter(policy.sweep_cron, now).get_next(type(now)),
+            },
+            {
+                "name": RETRY_SCHEDULE,
+                "func": "dxtasks.reminders.tasks.retry_failed_sends",
+                "schedule_type": "I",
+                "minutes": policy.retry_every_minutes,
+                "repeats": -1,
+                "next_run": now + datetime.timedelta(minutes=policy.retry_every_minutes),
+            },
+        ]
+
+    def timeline_entries(self, directive) -> list[dict]:
+        """Reminders of this directive for its page's history (collected by the portal)."""
+        from .models import Delivery, Outcome
+
+        entries = []
+        for delivery in Delivery.objects.filter(directive=directive).exclude(outcome=Outcome.PENDING):
+            who = delivery.recipient or _("không có người nhận")
+            entries.append(
+                {
+                    "at": delivery.sent_at or delivery.created_at,
+                    "kind": "reminder",
+                    "text": _("Nhắc hạn: %(kind)s gửi %(who)s") % {"kind": delivery.get_kind_display(), "who": who},
+                    "outcome": delivery.get_outcome_display()
+                    + (f" ({delivery.error[:200]})" if delivery.error and delivery.outcome != Outcome.SENT else ""),
+                }
+            )
+        return entries

@@ -1,2 +1,9 @@
+# Mounted at "reminders/" by dxtasks/urls.py.
+from django.urls import path
+
+from . import views
+
 app_name = "reminders"
-urlpatterns = []
+urlpatterns = [
+    path("preferences/<str:token>/", views.preferences, name="preferences"),
+]

@@ -1,0 +1,186 @@
+"""Time the reminder sweep on synthetic data in a throwaway database.
+
+    manage.py benchmark_reminders --directives 100000 --recipients 5000
+
+Runs itself in a child process per size, each against a fresh, migrated
+SQLite file in a temporary directory (or --database-url, which must name an
+empty database that may be wiped), builds agencies, users and directives
+with bulk inserts, and sweeps twice the same day with the locmem mail
+backend. Prints the time and query count of each sweep, and repeats at a
+smaller size (--small) to show the query count does not grow with the
+number of directives. Not a test: it prints figures, it asserts nothing.
+"""
+import datetime
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+MARKER = "BENCHMARK-RESULT "
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+class Command(BaseCommand):
+    help = "Time a reminder sweep on synthetic data in a throwaway database (prints figures)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--directives", type=int, default=100_000)
+        parser.add_argument("--recipients", type=int, default=5_000)
+        parser.add_argument("--small", type=int, default=10_000,
+                            help="directives in the smaller run that shows the query count does not grow (0: skip)")
+        parser.add_argument("--date", default="2025-03-12", help="the sweep day (a working day)")
+        parser.add_argument("--database-url", default="",
+                            help="an EMPTY database to use and wipe instead of a temporary SQLite file")
+        parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--inside", action="store_true", help="internal: run in the throwaway database")
+
+    def handle(self, *args, **options):
+        if options["inside"]:
+            result = run_inside(options)
+            self.stdout.write(MARKER + json.dumps(result))
+            return
+        sizes = [n for n in (options["small"], options["directives"]) if n]
+        results = [self.run_child(n, options) for n in sizes]
+        self.report(results)
+
+    def run_child(self, directives: int, options) -> dict:
+        with tempfile.TemporaryDirectory(prefix="dxtasks-bench-") as tmp:
+            url = options["database_url"] or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "EMAIL_URL": "",
+                   "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-" + "k" * 40,
+                   "DJANGO_SETTINGS_MODULE": "dxtasks.settings", "LOG_LEVEL": "WARNING", "REDIS_URL": ""}
+            command = [sys.executable, str(Path(__file__).resolve().parents[4] / "manage.py"), "benchmark_reminders",
+                       "--inside", "--directives", str(directives), "--recipients", str(options["recipients"]),
+                       "--date", options["date"], "--seed", str(options["seed"])]
+            if options["database_url"]:
+                command += ["--database-url", options["database_url"]]
+            self.stdout.write(f"… {directives} directives, {options['recipients']} recipients")
+            done = subprocess.run(command, env=env, capture_output=True, text=True)
+            lines = [line for line in done.stdout.splitlines() if line.startswith(MARKER)]
+            if done.returncode or not lines:
+                raise CommandError(f"benchmark run failed:\n{done.stdout}\n{done.stderr}")
+            return json.loads(lines[-1].removeprefix(MARKER))
+
+    def report(self, results: list[dict]) -> None:
+        out = self.stdout
+        out.write("")
+        out.write(f"{'directives':>10} {'recipients':>10} {'setup s':>8} {'sweep 1 s':>10} {'queries 1':>10} "
+                  f"{'emails':>7} {'reminders':>9} {'sweep 2 s':>10} {'queries 2':>10} {'emails 2':>8}")
+        for r in results:
+            out.write(f"{r['directives']:>10} {r['recipients']:>10} {r['setup_s']:>8.1f} {r['first_s']:>10.2f} "
+                      f"{r['first_queries']:>10} {r['first_emails']:>7} {r['deliveries']:>9} {r['second_s']:>10.2f} "
+                      f"{r['second_queries']:>10} {r['second_emails']:>8}")
+        out.write(f"database: {results[-1]['vendor']}; sweep day {results[-1]['date']}")
+        out.write("queries 1 = fixed reads + 3 (PostgreSQL) or 4 (SQLite) per recipient who gets mail, whatever the "
+                  "number of directives; queries 2 = fixed reads only")
+
+
+def run_inside(options) -> dict:
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    from dxtasks.reminders.models import Delivery
+    from dxtasks.reminders.sweep import run_sweep
+
+    if connection.vendor != "sqlite" and not options["database_url"]:
+        raise CommandError("refusing to run outside a throwaway database")
+    call_command("migrate", verbosity=0, interactive=False)
+    if options["database_url"]:
+        call_command("flush", verbosity=0, interactive=False)  # the caller said it may be wiped
+    today = datetime.date.fromisoformat(options["date"])
+    started = time.perf_counter()
+    build_data(options["directives"], options["recipients"], today, random.Random(options["seed"]))
+    setup = time.perf_counter() - started
+
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # configured backend, so PostgreSQL
+    # runs use their sending threads; count their queries too
+    counter = QueryCounter()
+    connection_created.connect(lambda connection, **kwargs: connection.execute_wrappers.append(counter),
+                               weak=False)
+
+    def timed_sweep():
+        counter.count = 0
+        began = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            summary = run_sweep(today)
+        return time.perf_counter() - began, counter.count, summary
+
+    first_s, first_q, first = timed_sweep()
+    second_s, second_q, second = timed_sweep()
+    return {
+        "directives": options["directives"], "recipients": options["recipients"], "date": options["date"],
+        "vendor": connection.vendor, "setup_s": setup, "first_s": first_s, "first_queries": first_q,
+        "first_emails": first.emails_sent, "deliveries": Delivery.objects.count(), "second_s": second_s,
+        "second_queries": second_q, "second_emails": second.emails_sent, "failed": first.emails_failed,
+    }
+
+
+def build_data(n_directives: int, n_recipients: int, today: datetime.date, rng: random.Random) -> None:
+    """Agencies with contacts, focal points, one secretariat, and directives due around `today`.
+
+    The mix follows the Government Office's published shape: most open work
+    within its deadline, a few percent overdue, some ongoing or "asap".
+    Inserted in bulk, bypassing the services: this is load, not behaviour.
+    """
+    from django.db import transaction
+
+    from dxtasks.accounts.models import Role, User
+    from dxtasks.directives.models import Agency, Directive
+
+    with transaction.atomic():
+        agencies = Agency.objects.bulk_create(
+            [Agency(code=f"BENCH-{i}", name_vi=f"Cơ quan {i}", name_en=f"Agency {i}", short_name_vi=f"CQ{i}",
+                    kind="ministry", contact_email=f"contact{i}@bench.example.gov.vn",
+                    leadership_email=f"leader{i}@bench.example.gov.vn") for i in range(63)]
+        )
+        agencies = list(Agency.objects.filter(code__startswith="BENCH-"))
+        # Recipients: focal points, the agencies' contacts and leaders, one secretariat.
+        n_users = max(1, n_recipients - 2 * len(agencies) - 1)
+        User.objects.bulk_create(
+            [User(username=f"bench{i}", email=f"fp{i}@bench.example.gov.vn", role=Role.FOCAL_POINT,
+                  agency=agencies[i % len(agencies)], password="!", language="en" if i % 10 == 0 else "vi")
+             for i in range(n_users)]
+            + [User(username="bench-secretariat", email="secretariat@bench.example.gov.vn", role=Role.SECRETARIAT,
+                    password="!")],
+            batch_size=1000,
+        )
+        users = list(User.objects.filter(role=Role.FOCAL_POINT).values_list("pk", "agency_id"))
+        batch = []
+        for i in range(n_directives):
+            owner_id, agency_id = users[i % len(users)]
+            roll = rng.random()
+            if roll < 0.10:
+                due, precision, text = None, "ongoing", "thường xuyên"
+            elif roll < 0.15:
+                due, precision, text = None, "asap", "sớm"
+            else:
+                offset = rng.randint(-60, -1) if roll < 0.20 else rng.randint(0, 365)
+                due = today + datetime.timedelta(days=offset)
+                precision, text = "day", f"{due:%d/%m/%Y}"
+            batch.append(Directive(
+                reference=f"BENCH-{i}", title_vi=f"Nhiệm vụ thử tải số {i}", title_en=f"Load test directive {i}",
+                lead_agency_id=agency_id, owner_id=owner_id if rng.random() > 0.05 else None,
+                assigned_on=today - datetime.timedelta(days=rng.randint(30, 400)), deadline_text=text,
+                due_date=due, deadline_precision=precision,
+            ))
+            if len(batch) == 5000:
+                Directive.objects.bulk_create(batch)
+                batch = []
+        Directive.objects.bulk_create(batch)

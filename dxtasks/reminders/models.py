@@ -1,0 +1,111 @@
+"""What the reminder sweep records: deliveries, recipients' choices, calendar overrides.
+
+`Delivery` is the source of truth for "exactly once": one row per
+(directive, recipient, reminder kind, occurrence, due date), enforced by a
+unique constraint. A sweep claims a row before it sends and marks it sent
+only after the mail backend accepted the message; a concurrent sweep loses
+the insert race and skips, and a claim left behind by a crash is retried by
+a later sweep once its lease has expired.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    BEFORE = "before", _("Sắp đến hạn")
+    DUE = "due", _("Đến hạn hôm nay")
+    OVERDUE = "overdue", _("Quá hạn")
+    ESCALATION = "escalation", _("Báo cáo lãnh đạo (quá hạn lâu)")
+    PROGRESS = "progress", _("Đề nghị báo cáo tiến độ")
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi, sẽ thử lại")
+    GAVE_UP = "gave_up", _("Gửi lỗi, đã dừng thử lại")
+    NO_RECIPIENT = "no_recipient", _("Không có người nhận")
+    OBSOLETE = "obsolete", _("Không còn cần gửi")
+
+
+class Delivery(models.Model):
+    directive = models.ForeignKey(
+        "directives.Directive", verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    # An address identifies a recipient (a user or an agency contact); empty for "no recipient".
+    recipient = models.CharField(_("người nhận"), max_length=254, blank=True)
+    kind = models.CharField(_("loại nhắc"), max_length=16, choices=Kind.choices)
+    # Which step of the sequence: "30" days before, overdue week "2", quarter "2026-04" …
+    occurrence = models.CharField(_("lượt"), max_length=16)
+    # The due date the reminder was for: a moved deadline starts a new sequence.
+    due_key = models.CharField(_("theo hạn"), max_length=10, blank=True)
+    slot_date = models.DateField(_("ngày đến lượt"), db_index=True)
+    sweep_date = models.DateField(_("ngày quét"))
+    outcome = models.CharField(_("kết quả"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING,
+                               db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    claim = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    claimed_at = models.DateTimeField(_("nhận gửi lúc"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    subject = models.CharField(_("tiêu đề"), max_length=255, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lượt nhắc hạn")
+        verbose_name_plural = _("lượt nhắc hạn")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["directive", "recipient", "kind", "occurrence", "due_key"], name="one_delivery_per_reminder"
+            )
+        ]
+        indexes = [models.Index(fields=["outcome", "next_attempt_at"], name="delivery_retry_due")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.occurrence} → {self.recipient or '—'}"
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", _("Hằng ngày (khi có việc cần nhắc)")
+    WEEKLY = "weekly", _("Hằng tuần (ngày làm việc đầu tuần)")
+
+
+class RecipientPreference(models.Model):
+    """A recipient's choices, by address, so agency contacts have them too."""
+
+    email = models.EmailField(_("email"), unique=True)
+    frequency = models.CharField(_("tần suất"), max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
+    muted = models.ManyToManyField(
+        "directives.Directive", verbose_name=_("nhiệm vụ tắt nhắc"), blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tùy chọn nhận nhắc")
+        verbose_name_plural = _("tùy chọn nhận nhắc")
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()  # the sweep identifies recipients by lower-case address
+        super().save(*args, **kwargs)
+
+
+class WorkingDayOverride(models.Model):
+    """A day the Prime Minister's yearly decision makes off or on, beyond the `holidays` package."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    working = models.BooleanField(_("là ngày làm việc"), help_text=_("Bỏ chọn: ngày nghỉ; chọn: ngày làm bù."))
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("điều chỉnh ngày làm việc")
+        verbose_name_plural = _("điều chỉnh ngày làm việc")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {'✓' if self.working else '✗'}"

@@ -1,0 +1,135 @@
+"""Claim, send, record: the exactly-once part.
+
+A digest's rows are claimed before the message is sent: new rows are
+inserted with this attempt's claim token (a row that already exists, because
+another sweep got there first, is left alone: the unique constraint decides);
+failed rows due for a retry, and claims abandoned by a crashed worker, are
+taken over with a conditional UPDATE that only one sweep can win. Only the
+rows carrying our token are sent, and they are marked sent once the backend
+accepted the message. A crash between sending and marking can repeat that
+one digest; nothing is ever lost.
+"""
+import datetime
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .digest import DigestItem, build_digest
+from .models import Delivery, Outcome
+from .policy import Policy
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One reminder for one recipient: the key of its Delivery row."""
+
+    directive_id: int
+    kind: str
+    occurrence: str
+    due_key: str
+    slot_date: datetime.date
+    item: DigestItem
+
+
+@dataclass
+class SendResult:
+    sent: bool
+    rows: int
+    directive_ids: set
+    error: str = ""
+
+
+def retryable(policy: Policy, now: datetime.datetime) -> Q:
+    """Rows another attempt may take over: failed and due, or claimed and abandoned."""
+    lease = now - datetime.timedelta(minutes=policy.claim_lease_minutes)
+    return Q(outcome=Outcome.FAILED, next_attempt_at__lte=now, attempts__lt=policy.max_attempts) | Q(
+        outcome=Outcome.PENDING, claimed_at__lt=lease
+    )
+
+
+def _key_filter(wanted: list[Wanted]) -> Q:
+    condition = Q(pk__in=[])
+    for w in wanted:
+        condition |= Q(directive_id=w.directive_id, kind=w.kind, occurrence=w.occurrence, due_key=w.due_key)
+    return condition
+
+
+def claim(*, recipient: str, new: list[Wanted], retry: list[Wanted], sweep_date: datetime.date,
+          policy: Policy) -> tuple[uuid.UUID, list[Wanted]]:
+    """Claim what this attempt may send to `recipient`; return the token and the claimed reminders."""
+    token = uuid.uuid4()
+    now = timezone.now()
+    if new:
+        Delivery.objects.bulk_create(
+            [
+                Delivery(directive_id=w.directive_id, recipient=recipient, kind=w.kind, occurrence=w.occurrence,
+                         due_key=w.due_key, slot_date=w.slot_date, sweep_date=sweep_date, claim=token,
+                         claimed_at=now, outcome=Outcome.PENDING)
+                for w in new
+            ],
+            ignore_conflicts=True,  # lost the race: another sweep owns that row
+        )
+    if retry:
+        Delivery.objects.filter(_key_filter(retry), retryable(policy, now), recipient=recipient).update(
+            claim=token, claimed_at=now, outcome=Outcome.PENDING
+        )
+    mine = set(Delivery.objects.filter(claim=token).values_list("directive_id", "kind", "occurrence", "due_key"))
+    claimed = [w for w in (*new, *retry) if (w.directive_id, w.kind, w.occurrence, w.due_key) in mine]
+    return token, claimed
+
+
+def send_claimed(*, token: uuid.UUID, recipient: str, language: str, claimed: list[Wanted],
+                 today: datetime.date, policy: Policy, connection) -> SendResult:
+    """Send one digest for the claimed rows and record the outcome on them."""
+    directive_ids = {w.directive_id for w in claimed}
+    rows = Delivery.objects.filter(claim=token)
+    subject, message_id = "", ""
+    try:
+        validate_email(recipient)
+    except ValidationError:
+        rows.update(outcome=Outcome.GAVE_UP, attempts=F("attempts") + 1, error=f"invalid address: {recipient!r}",
+                    claim=None)
+        return SendResult(False, len(claimed), directive_ids, "invalid address")
+    try:
+        message = build_digest(recipient=recipient, language=language, items=[w.item for w in claimed],
+                               today=today, connection=connection)
+        subject, message_id = message.subject, message.extra_headers.get("Message-ID", "")
+        accepted = connection.send_messages([message])
+        if not accepted:
+            raise RuntimeError("the mail backend did not accept the message")
+    except Exception as exc:  # any backend error: record it, retry later, go on with the others
+        _record_failure(rows, exc, policy)
+        _reset(connection)
+        logger.warning("reminder digest to %s failed: %s", recipient, exc)
+        return SendResult(False, len(claimed), directive_ids, f"{type(exc).__name__}: {exc}")
+    rows.update(outcome=Outcome.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, subject=subject[:255],
+                message_id=message_id[:255], error="", next_attempt_at=None, claim=None)
+    return SendResult(True, len(claimed), directive_ids)
+
+
+def _record_failure(rows, exc: Exception, policy: Policy) -> None:
+    now = timezone.now()
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    attempts = max(rows.values_list("attempts", flat=True), default=0) + 1
+    if attempts >= policy.max_attempts:
+        rows.update(outcome=Outcome.GAVE_UP, attempts=F("attempts") + 1, error=error, claim=None,
+                    next_attempt_at=None)
+        return
+    backoff = datetime.timedelta(minutes=policy.retry_backoff_minutes * 2 ** (attempts - 1))
+    rows.update(outcome=Outcome.FAILED, attempts=F("attempts") + 1, error=error, claim=None,
+                next_attempt_at=now + backoff)
+
+
+def _reset(connection) -> None:
+    """Drop a connection an error may have broken; the next send opens a fresh one."""
+    try:
+        connection.close()
+    except Exception:  # closing a dead SMTP connection can raise; nothing to keep
+        pass

@@ -1,0 +1,333 @@
+"""The daily sweep: what every recipient is owed today, sent as one digest each.
+
+Reads are a fixed handful of queries whatever the number of directives (the
+open directives with their owner and lead agency, the progress flags of
+"asap" directives, recent deliveries, preferences, secretariat users);
+writes are a few queries per recipient who gets mail (claim, send, mark).
+A second sweep of the same day finds everything delivered in memory and
+writes nothing.
+"""
+import datetime
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.mail import get_connection
+from django.db import connection as db_connection
+from django.db import connections as db_connections
+from django.utils import timezone
+
+from dxtasks.accounts.models import Role
+from dxtasks.directives.models import Directive, ProgressUpdate, State
+
+from .digest import make_item
+from .models import Delivery, Frequency, Kind, Outcome, RecipientPreference
+from .policy import MAX_SHIFT, DirectiveFacts, Policy, Slot, escalation_slot, owner_slot
+from .sending import Wanted, claim, retryable, send_claimed
+from .workdays import WorkingCalendar
+
+logger = logging.getLogger(__name__)
+
+DIRECTIVE_FIELDS = (
+    "id", "public_id", "reference", "title_vi", "title_en", "due_date", "deadline_precision", "assigned_on",
+    "owner_id", "owner__email", "owner__is_active", "owner__language",
+    "lead_agency__name_vi", "lead_agency__name_en", "lead_agency__short_name_vi",
+    "lead_agency__contact_email", "lead_agency__leadership_email",
+)
+DONE = {Outcome.SENT, Outcome.GAVE_UP, Outcome.NO_RECIPIENT, Outcome.OBSOLETE}
+
+
+@dataclass
+class RecipientPlan:
+    email: str
+    language: str
+    new: list[Wanted] = field(default_factory=list)
+    retry: list[Wanted] = field(default_factory=list)
+
+    @property
+    def wanted(self) -> list[Wanted]:
+        return [*self.new, *self.retry]
+
+
+@dataclass
+class SweepSummary:
+    today: datetime.date
+    working_day: bool = True
+    dry_run: bool = False
+    recipients: int = 0
+    emails_sent: int = 0
+    emails_failed: int = 0
+    directives_covered: int = 0
+    already_sent: int = 0
+    in_progress_elsewhere: int = 0
+    waiting_retry: int = 0
+    muted: int = 0
+    deferred_weekly: int = 0
+    no_recipient: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    plans: list[RecipientPlan] = field(default_factory=list)
+
+
+def normalise(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def open_directive_rows(today: datetime.date) -> list[dict]:
+    """Directives still owed reminders: open and already assigned.
+
+    Submitted ones wait for the secretariat's confirmation, so their owners
+    are not chased; completed and cancelled ones get nothing.
+    """
+    return list(
+        Directive.objects.filter(state=State.OPEN, assigned_on__lte=today).order_by().values(*DIRECTIVE_FIELDS)
+    )
+
+
+def delivery_window_start(today: datetime.date, policy: Policy) -> datetime.date:
+    """Oldest slot day that can still be the latest slot of some sequence."""
+    gaps = [policy.ongoing_every_months * 31, policy.overdue_every_days, policy.asap_every_days,
+            *policy.days_before]
+    return today - datetime.timedelta(days=max(gaps) + 2 * MAX_SHIFT)
+
+
+class Audience:
+    """Who receives what: users by address, preferences, the secretariat. Four queries."""
+
+    def __init__(self):
+        User = get_user_model()
+        self.users = {
+            normalise(email): (language, active)
+            for email, language, active in User.objects.exclude(email="").values_list(
+                "email", "language", "is_active"
+            )
+        }
+        self.secretariat = sorted(
+            {normalise(e) for e in User.objects.filter(role=Role.SECRETARIAT, is_active=True)
+             .exclude(email="").values_list("email", flat=True)}
+        )
+        weekly = RecipientPreference.objects.filter(frequency=Frequency.WEEKLY)
+        self.weekly = set(weekly.values_list("email", flat=True))
+        self.muted = set(RecipientPreference.muted.through.objects.values_list("recipientpreference__email",
+                                                                                "directive_id"))
+
+    def language(self, email: str, hint: str | None = None) -> str:
+        return hint or self.users.get(email, ("vi", True))[0]
+
+    def owner_address(self, row: dict) -> tuple[str, str | None]:
+        """The owner if they can receive mail, else the lead agency's contact."""
+        owner = normalise(row["owner__email"])
+        if row["owner_id"] and owner and row["owner__is_active"]:
+            return owner, row["owner__language"]
+        return normalise(row["lead_agency__contact_email"]), None
+
+    def escalation_addresses(self, row: dict) -> list[str]:
+        leadership = normalise(row["lead_agency__leadership_email"])
+        return sorted({*([leadership] if leadership else []), *self.secretariat})
+
+
+def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalendar,
+               summary: SweepSummary) -> tuple[dict[str, RecipientPlan], list[tuple[dict, Slot]]]:
+    rows = open_directive_rows(today)
+    asap_with_progress = set(
+        ProgressUpdate.objects.filter(directive__state=State.OPEN, directive__deadline_precision="asap")
+        .values_list("directive_id", flat=True).distinct()
+    )
+    now = timezone.now()
+    lease = now - datetime.timedelta(minutes=policy.claim_lease_minutes)
+    existing = {
+        (d, r, k, o, dk): (outcome, attempts, next_at, claimed_at)
+        for d, r, k, o, dk, outcome, attempts, next_at, claimed_at in Delivery.objects.filter(
+            slot_date__gte=delivery_window_start(today, policy)
+        ).values_list("directive_id", "recipient", "kind", "occurrence", "due_key", "outcome", "attempts",
+                      "next_attempt_at", "claimed_at").iterator(chunk_size=5000)
+    }
+    audience = Audience()
+    weekly_day = calendar.first_working_day_of_week(today) == today
+    plans: dict[str, RecipientPlan] = {}
+    no_recipient: list[tuple[dict, Slot]] = []
+
+    def want(row: dict, slot: Slot, email: str, language: str | None) -> None:
+        key = (row["id"], email, slot.kind, slot.occurrence, slot.due_key)
+        state = existing.get(key)
+        is_retry = False
+        if state is not None:
+            outcome, attempts, next_at, claimed_at = state
+            if outcome in DONE:
+                summary.already_sent += 1
+                return
+            if outcome == Outcome.FAILED and (attempts >= policy.max_attempts or (next_at and next_at > now)):
+                summary.waiting_retry += 1  # in its backoff; the retry job sends it
+                return
+            if outcome == Outcome.PENDING and claimed_at and claimed_at >= lease:
+                summary.in_progress_elsewhere += 1
+                return
+            is_retry = True
+        if slot.kind != Kind.ESCALATION:
+            if (email, row["id"]) in audience.muted:
+                summary.muted += 1
+                return
+            if email in audience.weekly and not weekly_day:
+                summary.deferred_weekly += 1
+                return
+        plan = plans.get(email)
+        if plan is None:
+            plan = plans[email] = RecipientPlan(email=email, language=audience.language(email, language))
+        wanted = Wanted(row["id"], slot.kind, slot.occurrence, slot.due_key, slot.target,
+                        make_item(row, slot.kind, today))
+        (plan.retry if is_retry else plan.new).append(wanted)
+
+    for row in rows:
+        facts = DirectiveFacts(assigned_on=row["assigned_on"], due_date=row["due_date"],
+                               precision=row["deadline_precision"], has_progress=row["id"] in asap_with_progress)
+        slot = owner_slot(facts, today, calendar, policy)
+        if slot is not None:
+            email, language = audience.owner_address(row)
+            if email:
+                want(row, slot, email, language)
+            else:
+                no_recipient.append((row, slot))
+        escalation = escalation_slot(facts, today, calendar, policy)
+        if escalation is not None:
+            for email in audience.escalation_addresses(row):
+                want(row, escalation, email, None)
+    return plans, no_recipient
+
+
+def record_no_recipient(no_recipient: list[tuple[dict, Slot]], today: datetime.date) -> None:
+    """Shown in the admin and on the directive's history, once per slot."""
+    Delivery.objects.bulk_create(
+        [
+            Delivery(directive_id=row["id"], recipient="", kind=slot.kind, occurrence=slot.occurrence,
+                     due_key=slot.due_key, slot_date=slot.target, sweep_date=today, outcome=Outcome.NO_RECIPIENT,
+                     error="no owner with an email and no agency contact email")
+            for row, slot in no_recipient
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+
+
+def run_sweep(today: datetime.date | None = None, *, dry_run: bool = False, connection=None,
+              policy: Policy | None = None) -> SweepSummary:
+    today = today or timezone.localdate()
+    policy = policy or Policy.from_settings()
+    calendar = WorkingCalendar()
+    summary = SweepSummary(today=today, dry_run=dry_run)
+    if not calendar.is_working_day(today):
+        summary.working_day = False
+        return summary
+    plans, no_recipient = plan_sweep(today, policy=policy, calendar=calendar, summary=summary)
+    summary.no_recipient = sorted({row["reference"] for row, _ in no_recipient})
+    ordered = [plans[email] for email in sorted(plans)]
+    if dry_run:
+        summary.plans = ordered
+        summary.recipients = len(ordered)
+        summary.directives_covered = len({w.directive_id for p in ordered for w in p.wanted})
+        return summary
+    record_no_recipient(no_recipient, today)
+    deliver(ordered, today=today, policy=policy, connection=connection, summary=summary)
+    return summary
+
+
+def send_threads(policy: Policy, connection) -> int:
+    """Parallel senders: each waits on its own commits and SMTP replies.
+
+    Only with a server database and the configured backend: SQLite has one
+    writer at a time, and a connection passed in (tests, benchmark) may not
+    be shareable between threads.
+    """
+    if connection is not None or db_connection.vendor == "sqlite" or db_connection.in_atomic_block:
+        return 1
+    return policy.send_threads
+
+
+def deliver(plans: list[RecipientPlan], *, today: datetime.date, policy: Policy, connection,
+            summary: SweepSummary) -> None:
+    threads = min(send_threads(policy, connection), max(1, len(plans)))
+    if threads == 1:
+        covered = _deliver_share(plans, today=today, policy=policy, connection=connection, summary=summary)
+    else:
+        shares = [plans[i::threads] for i in range(threads)]
+        partial = [SweepSummary(today=today) for _ in shares]
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="reminders") as pool:
+            futures = [pool.submit(_deliver_in_thread, share, today=today, policy=policy, summary=part)
+                       for share, part in zip(shares, partial)]
+            covered = set().union(*(future.result() for future in futures))
+        for part in partial:
+            summary.recipients += part.recipients
+            summary.emails_sent += part.emails_sent
+            summary.emails_failed += part.emails_failed
+            summary.in_progress_elsewhere += part.in_progress_elsewhere
+            summary.failures += part.failures
+    summary.directives_covered = len(covered)
+
+
+def _deliver_in_thread(plans, **kwargs) -> set[int]:
+    try:
+        return _deliver_share(plans, connection=None, **kwargs)
+    finally:
+        db_connections.close_all()  # this thread's own database connections
+
+
+def _deliver_share(plans: list[RecipientPlan], *, today: datetime.date, policy: Policy, connection,
+                   summary: SweepSummary) -> set[int]:
+    connection = connection or get_connection()
+    covered: set[int] = set()
+    connection.open()
+    try:
+        for plan in plans:
+            token, claimed = claim(recipient=plan.email, new=plan.new, retry=plan.retry, sweep_date=today,
+                                   policy=policy)
+            if not claimed:
+                summary.in_progress_elsewhere += len(plan.wanted)
+                continue
+            result = send_claimed(token=token, recipient=plan.email, language=plan.language, claimed=claimed,
+                                  today=today, policy=policy, connection=connection)
+            summary.recipients += 1
+            if result.sent:
+                summary.emails_sent += 1
+                covered |= result.directive_ids
+            else:
+                summary.emails_failed += 1
+                summary.failures.append((plan.email, result.error))
+    finally:
+        connection.close()
+    return covered
+
+
+def retry_failed(today: datetime.date | None = None, *, connection=None, policy: Policy | None = None) -> SweepSummary:
+    """Resend digests whose backoff has passed, and claims a crashed worker left behind.
+
+    Only on working days. A reminder whose directive has closed meanwhile is
+    marked obsolete instead of sent.
+    """
+    today = today or timezone.localdate()
+    policy = policy or Policy.from_settings()
+    summary = SweepSummary(today=today)
+    if not WorkingCalendar().is_working_day(today):
+        summary.working_day = False
+        return summary
+    due = list(
+        Delivery.objects.filter(retryable(policy, timezone.now())).exclude(recipient="")
+        .values_list("pk", "directive_id", "recipient", "kind", "occurrence", "due_key", "slot_date")
+    )
+    if not due:
+        return summary
+    rows = {
+        row["id"]: row
+        for row in Directive.objects.filter(pk__in={d[1] for d in due}).order_by().values(*DIRECTIVE_FIELDS, "state")
+    }
+    closed = [pk for pk, directive_id, *_ in due if rows[directive_id]["state"] != State.OPEN]
+    if closed:
+        Delivery.objects.filter(pk__in=closed).update(outcome=Outcome.OBSOLETE, claim=None)
+    audience = Audience()
+    plans: dict[str, RecipientPlan] = {}
+    for pk, directive_id, recipient, kind, occurrence, due_key, slot_date in due:
+        row = rows[directive_id]
+        if row["state"] != State.OPEN:
+            continue
+        plan = plans.setdefault(recipient, RecipientPlan(email=recipient, language=audience.language(recipient)))
+        plan.retry.append(Wanted(directive_id, kind, occurrence, due_key, slot_date, make_item(row, kind, today)))
+    deliver([plans[e] for e in sorted(plans)], today=today, policy=policy, connection=connection, summary=summary)
+    return summary

@@ -1,0 +1,52 @@
+"""The recipient's reminder preferences, reached by the signed link in every digest."""
+from django.contrib import messages
+from django.core import signing
+from django.db import transaction
+from django.db.models import F, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dxtasks.directives.models import Directive, State
+
+from .forms import PreferencesForm
+from .models import Frequency, RecipientPreference
+from .preferences import email_from_token
+
+
+def directives_for_address(email: str):
+    """Open directives whose reminders go to this address: owned, or led by an agency it is the contact of."""
+    owned = Q(owner__email__iexact=email, owner__is_active=True)
+    by_contact = Q(lead_agency__contact_email__iexact=email) & (
+        Q(owner__isnull=True) | Q(owner__email="") | Q(owner__is_active=False)
+    )
+    return (
+        Directive.objects.filter(owned | by_contact, state__in=[State.OPEN, State.SUBMITTED])
+        .select_related("lead_agency")
+        .order_by(F("due_date").asc(nulls_last=True), "reference")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request, token: str):
+    try:
+        email = email_from_token(token)
+    except signing.BadSignature:
+        return render(request, "reminders/preferences_invalid.html", status=404)
+    preference = RecipientPreference.objects.filter(email=email).first()
+    directives = list(directives_for_address(email))
+    muted_ids = set(preference.muted.values_list("pk", flat=True)) if preference else set()
+    initial = {"frequency": preference.frequency if preference else Frequency.DAILY, "muted": sorted(muted_ids)}
+    form = PreferencesForm(request.POST or None, initial=initial, directives=directives)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            preference, _created = RecipientPreference.objects.update_or_create(
+                email=email, defaults={"frequency": form.cleaned_data["frequency"]}
+            )
+            shown = {d.pk for d in directives}
+            # Mutes of directives no longer listed (closed, reassigned) are kept as they were.
+            keep = set(preference.muted.values_list("pk", flat=True)) - shown
+            preference.muted.set(keep | set(form.cleaned_data["muted"]))
+        messages.success(request, _("Đã lưu tùy chọn nhận email nhắc."))
+        return redirect(request.path)
+    return render(request, "reminders/preferences.html", {"form": form, "email": email, "directives": directives})

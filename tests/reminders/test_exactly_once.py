@@ -1,0 +1,150 @@
+"""Nothing sent twice, nothing lost: reruns, failing backends, crashes."""
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dxtasks.accounts.models import Role
+from dxtasks.reminders.models import Delivery, Kind, Outcome
+from dxtasks.reminders.sweep import retry_failed, run_sweep
+
+from .conftest import day
+
+QUAN = "quan@bca.example.gov.vn"
+pytestmark = pytest.mark.django_db
+
+
+def test_running_the_sweep_twice_sends_nothing_new(directive_due, sweep):
+    directive_due(day("2025-03-12"))
+    directive_due(day("2025-03-20"))
+    first, sent = sweep(day("2025-03-12"))
+    second, again = sweep(day("2025-03-12"))
+    assert len(sent) == 1 and first.emails_sent == 1 and first.directives_covered == 2
+    assert again == [] and second.emails_sent == 0 and second.already_sent == 2
+
+
+def test_the_database_refuses_a_second_delivery_row(directive_due):
+    directive = directive_due(day("2025-03-12"))
+    fields = dict(directive=directive, recipient=QUAN, kind=Kind.DUE, occurrence="0", due_key="2025-03-12",
+                  slot_date=day("2025-03-12"), sweep_date=day("2025-03-12"))
+    Delivery.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(**fields)
+
+
+@pytest.fixture
+def two_owners(directive_due, user_factory, lead, owner):
+    other = user_factory(role=Role.FOCAL_POINT, agency=lead, username="bad", email="bad@bca.example.gov.vn")
+    directive_due(day("2025-03-12"), reference="GOOD-1")
+    directive_due(day("2025-03-12"), reference="BAD-1", owner=other)
+    return other
+
+
+def test_a_refused_address_does_not_hold_up_the_others_and_is_retried(two_owners, refusing_mail, mailoutbox):
+    refusing_mail.REFUSED.add("bad@bca.example.gov.vn")
+    summary = run_sweep(day("2025-03-12"))
+    assert [m.to for m in mailoutbox] == [[QUAN]]
+    assert summary.emails_sent == 1 and summary.emails_failed == 1
+    failed = Delivery.objects.get(recipient="bad@bca.example.gov.vn")
+    assert failed.outcome == Outcome.FAILED and failed.attempts == 1 and "SMTPRecipientsRefused" in failed.error
+    assert failed.next_attempt_at > timezone.now()
+
+    # Before the backoff has passed, neither the sweep nor the retry job sends it.
+    assert run_sweep(day("2025-03-12")).emails_sent == 0
+    assert retry_failed(day("2025-03-12")).emails_sent == 0
+
+    refusing_mail.REFUSED.clear()
+    Delivery.objects.filter(pk=failed.pk).update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    retried = retry_failed(day("2025-03-12"))
+    assert retried.emails_sent == 1
+    assert sorted(m.to[0] for m in mailoutbox) == ["bad@bca.example.gov.vn", QUAN]
+    failed.refresh_from_db()
+    assert failed.outcome == Outcome.SENT and failed.attempts == 2 and failed.error == ""
+    # and nothing more afterwards
+    assert run_sweep(day("2025-03-12")).emails_sent == 0 and retry_failed(day("2025-03-12")).emails_sent == 0
+    assert len(mailoutbox) == 2
+
+
+def test_backoff_doubles_and_retries_stop_at_the_maximum(two_owners, refusing_mail, settings):
+    settings.REMINDERS = {**settings.REMINDERS, "MAX_ATTEMPTS": 3, "RETRY_BACKOFF_MINUTES": 10}
+    refusing_mail.REFUSED.add("bad@bca.example.gov.vn")
+    run_sweep(day("2025-03-12"))
+    waits = []
+    for _ in range(4):
+        row = Delivery.objects.get(recipient="bad@bca.example.gov.vn")
+        if row.next_attempt_at:
+            waits.append(round((row.next_attempt_at - timezone.now()).total_seconds() / 60))
+        Delivery.objects.filter(pk=row.pk, next_attempt_at__isnull=False).update(next_attempt_at=timezone.now())
+        retry_failed(day("2025-03-12"))
+    row = Delivery.objects.get(recipient="bad@bca.example.gov.vn")
+    assert waits == [10, 20]
+    assert row.outcome == Outcome.GAVE_UP and row.attempts == 3
+
+
+def test_smtp_down_fails_everything_and_the_next_sweep_sends_it_once(two_owners, refusing_mail, mailoutbox):
+    refusing_mail.DOWN["down"] = True
+    summary = run_sweep(day("2025-03-12"))
+    assert summary.emails_sent == 0 and summary.emails_failed == 2 and mailoutbox == []
+    refusing_mail.DOWN["down"] = False
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    later = run_sweep(day("2025-03-12"))
+    assert later.emails_sent == 2
+    assert sorted(m.to[0] for m in mailoutbox) == ["bad@bca.example.gov.vn", QUAN]
+    assert run_sweep(day("2025-03-12")).emails_sent == 0
+
+
+def test_a_malformed_address_is_recorded_as_failed_and_not_retried(directive_due, user_factory, lead, sweep):
+    broken = user_factory(role=Role.FOCAL_POINT, agency=lead, username="broken")
+    type(broken).objects.filter(pk=broken.pk).update(email="dau-moi@@bca")  # as a raw import could leave it
+    directive_due(day("2025-03-12"), owner=broken)
+    summary, sent = sweep(day("2025-03-12"))
+    row = Delivery.objects.get()
+    assert sent == [] and summary.emails_failed == 1
+    assert row.outcome == Outcome.GAVE_UP and "invalid address" in row.error
+    assert retry_failed(day("2025-03-12")).emails_sent == 0
+
+
+def test_a_claim_left_by_a_crashed_worker_is_sent_once_after_its_lease(directive_due, sweep, settings):
+    directive = directive_due(day("2025-03-12"))
+    # A worker claimed the row and died before sending.
+    Delivery.objects.create(directive=directive, recipient=QUAN, kind=Kind.DUE, occurrence="0",
+                            due_key="2025-03-12", slot_date=day("2025-03-12"), sweep_date=day("2025-03-12"),
+                            outcome=Outcome.PENDING, claimed_at=timezone.now())
+    fresh, while_claimed = sweep(day("2025-03-12"))
+    assert while_claimed == [] and fresh.in_progress_elsewhere == 1
+    Delivery.objects.update(claimed_at=timezone.now() - datetime.timedelta(minutes=31))
+    _, after_lease = sweep(day("2025-03-12"))
+    _, again = sweep(day("2025-03-12"))
+    assert len(after_lease) == 1 and again == []
+    assert Delivery.objects.get().outcome == Outcome.SENT
+
+
+def test_a_reminder_of_a_directive_closed_before_its_retry_is_dropped(two_owners, refusing_mail, secretariat,
+                                                                      mailoutbox):
+    from dxtasks.directives import services
+    from dxtasks.directives.models import Directive
+
+    refusing_mail.DOWN["down"] = True
+    run_sweep(day("2025-03-12"))
+    refusing_mail.DOWN["down"] = False
+    services.cancel_directive(directive=Directive.objects.get(reference="BAD-1"), by=secretariat,
+                              reason="Trùng nhiệm vụ khác", cancelled_on=day("2025-03-12"))
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    assert retry_failed(day("2025-03-12")).emails_sent == 1
+    assert [m.to for m in mailoutbox] == [[QUAN]]
+    assert Delivery.objects.get(directive__reference="BAD-1").outcome == Outcome.OBSOLETE
+
+
+def test_retries_wait_for_a_working_day(two_owners, refusing_mail, mailoutbox):
+    from dxtasks.reminders.tasks import retry_failed_sends
+
+    refusing_mail.DOWN["down"] = True
+    run_sweep(day("2025-03-14"))  # Friday
+    refusing_mail.DOWN["down"] = False
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    saturday = retry_failed(day("2025-03-15"))
+    assert not saturday.working_day and mailoutbox == []
+    assert retry_failed(day("2025-03-17")).emails_sent == 2
+    assert retry_failed_sends().startswith("reminder retries")
+    assert len(mailoutbox) == 2
