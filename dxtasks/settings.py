@@ -178,7 +178,12 @@ CACHES = {
     # A shared cache, so qinfo/qmonitor and rate limits see other processes.
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dxtasks_cache"}
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "dxtasks_cache",
+        # Rate-limit counters and built feeds share it; Django's default of 300 culls too soon.
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
 }
 
 # --- Security -------------------------------------------------------------------

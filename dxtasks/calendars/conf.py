@@ -1,0 +1,37 @@
+"""The calendars app's settings, read from `settings.CALENDARS` with these defaults.
+
+    CALENDARS = {
+        "TOKEN_RATE": (6, 60),       # requests per token per window of seconds
+        "ADDRESS_RATE": (120, 60),   # requests per client address per window
+        "CANCELLED_KEEP_DAYS": 90,   # a cancelled directive stays, as CANCELLED, this long
+        "ALARM_HOUR": 8,             # VALARMs fire at this local hour on the reminder days
+        "EVENT_CACHE_SIZE": 20000,   # serialised events memoised per process
+        "TOUCH_EVERY_SECONDS": 60,   # last_used_at is written at most this often
+        "CLIENT_ADDRESS_HEADER": "", # e.g. "HTTP_X_REAL_IP" behind a trusted proxy
+        "BODY_CACHE_MAX_BYTES": 4 * 1024 * 1024,  # largest compressed feed kept in the cache; 0: off
+    }
+
+The reminder offsets come from `settings.REMINDERS["DAYS_BEFORE"]`, the policy
+the email reminders follow.
+"""
+from django.conf import settings
+
+DEFAULTS = {
+    "TOKEN_RATE": (6, 60),
+    "ADDRESS_RATE": (120, 60),
+    "CANCELLED_KEEP_DAYS": 90,
+    "ALARM_HOUR": 8,
+    "EVENT_CACHE_SIZE": 20000,
+    "TOUCH_EVERY_SECONDS": 60,
+    "CLIENT_ADDRESS_HEADER": "",
+    "BODY_CACHE_MAX_BYTES": 4 * 1024 * 1024,
+}
+
+
+def setting(name: str):
+    return {**DEFAULTS, **getattr(settings, "CALENDARS", {})}[name]
+
+
+def reminder_days_before() -> list[int]:
+    days = getattr(settings, "REMINDERS", {}).get("DAYS_BEFORE", [30, 7, 1, 0])
+    return sorted({int(d) for d in days if int(d) >= 0}, reverse=True)

@@ -1,0 +1,170 @@
+"""Benchmark the calendar feed on synthetic data in a throwaway database; prints figures.
+
+    python manage.py benchmark_feeds [--events 5000] [--repeat 15]
+
+Creates a separate test database (var/bench-calendars.sqlite3, or
+test_dxtasks_bench_calendars on PostgreSQL), fills it with directives, and
+times GET (cold: every event serialised; after one directive was edited:
+that event re-serialised; unchanged: the body from the shared cache), a 304
+revalidation and HEAD through the whole Django stack (middleware, rate
+limits, token lookup), and counts queries at growing sizes. The database is
+dropped at the end.
+"""
+import datetime
+import random
+import statistics
+import time
+import uuid
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
+
+
+class Command(BaseCommand):
+    help = "Time the calendar feed at 5,000 directives in a throwaway database and print the figures."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--events", type=int, default=5000)
+        parser.add_argument("--repeat", type=int, default=15)
+
+    def handle(self, *args, events=5000, repeat=15, **options):
+        setup_test_environment()
+        old_name = connection.settings_dict["NAME"]
+        test_settings = connection.settings_dict.setdefault("TEST", {})
+        if connection.vendor == "sqlite":
+            test_settings["NAME"] = str(settings.BASE_DIR / "var" / "bench-calendars.sqlite3")
+        else:
+            test_settings["NAME"] = "test_dxtasks_bench_calendars"
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            with override_settings(CALENDARS={"TOKEN_RATE": (10**6, 60), "ADDRESS_RATE": (10**6, 60)}):
+                self.run_benchmark(events, repeat)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            teardown_test_environment()
+
+    def run_benchmark(self, events: int, repeat: int) -> None:
+        from dxtasks.accounts.models import Role, User
+        from dxtasks.calendars import tokens
+        from dxtasks.calendars.feeds import serialise
+        from dxtasks.calendars.links import feed_url
+
+        secretary = User.objects.create_user("bench", role=Role.SECRETARIAT, password=None)
+        path = feed_url(tokens.issue_token(owner=secretary, kind="all").secret, base_url="")
+        client = Client()
+        agencies = self.make_agencies(30)
+        sizes = sorted({min(50, events), min(500, events), events})
+        made = 0
+        self.stdout.write(f"database: {connection.vendor}; events: {events}; repeat: {repeat}")
+        for size in sizes:
+            self.make_directives(made, size, agencies, secretary)
+            made = size
+            client.get(path)
+            self.edit_one(0)  # count the building path, not the cached body
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+            assert response.status_code == 200, response.status_code
+            self.stdout.write(f"queries for a {size}-event feed: {len(captured)} "
+                              f"({len(response.content) / 1024:.0f} KiB)")
+
+        # Cold: nothing memoised and the data changed (so no cached body): every event serialised.
+        cold = []
+        for n in range(3):
+            serialise.cache_clear()
+            self.edit_one(n)
+            cold.append(self.timed(lambda: client.get(path)))
+        # The everyday case: one directive changed since the last poll; only its event is re-serialised.
+        edited = []
+        for n in range(repeat):
+            self.edit_one(n)
+            edited.append(self.timed(lambda: client.get(path)))
+        # Unchanged data, no validators (how most calendar programs poll): the body from the shared cache.
+        unchanged = [self.timed(lambda: client.get(path)) for _ in range(repeat)]
+        etag = client.get(path)["ETag"]
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+        revalidation_queries = len(captured)
+        revalidate = lambda: client.get(path, headers={"If-None-Match": etag})  # noqa: E731
+        not_modified = [self.timed(revalidate) for _ in range(repeat * 2)]
+        head = [self.timed(lambda: client.head(path)) for _ in range(repeat)]
+        self.stdout.write(f"GET, cold (every event serialised, no cached body): median {self.ms(cold)}")
+        self.stdout.write(f"GET, one directive edited before each request:    median {self.ms(edited)}, "
+                          f"max {max(edited) * 1000:.1f} ms")
+        self.stdout.write(f"GET, data unchanged, no validators (cached body): median {self.ms(unchanged)}, "
+                          f"max {max(unchanged) * 1000:.1f} ms")
+        self.stdout.write(f"304 revalidation (If-None-Match):                 median {self.ms(not_modified)}, "
+                          f"{revalidation_queries} queries")
+        self.stdout.write(f"HEAD:                                             median {self.ms(head)}")
+
+    @staticmethod
+    def edit_one(n: int) -> None:
+        from django.db.models import F
+        from django.utils import timezone
+
+        from dxtasks.directives.models import Directive
+
+        pk = Directive.objects.order_by("pk").values_list("pk", flat=True)[n]
+        Directive.objects.filter(pk=pk).update(title_vi=f"Nhiệm vụ đã sửa lần {n}", version=F("version") + 1,
+                                               updated_at=timezone.now())
+
+    @staticmethod
+    def timed(call) -> float:
+        start = time.perf_counter()
+        response = call()
+        elapsed = time.perf_counter() - start
+        assert response.status_code in (200, 304), response.status_code
+        return elapsed
+
+    @staticmethod
+    def ms(values: list[float]) -> str:
+        return f"{statistics.median(values) * 1000:.1f} ms"
+
+    @staticmethod
+    def make_agencies(count: int):
+        from dxtasks.directives.models import Agency
+
+        return Agency.objects.bulk_create(
+            Agency(code=f"BENCH-{n}", name_vi=f"Bộ thử nghiệm số {n}, Việt Nam", name_en=f"Bench ministry {n}",
+                   short_name_vi=f"BTN{n}", kind="ministry")
+            for n in range(count)
+        )
+
+    @staticmethod
+    def make_directives(start: int, stop: int, agencies, owner) -> None:
+        """Rows written directly (not through services): this is synthetic load, not history."""
+        from django.utils import timezone
+
+        from dxtasks.directives.models import Directive, ProgressUpdate
+
+        rng = random.Random(start)
+        today = timezone.localdate()
+        rows = []
+        for n in range(start, stop):
+            due = today + datetime.timedelta(days=rng.randint(-400, 400))
+            state = rng.choice(["open"] * 6 + ["submitted", "completed", "completed", "cancelled"])
+            rows.append(Directive(
+                public_id=uuid.uuid4(), reference=f"BENCH-{n:06d}",
+                title_vi=f"Nhiệm vụ thử nghiệm số {n}: triển khai nền tảng, chia sẻ dữ liệu; báo cáo kết quả",
+                title_en=f"Bench directive {n}", lead_agency=rng.choice(agencies), owner=owner,
+                assigned_on=due - datetime.timedelta(days=200), deadline_text=f"{due:%d/%m/%Y}", due_date=due,
+                deadline_precision="day", state=state,
+                completed_on=min(due, today) if state == "completed" else None,
+                cancelled_on=today - datetime.timedelta(days=rng.randint(0, 60)) if state == "cancelled" else None,
+                version=rng.randint(1, 4), search_text=f"nhiem vu thu nghiem so {n}",
+            ))
+        created = Directive.objects.bulk_create(rows, batch_size=500)
+        through = Directive.co_agencies.through
+        through.objects.bulk_create(
+            [through(directive_id=d.pk, agency_id=a.pk) for d in created for a in rng.sample(agencies, 2)],
+            batch_size=1000,
+        )
+        now = timezone.now()
+        ProgressUpdate.objects.bulk_create(
+            [ProgressUpdate(directive_id=d.pk, reported_at=now, percent=rng.randint(0, 90),
+                            note="Đã họp thống nhất phương án,\nđang chờ ý kiến các bộ; dự kiến trình tháng sau")
+             for d in created if rng.random() < 0.5],
+            batch_size=1000,
+        )

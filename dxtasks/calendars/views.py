@@ -1,0 +1,164 @@
+"""The feed a calendar program polls, and the page where a user manages their feed links."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dxtasks.directives.models import Agency, Meeting
+
+from . import tokens
+from .access import may_subscribe, visible_directives
+from .conf import setting
+from .feedcache import cached_feed
+from .feeds import FORMATS, build_feed, feed_directives, fingerprint
+from .links import feed_links
+from .models import FeedKind, FeedToken
+from .ratelimit import over_limit
+
+SESSION_NEW_URLS = "calendars.new_feed"
+
+
+def _client_address(request: HttpRequest) -> str:
+    header = setting("CLIENT_ADDRESS_HEADER")
+    value = request.META.get(header, "") if header else ""
+    return value.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def _not_found() -> HttpResponse:
+    """A bare 404: no page echoing the path (it holds a token), no hint of why."""
+    response = HttpResponseNotFound(b"Not found\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _too_many(retry_after: int) -> HttpResponse:
+    response = HttpResponse(_("Quá nhiều yêu cầu; hãy thử lại sau.\n"), status=429,
+                            content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed. Unknown, malformed and revoked tokens all answer the same bare 404."""
+    limit, window = setting("ADDRESS_RATE")
+    if wait := over_limit(f"addr:{_client_address(request)}", limit, window):
+        return _too_many(wait)
+    found = tokens.find_active(token)
+    queryset = visible_directives(found) if found else None
+    if queryset is None:
+        return _not_found()
+    limit, window = setting("TOKEN_RATE")
+    if wait := over_limit(f"token:{found.pk}", limit, window):
+        return _too_many(wait)
+    fmt = request.GET.get("format", "event")
+    if fmt not in FORMATS:
+        return _not_found()
+    tokens.touch(found, setting("TOUCH_EVERY_SECONDS"))
+
+    today = timezone.localdate()
+    queryset = feed_directives(queryset, today)
+    etag, last_modified = fingerprint(found, queryset, fmt, today)
+    # What @condition does, after the token checks that must come first.
+    not_modified = get_conditional_response(
+        request, etag=quote_etag(etag), last_modified=int(last_modified.timestamp())
+    )
+    if not_modified is not None:
+        response = not_modified
+    elif request.method == "HEAD":
+        response = HttpResponse(content_type="text/calendar; charset=utf-8")
+    else:
+        body = cached_feed(etag, lambda: build_feed(found, queryset, fmt=fmt, today=today))
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = quote_etag(etag)
+    response["Last-Modified"] = http_date(last_modified.timestamp())
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    if response.status_code == 200:
+        suffix = "-todo" if fmt == "todo" else ""
+        response["Content-Disposition"] = f'inline; filename="dxtasks-{found.kind}{suffix}.ics"'
+    return response
+
+
+def _subscription_rows(user) -> list[dict]:
+    rows = []
+    for feed_token in FeedToken.objects.filter(owner=user, revoked_at__isnull=True).select_related("agency", "meeting"):
+        rows.append({"feed": feed_token, "label": feed_token.scope_label(get_language())})
+    return rows
+
+
+@login_required
+def subscribe(request: HttpRequest) -> HttpResponse:
+    # A new URL is shown once: taken out of the session by the page that shows it.
+    new_feed = request.session.pop(SESSION_NEW_URLS, None)
+    context = {
+        "feeds": _subscription_rows(request.user),
+        "new_feed": new_feed,
+        "can_all": may_subscribe(request.user, FeedKind.ALL),
+        "has_mine": FeedToken.objects.filter(owner=request.user, kind=FeedKind.MINE, revoked_at__isnull=True).exists(),
+        "has_all": FeedToken.objects.filter(owner=request.user, kind=FeedKind.ALL, revoked_at__isnull=True).exists(),
+        "agencies": Agency.objects.filter(active=True).order_by("kind", "name_vi"),
+        "meetings": Meeting.objects.order_by("-date"),
+        "own_agency": request.user.agency,
+    }
+    response = render(request, "calendars/subscribe.html", context)
+    response["Cache-Control"] = "private, no-store"  # the page may hold a secret URL
+    return response
+
+
+def _remember_new(request: HttpRequest, issued: tokens.IssuedToken) -> None:
+    request.session[SESSION_NEW_URLS] = {
+        "pk": issued.feed.pk,
+        "label": issued.feed.scope_label(get_language()),
+        **feed_links(issued.secret),
+    }
+
+
+@login_required
+@require_POST
+def create_feed(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    agency = meeting = None
+    # Unknown codes and numbers only come from a tampered form: 404, as for a feed.
+    if kind == FeedKind.AGENCY:
+        agency = get_object_or_404(Agency, code=request.POST.get("agency", ""))
+    elif kind == FeedKind.MEETING:
+        number = request.POST.get("meeting", "")
+        meeting = get_object_or_404(Meeting, number=int(number) if number.isdigit() else -1)
+    try:
+        issued = tokens.issue_token(owner=request.user, kind=kind, agency=agency, meeting=meeting)
+    except tokens.FeedTokenError as exc:
+        messages.error(request, str(exc))
+    else:
+        _remember_new(request, issued)
+    return HttpResponseRedirect(reverse("calendars:subscribe"))
+
+
+@login_required
+@require_POST
+def regenerate_feed(request: HttpRequest, pk: int) -> HttpResponse:
+    feed_token = get_object_or_404(FeedToken, pk=pk, owner=request.user, revoked_at__isnull=True)
+    try:
+        issued = tokens.regenerate_token(feed=feed_token)
+    except tokens.FeedTokenError as exc:
+        messages.error(request, str(exc))
+    else:
+        _remember_new(request, issued)
+        messages.success(request, _("Đã tạo đường dẫn mới; đường dẫn cũ không còn dùng được."))
+    return HttpResponseRedirect(reverse("calendars:subscribe"))
+
+
+@login_required
+@require_POST
+def revoke_feed(request: HttpRequest, pk: int) -> HttpResponse:
+    feed_token = get_object_or_404(FeedToken, pk=pk, owner=request.user, revoked_at__isnull=True)
+    tokens.revoke_token(feed=feed_token)
+    messages.success(request, _("Đã thu hồi đường dẫn lịch; lịch đã đăng ký sẽ không cập nhật nữa."))
+    return HttpResponseRedirect(reverse("calendars:subscribe"))

@@ -1,0 +1,50 @@
+"""Helpers for the calendar feed tests: issue a token, fetch and parse a feed."""
+import icalendar
+import pytest
+import vobject
+from django.core.cache import cache
+from django.test import Client
+
+from dxtasks.calendars import tokens
+from dxtasks.calendars.links import feed_url
+
+
+@pytest.fixture(autouse=True)
+def generous_rate_limits(settings, db):
+    """Tests fetch feeds far faster than a calendar does; the rate-limit tests set their own limits."""
+    settings.CALENDARS = {"TOKEN_RATE": (1000, 60), "ADDRESS_RATE": (1000, 60)}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def issue(db):
+    def make(owner, kind="mine", **scope):
+        return tokens.issue_token(owner=owner, kind=kind, **scope)
+
+    return make
+
+
+def feed_path(secret: str, fmt: str = "event") -> str:
+    return feed_url(secret, fmt, base_url="")
+
+
+@pytest.fixture
+def fetch(db):
+    """GET a feed; return the response after checking both parsers read it."""
+    client = Client()
+
+    def get(secret: str, fmt: str = "event", **headers):
+        response = client.get(feed_path(secret, fmt), headers=headers)
+        if response.status_code == 200:
+            response.ical = icalendar.Calendar.from_ical(response.content)
+            response.vobj = vobject.readOne(response.content.decode("utf-8"))
+        return response
+
+    return get
+
+
+def events(response, name: str = "VEVENT") -> dict[str, icalendar.cal.Component]:
+    """Components by UID."""
+    return {str(c["UID"]): c for c in response.ical.walk(name)}

@@ -1,0 +1,61 @@
+"""`manage.py feed_url`, and the issue's acceptance check after `bootstrap --demo`."""
+import datetime
+from io import StringIO
+from urllib.parse import urlsplit
+
+import icalendar
+import pytest
+import vobject
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from dxtasks.directives.models import Directive
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("feed_url", *args, stdout=out)
+    return out.getvalue().strip()
+
+
+def get(url: str):
+    parts = urlsplit(url)
+    return Client().get(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+def test_secretariat_all_feed_after_bootstrap_demo_parses_with_one_event_per_dated_directive(db):
+    call_command("bootstrap", "--demo", stdout=StringIO())
+    url = run("secretariat", "--all")
+    assert url.startswith("http://testserver/") and url.endswith(".ics")
+    response = get(url)
+    assert response.status_code == 200
+    dated = Directive.objects.filter(due_date__isnull=False)
+    long_cancelled = timezone.localdate() - datetime.timedelta(days=90)
+    expected = {f"{d.public_id}@testserver" for d in dated if not (d.cancelled_on and d.cancelled_on < long_cancelled)}
+    assert len(expected) > 5
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert {str(e["UID"]) for e in calendar.walk("VEVENT")} == expected
+    assert len(vobject.readOne(response.content.decode()).vevent_list) == len(expected)
+
+
+def test_scopes_formats_and_errors(db, user_factory, agency_factory):
+    agency_factory(code="SBV")
+    user_factory(username="anh")
+    agency_url = run("anh", "--agency", "sbv")
+    assert get(agency_url).status_code == 200
+    todo = run("anh", "--format", "todo")
+    assert todo.endswith(".ics?format=todo")
+    assert get(todo).content.startswith(b"BEGIN:VCALENDAR")
+    assert run("anh", "--agency", "SBV", "--regenerate", "--webcal").startswith("webcal://")
+    assert get(agency_url).status_code == 404  # replaced
+    with pytest.raises(CommandError, match="already has this feed"):
+        run("anh", "--agency", "SBV")
+    with pytest.raises(CommandError, match="no agency"):
+        run("anh", "--agency", "NOPE")
+    with pytest.raises(CommandError, match="no meeting"):
+        run("anh", "--meeting", "999")
+    with pytest.raises(CommandError, match="no user"):
+        run("nobody")
+    with pytest.raises(CommandError):
+        run("anh", "--all")  # a viewer may not have the all feed
