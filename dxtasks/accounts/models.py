@@ -53,5 +53,9 @@ class User(AbstractUser):
     def is_focal_point(self) -> bool:
         return self.is_active and self.role == Role.FOCAL_POINT
 
+    def get_full_name(self):
+        # Vietnamese order: family and middle names (last_name) before the given name.
+        return " ".join(part for part in (self.last_name, self.first_name) if part).strip()
+
     def __str__(self):
         return self.get_full_name() or self.username
