@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test test-postgres install bootstrap worker web check messages
+.PHONY: run test test-postgres install bootstrap check messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,8 @@ check: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=dxtasks.example.gov.vn SITE_URL=https://dxtasks.example.gov.vn \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Refresh the vi/en catalogues after changing user-facing strings, then fill the en msgstrs.
+messages: install
+	$(PY) manage.py makemessages -l en -l vi --ignore=.venv --ignore=var --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv

@@ -1,2 +1,33 @@
+"""The portal's pages; bookmarkable URLs with filters as GET parameters."""
+from django.urls import path, re_path
+
+from .views import agencies, directive, imports, pages, signin
+
 app_name = "portal"
-urlpatterns = []
+
+urlpatterns = [
+    path("", pages.dashboard, name="dashboard"),
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
+    path("directives/", pages.register, name="register"),
+    re_path(r"^directives/export\.(?P<fmt>csv|xlsx)$", pages.export, name="export"),
+    path("directives/new/", directive.create, name="directive_new"),
+    path("directives/deadline-preview/", directive.deadline_preview, name="deadline_preview"),
+    path("directives/<uuid:public_id>/", directive.detail, name="directive"),
+    path("directives/<uuid:public_id>/edit/", directive.edit, name="directive_edit"),
+    path("directives/<uuid:public_id>/progress/", directive.add_progress, name="progress"),
+    path("directives/<uuid:public_id>/extension/", directive.request_extension, name="extension"),
+    path("directives/<uuid:public_id>/extension/<int:request_id>/decide/", directive.decide_extension,
+         name="extension_decide"),
+    path("directives/<uuid:public_id>/submit/", directive.submit, name="submit"),
+    path("directives/<uuid:public_id>/complete/", directive.complete, name="complete"),
+    path("directives/<uuid:public_id>/return/", directive.return_for_rework, name="return"),
+    path("directives/<uuid:public_id>/cancel/", directive.cancel, name="cancel"),
+    path("meetings/", pages.meetings, name="meetings"),
+    path("meetings/<int:number>/", pages.meeting_detail, name="meeting"),
+    path("agencies/", agencies.agency_list, name="agencies"),
+    path("agencies/<str:code>/", agencies.agency_detail, name="agency"),
+    path("agencies/<str:code>/transfer/", agencies.transfer, name="agency_transfer"),
+    path("import/", imports.upload, name="import"),
+    path("import/commit/", imports.commit, name="import_commit"),
+    re_path(r"^import/template\.(?P<fmt>csv|xlsx)$", imports.template_file, name="import_template"),
+]

@@ -1,0 +1,87 @@
+"""The register's current filter as CSV or XLSX, for the staff who work in Excel.
+
+Rows are streamed from the database in chunks (`iterator`), so exporting the
+whole register does not hold it in memory. Cells that a spreadsheet would
+run as a formula (= + - @ at the start) are prefixed with an apostrophe.
+"""
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Iterator
+
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from dxtasks.directives.status import Status
+
+CHUNK = 2000
+
+
+def columns() -> list[str]:
+    return [
+        _("Số hiệu"), _("Tên nhiệm vụ"), _("Tên tiếng Anh"), _("Phiên họp"), _("Đơn vị chủ trì"),
+        _("Đơn vị phối hợp"), _("Trụ cột"), _("Người phụ trách"), _("Ngày giao"), _("Thời hạn (nguyên văn)"),
+        _("Hạn"), _("Trạng thái xử lý"), _("Tình trạng"), _("Ngày hoàn thành"), _("Kết quả"), _("Đường dẫn"),
+    ]
+
+
+def _dmy(day: datetime.date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def rows(queryset: QuerySet, site_url: str) -> Iterator[list[str]]:
+    queryset = queryset.select_related("lead_agency", "meeting", "owner").prefetch_related("co_agencies")
+    for d in queryset.iterator(chunk_size=CHUNK):
+        yield [_safe(str(v)) for v in (
+            d.reference, d.title_vi, d.title_en, d.meeting.number if d.meeting else "",
+            d.lead_agency.code, "; ".join(a.code for a in d.co_agencies.all()), d.get_pillar_display(),
+            d.owner.username if d.owner else "", _dmy(d.assigned_on), d.deadline_text, _dmy(d.due_date),
+            d.get_state_display(), Status(d.status).label, _dmy(d.completed_on), d.outcome,
+            f"{site_url}{d.get_absolute_url()}",
+        )]
+
+
+def _filename(extension: str) -> str:
+    return f"dxtasks-nhiem-vu-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(queryset: QuerySet, site_url: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    header = columns()  # translated now, while the request's language is active
+
+    def lines() -> Iterable[str]:
+        yield "\ufeff"  # BOM: Excel then reads the Vietnamese as UTF-8
+        yield writer.writerow(header)
+        for row in rows(queryset, site_url):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+def xlsx_response(queryset: QuerySet, site_url: str) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Nhiệm vụ"))
+    sheet.append(columns())
+    for row in rows(queryset, site_url):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response

@@ -1,0 +1,338 @@
+"""The portal's forms: register filters, directive entry, the workflow actions, sign-in.
+
+Dates are typed and shown dd/mm/yyyy (ISO yyyy-mm-dd is accepted too).
+Every form keeps what was typed when it is refused; errors come in the
+user's language (Django's own messages are translated by Django).
+"""
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dxtasks.directives.deadlines import Deadline, DeadlineError, parse_deadline
+from dxtasks.directives.models import Agency, Directive, Meeting, Pillar
+from dxtasks.directives.status import REPORT_ORDER
+
+from . import throttle
+from .deadline_messages import explain_deadline_error
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+class DayField(forms.DateField):
+    """A date typed as dd/mm/yyyy, shown back the same way."""
+
+    widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                                       "autocomplete": "off"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault("localize", False)
+        super().__init__(**kwargs)
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, agency: Agency) -> str:
+        label = f"{agency.short_name_vi} — {agency.name_vi}"
+        return label if agency.active else _("%(label)s (đã hợp nhất)") % {"label": label}
+
+
+class AgencyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, agency: Agency) -> str:
+        return f"{agency.short_name_vi} — {agency.name_vi}"
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting: Meeting) -> str:
+        return f"{meeting.number} · {meeting.date:%d/%m/%Y} · {meeting.title_vi[:80]}"
+
+
+def read_deadline(text: str) -> Deadline:
+    """parse_deadline, with its error as a ValidationError in the user's language."""
+    try:
+        return parse_deadline(text)
+    except DeadlineError as exc:
+        raise ValidationError(explain_deadline_error(str(exc)), code="deadline") from exc
+
+
+# --- The register's filters ----------------------------------------------------------
+
+# Directives without a due date (ongoing, asap) sort after dated ones on every database.
+SORTS = {
+    "due": (F("due_date").asc(nulls_last=True), "reference"),
+    "-due": (F("due_date").desc(nulls_last=True), "-reference"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+    "assigned": ("assigned_on", "reference"),
+    "-assigned": ("-assigned_on", "-reference"),
+    "updated": ("-updated_at", "-pk"),
+}
+SORT_LABELS = {
+    "due": gettext_lazy("Hạn sớm trước"),
+    "-due": gettext_lazy("Hạn muộn trước"),
+    "reference": gettext_lazy("Số hiệu A→Z"),
+    "-reference": gettext_lazy("Số hiệu Z→A"),
+    "assigned": gettext_lazy("Giao cũ trước"),
+    "-assigned": gettext_lazy("Giao mới trước"),
+    "updated": gettext_lazy("Cập nhật gần đây"),
+}
+
+
+class PortalForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels sit above their fields: no colon
+        super().__init__(*args, **kwargs)
+
+
+class RegisterFilterForm(PortalForm):
+    """The register's GET parameters; invalid ones are reported, not guessed."""
+
+    q = forms.CharField(label=gettext_lazy("Tìm kiếm"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": gettext_lazy("số hiệu, tên nhiệm vụ…")}))
+    agency = forms.ChoiceField(label=gettext_lazy("Cơ quan (chủ trì hoặc phối hợp)"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Tình trạng"), required=False)
+    meeting = forms.ChoiceField(label=gettext_lazy("Phiên họp"), required=False)
+    pillar = forms.ChoiceField(label=gettext_lazy("Trụ cột"), required=False)
+    owner = forms.ChoiceField(label=gettext_lazy("Người phụ trách"), required=False)
+    due_from = DayField(label=gettext_lazy("Hạn từ ngày"), required=False)
+    due_to = DayField(label=gettext_lazy("đến ngày"), required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("Sắp xếp"), required=False)
+
+    def __init__(self, data=None, *, user=None, agencies=None, meetings=None, owners=None):
+        super().__init__(data)
+        everyone = [("", _("Tất cả"))]
+        self.fields["agency"].choices = everyone + [(a.code, f"{a.short_name_vi} — {a.name_vi}")
+                                                    for a in agencies or ()]
+        self.fields["status"].choices = everyone + [(s.value, s.label) for s in REPORT_ORDER]
+        self.fields["meeting"].choices = everyone + [(str(m.number), f"{m.number} · {m.date:%d/%m/%Y}")
+                                                     for m in meetings or ()]
+        self.fields["pillar"].choices = everyone + list(Pillar.choices)
+        self.fields["owner"].choices = everyone + [("me", _("Tôi"))] + [(u.username, str(u)) for u in owners or ()]
+        self.fields["sort"].choices = list(SORT_LABELS.items())
+
+    def clean(self):
+        cleaned = super().clean()
+        due_from, due_to = cleaned.get("due_from"), cleaned.get("due_to")
+        if due_from and due_to and due_from > due_to:
+            self.add_error("due_to", _("Ngày cuối phải sau ngày đầu."))
+        return cleaned
+
+
+# --- Directive entry -----------------------------------------------------------------
+
+
+class DirectiveForm(PortalForm):
+    field_order = ["reference", "title_vi", "title_en", "lead_agency", "co_agencies", "deadline_text",
+                   "deadline_reason", "assigned_on", "meeting", "owner", "pillar", "source_ref", "source_url",
+                   "full_text", "outcome"]
+    wide_fields = frozenset({"title_vi", "title_en", "full_text", "outcome", "deadline_reason"})
+
+    reference = forms.CharField(label=gettext_lazy("Số hiệu"), max_length=32,
+                                help_text=gettext_lazy("Ví dụ UBQG-7/03"))
+    title_vi = forms.CharField(label=gettext_lazy("Tên nhiệm vụ"), max_length=300,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    title_en = forms.CharField(label=gettext_lazy("Tên tiếng Anh"), max_length=300, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    meeting = MeetingChoiceField(label=gettext_lazy("Phiên họp"), queryset=Meeting.objects.all(), required=False,
+                                 empty_label=gettext_lazy("— không thuộc phiên họp nào —"))
+    lead_agency = AgencyChoiceField(label=gettext_lazy("Đơn vị chủ trì"), queryset=Agency.objects.all(),
+                                    empty_label=gettext_lazy("— chọn cơ quan —"))
+    co_agencies = AgencyMultipleChoiceField(
+        label=gettext_lazy("Đơn vị phối hợp"), queryset=Agency.objects.filter(active=True), required=False,
+        help_text=gettext_lazy("Giữ Ctrl (⌘ trên Mac) để chọn nhiều cơ quan."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    owner = forms.ModelChoiceField(label=gettext_lazy("Người phụ trách"), required=False,
+                                   empty_label=gettext_lazy("— chưa giao —"),
+                                   queryset=get_user_model().objects.filter(is_active=True).order_by("username"))
+    pillar = forms.ChoiceField(label=gettext_lazy("Trụ cột"), choices=Pillar.choices, initial=Pillar.CROSS_CUTTING)
+    assigned_on = DayField(label=gettext_lazy("Ngày giao"), help_text=gettext_lazy("Thường là ngày họp."))
+    deadline_text = forms.CharField(
+        label=gettext_lazy("Thời hạn (ghi như trong văn bản)"), max_length=200,
+        help_text=gettext_lazy("Ví dụ: “hoàn thành trong quý II/2024”, “trước ngày 15/3/2024”, “thường xuyên”."),
+        widget=forms.TextInput(attrs={"data-deadline-preview": "", "autocomplete": "off"}),
+    )
+    deadline_reason = forms.CharField(
+        label=gettext_lazy("Lý do đổi thời hạn"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Bắt buộc khi đổi thời hạn của nhiệm vụ đã giao."),
+    )
+    source_ref = forms.CharField(label=gettext_lazy("Văn bản giao"), max_length=300, required=False)
+    source_url = forms.URLField(label=gettext_lazy("Đường dẫn văn bản"), max_length=500, required=False,
+                                assume_scheme="https")
+    full_text = forms.CharField(label=gettext_lazy("Nội dung"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.CharField(label=gettext_lazy("Kết quả"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, directive: Directive | None = None, **kwargs):
+        self.directive = directive
+        if directive is not None:
+            kwargs.setdefault("initial", {
+                "reference": directive.reference, "title_vi": directive.title_vi, "title_en": directive.title_en,
+                "meeting": directive.meeting_id, "lead_agency": directive.lead_agency_id,
+                "co_agencies": [a.pk for a in directive.co_agencies.all()], "owner": directive.owner_id,
+                "pillar": directive.pillar, "assigned_on": directive.assigned_on,
+                "deadline_text": directive.deadline_text, "source_ref": directive.source_ref,
+                "source_url": directive.source_url, "full_text": directive.full_text,
+                "outcome": directive.outcome, "updated_at": directive.updated_at.isoformat(),
+            })
+        super().__init__(*args, **kwargs)
+        self.fields["deadline_text"].widget.attrs["data-preview-url"] = reverse("portal:deadline_preview")
+        if directive is None:
+            del self.fields["deadline_reason"], self.fields["outcome"], self.fields["updated_at"]
+            self.fields["lead_agency"].queryset = Agency.objects.filter(active=True)
+        else:
+            # A merged agency still co-ordinating stays offered, so saving does not drop it unseen.
+            current = [a.pk for a in directive.co_agencies.all()]
+            self.fields["co_agencies"].queryset = Agency.objects.filter(Q(active=True) | Q(pk__in=current))
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        taken = Directive.objects.filter(reference=reference)
+        if self.directive is not None:
+            taken = taken.exclude(pk=self.directive.pk)
+        if taken.exists():
+            raise ValidationError(_("Số hiệu %(ref)s đã có."), params={"ref": reference}, code="unique")
+        return reference
+
+    def clean_deadline_text(self) -> str:
+        text = " ".join(self.cleaned_data["deadline_text"].split())
+        self.cleaned_data["deadline"] = read_deadline(text)
+        return text
+
+    def clean_lead_agency(self) -> Agency:
+        agency = self.cleaned_data["lead_agency"]
+        unchanged = self.directive is not None and self.directive.lead_agency_id == agency.pk
+        if not agency.active and not unchanged:
+            successor = agency.successor.short_name_vi if agency.successor else "—"
+            raise ValidationError(_("%(agency)s đã hợp nhất vào %(successor)s; hãy chọn cơ quan đang hoạt động.")
+                                  % {"agency": agency.short_name_vi, "successor": successor})
+        return agency
+
+    def clean_updated_at(self) -> datetime.datetime | None:
+        raw = self.cleaned_data.get("updated_at") or ""
+        try:
+            return datetime.datetime.fromisoformat(raw) if raw else None
+        except ValueError:
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.directive is not None and "deadline_text" in cleaned:
+            if cleaned["deadline_text"] != self.directive.deadline_text and not cleaned.get("deadline_reason",
+                                                                                           "").strip():
+                self.add_error("deadline_reason", _("Cần nêu lý do khi đổi thời hạn."))
+        return cleaned
+
+    def descriptive_fields(self) -> dict:
+        """The fields update_directive/create_directive take as keywords."""
+        names = ["reference", "title_vi", "title_en", "meeting", "lead_agency", "owner", "pillar", "assigned_on",
+                 "source_ref", "source_url", "full_text"]
+        if self.directive is not None:
+            names.append("outcome")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+# --- Workflow actions ----------------------------------------------------------------
+
+
+class ProgressForm(PortalForm):
+    percent = forms.IntegerField(label=gettext_lazy("Tiến độ (%)"), min_value=0, max_value=100)
+    note = forms.CharField(label=gettext_lazy("Nội dung báo cáo"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=5000)
+    evidence_url = forms.URLField(label=gettext_lazy("Đường dẫn minh chứng"), required=False, max_length=500,
+                                  assume_scheme="https")
+
+
+class ExtensionRequestForm(PortalForm):
+    proposed_due = DayField(label=gettext_lazy("Đề nghị gia hạn đến ngày"))
+    reason = forms.CharField(label=gettext_lazy("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class ExtensionDecisionForm(PortalForm):
+    decision = forms.ChoiceField(choices=[("approve", gettext_lazy("Duyệt")), ("reject", gettext_lazy("Từ chối"))])
+    note = forms.CharField(label=gettext_lazy("Ý kiến"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubmitForm(PortalForm):
+    note = forms.CharField(label=gettext_lazy("Kết quả đã đạt"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CompleteForm(PortalForm):
+    completed_on = DayField(label=gettext_lazy("Ngày hoàn thành"))
+    outcome = forms.CharField(label=gettext_lazy("Kết quả (văn bản, sản phẩm)"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(PortalForm):
+    note = forms.CharField(label=gettext_lazy("Lý do trả lại"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CancelForm(PortalForm):
+    reason = forms.CharField(label=gettext_lazy("Lý do hủy"), max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DirectiveChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, directive: Directive) -> str:
+        return f"{directive.reference} — {directive.title_vi}"
+
+
+class TransferForm(PortalForm):
+    """Which open directives of a merged agency move to its successor (not always all: MIC → MOST and MCST)."""
+
+    directives = DirectiveChoiceField(label=gettext_lazy("Nhiệm vụ chuyển cho cơ quan kế thừa"),
+                                      queryset=Directive.objects.none(), to_field_name="public_id",
+                                      widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label=gettext_lazy("Lý do (bỏ trống: ghi theo quyết định hợp nhất)"), required=False,
+                             max_length=2000)
+
+    def __init__(self, *args, open_directives=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if open_directives is not None:
+            self.fields["directives"].queryset = open_directives
+
+
+class ImportForm(PortalForm):
+    file = forms.FileField(label=gettext_lazy("Tệp CSV hoặc Excel (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+    meeting = MeetingChoiceField(label=gettext_lazy("Phiên họp (khi tệp không ghi cột meeting)"),
+                                 queryset=Meeting.objects.all(), required=False,
+                                 empty_label=gettext_lazy("— theo cột meeting trong tệp —"))
+
+
+# --- Sign-in -------------------------------------------------------------------------
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Refuses to even try a password once the username or address has failed too often."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = throttle.client_address(self.request) if self.request else ""
+        if throttle.is_locked(username, address):
+            raise ValidationError(
+                _("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)s phút."),
+                params={"minutes": throttle.lock_minutes()}, code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttle.record_failure(username, address)
+            raise
+        throttle.record_success(username)
+        return cleaned

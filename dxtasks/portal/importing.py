@@ -1,0 +1,300 @@
+"""Bulk import of a meeting's directives from CSV or XLSX: validate all, then save all or none.
+
+The secretariat types a meeting's conclusions into Excel. An upload is read
+into rows, every row is checked (unknown agency code, unreadable deadline,
+missing title, duplicate reference …) and the preview lists every problem
+of every row. Only a file without problems can be committed, and the commit
+creates every row through `services.create_directive` in one transaction:
+if anything fails then, nothing is saved.
+"""
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+
+from dxtasks.directives import services
+from dxtasks.directives.deadlines import DeadlineError, parse_deadline
+from dxtasks.directives.folding import fold
+from dxtasks.directives.models import Agency, Directive, Meeting, Pillar
+
+from .deadline_messages import explain_deadline_error
+from .forms import DATE_INPUT_FORMATS
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
+
+# Column key, required, what it holds (shown on the import page and in the template file).
+COLUMNS: list[tuple[str, bool, str]] = [
+    ("reference", True, gettext_lazy("Số hiệu nhiệm vụ, duy nhất, ví dụ UBQG-7/03")),
+    ("title_vi", True, gettext_lazy("Tên nhiệm vụ (tiếng Việt)")),
+    ("title_en", False, gettext_lazy("Tên tiếng Anh")),
+    ("lead_agency", True, gettext_lazy("Mã cơ quan chủ trì, ví dụ MPS, SBV, HA-NOI")),
+    ("co_agencies", False, gettext_lazy("Mã các cơ quan phối hợp, cách nhau bằng dấu chấm phẩy")),
+    ("deadline", True, gettext_lazy("Thời hạn ghi như trong văn bản, ví dụ “trong quý II/2024”, “thường xuyên”")),
+    ("assigned_on", False, gettext_lazy("Ngày giao dd/mm/yyyy; bỏ trống thì lấy ngày họp")),
+    ("meeting", False, gettext_lazy("Số phiên họp; bỏ trống thì lấy phiên họp chọn khi tải lên")),
+    ("pillar", False, gettext_lazy("government, economy, society hoặc cross (hoặc tên tiếng Việt)")),
+    ("owner", False, gettext_lazy("Tên đăng nhập người phụ trách")),
+    ("source_ref", False, gettext_lazy("Văn bản giao, ví dụ Thông báo 203/TB-VPCP")),
+    ("source_url", False, gettext_lazy("Đường dẫn văn bản")),
+    ("full_text", False, gettext_lazy("Nội dung đầy đủ")),
+]
+COLUMN_KEYS = [key for key, _required, _help in COLUMNS]
+EXAMPLE_ROW = ["UBQG-9/01", "Ban hành kế hoạch chuyển đổi số năm 2026", "Issue the 2026 digital transformation plan",
+               "MOST", "MPS; SBV", "trong quý I/2026", "", "", "government", "", "", "", ""]
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (format, encoding, size, header)."""
+
+
+@dataclass
+class ImportRow:
+    line: int  # the spreadsheet's row number, header = 1
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+    kwargs: dict = field(default_factory=dict)
+    due_label: str = ""
+
+
+@dataclass
+class ImportResult:
+    rows: list[ImportRow]
+
+    @property
+    def bad_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.bad_rows
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("Tệp CSV phải lưu với bảng mã UTF-8 (trong Excel: “CSV UTF-8”).")) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)  # Excel with Vietnamese settings writes ";"
+    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise ImportFileError(_("Không đọc được tệp Excel: %(error)s") % {"error": exc}) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+    finally:
+        workbook.close()
+
+
+def read_table(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(row number, {column: text}) per row of the file; blank lines dropped."""
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(_("Tệp quá lớn (tối đa 2 MB)."))
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        table = _read_csv(content)
+    elif lower.endswith(".xlsx"):
+        table = _read_xlsx(content)
+    else:
+        raise ImportFileError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+    if not table:
+        raise ImportFileError(_("Tệp trống."))
+    header = [fold(h).strip().replace(" ", "_") for h in table[0]]
+    missing = [key for key, required, _help in COLUMNS if required and key not in header]
+    if missing:
+        raise ImportFileError(
+            _("Thiếu cột: %(columns)s. Dòng đầu tiên phải là tên cột như trong tệp mẫu.")
+            % {"columns": ", ".join(missing)}
+        )
+    unknown = [h for h in header if h and h not in COLUMN_KEYS]
+    if unknown:
+        raise ImportFileError(_("Cột không biết: %(columns)s.") % {"columns": ", ".join(unknown)})
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cells):
+            continue
+        rows.append((number, {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(header) if key}))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("Quá nhiều dòng (tối đa %(max)s).") % {"max": MAX_ROWS})
+    if not rows:
+        raise ImportFileError(_("Tệp không có dòng nhiệm vụ nào."))
+    return rows
+
+
+# --- Checking ----------------------------------------------------------------------------
+
+
+def _parse_day(text: str) -> datetime.date | None:
+    for fmt in DATE_INPUT_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _pillar(text: str) -> str | None:
+    if not text:
+        return Pillar.CROSS_CUTTING
+    folded = fold(text)
+    for value, label in Pillar.choices:
+        if folded in (value, fold(str(label))):
+            return value
+    return None
+
+
+def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting | None = None) -> ImportResult:
+    """Check every row against the database and each other; nothing is written."""
+    agencies = {a.code: a for a in Agency.objects.all()}
+    meetings = {m.number: m for m in Meeting.objects.all()}
+    users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
+    references = [values.get("reference", "") for _n, values in rows]
+    existing = set(Directive.objects.filter(reference__in=references).values_list("reference", flat=True))
+    seen: dict[str, int] = {}
+    result = []
+    for line, values in rows:
+        row = ImportRow(line=line, values=values)
+        errors = row.errors
+        reference = values.get("reference", "")
+        if not reference:
+            errors.append(_("Thiếu số hiệu."))
+        elif len(reference) > 32:
+            errors.append(_("Số hiệu dài quá 32 ký tự."))
+        elif reference in existing:
+            errors.append(_("Số hiệu %(ref)s đã có trong hệ thống.") % {"ref": reference})
+        elif reference in seen:
+            errors.append(_("Số hiệu %(ref)s trùng với dòng %(line)s.") % {"ref": reference, "line": seen[reference]})
+        seen.setdefault(reference, line)
+        title = values.get("title_vi", "")
+        if not title:
+            errors.append(_("Thiếu tên nhiệm vụ."))
+        elif len(title) > 300:
+            errors.append(_("Tên nhiệm vụ dài quá 300 ký tự."))
+        lead_code = values.get("lead_agency", "").upper()
+        lead = agencies.get(lead_code)
+        if not lead_code:
+            errors.append(_("Thiếu mã cơ quan chủ trì."))
+        elif lead is None:
+            errors.append(_("Không có cơ quan mã “%(code)s”.") % {"code": values.get("lead_agency")})
+        elif not lead.active:
+            errors.append(_("Cơ quan %(code)s đã hợp nhất; hãy giao cho cơ quan kế thừa.") % {"code": lead_code})
+        co = []
+        for code in filter(None, (c.strip().upper() for c in values.get("co_agencies", "").replace(",", ";").split(";"))):
+            if code not in agencies:
+                errors.append(_("Không có cơ quan phối hợp mã “%(code)s”.") % {"code": code})
+            else:
+                co.append(agencies[code])
+        deadline_text = values.get("deadline", "")
+        deadline = None
+        try:
+            deadline = parse_deadline(deadline_text)
+        except DeadlineError as exc:
+            errors.append(explain_deadline_error(str(exc)))
+        meeting = default_meeting
+        if values.get("meeting"):
+            number = values["meeting"]
+            meeting = meetings.get(int(number)) if number.isdigit() else None
+            if meeting is None:
+                errors.append(_("Không có phiên họp số “%(number)s”.") % {"number": number})
+        assigned_on = None
+        if values.get("assigned_on"):
+            assigned_on = _parse_day(values["assigned_on"])
+            if assigned_on is None:
+                errors.append(_("Ngày giao “%(value)s” không đúng dạng dd/mm/yyyy.") % {"value": values["assigned_on"]})
+        elif meeting is not None:
+            assigned_on = meeting.date
+        elif not values.get("meeting"):  # an unknown meeting number is reported above already
+            errors.append(_("Thiếu ngày giao (hoặc số phiên họp để lấy ngày họp)."))
+        pillar = _pillar(values.get("pillar", ""))
+        if pillar is None:
+            errors.append(_("Trụ cột “%(value)s” không có.") % {"value": values["pillar"]})
+        owner = None
+        if values.get("owner"):
+            owner = users.get(values["owner"])
+            if owner is None:
+                errors.append(_("Không có người dùng “%(value)s”.") % {"value": values["owner"]})
+        if not errors:
+            row.due_label = f"{deadline.due:%d/%m/%Y}" if deadline.due else deadline.precision
+            row.kwargs = {
+                "reference": reference, "title_vi": title, "title_en": values.get("title_en", ""),
+                "lead_agency": lead, "co_agencies": co, "deadline_text": " ".join(deadline_text.split()),
+                "assigned_on": assigned_on, "meeting": meeting, "pillar": pillar, "owner": owner,
+                "source_ref": values.get("source_ref", ""), "source_url": values.get("source_url", ""),
+                "full_text": values.get("full_text", ""),
+            }
+        result.append(row)
+    return ImportResult(rows=result)
+
+
+# --- Saving --------------------------------------------------------------------------------
+
+
+class ImportRefused(Exception):
+    def __init__(self, result: ImportResult):
+        super().__init__(f"{len(result.bad_rows)} bad rows")
+        self.result = result
+
+
+@transaction.atomic
+def commit(result: ImportResult, *, by) -> list[Directive]:
+    """Create every row, or nothing: a refusal by the service rolls the whole import back."""
+    if not result.ok:
+        raise ImportRefused(result)
+    created = []
+    for row in result.rows:
+        try:
+            created.append(services.create_directive(by=by, **row.kwargs))
+        except services.DirectiveError as exc:
+            row.errors.extend(exc.messages)
+    if result.bad_rows:
+        transaction.set_rollback(True)
+        raise ImportRefused(result)
+    return created
+
+
+def template_workbook() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "directives"
+    sheet.append(COLUMN_KEYS)
+    sheet.append(EXAMPLE_ROW)
+    for column, width in zip("ABCDEFGHIJKLM", [14, 50, 40, 12, 16, 28, 12, 10, 12, 14, 24, 24, 40]):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_csv() -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMN_KEYS)
+    writer.writerow(EXAMPLE_ROW)
+    return "\ufeff" + buffer.getvalue()

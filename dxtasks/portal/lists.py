@@ -1,0 +1,23 @@
+"""What every directive list of the portal shows, fetched the same way everywhere."""
+from django.db.models import QuerySet
+
+from dxtasks.directives import selectors
+from dxtasks.directives.models import Directive
+from dxtasks.directives.status import REPORT_ORDER, annotate_status
+
+PAGE_SIZE = 25
+
+
+def annotated() -> QuerySet:
+    """All directives with their status as of today."""
+    return annotate_status(Directive.objects.all())
+
+
+def list_rows(queryset: QuerySet) -> QuerySet:
+    """Relations and the latest progress for the rows shown (apply after slicing to a page)."""
+    return selectors.with_latest_progress(selectors.with_related(queryset))
+
+
+def status_rows(counts: dict) -> list[dict]:
+    """Status counts in the Government Office's reporting order, with their labels."""
+    return [{"status": status.value, "label": status.label, "count": counts[status.value]} for status in REPORT_ORDER]

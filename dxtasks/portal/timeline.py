@@ -1,0 +1,93 @@
+"""A directive's history as one list, newest first.
+
+The domain's own history tables give progress, deadline changes, state
+changes, agency transfers and extension requests. Other apps add theirs
+(reminders sent, for instance) by defining `timeline_entries(directive)` on
+their AppConfig, returning dicts {"at", "kind", "text", "outcome"}: the
+portal asks every installed app and imports none of them.
+"""
+import datetime
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dxtasks.directives.models import Directive, ExtensionRequest
+
+def _dmy(day: datetime.date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else _("không có hạn")
+
+
+def _domain_entries(directive: Directive) -> list[dict]:
+    entries: list[dict] = []
+    for update in directive.progress_updates.select_related("reported_by"):
+        entries.append({
+            "at": update.reported_at, "kind": "progress", "by": update.reported_by,
+            "text": _("Tiến độ %(percent)s%%: %(note)s") % {"percent": update.percent, "note": update.note},
+            "link": update.evidence_url, "outcome": "",
+        })
+    for change in directive.deadline_changes.select_related("approved_by"):
+        entries.append({
+            "at": change.approved_at, "kind": "deadline", "by": change.approved_by,
+            "text": _("Thời hạn: %(old)s → %(new)s. Lý do: %(reason)s")
+            % {"old": change.old_deadline_text or _dmy(change.old_due),
+               "new": change.new_deadline_text or _dmy(change.new_due), "reason": change.reason},
+            "link": "", "outcome": _("Lịch đăng ký được cập nhật"),
+        })
+    for change in directive.state_changes.select_related("changed_by"):
+        text = _("Trạng thái: %(old)s → %(new)s") % {
+            "old": change.get_old_state_display(), "new": change.get_new_state_display()}
+        if change.note:
+            text += ". " + change.note
+        entries.append({"at": change.changed_at, "kind": "state", "by": change.changed_by, "text": text,
+                        "link": "", "outcome": ""})
+    for transfer in directive.agency_transfers.select_related("from_agency", "to_agency", "transferred_by"):
+        entries.append({
+            "at": transfer.transferred_at, "kind": "transfer", "by": transfer.transferred_by,
+            "text": _("Chuyển %(role)s: %(old)s → %(new)s. %(reason)s") % {
+                "role": transfer.get_role_display(), "old": transfer.from_agency.short_name_vi,
+                "new": transfer.to_agency.short_name_vi, "reason": transfer.reason},
+            "link": "", "outcome": "",
+        })
+    for request in directive.extension_requests.select_related("requested_by", "decided_by"):
+        entries.append({
+            "at": request.requested_at, "kind": "extension", "by": request.requested_by,
+            "text": _("Đề nghị gia hạn đến %(date)s. Lý do: %(reason)s")
+            % {"date": _dmy(request.proposed_due), "reason": request.reason},
+            "link": "", "outcome": request.get_decision_display()
+            if request.decision == ExtensionRequest.Decision.PENDING else "",
+        })
+        if request.decided_at:
+            text = _("%(decision)s đề nghị gia hạn đến %(date)s") % {
+                "decision": request.get_decision_display(), "date": _dmy(request.proposed_due)}
+            if request.decision_note:
+                text += ". " + request.decision_note
+            entries.append({"at": request.decided_at, "kind": "decision", "by": request.decided_by,
+                            "text": text, "link": "", "outcome": ""})
+    return entries
+
+
+def _app_entries(directive: Directive) -> list[dict]:
+    entries = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "timeline_entries", None)
+        if provider is None:
+            continue
+        for entry in provider(directive) or ():
+            entry = {"by": None, "link": "", "outcome": "", "kind": config.label, **entry}
+            entry["at"] = _as_datetime(entry["at"])
+            entries.append(entry)
+    return entries
+
+
+def _as_datetime(at: datetime.date | datetime.datetime) -> datetime.datetime:
+    """Apps may date an entry by day; sort it at the start of that day."""
+    if isinstance(at, datetime.datetime):
+        return at if timezone.is_aware(at) else timezone.make_aware(at)
+    return timezone.make_aware(datetime.datetime.combine(at, datetime.time.min))
+
+
+def timeline(directive: Directive) -> list[dict]:
+    entries = _domain_entries(directive) + _app_entries(directive)
+    entries.append({"at": directive.created_at, "kind": "created", "by": None, "link": "", "outcome": "",
+                    "text": _("Nhiệm vụ được ghi vào hệ thống")})
+    return sorted(entries, key=lambda e: e["at"], reverse=True)

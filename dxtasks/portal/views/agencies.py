@@ -1,0 +1,86 @@
+"""Agencies: the list, an agency's page, and moving a merged agency's directives to its successor."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dxtasks.accounts import roles
+from dxtasks.directives import selectors, services
+from dxtasks.directives.models import Agency, Directive
+
+from .. import access
+from ..dashboard import OPEN_STATES
+from ..forms import TransferForm
+from ..lists import PAGE_SIZE, annotated, list_rows, status_rows
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    scorecards = {row["lead_agency__code"]: row for row in selectors.agency_scorecards(annotated(), today)}
+    rows = [(agency, scorecards.get(agency.code)) for agency in Agency.objects.select_related("successor")]
+    return render(request, "portal/agencies.html", {"rows": rows})
+
+
+@login_required
+def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_object_or_404(Agency.objects.select_related("successor"), code=code)
+    today = timezone.localdate()
+    involved = selectors.involving_agency(agency, annotated())
+    led = annotated().filter(lead_agency=agency)
+    counts = selectors.status_counts(involved)
+    page = Paginator(involved.order_by(F("due_date").asc(nulls_last=True), "reference"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list_rows(page.object_list)
+    lead_scorecard = next(iter(selectors.agency_scorecards(led, today)), None)
+    return render(request, "portal/agency_detail.html", {
+        "transfer_form": _transfer_form(request, agency),
+        "agency": agency,
+        "register_url": f"{reverse('portal:register')}?{urlencode({'agency': agency.code})}",
+        "predecessors": agency.predecessors.all(),
+        "counts": counts,
+        "status_rows": status_rows(counts),
+        "lead_scorecard": lead_scorecard,
+        "headline": selectors.headline_figures(led),
+        "page": page,
+        "members": agency.members.filter(is_active=True).order_by("username") if roles.is_secretariat(
+            request.user) else None,
+    })
+
+
+def _open_involving(agency: Agency) -> QuerySet:
+    return selectors.involving_agency(agency, Directive.objects.filter(state__in=OPEN_STATES)).order_by("reference")
+
+
+def _transfer_form(request: HttpRequest, agency: Agency) -> TransferForm | None:
+    """The successor transfer, offered to the secretariat on a merged agency's page."""
+    if agency.successor_id is None or not roles.can_manage(request.user):
+        return None
+    return TransferForm(open_directives=_open_involving(agency))
+
+
+@login_required
+@require_POST
+def transfer(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_object_or_404(Agency.objects.select_related("successor"), code=code)
+    access.require_manage(request.user)
+    form = TransferForm(request.POST, open_directives=_open_involving(agency))
+    if form.is_valid():
+        try:
+            moved = services.transfer_to_successor(agency=agency, directives=form.cleaned_data["directives"],
+                                                   by=request.user, reason=form.cleaned_data["reason"])
+        except services.DirectiveError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã chuyển %(count)s nhiệm vụ cho %(successor)s.")
+                             % {"count": len(moved), "successor": agency.successor.short_name_vi})
+            return redirect("portal:agency", code=agency.code)
+    messages.error(request, " ".join(form.non_field_errors()) or " ".join(
+        e for errors in form.errors.values() for e in errors))
+    return redirect("portal:agency", code=agency.code)

@@ -1,0 +1,273 @@
+"""One directive: its page, its entry form, and the workflow actions on it.
+
+Every action is a POST that checks the role first (403 with the reason,
+nothing changed), then the form, then calls the one service that does the
+write. A refused form re-renders the page with the errors and what was typed.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dxtasks.accounts import roles
+from dxtasks.directives import selectors, services
+from dxtasks.directives.models import Directive, ExtensionRequest, State
+from dxtasks.directives.status import annotate_status
+
+from .. import access
+from ..forms import (
+    CancelForm,
+    CompleteForm,
+    DirectiveForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ProgressForm,
+    ReturnForm,
+    SubmitForm,
+    read_deadline,
+)
+from ..timeline import timeline
+
+
+def _directive(public_id) -> Directive:
+    queryset = selectors.with_latest_progress(selectors.with_related(annotate_status(Directive.objects.all())))
+    return get_object_or_404(queryset, public_id=public_id)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """A service's refusal, beside the field it names or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _page(request: HttpRequest, directive: Directive, status: int = 200, **bound) -> HttpResponse:
+    user = request.user
+    can_report = roles.can_report_on(user, directive)
+    can_manage = roles.can_manage(user)
+    is_open = directive.state == State.OPEN
+    pending = directive.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).select_related(
+        "requested_by").first()
+    context = {
+        "directive": directive,
+        "timeline": timeline(directive),
+        "pending_extension": pending,
+        "can_report": can_report,
+        "can_manage": can_manage,
+        "days_overdue": selectors.days_overdue(directive.due_date, timezone.localdate())
+        if not directive.is_closed else None,
+        "progress_form": bound.get("progress_form") or ProgressForm(
+            initial={"percent": directive.latest_percent or 0}),
+        "extension_form": bound.get("extension_form") or ExtensionRequestForm(),
+        "decision_form": bound.get("decision_form") or ExtensionDecisionForm(),
+        "submit_form": bound.get("submit_form") or SubmitForm(),
+        "complete_form": bound.get("complete_form") or CompleteForm(initial={"completed_on": timezone.localdate()}),
+        "return_form": bound.get("return_form") or ReturnForm(),
+        "cancel_form": bound.get("cancel_form") or CancelForm(),
+        "show_progress": can_report and not directive.is_closed,
+        "show_extension": can_report and not directive.is_closed and pending is None,
+        "show_decision": can_manage and pending is not None,
+        "show_submit": can_report and is_open,
+        "show_complete": can_manage and not directive.is_closed,
+        "show_return": can_manage and directive.state == State.SUBMITTED,
+        "show_cancel": can_manage and not directive.is_closed,
+        "open_panel": bound.get("open_panel", ""),
+    }
+    # A refusal for an action whose form is no longer offered (e.g. returning a directive that
+    # was never submitted) is shown above the actions, so it is never lost.
+    panel_shown = {"progress_form": "show_progress", "extension_form": "show_extension",
+                   "decision_form": "show_decision", "submit_form": "show_submit", "complete_form": "show_complete",
+                   "return_form": "show_return", "cancel_form": "show_cancel"}
+    open_panel = context["open_panel"]
+    if open_panel and not context[panel_shown[open_panel]]:
+        context["action_errors"] = context[open_panel].non_field_errors()
+    return render(request, "portal/directive_detail.html", context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, public_id) -> HttpResponse:
+    return _page(request, _directive(public_id))
+
+
+def _action(request, public_id, *, form_class, form_key, allowed, perform, success):
+    """The shared shape of a workflow POST: role, form, service, message, redirect."""
+    directive = _directive(public_id)
+    allowed(request.user, directive)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            perform(directive, form.cleaned_data)
+        except services.DirectiveError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(directive.get_absolute_url())
+    return _page(request, directive, status=400, **{form_key: form, "open_panel": form_key})
+
+
+def _report(user, directive):
+    access.require_report(user, directive)
+
+
+def _manage(user, directive):
+    access.require_manage(user)
+
+
+@login_required
+@require_POST
+def add_progress(request: HttpRequest, public_id) -> HttpResponse:
+    return _action(
+        request, public_id, form_class=ProgressForm, form_key="progress_form", allowed=_report,
+        perform=lambda d, data: services.record_progress(directive=d, by=request.user, **data),
+        success=_("Đã ghi báo cáo tiến độ."),
+    )
+
+
+@login_required
+@require_POST
+def request_extension(request: HttpRequest, public_id) -> HttpResponse:
+    return _action(
+        request, public_id, form_class=ExtensionRequestForm, form_key="extension_form", allowed=_report,
+        perform=lambda d, data: services.request_extension(directive=d, by=request.user, **data),
+        success=_("Đã gửi đề nghị gia hạn. Thư ký Ủy ban sẽ xem xét."),
+    )
+
+
+@login_required
+@require_POST
+def decide_extension(request: HttpRequest, public_id, request_id: int) -> HttpResponse:
+    directive = _directive(public_id)
+    access.require_manage(request.user)
+    extension = get_object_or_404(ExtensionRequest, pk=request_id, directive=directive)
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.decide_extension(request=extension, by=request.user, approve=approve,
+                                      note=form.cleaned_data["note"])
+        except services.DirectiveError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã duyệt gia hạn; thời hạn mới là %(date)s.")
+                             % {"date": f"{extension.proposed_due:%d/%m/%Y}"} if approve
+                             else _("Đã từ chối đề nghị gia hạn."))
+            return redirect(directive.get_absolute_url())
+    return _page(request, directive, status=400, decision_form=form, open_panel="decision_form")
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, public_id) -> HttpResponse:
+    return _action(
+        request, public_id, form_class=SubmitForm, form_key="submit_form", allowed=_report,
+        perform=lambda d, data: services.submit_for_review(directive=d, by=request.user, note=data["note"]),
+        success=_("Đã gửi đề nghị xác nhận hoàn thành."),
+    )
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, public_id) -> HttpResponse:
+    return _action(
+        request, public_id, form_class=CompleteForm, form_key="complete_form", allowed=_manage,
+        perform=lambda d, data: services.complete_directive(directive=d, by=request.user, **data),
+        success=_("Đã xác nhận hoàn thành nhiệm vụ."),
+    )
+
+
+@login_required
+@require_POST
+def return_for_rework(request: HttpRequest, public_id) -> HttpResponse:
+    return _action(
+        request, public_id, form_class=ReturnForm, form_key="return_form", allowed=_manage,
+        perform=lambda d, data: services.return_for_rework(directive=d, by=request.user, note=data["note"]),
+        success=_("Đã trả lại nhiệm vụ để tiếp tục thực hiện."),
+    )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, public_id) -> HttpResponse:
+    return _action(
+        request, public_id, form_class=CancelForm, form_key="cancel_form", allowed=_manage,
+        perform=lambda d, data: services.cancel_directive(directive=d, by=request.user, reason=data["reason"]),
+        success=_("Đã hủy nhiệm vụ."),
+    )
+
+
+# --- Entry -------------------------------------------------------------------------------
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    access.require_manage(request.user)
+    form = DirectiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            directive = services.create_directive(
+                by=request.user, deadline_text=form.cleaned_data["deadline_text"],
+                co_agencies=form.cleaned_data["co_agencies"], **form.descriptive_fields(),
+            )
+        except services.DirectiveError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã tạo nhiệm vụ %(ref)s.") % {"ref": directive.reference})
+            return redirect(directive.get_absolute_url())
+    return render(request, "portal/directive_form.html", {"form": form, "directive": None},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+def edit(request: HttpRequest, public_id) -> HttpResponse:
+    directive = get_object_or_404(Directive.objects.prefetch_related("co_agencies"), public_id=public_id)
+    access.require_manage(request.user)
+    form = DirectiveForm(request.POST or None, directive=directive)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                # The stale check comes first: a deadline move must not slip past it.
+                services.update_directive(
+                    directive=directive, by=request.user, expected_updated_at=data["updated_at"],
+                    co_agencies=data["co_agencies"], **form.descriptive_fields(),
+                )
+                if data["deadline_text"] != directive.deadline_text:
+                    services.change_deadline(directive=directive, approved_by=request.user,
+                                             new_deadline_text=data["deadline_text"], reason=data["deadline_reason"])
+        except services.StaleEdit as error:
+            form.add_error(None, error)
+            form.stale = True
+        except services.DirectiveError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu nhiệm vụ %(ref)s.") % {"ref": data["reference"]})
+            return redirect(directive.get_absolute_url())
+    return render(request, "portal/directive_form.html", {"form": form, "directive": directive},
+                  status=(409 if getattr(form, "stale", False) else 400) if form.is_bound else 200)
+
+
+@login_required
+@require_GET
+def deadline_preview(request: HttpRequest) -> JsonResponse:
+    """What the deadline typed so far means, for the form's live preview."""
+    text = request.GET.get("deadline_text", "")[:300]
+    if not text.strip():
+        return JsonResponse({"ok": False, "message": ""})
+    try:
+        deadline = read_deadline(text)
+    except ValidationError as error:
+        return JsonResponse({"ok": False, "message": " ".join(error.messages)})
+    if deadline.due is None:
+        label = _("Thường xuyên (không có hạn)") if deadline.precision == "ongoing" else _(
+            "Làm sớm (không có ngày hạn cụ thể)")
+    else:
+        label = _("Hạn: %(date)s") % {"date": f"{deadline.due:%d/%m/%Y}"}
+    return JsonResponse({"ok": True, "message": label, "due": deadline.due.isoformat() if deadline.due else None,
+                         "precision": deadline.precision})

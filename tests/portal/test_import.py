@@ -1,0 +1,149 @@
+"""Import: a template to download, a preview listing every bad row, a commit of all rows or none."""
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from dxtasks.directives.models import Directive, Meeting
+
+from .conftest import client_for
+
+HEADER = "reference,title_vi,title_en,lead_agency,co_agencies,deadline,assigned_on,meeting,pillar\n"
+
+
+@pytest.fixture
+def meeting(db):
+    import datetime
+
+    return Meeting.objects.create(committee="ncdt", number=9, date=datetime.date(2025, 1, 6), title_vi="Phiên 9",
+                                  title_en="9th")
+
+
+def _csv(body: str, name="phien9.csv", header=HEADER):
+    return SimpleUploadedFile(name, (header + body).encode("utf-8"), content_type="text/csv")
+
+
+def _xlsx(rows: list[list]):
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("phien9.xlsx", buffer.getvalue())
+
+
+GOOD = ("UBQG-9/01,Ban hành kế hoạch dữ liệu,Data plan,LEAD,COAG; OTHER,trong quý II/2025,,9,economy\n"
+        "UBQG-9/02,Mở rộng dịch vụ công trực tuyến,,COAG,,thường xuyên,10/01/2025,,\n")
+
+
+def test_good_csv_previews_then_commits_every_row(world, meeting):
+    client = client_for(world.users["secretariat"])
+    preview = client.post("/import/", {"file": _csv(GOOD)})
+    assert preview.status_code == 200
+    assert preview.context["result"].ok and not Directive.objects.filter(reference__startswith="UBQG-9").exists()
+    assert "30/06/2025" in preview.content.decode()  # the parsed deadline is shown
+    response = client.post("/import/commit/")
+    assert response.status_code == 302 and response["Location"] == "/meetings/9/"
+    first = Directive.objects.get(reference="UBQG-9/01")
+    assert (str(first.due_date), first.meeting, first.assigned_on, first.pillar) == (
+        "2025-06-30", meeting, meeting.date, "economy")
+    assert {a.code for a in first.co_agencies.all()} == {"COAG", "OTHER"}
+    second = Directive.objects.get(reference="UBQG-9/02")
+    assert second.deadline_precision == "ongoing" and str(second.assigned_on) == "2025-01-10"
+
+
+def test_semicolon_separated_csv_from_vietnamese_excel_is_read(world, meeting):
+    body = "reference;title_vi;lead_agency;deadline;meeting\nUBQG-9/05;Nhiệm vụ;LEAD;tháng 8/2025;9\n"
+    client = client_for(world.users["secretariat"])
+    preview = client.post("/import/", {"file": SimpleUploadedFile("x.csv", body.encode("utf-8-sig"))})
+    assert preview.context["result"].ok, [r.errors for r in preview.context["result"].rows]
+
+
+def test_xlsx_with_a_meeting_chosen_on_upload(world, meeting):
+    upload = _xlsx([["reference", "title_vi", "lead_agency", "deadline"],
+                    ["UBQG-9/03", "Nhiệm vụ từ Excel", "LEAD", "trước ngày 15/3/2025"]])
+    client = client_for(world.users["secretariat"])
+    preview = client.post("/import/", {"file": upload, "meeting": meeting.pk})
+    assert preview.context["result"].ok
+    client.post("/import/commit/")
+    directive = Directive.objects.get(reference="UBQG-9/03")
+    assert directive.meeting == meeting and str(directive.due_date) == "2025-03-15"
+
+
+def test_every_bad_row_is_listed_and_nothing_is_saved(world, meeting):
+    body = ("UBQG-9/01,,,LEAD,,trong quý II/2025,,9,\n"  # missing title
+            "UBQG-9/02,Nhiệm vụ,,XYZ,,trong quý II/2025,,9,\n"  # unknown agency
+            "UBQG-9/03,Nhiệm vụ,,LEAD,,quý V/2025,,9,\n"  # unreadable deadline
+            "UBQG-9/04,Nhiệm vụ tốt,,LEAD,,trong năm 2025,,9,\n"  # fine
+            "UBQG-7/01,Trùng số hiệu,,LEAD,,trong năm 2025,,9,\n"  # existing reference
+            "UBQG-9/04,Trùng trong tệp,,LEAD,NOPE,trong năm 2025,31/02/2025,99,space\n")
+    client = client_for(world.users["secretariat"])
+    before = Directive.objects.count()
+    response = client.post("/import/", {"file": _csv(body)})
+    assert response.status_code == 400
+    result = response.context["result"]
+    errors = {row.line: " | ".join(row.errors) for row in result.bad_rows}
+    assert set(errors) == {2, 3, 4, 6, 7}
+    assert "Thiếu tên nhiệm vụ" in errors[2]
+    assert "Không có cơ quan mã “XYZ”" in errors[3]
+    assert "Không có quý V" in errors[4]
+    assert "đã có trong hệ thống" in errors[6]
+    for expected in ("trùng với dòng 5", "NOPE", "31/02/2025", "số “99”", "space"):
+        assert expected in errors[7]
+    page = response.content.decode()
+    assert "5 dòng có lỗi" in page and "Thiếu tên nhiệm vụ" in page
+    # No commit is offered, and a forced commit has nothing to commit.
+    assert "/import/commit/" not in page
+    assert client.post("/import/commit/").status_code == 302
+    assert Directive.objects.count() == before
+
+
+def test_commit_rechecks_and_saves_none_if_the_database_changed_meanwhile(world, meeting, directive_factory):
+    client = client_for(world.users["secretariat"])
+    assert client.post("/import/", {"file": _csv(GOOD)}).context["result"].ok
+    directive_factory(lead=world.lead, reference="UBQG-9/02")  # someone enters one of the rows by hand
+    before = Directive.objects.count()
+    response = client.post("/import/commit/")
+    assert response.status_code == 400
+    assert "đã có trong hệ thống" in response.content.decode()
+    assert Directive.objects.count() == before
+
+
+@pytest.mark.parametrize("upload, message", [
+    (SimpleUploadedFile("x.txt", b"hello"), "Chỉ nhận tệp .csv hoặc .xlsx"),
+    (SimpleUploadedFile("x.csv", "reference,title_vi\nA,B\n".encode()), "Thiếu cột: lead_agency, deadline"),
+    (SimpleUploadedFile("x.csv", "reference,title_vi,lead_agency,deadline,colour\n".encode()), "Cột không biết"),
+    (SimpleUploadedFile("x.csv", "reference,tên\n".encode("cp1258", errors="replace") + b"\xff\xfe"), "UTF-8"),
+    (SimpleUploadedFile("x.xlsx", b"not a zip"), "Không đọc được tệp Excel"),
+    (SimpleUploadedFile("x.csv", HEADER.encode()), "không có dòng"),
+])
+def test_unreadable_files_are_refused_with_a_reason(world, upload, message):
+    response = client_for(world.users["secretariat"]).post("/import/", {"file": upload})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_template_files_have_the_documented_columns(world):
+    client = client_for(world.users["secretariat"])
+    sheet = load_workbook(io.BytesIO(client.get("/import/template.xlsx").content)).active
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header[:6] == ["reference", "title_vi", "title_en", "lead_agency", "co_agencies", "deadline"]
+    csv_text = client.get("/import/template.csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].split(",") == header
+    page = client.get("/import/").content.decode()
+    assert all(f"<code>{column}</code>" in page for column in header)
+
+
+def test_the_template_example_row_imports(world, agency_factory):
+    agency_factory("MOST")
+    agency_factory("MPS")
+    agency_factory("SBV")
+    client = client_for(world.users["secretariat"])
+    upload = SimpleUploadedFile("template.xlsx", client.get("/import/template.xlsx").content)
+    import datetime
+
+    meeting = Meeting.objects.create(committee="ncdt", number=10, date=datetime.date(2025, 6, 1), title_vi="10",
+                                     title_en="10")
+    preview = client.post("/import/", {"file": upload, "meeting": meeting.pk})
+    assert preview.context["result"].ok, [r.errors for r in preview.context["result"].rows]

@@ -1,0 +1,144 @@
+"""The register: filters as GET parameters, accent-free search, sorting, pagination, export."""
+import csv
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from dxtasks.directives import services
+from dxtasks.directives.models import Meeting
+
+from .conftest import client_for
+
+D = datetime.date
+
+
+@pytest.fixture
+def register(world, directive_factory):
+    """A few directives besides the world's: other agency, a meeting, overdue, completed."""
+    meeting = Meeting.objects.create(committee="ncdt", number=7, date=D(2023, 12, 28), title_vi="Phiên họp thứ 7",
+                                     title_en="7th meeting")
+    today = timezone.localdate()
+    overdue = directive_factory(lead=world.other, reference="UBQG-7/02", title_vi="Cơ chế thử nghiệm có kiểm soát",
+                                deadline_text="trong quý II/2024", meeting=meeting, pillar="economy",
+                                owner=world.users["other_focal"])
+    done = directive_factory(lead=world.lead, reference="UBQG-7/03", title_vi="Luật Công nghiệp công nghệ số",
+                             deadline_text="trong năm 2024", meeting=meeting)
+    services.complete_directive(directive=done, by=world.users["secretariat"], completed_on=D(2024, 12, 1))
+    soon = directive_factory(lead=world.co, reference="UBQG-8/01",
+                             deadline_text=f"trước ngày {today + datetime.timedelta(days=5):%d/%m/%Y}",
+                             title_vi="Chiến lược phát triển ngành bán dẫn")
+    return {"meeting": meeting, "overdue": overdue, "done": done, "soon": soon}
+
+
+def _refs(response) -> list[str]:
+    return [d.reference for d in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize("query", ["bao ve du lieu ca nhan", "BẢO VỆ dữ liệu", "du lieu   ca nhan", "ubqg-7/01",
+                                   "personal data"])
+def test_search_finds_vietnamese_with_or_without_diacritics(world, register, query):
+    response = client_for(world.users["viewer"]).get("/directives/", {"q": query})
+    assert _refs(response) == ["UBQG-7/01"]
+
+
+def test_search_that_matches_nothing_says_so(world, register):
+    response = client_for(world.users["viewer"]).get("/directives/", {"q": "khong co gi"})
+    assert _refs(response) == [] and "Không có nhiệm vụ nào." in response.content.decode()
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"agency": "LEAD"}, ["UBQG-7/01", "UBQG-7/03"]),
+    ({"agency": "COAG"}, ["UBQG-7/01", "UBQG-8/01"]),  # co-ordinating counts
+    ({"status": "overdue"}, ["UBQG-7/02"]),
+    ({"status": "completed_on_time"}, ["UBQG-7/03"]),
+    ({"meeting": "7"}, ["UBQG-7/02", "UBQG-7/03"]),
+    ({"pillar": "economy"}, ["UBQG-7/02"]),
+    ({"owner": "otherfp"}, ["UBQG-7/02"]),
+    ({"due_from": "01/01/2030", "due_to": "31/12/2030"}, ["UBQG-7/01"]),
+    ({"agency": "LEAD", "status": "within_deadline"}, ["UBQG-7/01"]),
+])
+def test_filters(world, register, params, expected):
+    response = client_for(world.users["viewer"]).get("/directives/", params)
+    assert sorted(_refs(response)) == expected
+
+
+def test_owner_me_shows_my_directives(world, register):
+    response = client_for(world.users["other_focal"]).get("/directives/", {"owner": "me"})
+    assert _refs(response) == ["UBQG-7/02"]
+
+
+def test_invalid_filters_are_reported_and_ignored(world, register):
+    response = client_for(world.users["viewer"]).get("/directives/", {"due_from": "31/31/2024", "agency": "NOPE",
+                                                                      "pillar": "economy"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "due_from" in form.errors and "agency" in form.errors
+    assert _refs(response) == ["UBQG-7/02"]  # the valid filter still applies
+    assert 'value="31/31/2024"' in response.content.decode()  # the typing is kept
+
+
+def test_sorting_puts_undated_last_and_follows_the_choice(world, register, directive_factory):
+    directive_factory(lead=world.lead, reference="UBQG-X", deadline_text="thường xuyên")
+    client = client_for(world.users["viewer"])
+    assert _refs(client.get("/directives/"))[-1] == "UBQG-X"
+    assert _refs(client.get("/directives/", {"sort": "-due"}))[0] == "UBQG-7/01"
+    assert _refs(client.get("/directives/", {"sort": "reference"}))[:2] == ["UBQG-7/01", "UBQG-7/02"]
+
+
+def test_pagination_keeps_the_filters(world, directive_factory):
+    for n in range(30):
+        directive_factory(lead=world.lead, reference=f"P-{n:02}", title_vi=f"Nhiệm vụ phân trang {n}")
+    client = client_for(world.users["viewer"])
+    first = client.get("/directives/", {"q": "phan trang", "sort": "reference"})
+    assert len(_refs(first)) == 25 and first.context["page"].paginator.count == 30
+    assert "?q=phan+trang&amp;sort=reference&amp;page=2" in first.content.decode()
+    second = client.get("/directives/", {"q": "phan trang", "sort": "reference", "page": 2})
+    assert _refs(second) == [f"P-{n}" for n in range(25, 30)]
+    assert client.get("/directives/", {"page": 999}).status_code == 200  # last page, not an error
+
+
+def test_csv_export_holds_the_current_filter_in_full(world, register):
+    response = client_for(world.users["viewer"]).get("/directives/export.csv", {"agency": "LEAD"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][0] == "Số hiệu"
+    assert sorted(r[0] for r in rows[1:]) == ["UBQG-7/01", "UBQG-7/03"]
+    first = next(r for r in rows if r[0] == "UBQG-7/01")
+    assert "Xây dựng Luật Bảo vệ dữ liệu cá nhân" in first and "COAG" in first and "31/12/2030" in first
+
+
+def test_xlsx_export_opens_in_excel_form(world, register):
+    response = client_for(world.users["viewer"]).get("/directives/export.xlsx", {"status": "overdue"})
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Số hiệu" and [r[0] for r in rows[1:]] == ["UBQG-7/02"]
+    assert "Quá hạn" in rows[1]
+
+
+def test_export_neutralises_spreadsheet_formulas(world, directive_factory):
+    directive_factory(lead=world.lead, reference="F-1", title_vi="=HYPERLINK(\"http://evil\")")
+    text = b"".join(client_for(world.users["viewer"]).get("/directives/export.csv", {"q": "hyperlink"})
+                    .streaming_content).decode()
+    assert "'=HYPERLINK" in text
+
+
+def test_unknown_export_format_is_404(world):
+    assert client_for(world.users["viewer"]).get("/directives/export.pdf").status_code == 404
+
+
+def test_agency_filter_agrees_with_the_involving_agency_selector(world, register, directive_factory):
+    from dxtasks.directives import selectors
+    from dxtasks.directives.models import Directive
+
+    directive_factory(lead=world.co, co_agencies=[world.lead, world.other], reference="BOTH-1")
+    for agency in (world.lead, world.co, world.other):
+        page = client_for(world.users["viewer"]).get("/directives/", {"agency": agency.code})
+        expected = sorted(selectors.involving_agency(agency, Directive.objects.all()).values_list("reference",
+                                                                                                 flat=True))
+        assert sorted(_refs(page)) == expected
