@@ -32,25 +32,6 @@ def vietnamese(settings):
     settings.LANGUAGE_CODE = "vi"
 
 
-def production_middleware(middleware: list[str]) -> list[str]:
-    """MIDDLEWARE as requested for dxtasks/settings.py (docs/portal.md); idempotent once it is wired."""
-    result = []
-    for name in middleware:
-        if name == "django.middleware.locale.LocaleMiddleware":
-            name = "dxtasks.portal.language.ChosenLanguageMiddleware"
-        if name not in result:
-            result.append(name)
-        if name == "django.middleware.security.SecurityMiddleware" and \
-                "dxtasks.portal.security.SecurityHeadersMiddleware" not in middleware:
-            result.append("dxtasks.portal.security.SecurityHeadersMiddleware")
-    return result
-
-
-@pytest.fixture
-def portal_middleware(settings):
-    settings.MIDDLEWARE = production_middleware(settings.MIDDLEWARE)
-
-
 @dataclass
 class World:
     directive: Directive

@@ -22,7 +22,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.portal.urls_portal_first")]
+pytestmark = [pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -32,7 +32,7 @@ FIXTURES = ["fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meeti
 
 
 @pytest.fixture
-def demo(transactional_db, portal_middleware):
+def demo(transactional_db):
     call_command("createcachetable", verbosity=0)
     call_command("loaddata", *FIXTURES, verbosity=0)
     create_demo()

@@ -11,12 +11,7 @@ from .conftest import client_for
 
 
 
-@pytest.fixture
-def with_headers(portal_middleware):
-    pass
-
-
-def test_pages_carry_a_strict_content_security_policy(world, with_headers):
+def test_pages_carry_a_strict_content_security_policy(world):
     response = client_for(world.users["viewer"]).get("/")
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp and "'unsafe-inline'" not in csp
@@ -37,7 +32,7 @@ def test_templates_have_no_inline_script_or_style_that_the_policy_would_block():
         assert "<script>" not in text and "onclick=" not in text and "javascript:" not in text, path
 
 
-def test_403_page_says_why_and_404_page_is_friendly(world, with_headers):
+def test_403_page_says_why_and_404_page_is_friendly(world):
     client = client_for(world.users["viewer"])
     forbidden = client.get("/directives/new/")
     assert forbidden.status_code == 403

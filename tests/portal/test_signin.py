@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from .conftest import client_for
 
 PASSWORD = "correct horse battery"
-pytestmark = pytest.mark.urls("tests.portal.urls_portal_first")
 
 
 def _login(client, username, password, address="10.0.0.1"):
@@ -94,7 +93,7 @@ def test_language_switch_is_remembered(world):
     assert '<html lang="vi">' in client.get("/").content.decode()
 
 
-def test_vietnamese_by_default_whatever_the_browser_asks(world, portal_middleware):
+def test_vietnamese_by_default_whatever_the_browser_asks(world):
     client = client_for(world.users["viewer"])
     assert '<html lang="vi">' in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     client.cookies["django_language"] = "en"
