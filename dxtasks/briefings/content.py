@@ -12,12 +12,12 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxtasks.directives import selectors
-from dxtasks.directives.models import Agency, Committee, DeadlineChange, Directive, Meeting, Pillar, ProgressUpdate
+from dxtasks.directives.models import Agency, Committee, DeadlineChange, Directive, Meeting, Pillar
 from dxtasks.directives.status import REPORT_ORDER, Status, end_of_day
 
 from .charts import STATUS_COLOURS, stacked_bars
@@ -155,17 +155,6 @@ def fingerprint(spec: BriefingSpec) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _with_progress_as_of(queryset: QuerySet, as_of: datetime.date) -> QuerySet:
-    """The latest progress note reported by the end of the as-of date (not a later one)."""
-    latest = ProgressUpdate.objects.filter(directive=OuterRef("pk"), reported_at__lt=end_of_day(as_of)).order_by(
-        "-reported_at", "-pk"
-    )
-    return queryset.annotate(
-        latest_percent=Subquery(latest.values("percent")[:1]),
-        latest_note=Subquery(latest.values("note")[:1]),
-    )
-
-
 def _percent(share: float | None) -> float | None:
     return None if share is None else share * 100
 
@@ -278,7 +267,7 @@ def build_content(spec: BriefingSpec) -> dict:
         card["name"] = _agency_name(card, spec.language)
         card["on_time_percent"] = _percent(card["on_time_rate"])
 
-    listed = _with_progress_as_of(queryset.select_related("lead_agency"), as_of)
+    listed = selectors.with_latest_progress(queryset.select_related("lead_agency"), as_of=as_of)
     overdue = _directive_rows(listed.filter(status=Status.OVERDUE).order_by("due_as_of", "reference"), spec)
     upcoming = _directive_rows(
         listed.filter(status=Status.WITHIN_DEADLINE, due_as_of__gte=as_of,

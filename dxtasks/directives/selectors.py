@@ -6,12 +6,12 @@ the briefings count the same way and stay fast at 100,000 directives.
 """
 import datetime
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from .models import Agency, Directive, ProgressUpdate
-from .status import REPORT_ORDER, Status, annotate_status
+from .status import REPORT_ORDER, Status, annotate_status, end_of_day
 
 
 def directives_as_of(as_of: datetime.date | None = None, queryset: QuerySet | None = None) -> QuerySet:
@@ -26,14 +26,35 @@ def with_related(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("lead_agency", "meeting", "owner").prefetch_related("co_agencies")
 
 
-def with_latest_progress(queryset: QuerySet) -> QuerySet:
-    """Annotate `latest_percent`, `latest_note` and `latest_progress_at`."""
-    latest = ProgressUpdate.objects.filter(directive=OuterRef("pk")).order_by("-reported_at", "-pk")
+def with_latest_progress(queryset: QuerySet, as_of: datetime.date | None = None) -> QuerySet:
+    """Annotate `latest_percent`, `latest_note` and `latest_progress_at`.
+
+    With `as_of`, the latest report made by the end of that day (a briefing
+    for a past day must not quote a later note). For a page of rows; for
+    thousands, `latest_progress_by_directive` is one query instead of three
+    correlated subqueries per row.
+    """
+    latest = ProgressUpdate.objects.filter(directive=OuterRef("pk"))
+    if as_of is not None:
+        latest = latest.filter(reported_at__lt=end_of_day(as_of))
+    latest = latest.order_by("-reported_at", "-pk")
     return queryset.annotate(
         latest_percent=Subquery(latest.values("percent")[:1]),
         latest_note=Subquery(latest.values("note")[:1]),
         latest_progress_at=Subquery(latest.values("reported_at")[:1]),
     )
+
+
+def latest_progress_by_directive(queryset: QuerySet) -> dict[int, tuple[int, str]]:
+    """(percent, note) of each directive's latest progress report, in one query (a window function)."""
+    ranked = (
+        ProgressUpdate.objects.filter(directive_id__in=Subquery(queryset.values("pk")))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("directive_id")],
+                              order_by=[F("reported_at").desc(), F("pk").desc()]))
+        .filter(rank=1)
+        .values_list("directive_id", "percent", "note")
+    )
+    return {directive_id: (percent, note) for directive_id, percent, note in ranked}
 
 
 def involving_agency(agency: Agency | int, queryset: QuerySet | None = None) -> QuerySet:

@@ -4,7 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings as django_settings
 
 from .conftest import client_for

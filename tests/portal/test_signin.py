@@ -1,5 +1,4 @@
 """Sign-in, throttling of repeated failures, sign-out, password change, language."""
-import pytest
 from django.contrib.auth import get_user_model
 
 from .conftest import client_for
