@@ -81,9 +81,15 @@ def for_user(user, queryset: QuerySet | None = None) -> QuerySet:
 
 
 def status_counts(queryset: QuerySet) -> dict[str, int]:
-    """Count a status-annotated queryset by category, in one query."""
-    aggregates = {status.value: Count("pk", filter=Q(status=status.value)) for status in REPORT_ORDER}
-    return queryset.aggregate(total=Count("pk"), **aggregates)
+    """Count a status-annotated queryset by category, in one query.
+
+    Grouped by status rather than one filtered count per category: the
+    database evaluates each row's status once instead of six times.
+    """
+    counts = {status.value: 0 for status in REPORT_ORDER}
+    for row in queryset.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return {"total": sum(counts.values()), **counts}
 
 
 def headline_figures(queryset: QuerySet) -> dict:
@@ -116,34 +122,49 @@ def _share(part: int, whole: int) -> float | None:
 def agency_scorecards(queryset: QuerySet, as_of: datetime.date) -> list[dict]:
     """Per lead agency: assigned, completed, on time, overdue, oldest overdue.
 
-    From a status-annotated queryset; ordered by overdue count, then by the
-    oldest overdue, so the agencies to chase come first.
+    From a status-annotated queryset; cancelled directives are left out.
+    Ordered by overdue count, then by the oldest overdue, so the agencies to
+    chase come first. Two queries: counts grouped by (agency id, status) —
+    each row's status evaluated once, no join — then the agencies' names.
     """
-    rows = (
-        queryset.exclude(status=Status.CANCELLED)
-        .values("lead_agency_id", "lead_agency__code", "lead_agency__short_name_vi", "lead_agency__name_vi",
-                "lead_agency__name_en")
-        .annotate(
-            assigned=Count("pk"),
-            completed=Count("pk", filter=Q(status__in=[Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE])),
-            on_time=Count("pk", filter=Q(status=Status.COMPLETED_ON_TIME)),
-            overdue=Count("pk", filter=Q(status=Status.OVERDUE)),
-            within=Count("pk", filter=Q(status=Status.WITHIN_DEADLINE)),
-            no_deadline=Count("pk", filter=Q(status=Status.NO_DEADLINE)),
-            oldest_overdue_due=Min("due_as_of", filter=Q(status=Status.OVERDUE)),
-        )
-        .order_by("-overdue", "oldest_overdue_due", "lead_agency__code")
+    grouped = (
+        queryset.order_by()
+        .values("lead_agency_id", "status")
+        .annotate(n=Count("pk"), oldest_due=Min("due_as_of"))
     )
+    cards: dict[int, dict] = {}
+    for row in grouped:
+        if row["status"] == Status.CANCELLED:
+            continue
+        card = cards.setdefault(row["lead_agency_id"], {status.value: 0 for status in REPORT_ORDER})
+        card[row["status"]] = row["n"]
+        if row["status"] == Status.OVERDUE:
+            card["oldest_overdue_due"] = row["oldest_due"]
+    agencies = Agency.objects.filter(pk__in=cards).values("pk", "code", "short_name_vi", "name_vi", "name_en")
     scorecards = []
-    for row in rows:
-        oldest = row["oldest_overdue_due"]
+    for agency in agencies:
+        card = cards[agency["pk"]]
+        completed = card[Status.COMPLETED_ON_TIME] + card[Status.COMPLETED_LATE]
+        oldest = card.get("oldest_overdue_due")
         scorecards.append(
             {
-                **row,
-                "on_time_rate": _share(row["on_time"], row["completed"]),
+                "lead_agency_id": agency["pk"],
+                "lead_agency__code": agency["code"],
+                "lead_agency__short_name_vi": agency["short_name_vi"],
+                "lead_agency__name_vi": agency["name_vi"],
+                "lead_agency__name_en": agency["name_en"],
+                "assigned": sum(card[s.value] for s in REPORT_ORDER),
+                "completed": completed,
+                "on_time": card[Status.COMPLETED_ON_TIME],
+                "overdue": card[Status.OVERDUE],
+                "within": card[Status.WITHIN_DEADLINE],
+                "no_deadline": card[Status.NO_DEADLINE],
+                "oldest_overdue_due": oldest,
+                "on_time_rate": _share(card[Status.COMPLETED_ON_TIME], completed),
                 "oldest_overdue_days": (as_of - oldest).days if oldest else None,
             }
         )
+    scorecards.sort(key=lambda c: (-c["overdue"], c["oldest_overdue_due"] or datetime.date.max, c["lead_agency__code"]))
     return scorecards
 
 
