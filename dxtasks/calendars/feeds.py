@@ -23,7 +23,7 @@ from icalendar import Alarm, Calendar, Event, Todo, vDuration
 
 from dxtasks.directives import selectors
 from dxtasks.directives.models import Directive, Pillar, State
-from dxtasks.directives.status import Status, annotate_status
+from dxtasks.directives.status import Status, annotate_status, start_of_day
 
 from .conf import reminder_days_before, setting
 from .models import FeedToken
@@ -107,8 +107,7 @@ def fingerprint(feed: FeedToken, queryset: QuerySet, fmt: str, today: datetime.d
         settings.SITE_URL,
     ]
     etag = uuid.uuid5(uuid.NAMESPACE_URL, "|".join(map(str, parts))).hex
-    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    last_modified = max(filter(None, [latest, start_of_today, feed.created_at]))
+    last_modified = max(filter(None, [latest, start_of_day(today), feed.created_at]))
     return etag, last_modified
 
 

@@ -34,9 +34,14 @@ REPORT_ORDER = [
 ]
 
 
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day` in the project's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The first instant after `day` in the project's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    return start_of_day(day + datetime.timedelta(days=1))
 
 
 def due_as_of(as_of: datetime.date):

@@ -4,9 +4,10 @@ Shared by the register page and its CSV/XLSX export, so an export holds
 exactly what the page showed (all pages of it).
 """
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from dxtasks.accounts.models import Role
+from dxtasks.directives import selectors
 from dxtasks.directives.models import Agency, Directive, Meeting
 from dxtasks.directives.search import search_directives
 from dxtasks.directives.status import annotate_status
@@ -27,17 +28,6 @@ def filter_form(params, user) -> RegisterFilterForm:
     )
 
 
-def _involving(agency: Agency, queryset: QuerySet) -> QuerySet:
-    """Led or co-ordinated by the agency: `selectors.involving_agency`, written as IN (subquery).
-
-    The selector's OR EXISTS is checked row by row (0.13 s at 100,000 directives on
-    PostgreSQL); an IN over the co-ordination table is hashed once (0.08 s). Same rows:
-    a test compares the two.
-    """
-    co = Directive.co_agencies.through.objects.filter(agency_id=agency.pk).values("directive_id")
-    return queryset.filter(Q(lead_agency_id=agency.pk) | Q(pk__in=co))
-
-
 def filtered_directives(form: RegisterFilterForm, user) -> QuerySet:
     """Directives matching the valid filters, status-annotated and sorted.
 
@@ -48,7 +38,7 @@ def filtered_directives(form: RegisterFilterForm, user) -> QuerySet:
     queryset = annotate_status(Directive.objects.all())
     if data.get("agency"):
         agency = Agency.objects.filter(code=data["agency"]).first()
-        queryset = _involving(agency, queryset) if agency else queryset.none()
+        queryset = selectors.involving_agency(agency, queryset) if agency else queryset.none()
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
     if data.get("meeting"):

@@ -7,11 +7,14 @@ their AppConfig, returning dicts {"at", "kind", "text", "outcome"}: the
 portal asks every installed app and imports none of them.
 """
 import datetime
+
 from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxtasks.directives.models import Directive, ExtensionRequest
+from dxtasks.directives.status import start_of_day
+
 
 def _dmy(day: datetime.date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else _("không có hạn")
@@ -83,7 +86,7 @@ def _as_datetime(at: datetime.date | datetime.datetime) -> datetime.datetime:
     """Apps may date an entry by day; sort it at the start of that day."""
     if isinstance(at, datetime.datetime):
         return at if timezone.is_aware(at) else timezone.make_aware(at)
-    return timezone.make_aware(datetime.datetime.combine(at, datetime.time.min))
+    return start_of_day(at)
 
 
 def timeline(directive: Directive) -> list[dict]:
