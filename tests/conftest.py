@@ -66,3 +66,22 @@ def directive_factory(db, agency_factory):
     return make
 
 
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_live_server_sessions(django_db_setup, django_db_blocker):
+    """At the very end, end the sessions live servers' request threads left on PostgreSQL.
+
+    A thread parked on a browser's keep-alive socket holds its session, and the
+    test database cannot be dropped while it does. Done once, after every test,
+    so no test ever loses its own connection.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )

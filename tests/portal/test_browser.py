@@ -39,24 +39,13 @@ def demo(transactional_db):
 
 
 @pytest.fixture
-def live_portal(demo, monkeypatch):
-    """A live server started after the middleware override, so it serves with the production chain
-    (pytest-django's session-wide live_server builds its handler before any test's settings)."""
-    from django.db import connection
+def live_portal(demo):
+    """A live server of this test's own, over the demo data."""
     from pytest_django.live_server_helper import LiveServer
 
-    # The server's request threads must not keep persistent connections (CONN_MAX_AGE on
-    # PostgreSQL): a leftover session would stop the test database from being dropped.
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     server = LiveServer("localhost")
     yield server
     server.stop()
-    if connection.vendor == "postgresql":
-        # A request thread still parked on a browser keep-alive socket holds its session;
-        # end it, or the test database cannot be dropped at the end of the run.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture
