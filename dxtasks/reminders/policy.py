@@ -3,7 +3,8 @@
 Every reminder is a *slot*: a kind, an occurrence and a target day in a
 sequence (30, 7, 1 days before the due date and the due day itself; then
 weekly once overdue; escalation weekly after 14 days overdue; quarterly for
-ongoing directives; weekly for "asap" ones until their first progress
+ongoing directives, or as often as their deadline says — "định kỳ hằng
+tháng" monthly, "báo cáo 6 tháng một lần" half-yearly; weekly for "asap" ones until their first progress
 report). A slot due on a weekend or holiday goes out on the working day
 before, except that an overdue or escalation slot never goes out before the
 directive is actually that late (then it waits for the next working day).
@@ -18,6 +19,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from dxtasks.directives.deadlines import RECURRENCE_MONTHS
 
 from .models import Kind
 from .workdays import WorkingCalendar
@@ -93,6 +96,7 @@ class DirectiveFacts:
     due_date: datetime.date | None
     precision: str
     has_progress: bool
+    recurrence: str | None = None  # a periodic ongoing directive's "monthly", "quarterly" …
 
 
 def _send_day(calendar: WorkingCalendar, target: datetime.date, not_before: datetime.date | None = None):
@@ -172,9 +176,15 @@ def escalation_slot(facts: DirectiveFacts, today: datetime.date, calendar: Worki
     return Slot(Kind.ESCALATION, str(n), facts.due_date.isoformat(), target, send_on)
 
 
+def ongoing_months(recurrence: str | None, policy: Policy) -> int:
+    """How many months apart an ongoing directive is asked for progress."""
+    return RECURRENCE_MONTHS.get(recurrence or "", policy.ongoing_every_months)
+
+
 def _ongoing_slot(facts, today, calendar, policy) -> Slot | None:
-    """A progress request at the start of every period (quarter by default), counted from January."""
-    months = policy.ongoing_every_months
+    """A progress request at the start of every period (its recurrence, else ONGOING_EVERY_MONTHS),
+    counted from January."""
+    months = ongoing_months(facts.recurrence, policy)
     # Start from the period after today's (its first day may move back before today).
     index = (today.year * 12 + today.month - 1) // months * months + months
     for _ in range(3):

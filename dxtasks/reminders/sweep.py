@@ -19,18 +19,20 @@ from django.db import connections as db_connections
 from django.utils import timezone
 
 from dxtasks.accounts.models import Role
+from dxtasks.directives.deadlines import recurrence_of
 from dxtasks.directives.models import Directive, ProgressUpdate, State
 
 from .digest import make_item
 from .models import Delivery, Frequency, Kind, Outcome, RecipientPreference
-from .policy import MAX_SHIFT, DirectiveFacts, Policy, Slot, escalation_slot, owner_slot
+from .policy import MAX_SHIFT, DirectiveFacts, Policy, Slot, escalation_slot, ongoing_months, owner_slot
 from .sending import Wanted, claim, retryable, send_claimed
 from .workdays import WorkingCalendar
 
 logger = logging.getLogger(__name__)
 
 DIRECTIVE_FIELDS = (
-    "id", "public_id", "reference", "title_vi", "title_en", "due_date", "deadline_precision", "assigned_on",
+    "id", "public_id", "reference", "title_vi", "title_en", "due_date", "deadline_precision", "deadline_text",
+    "assigned_on",
     "owner_id", "owner__email", "owner__is_active", "owner__language",
     "lead_agency__name_vi", "lead_agency__name_en", "lead_agency__short_name_vi",
     "lead_agency__contact_email", "lead_agency__leadership_email",
@@ -84,10 +86,11 @@ def open_directive_rows(today: datetime.date) -> list[dict]:
     )
 
 
-def delivery_window_start(today: datetime.date, policy: Policy) -> datetime.date:
+def delivery_window_start(today: datetime.date, policy: Policy, ongoing_every_months: int | None = None
+                          ) -> datetime.date:
     """Oldest slot day that can still be the latest slot of some sequence."""
-    gaps = [policy.ongoing_every_months * 31, policy.overdue_every_days, policy.asap_every_days,
-            *policy.days_before]
+    gaps = [(ongoing_every_months or policy.ongoing_every_months) * 31, policy.overdue_every_days,
+            policy.asap_every_days, *policy.days_before]
     return today - datetime.timedelta(days=max(gaps) + 2 * MAX_SHIFT)
 
 
@@ -129,6 +132,9 @@ class Audience:
 def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalendar,
                summary: SweepSummary) -> tuple[dict[str, RecipientPlan], list[tuple[dict, Slot]]]:
     rows = open_directive_rows(today)
+    recurrences = {row["id"]: recurrence_of(row["deadline_text"]) for row in rows
+                   if row["deadline_precision"] == "ongoing"}
+    longest = max((ongoing_months(r, policy) for r in recurrences.values()), default=None)
     asap_with_progress = set(
         ProgressUpdate.objects.filter(directive__state=State.OPEN, directive__deadline_precision="asap")
         .values_list("directive_id", flat=True).distinct()
@@ -138,7 +144,7 @@ def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalenda
     existing = {
         (d, r, k, o, dk): (outcome, attempts, next_at, claimed_at)
         for d, r, k, o, dk, outcome, attempts, next_at, claimed_at in Delivery.objects.filter(
-            slot_date__gte=delivery_window_start(today, policy)
+            slot_date__gte=delivery_window_start(today, policy, longest)
         ).values_list("directive_id", "recipient", "kind", "occurrence", "due_key", "outcome", "attempts",
                       "next_attempt_at", "claimed_at").iterator(chunk_size=5000)
     }
@@ -179,7 +185,8 @@ def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalenda
 
     for row in rows:
         facts = DirectiveFacts(assigned_on=row["assigned_on"], due_date=row["due_date"],
-                               precision=row["deadline_precision"], has_progress=row["id"] in asap_with_progress)
+                               precision=row["deadline_precision"], has_progress=row["id"] in asap_with_progress,
+                               recurrence=recurrences.get(row["id"]))
         slot = owner_slot(facts, today, calendar, policy)
         if slot is not None:
             email, language = audience.owner_address(row)

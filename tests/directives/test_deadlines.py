@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import time
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -390,3 +390,207 @@ def test_every_due_date_ends_its_period(text: str) -> None:
     if start is not None:
         assert start <= deadline.due  # type: ignore[operator]
         assert start.day == 1 or deadline.precision == "day"
+
+
+# --- Notice wording: year left out, periodic tasks, Tết (issue 11) -------------------------
+
+NOTICE_DAY = D(2025, 9, 20)  # a notice dated 20/09/2025
+
+WITH_REFERENCE = [
+    # a year-less phrase is the next such period ending on or after the notice's date
+    ("trong tháng 10", D(2025, 10, 31), "month"),
+    ("trong tháng 9", D(2025, 9, 30), "month"),  # the notice's own month still counts
+    ("trong tháng 8", D(2026, 8, 31), "month"),  # already over: next year's
+    ("tháng 12", D(2025, 12, 31), "month"),
+    ("trước ngày 15/10", D(2025, 10, 15), "day"),
+    ("trước ngày 20/9", D(2025, 9, 20), "day"),  # the notice's own day
+    ("trước ngày 15/9", D(2026, 9, 15), "day"),
+    ("chậm nhất ngày 15 tháng 10", D(2025, 10, 15), "day"),
+    ("ngày 29/2", D(2028, 2, 29), "day"),  # the next 29 February
+    ("hoàn thành trong quý IV", D(2025, 12, 31), "quarter"),
+    ("quý III", D(2025, 9, 30), "quarter"),
+    ("quý I", D(2026, 3, 31), "quarter"),
+    ("6 tháng cuối năm", D(2025, 12, 31), "half"),
+    ("6 tháng đầu năm", D(2026, 6, 30), "half"),
+    ("trong năm nay", D(2025, 12, 31), "year"),
+    ("cuối năm", D(2025, 12, 31), "year"),
+    ("trước Tết Nguyên đán", D(2026, 2, 13), "day"),
+    # a written year is never changed by the reference
+    ("trong tháng 8/2025", D(2025, 8, 31), "month"),
+    ("quý II/2024", D(2024, 6, 30), "quarter"),
+]
+
+
+@pytest.mark.parametrize(("text", "due", "precision"), WITH_REFERENCE)
+def test_reads_year_less_phrases_against_the_notice_date(text: str, due: date, precision: str) -> None:
+    assert parse_deadline(text, reference=NOTICE_DAY) == Deadline(due, precision)
+
+
+@pytest.mark.parametrize("text", [text for text, _due, _precision in WITH_REFERENCE[:-2]])
+def test_year_less_phrases_stay_an_error_without_a_reference(text: str) -> None:
+    with pytest.raises(DeadlineError, match="could not read a deadline"):
+        parse_deadline(text)
+
+
+PERIODIC = [
+    ("định kỳ hằng quý", "quarterly"),
+    ("hằng quý", "quarterly"),
+    ("hàng quý", "quarterly"),
+    ("báo cáo định kỳ hằng quý", "quarterly"),
+    ("3 tháng một lần", "quarterly"),
+    ("báo cáo 6 tháng một lần", "half-yearly"),
+    ("định kỳ 6 tháng", "half-yearly"),
+    ("6 tháng 1 lần", "half-yearly"),
+    ("hằng năm", "yearly"),
+    ("định kỳ hằng năm", "yearly"),
+    ("mỗi năm một lần", "yearly"),
+    ("hằng tháng", "monthly"),
+    ("hàng tháng", "monthly"),
+    ("thực hiện hằng tháng", "monthly"),
+    ("quarterly", "quarterly"),
+    ("every year", "yearly"),
+    ("dinh ky hang quy", "quarterly"),
+    ("HẰNG NĂM", "yearly"),
+]
+
+
+@pytest.mark.parametrize(("text", "recurrence"), PERIODIC)
+def test_periodic_tasks_are_ongoing_with_their_recurrence(text: str, recurrence: str) -> None:
+    assert parse_deadline(text) == Deadline(None, "ongoing", recurrence)
+    assert parse_deadline(nfd(text), reference=NOTICE_DAY).recurrence == recurrence
+
+
+@pytest.mark.parametrize("text", ["thường xuyên", "định kỳ", "sớm", "trong năm 2024"])
+def test_plain_deadlines_have_no_recurrence(text: str) -> None:
+    assert parse_deadline(text).recurrence is None
+
+
+NEW_PHRASES = [
+    ("ngay trong tháng 11/2025", D(2025, 11, 30), "month"),
+    ("khẩn trương hoàn thành", None, "asap"),
+    ("Khẩn trương triển khai", None, "asap"),
+    ("sớm hoàn thành", None, "asap"),
+    ("khẩn trương hoàn thành trong tháng 10/2025", D(2025, 10, 31), "month"),  # a lead-in there
+    ("từ nay đến cuối năm 2025", D(2025, 12, 31), "year"),
+    ("từ nay đến hết năm 2025", D(2025, 12, 31), "year"),
+    # Tết 2026 is off from Mon 16/02 (the package's calendar); the weekend before too
+    ("trước Tết Nguyên đán 2026", D(2026, 2, 13), "day"),
+    # Tết 2024: off from Thu 08/02 ("29 Tết")
+    ("trước Tết Nguyên đán năm 2024", D(2024, 2, 7), "day"),
+    ("truoc Tet Nguyen dan 2025", D(2025, 1, 24), "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "due", "precision"), NEW_PHRASES)
+def test_reads_notice_phrases(text: str, due: date | None, precision: str) -> None:
+    assert parse_deadline(text) == Deadline(due, precision)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("ngày 31/4", "no such day: 31/4"), ("tháng 13", "no month 13"), ("quý V", "no quarter V"),
+     ("6 tháng 3 lần", "could not read")],
+)
+def test_refuses_bad_year_less_phrases_even_with_a_reference(text: str, message: str) -> None:
+    with pytest.raises(DeadlineError, match=message):
+        parse_deadline(text, reference=NOTICE_DAY)
+
+
+def test_reference_must_be_a_date() -> None:
+    with pytest.raises(TypeError):
+        parse_deadline("tháng 10", reference="2025-09-20")  # type: ignore[arg-type]
+
+
+def test_recurrence_needs_an_ongoing_precision() -> None:
+    with pytest.raises(ValueError):
+        Deadline(D(2025, 12, 31), "year", "yearly")
+    with pytest.raises(ValueError):
+        Deadline(None, "ongoing", "weekly")
+
+
+@pytest.mark.parametrize("year", [1990, 2000, 2024, 2025, 2026, 2050, 2100])
+def test_before_tet_is_a_working_day_just_before_the_holiday(year: int) -> None:
+    import holidays
+
+    from dxtasks.directives.deadlines import before_tet
+
+    day = before_tet(year)
+    off = holidays.country_holidays("VN", years=year, language="en_US")
+    new_year = next(d for d, name in off.items() if name == "Lunar New Year")
+    assert day < new_year and (new_year - day).days <= 12
+    assert day not in off and day.weekday() < 5
+    between = [day + timedelta(days=n) for n in range(1, (new_year - day).days)]
+    assert all(d in off or d.weekday() >= 5 for d in between)
+
+
+# Properties: a year-less phrase read against a reference
+
+def year_less(precision: str, n: int, d: int) -> list[str]:
+    if precision == "day":
+        return [f"ngày {d}/{n}", f"trước ngày {d:02d}/{n:02d}", f"ngày {d} tháng {n}"]
+    if precision == "month":
+        return [f"tháng {n}", f"trong tháng {n:02d}"]
+    if precision == "quarter":
+        return [f"quý {ROMAN[n]}", f"quý {n}"]
+    if precision == "half":
+        return [f"6 tháng {'đầu' if n == 1 else 'cuối'} năm"]
+    return ["trong năm nay"]
+
+
+@st.composite
+def year_less_cases(draw: st.DrawFn) -> tuple[str, str, int, int, date]:
+    precision = draw(st.sampled_from(["day", "month", "quarter", "half", "year"]))
+    top = {"day": 12, "month": 12, "quarter": 4, "half": 2}.get(precision)
+    number = draw(st.integers(1, top)) if top else 0
+    day = draw(st.integers(1, 28)) if precision == "day" else 0
+    reference = draw(st.dates(min_value=D(1990, 1, 1), max_value=D(2098, 12, 31)))
+    text = draw(st.sampled_from(year_less(precision, number, day)))
+    if draw(st.booleans()):
+        text = without_diacritics(text)
+    return text, precision, number, day, reference
+
+
+@settings(max_examples=400, deadline=None)
+@given(year_less_cases())
+def test_year_less_phrase_is_the_first_such_period_ending_on_or_after_the_reference(case) -> None:
+    text, precision, number, day, reference = case
+    deadline = parse_deadline(text, reference=reference)
+    assert deadline.precision == precision
+    assert deadline.due is not None and deadline.due >= reference
+    # the same period a year earlier would already be over
+    year = deadline.due.year
+    if precision != "year":
+        earlier = expected_due(precision, year - 1, number, day)
+        assert earlier < reference
+    # and it is exactly what the phrase with that year written out means
+    assert deadline == Deadline(expected_due(precision, year, number, day), precision)
+
+
+@settings(max_examples=300, deadline=None)
+@given(written(), st.dates(min_value=D(1990, 1, 1), max_value=D(2100, 12, 31)))
+def test_a_written_year_ignores_the_reference(case, reference: date) -> None:
+    text, _period = case
+    assert parse_deadline(text, reference=reference) == parse_deadline(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(VOCABULARY, st.text(max_size=60)), st.dates(min_value=D(1990, 1, 1), max_value=D(2100, 12, 31)))
+def test_any_text_with_a_reference_gives_a_deadline_or_a_deadline_error(text: str, reference: date) -> None:
+    try:
+        deadline = parse_deadline(text, reference=reference)
+    except DeadlineError:
+        return
+    assert_end_of_its_period(deadline)
+    assert deadline.recurrence is None or deadline.precision == "ongoing"
+
+
+@pytest.mark.parametrize(
+    "deadline",
+    [Deadline(D(2025, 10, 15), "day"), Deadline(D(2025, 10, 31), "month"), Deadline(D(2025, 12, 31), "quarter"),
+     Deadline(D(2026, 6, 30), "half"), Deadline(D(2025, 12, 31), "half"), Deadline(D(2025, 12, 31), "year"),
+     Deadline(None, "ongoing"), Deadline(None, "asap"), Deadline(None, "ongoing", "half-yearly")],
+)
+def test_written_with_year_reads_back_without_a_reference(deadline: Deadline) -> None:
+    from dxtasks.directives.deadlines import written_with_year
+
+    assert parse_deadline(written_with_year(deadline)) == deadline

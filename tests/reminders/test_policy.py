@@ -202,6 +202,32 @@ def test_ongoing_asks_for_progress_each_quarter(directive_factory, lead, owner, 
     assert sorted(Delivery.objects.values_list("occurrence", flat=True)) == ["2025-04", "2025-07"]
 
 
+def test_periodic_ongoing_asks_for_progress_as_often_as_its_deadline_says(directive_factory, lead, owner, sweep):
+    monthly = directive_factory(lead=lead, owner=owner, deadline_text="định kỳ hằng tháng",
+                                assigned_on=day("2025-02-10"))
+    half_yearly = directive_factory(lead=lead, owner=owner, deadline_text="báo cáo 6 tháng một lần",
+                                    assigned_on=day("2025-02-10"))
+    for current in ("2025-03-03", "2025-03-04", "2025-04-01", "2025-05-02", "2025-05-05", "2025-06-02",
+                    "2025-07-01", "2025-07-02"):
+        sweep(day(current))
+
+    def occurrences(directive):
+        return sorted(Delivery.objects.filter(directive=directive).values_list("occurrence", flat=True))
+
+    # 01/03/2025 is a Saturday: the March request was due Friday 28/02, and Monday 03/03 catches it up
+    assert occurrences(monthly) == ["2025-03", "2025-04", "2025-05", "2025-06", "2025-07"]
+    assert occurrences(half_yearly) == ["2025-07"]
+
+
+def test_yearly_ongoing_is_asked_once_a_year_and_not_again_within_it(directive_factory, lead, owner, sweep):
+    yearly = directive_factory(lead=lead, owner=owner, deadline_text="hằng năm", assigned_on=day("2024-06-10"))
+    _, first = sweep(day("2024-12-31"))  # 01/01/2025 is a holiday: the request goes out the day before
+    _, later = sweep(day("2025-04-01"))  # beyond the quarterly window: still known as sent
+    _, autumn = sweep(day("2025-10-01"))
+    assert len(first) == 1 and later == [] and autumn == []
+    assert list(Delivery.objects.filter(directive=yearly).values_list("occurrence", flat=True)) == ["2025-01"]
+
+
 def test_nothing_on_a_weekend_or_holiday(directive_due, sweep):
     directive_due(day("2025-03-12"))
     saturday, sent = sweep(day("2025-03-15"))
