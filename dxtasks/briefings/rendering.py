@@ -7,11 +7,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from .content import BriefingSpec, build_content
-from .fetcher import StaticFilesFetcher
 
 STYLESHEET = "briefings/briefing.css"
 # Dates as Vietnamese documents write them (28/12/2023); Django's own vi
@@ -62,6 +59,13 @@ def stylesheet_path() -> Path:
 
 def render(spec: BriefingSpec) -> RenderedBriefing:
     """Make the PDF, timing each stage (the benchmark prints them)."""
+    # Imported here, not at module level: WeasyPrint costs 1–2 s to import and the
+    # URLconf reaches this module, so every web process would pay it at its first request.
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .fetcher import StaticFilesFetcher
+
     # The briefing's language, not the caller's: workers and commands have no request.
     with translation.override(spec.language):
         started = time.perf_counter()

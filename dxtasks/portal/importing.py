@@ -16,7 +16,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
 
 from dxtasks.directives import services
 from dxtasks.directives.deadlines import DeadlineError, parse_deadline
@@ -102,6 +101,8 @@ def _read_csv(content: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook  # here, not at module level: 0.3 s the URLconf needn't pay
+
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
@@ -280,6 +281,8 @@ def commit(result: ImportResult, *, by) -> list[Directive]:
 
 
 def template_workbook() -> bytes:
+    from openpyxl import Workbook  # here, not at module level: 0.3 s the URLconf needn't pay
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "directives"

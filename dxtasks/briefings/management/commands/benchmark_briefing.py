@@ -1,10 +1,13 @@
-"""manage.py benchmark_briefing [--directives 2000] [--out FILE.pdf]
+"""manage.py benchmark_briefing [--directives 2000] [--out FILE.pdf] [--json]
 
 Creates N synthetic directives of the current year inside a transaction,
 renders the overall briefing, prints where the time went and the peak memory,
 then rolls everything back. Run it on a throwaway database (see docs).
+With --json the last line is one JSON object: seconds, peak_mb,
+share_outside_weasyprint (a fraction) and the stage times.
 """
 import datetime
+import json
 import random
 import resource
 import time
@@ -46,8 +49,10 @@ class Command(BaseCommand):
         parser.add_argument("--directives", type=int, default=2000)
         parser.add_argument("--out", help="also write the PDF here, to look at it")
         parser.add_argument("--lang", default="vi")
+        parser.add_argument("--json", action="store_true", dest="as_json",
+                            help="end with one JSON object of the figures")
 
-    def handle(self, *args, directives, out, lang, **options):
+    def handle(self, *args, directives, out, lang, as_json: bool = False, **options):
         started_rss = peak_rss_mb()
         try:
             with transaction.atomic():
@@ -80,6 +85,15 @@ class Command(BaseCommand):
             f"peak RSS (MB):               {peak:.0f} (at start {started_rss:.0f}, after data {rss_before:.0f})",
         ]
         self.stdout.write("\n".join(lines))
+        if as_json:
+            self.stdout.write(json.dumps({
+                "directives": rendered.directive_count, "created": made, "pages": rendered.page_count,
+                "seconds": round(wall, 3), "peak_mb": round(peak, 1),
+                "share_outside_weasyprint": round(outside / (outside + weasy), 4),
+                "data_s": round(rendered.data_seconds, 3), "template_s": round(rendered.template_seconds, 3),
+                "layout_s": round(rendered.layout_seconds, 3), "write_s": round(rendered.write_seconds, 3),
+                "pdf_bytes": len(rendered.pdf),
+            }))
 
     def _make_data(self, count: int) -> int:
         """Bulk-inserted (not via services: this is throwaway data), shaped like a real year."""

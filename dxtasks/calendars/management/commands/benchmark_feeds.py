@@ -1,6 +1,6 @@
 """Benchmark the calendar feed on synthetic data in a throwaway database; prints figures.
 
-    python manage.py benchmark_feeds [--events 5000] [--repeat 15]
+    python manage.py benchmark_feeds [--events 5000] [--repeat 15] [--json]
 
 Creates a separate test database (var/bench-calendars.sqlite3, or
 test_dxtasks_bench_calendars on PostgreSQL), fills it with directives, and
@@ -9,14 +9,28 @@ that event re-serialised; unchanged: the body from the shared cache), a 304
 revalidation and HEAD through the whole Django stack (middleware, rate
 limits, token lookup), and counts queries at growing sizes. The database is
 dropped at the end.
+
+In the same run it times icalendar alone serialising as many simple all-day
+VEVENTs (UID, DTSTAMP, DTSTART, DTEND, SUMMARY): the yardstick of the cold
+build. "Fresh process, data unchanged" empties the shared cache and starts a
+new Python process on the same database, which answers its first GET (its
+imports, middleware and URLconf included) from the events persisted by the
+earlier builds. With --json the last line is one JSON object of the figures.
 """
+import argparse
 import datetime
+import json
+import os
 import random
 import statistics
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client, override_settings
@@ -25,12 +39,18 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment, tea
 
 class Command(BaseCommand):
     help = "Time the calendar feed at 5,000 directives in a throwaway database and print the figures."
+    # No system checks: they load the URLconf, which the fresh-process figure must include.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--events", type=int, default=5000)
         parser.add_argument("--repeat", type=int, default=15)
+        parser.add_argument("--json", action="store_true", dest="as_json", help="end with one JSON object")
+        parser.add_argument("--fresh-get", default="", help=argparse.SUPPRESS)  # internal: the child process
 
-    def handle(self, *args, events=5000, repeat=15, **options):
+    def handle(self, *args, events=5000, repeat=15, as_json=False, fresh_get="", **options):
+        if fresh_get:
+            return self.fresh_get(fresh_get)
         setup_test_environment()
         old_name = connection.settings_dict["NAME"]
         test_settings = connection.settings_dict.setdefault("TEST", {})
@@ -41,15 +61,16 @@ class Command(BaseCommand):
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
             with override_settings(CALENDARS={"TOKEN_RATE": (10**6, 60), "ADDRESS_RATE": (10**6, 60)}):
-                self.run_benchmark(events, repeat)
+                figures = self.run_benchmark(events, repeat)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
+        if as_json:
+            self.stdout.write(json.dumps(figures))
 
-    def run_benchmark(self, events: int, repeat: int) -> None:
+    def run_benchmark(self, events: int, repeat: int) -> dict:
         from dxtasks.accounts.models import Role, User
         from dxtasks.calendars import tokens
-        from dxtasks.calendars.feeds import serialise
         from dxtasks.calendars.links import feed_url
 
         secretary = User.objects.create_user("bench", role=Role.SECRETARIAT, password=None)
@@ -70,12 +91,20 @@ class Command(BaseCommand):
             self.stdout.write(f"queries for a {size}-event feed: {len(captured)} "
                               f"({len(response.content) / 1024:.0f} KiB)")
 
-        # Cold: nothing memoised and the data changed (so no cached body): every event serialised.
-        cold = []
+        # Cold: nothing memoised or persisted and the data changed (so no cached body): every event
+        # serialised; interleaved with icalendar alone on as many simple events, the yardstick.
+        cold, simple = [], []
         for n in range(3):
-            serialise.cache_clear()
+            self.forget_events()
             self.edit_one(n)
             cold.append(self.timed(lambda: client.get(path)))
+            simple.append(self.icalendar_simple(events))
+        # A fresh process, data unchanged, shared cache emptied: its first GET.
+        client.get(path)
+        fresh = []
+        for _ in range(3):
+            cache.clear()
+            fresh.append(self.spawn_fresh_get(path))
         # The everyday case: one directive changed since the last poll; only its event is re-serialised.
         edited = []
         for n in range(repeat):
@@ -91,6 +120,9 @@ class Command(BaseCommand):
         not_modified = [self.timed(revalidate) for _ in range(repeat * 2)]
         head = [self.timed(lambda: client.head(path)) for _ in range(repeat)]
         self.stdout.write(f"GET, cold (every event serialised, no cached body): median {self.ms(cold)}")
+        self.stdout.write(f"icalendar alone, {events} simple all-day VEVENTs:  median {self.ms(simple)} "
+                          f"(cold = {statistics.median(cold) / statistics.median(simple):.2f}×)")
+        self.stdout.write(f"fresh process, data unchanged, cache emptied:      median {statistics.median(fresh):.1f} ms")
         self.stdout.write(f"GET, one directive edited before each request:    median {self.ms(edited)}, "
                           f"max {max(edited) * 1000:.1f} ms")
         self.stdout.write(f"GET, data unchanged, no validators (cached body): median {self.ms(unchanged)}, "
@@ -98,6 +130,65 @@ class Command(BaseCommand):
         self.stdout.write(f"304 revalidation (If-None-Match):                 median {self.ms(not_modified)}, "
                           f"{revalidation_queries} queries")
         self.stdout.write(f"HEAD:                                             median {self.ms(head)}")
+        median = lambda values: round(statistics.median(values) * 1000, 1)  # noqa: E731
+        return {
+            "database": connection.vendor, "events": events, "repeat": repeat,
+            "cold_build_ms": median(cold), "icalendar_simple_ms": median(simple),
+            "cold_over_simple": round(statistics.median(cold) / statistics.median(simple), 2),
+            "fresh_process_unchanged_ms": round(statistics.median(fresh), 1),
+            "one_edit_ms": median(edited), "unchanged_cached_body_ms": median(unchanged),
+            "not_modified_ms": median(not_modified), "not_modified_queries": revalidation_queries,
+            "head_ms": median(head), "feed_bytes": len(client.get(path).content),
+        }
+
+    @staticmethod
+    def forget_events() -> None:
+        """What a new deployment on a new host has: no memoised and no persisted event."""
+        from dxtasks.calendars.feeds import serialise
+
+        serialise.cache_clear()
+
+    @staticmethod
+    def icalendar_simple(events: int) -> float:
+        """Seconds for icalendar alone to build and serialise `events` simple all-day VEVENTs."""
+        from icalendar import Calendar, Event
+
+        start = time.perf_counter()
+        calendar = Calendar()
+        calendar.add("prodid", "-//dxtasks//benchmark//EN")
+        calendar.add("version", "2.0")
+        stamp = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+        first = datetime.date(2026, 1, 1)
+        for n in range(events):
+            event = Event()
+            event.add("uid", f"{uuid.UUID(int=n)}@bench.example.org")
+            event.add("dtstamp", stamp)
+            day = first + datetime.timedelta(days=n % 800)
+            event.add("dtstart", day)
+            event.add("dtend", day + datetime.timedelta(days=1))
+            event.add("summary", f"Nhiệm vụ thử nghiệm số {n}")
+            calendar.add_component(event)
+        calendar.to_ical()
+        return time.perf_counter() - start
+
+    def spawn_fresh_get(self, path: str) -> float:
+        env = {**os.environ, "BENCH_FEEDS_DB": connection.settings_dict["NAME"]}
+        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "benchmark_feeds", "--fresh-get", path]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        if done.returncode:
+            raise RuntimeError(done.stderr)
+        return float(done.stdout.strip().splitlines()[-1])
+
+    def fresh_get(self, path: str) -> None:
+        """In the child: Django set up, nothing else loaded; time the handler's creation and one GET."""
+        connection.settings_dict["NAME"] = os.environ["BENCH_FEEDS_DB"]
+        rates = {"TOKEN_RATE": (10**6, 60), "ADDRESS_RATE": (10**6, 60)}
+        with override_settings(CALENDARS=rates, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+            started = time.perf_counter()
+            response = Client().get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, response.status_code
+        self.stdout.write(f"{elapsed:.2f}")
 
     @staticmethod
     def edit_one(n: int) -> None:

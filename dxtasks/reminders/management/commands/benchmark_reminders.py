@@ -9,6 +9,12 @@ with bulk inserts, and sweeps twice the same day with the locmem mail
 backend. Prints the time and query count of each sweep, and repeats at a
 smaller size (--small) to show the query count does not grow with the
 number of directives. Not a test: it prints figures, it asserts nothing.
+
+Between the two sweeps it also times a plain SQL SELECT of the rows the
+first sweep found owed (the directives with a delivery recorded that day,
+joined to their owner and lead agency): the floor any sweep has to pay to
+read what it sends. With --json the last line is one JSON object:
+first_sweep_s, second_sweep_s, owed_select_ms, of the largest size.
 """
 import datetime
 import json
@@ -48,6 +54,8 @@ class Command(BaseCommand):
                             help="an EMPTY database to use and wipe instead of a temporary SQLite file")
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--inside", action="store_true", help="internal: run in the throwaway database")
+        parser.add_argument("--json", action="store_true", dest="as_json",
+                            help="end with one JSON object of the figures (the largest size)")
 
     def handle(self, *args, **options):
         if options["inside"]:
@@ -57,6 +65,18 @@ class Command(BaseCommand):
         sizes = [n for n in (options["small"], options["directives"]) if n]
         results = [self.run_child(n, options) for n in sizes]
         self.report(results)
+        if options["as_json"]:
+            last = results[-1]
+            self.stdout.write(json.dumps({
+                "directives": last["directives"], "recipients": last["recipients"], "database": last["vendor"],
+                "date": last["date"], "first_sweep_s": round(last["first_s"], 3),
+                "second_sweep_s": round(last["second_s"], 3), "owed_select_ms": round(last["owed_select_ms"], 2),
+                "owed_rows": last["owed_rows"], "first_over_owed_select": round(
+                    last["first_s"] * 1000 / last["owed_select_ms"], 1) if last["owed_select_ms"] else None,
+                "first_queries": last["first_queries"], "second_queries": last["second_queries"],
+                "emails": last["first_emails"], "deliveries": last["deliveries"], "setup_s": round(last["setup_s"], 1),
+                "runs": results,
+            }))
 
     def run_child(self, directives: int, options) -> dict:
         with tempfile.TemporaryDirectory(prefix="dxtasks-bench-") as tmp:
@@ -85,6 +105,9 @@ class Command(BaseCommand):
             out.write(f"{r['directives']:>10} {r['recipients']:>10} {r['setup_s']:>8.1f} {r['first_s']:>10.2f} "
                       f"{r['first_queries']:>10} {r['first_emails']:>7} {r['deliveries']:>9} {r['second_s']:>10.2f} "
                       f"{r['second_queries']:>10} {r['second_emails']:>8}")
+        for r in results:
+            out.write(f"{r['directives']:>10} directives: plain SELECT of the {r['owed_rows']} rows owed that day "
+                      f"{r['owed_select_ms']:.1f} ms; first sweep = {r['first_s'] * 1000 / r['owed_select_ms']:.0f}×")
         out.write(f"database: {results[-1]['vendor']}; sweep day {results[-1]['date']}")
         out.write("queries 1 = fixed reads + 3 (PostgreSQL) or 4 (SQLite) per recipient who gets mail, whatever the "
                   "number of directives; queries 2 = fixed reads only")
@@ -123,13 +146,42 @@ def run_inside(options) -> dict:
         return time.perf_counter() - began, counter.count, summary
 
     first_s, first_q, first = timed_sweep()
+    owed_select_ms, owed_rows = time_owed_select(today)
     second_s, second_q, second = timed_sweep()
     return {
         "directives": options["directives"], "recipients": options["recipients"], "date": options["date"],
         "vendor": connection.vendor, "setup_s": setup, "first_s": first_s, "first_queries": first_q,
         "first_emails": first.emails_sent, "deliveries": Delivery.objects.count(), "second_s": second_s,
         "second_queries": second_q, "second_emails": second.emails_sent, "failed": first.emails_failed,
+        "owed_select_ms": owed_select_ms, "owed_rows": owed_rows,
     }
+
+
+def time_owed_select(today: datetime.date, runs: int = 5) -> tuple[float, int]:
+    """Median ms of one plain SQL SELECT of the rows owed `today`, the columns a sweep reads, no ORM."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from dxtasks.directives.models import Agency, Directive
+    from dxtasks.reminders.models import Delivery
+
+    sql = (
+        f"SELECT d.id, d.public_id, d.reference, d.title_vi, d.title_en, d.due_date, d.deadline_precision, "
+        f"d.assigned_on, d.owner_id, u.email, u.is_active, u.language, a.name_vi, a.name_en, a.short_name_vi, "
+        f"a.contact_email, a.leadership_email "
+        f"FROM {Directive._meta.db_table} d "
+        f"JOIN {Agency._meta.db_table} a ON a.id = d.lead_agency_id "
+        f"LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = d.owner_id "
+        f"WHERE d.id IN (SELECT directive_id FROM {Delivery._meta.db_table} WHERE sweep_date = %s)"
+    )
+    timings, count = [], 0
+    for _ in range(runs):
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [today])
+            count = len(cursor.fetchall())
+        timings.append((time.perf_counter() - began) * 1000)
+    return sorted(timings)[len(timings) // 2], count
 
 
 def build_data(n_directives: int, n_recipients: int, today: datetime.date, rng: random.Random) -> None:
