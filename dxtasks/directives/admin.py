@@ -15,6 +15,7 @@ from .models import (
     Directive,
     ExtensionRequest,
     Meeting,
+    MeetingChange,
     ProgressUpdate,
     StateChange,
 )
@@ -146,9 +147,33 @@ class AgencyAdmin(admin.ModelAdmin):
         return obj.n
 
 
+class MeetingChangeInline(admin.TabularInline):
+    model = MeetingChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "changed_by", "action", "changes")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ("number", "committee", "date", "title_vi", "notice_ref", "directive_count")
+    list_display = ("number", "committee", "session_number", "date", "title_vi", "notice_ref", "directive_count")
+    inlines = [MeetingChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        """Admin edits are recorded like the portal's (the portal goes through services.update_meeting)."""
+        super().save_model(request, obj, form, change)
+        fields = [name for name in form.changed_data if name in services.MEETING_FIELDS | {"number"}]
+        if fields:
+            MeetingChange.objects.create(
+                meeting=obj, changed_by=request.user, changed_at=timezone.now(),
+                action=MeetingChange.Action.EDITED if change else MeetingChange.Action.CREATED,
+                changes={name: [str(form.initial.get(name) or ""), str(form.cleaned_data.get(name) or "")]
+                         for name in fields},
+            )
     list_filter = ("committee",)
     search_fields = ("title_vi", "title_en", "notice_ref", "chair")
 

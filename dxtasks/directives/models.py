@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .folding import fold
@@ -101,6 +102,17 @@ class Committee(models.TextChoices):
     )
 
 
+# How a committee is named in a meeting's label ("Phiên họp thứ 7 UBQG về CĐS").
+COMMITTEE_SHORT = {
+    Committee.NCDT: _("UBQG về CĐS"),
+    Committee.EGOV: _("UBQG về CPĐT"),
+    Committee.STEERING: _("BCĐ của Chính phủ"),
+}
+# Register numbers (URLs, imports) start here per committee: sessions of the three
+# committees overlap in their own numbering, the register numbers never do.
+REGISTER_BASE = {Committee.NCDT: 0, Committee.EGOV: 100, Committee.STEERING: 200}
+
+
 class MeetingManager(models.Manager):
     def get_by_natural_key(self, number):
         return self.get(number=number)
@@ -109,22 +121,33 @@ class MeetingManager(models.Manager):
 class Meeting(models.Model):
     """A committee session that gave directives.
 
-    `number` is the register number used in URLs and references: for the
-    National Committee on Digital Transformation it is the session's own
-    number (7 is "phiên họp thứ 7"); sessions of the other committees, whose
-    numbering overlaps, are registered from 101 (E-Government committee) and
-    201 (the 2025 Steering Committee), with their official name in `title_vi`.
+    Two numbers: `session_number` is the committee's own count ("phiên họp
+    thứ 7"), unique within the committee, empty for a session the committee
+    did not number; `number` is the register number, unique across
+    committees, used in URLs, imports and references. For the National
+    Committee on Digital Transformation both are the same; the E-Government
+    committee's sessions are registered from 101 and the 2025 Steering
+    Committee's from 201. A register number never changes once given, so
+    links keep working when a session number is corrected. People see
+    `label` ("Phiên họp thứ 7 UBQG về CĐS, 28/12/2023"), not the register number.
     """
 
     committee = models.CharField(_("ủy ban"), max_length=16, choices=Committee.choices)
-    number = models.PositiveIntegerField(_("số phiên"), unique=True)
+    number = models.PositiveIntegerField(_("số đăng ký"), unique=True,
+                                         help_text=_("Số dùng trong đường dẫn và tệp nhập; không đổi."))
+    session_number = models.PositiveIntegerField(
+        _("phiên họp thứ"), null=True, blank=True,
+        help_text=_("Số thứ tự phiên họp của ủy ban; để trống nếu phiên họp không đánh số."),
+    )
     date = models.DateField(_("ngày họp"))
     title_vi = models.CharField(_("tên phiên họp"), max_length=300)
-    title_en = models.CharField(_("tên tiếng Anh"), max_length=300)
+    title_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
     chair = models.CharField(_("chủ trì"), max_length=200, blank=True)
-    notice_ref = models.CharField(_("thông báo kết luận"), max_length=100, blank=True)
+    notice_ref = models.CharField(_("thông báo kết luận"), max_length=100, blank=True,
+                                  help_text=_("Ví dụ 552/TB-VPCP"))
     notice_date = models.DateField(_("ngày thông báo"), null=True, blank=True)
-    source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
+    source_url = models.URLField(_("đường dẫn thông báo"), max_length=500, blank=True)
+    notice_file = models.FileField(_("tệp thông báo"), upload_to="meetings/notices/%Y/", max_length=300, blank=True)
 
     objects = MeetingManager()
 
@@ -132,6 +155,12 @@ class Meeting(models.Model):
         verbose_name = _("phiên họp")
         verbose_name_plural = _("phiên họp")
         ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "session_number"], name="one_session_number_per_committee",
+                violation_error_message=_("Ủy ban này đã có phiên họp mang số này."),
+            )
+        ]
 
     def natural_key(self):
         return (self.number,)
@@ -140,7 +169,37 @@ class Meeting(models.Model):
         return f"{self.title_vi} ({self.date:%d/%m/%Y})"
 
     def title(self, language: str = "vi") -> str:
-        return self.title_en if language == "en" else self.title_vi
+        return (self.title_en or self.title_vi) if language == "en" else self.title_vi
+
+    @property
+    def label(self) -> str:
+        """"Phiên họp thứ 7 UBQG về CĐS, 28/12/2023", in the active language."""
+        committee = COMMITTEE_SHORT.get(self.committee, self.committee)
+        values = {"n": self.session_number, "committee": committee, "date": f"{self.date:%d/%m/%Y}"}
+        if self.session_number:
+            return gettext("Phiên họp thứ %(n)s %(committee)s, %(date)s") % values
+        return gettext("Phiên họp %(committee)s, %(date)s") % values
+
+
+class MeetingChange(models.Model):
+    """What was changed on a meeting, by whom: created, each edit with old and new values."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Tạo phiên họp")
+        EDITED = "edited", _("Sửa phiên họp")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("thao tác"), max_length=8, choices=Action.choices)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(_("thời điểm"))
+
+    class Meta:
+        verbose_name = _("thay đổi phiên họp")
+        verbose_name_plural = _("thay đổi phiên họp")
+        ordering = ["-changed_at", "-pk"]
 
 
 class Pillar(models.TextChoices):

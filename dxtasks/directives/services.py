@@ -17,11 +17,15 @@ from django.utils.translation import gettext as _
 
 from .deadlines import DeadlineError, parse_deadline
 from .models import (
+    REGISTER_BASE,
     Agency,
     AgencyTransfer,
+    Committee,
     DeadlineChange,
     Directive,
     ExtensionRequest,
+    Meeting,
+    MeetingChange,
     ProgressUpdate,
     State,
     StateChange,
@@ -337,3 +341,127 @@ def transfer_to_successor(
             )
         )
     return transfers
+
+
+# --- Meetings ------------------------------------------------------------------------
+
+MEETING_FIELDS = frozenset(
+    {"committee", "session_number", "date", "title_vi", "title_en", "chair", "notice_ref", "notice_date",
+     "source_url", "notice_file"}
+)
+# A meeting is registered when it is held or announced; further ahead than this is a typing error.
+MEETING_MAX_DAYS_AHEAD = 366
+
+
+def _check_meeting(meeting: Meeting) -> None:
+    """The meeting rules, each refusal beside its field; nothing is saved when one fails."""
+    errors = {}
+    if not meeting.committee:
+        errors["committee"] = _("Hãy chọn ủy ban của phiên họp.")
+    if meeting.date and meeting.date > timezone.localdate() + datetime.timedelta(days=MEETING_MAX_DAYS_AHEAD):
+        errors["date"] = _("Ngày họp %(date)s quá xa trong tương lai; hãy kiểm tra lại năm.") % {
+            "date": f"{meeting.date:%d/%m/%Y}"}
+    if meeting.date and meeting.notice_date and meeting.notice_date < meeting.date:
+        errors["notice_date"] = _("Thông báo kết luận không thể trước ngày họp.")
+    if meeting.committee and meeting.session_number:
+        twin = Meeting.objects.filter(committee=meeting.committee, session_number=meeting.session_number).exclude(
+            pk=meeting.pk).first()
+        if twin:
+            errors["session_number"] = _("%(committee)s đã có phiên họp thứ %(n)s (%(date)s).") % {
+                "committee": meeting.get_committee_display(), "n": meeting.session_number,
+                "date": f"{twin.date:%d/%m/%Y}"}
+    if errors:
+        raise DirectiveError(errors)
+
+
+def default_meeting_title(meeting: Meeting) -> str:
+    """The official form of a session's name, in Vietnamese (titles are stored in both languages)."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        committee = str(Committee(meeting.committee).label)
+        if meeting.session_number:
+            return f"Phiên họp thứ {meeting.session_number} của {committee}"
+        return f"Phiên họp của {committee} ngày {meeting.date:%d/%m/%Y}"
+
+
+def next_register_number(committee: str, session_number: int | None) -> int:
+    """The committee's base plus its session number when free, else the next free number after the base."""
+    base = REGISTER_BASE.get(committee, 900)
+    if session_number and not Meeting.objects.filter(number=base + session_number).exists():
+        return base + session_number
+    taken = set(Meeting.objects.filter(number__gt=base).values_list("number", flat=True))
+    candidate = base + 1
+    while candidate in taken:
+        candidate += 1
+    return candidate
+
+
+def _meeting_value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "name"):  # a stored file
+        return value.name or ""
+    return value
+
+
+@transaction.atomic
+def create_meeting(*, by, committee: str, date: datetime.date, title_vi: str, **fields) -> Meeting:
+    """Register a meeting; its register number is given here and never changes."""
+    unknown = set(fields) - MEETING_FIELDS
+    if unknown:
+        raise TypeError(f"create_meeting() got unexpected fields: {sorted(unknown)}")
+    meeting = Meeting(committee=committee, date=date, title_vi=title_vi.strip(), **fields)
+    _check_meeting(meeting)
+    if not meeting.title_vi:
+        meeting.title_vi = default_meeting_title(meeting)
+    meeting.number = next_register_number(committee, meeting.session_number)
+    meeting.full_clean()
+    meeting.save()
+    MeetingChange.objects.create(
+        meeting=meeting, action=MeetingChange.Action.CREATED, changed_by=by, changed_at=timezone.now(),
+        changes={name: _meeting_value(getattr(meeting, name)) for name in sorted(MEETING_FIELDS | {"number"})},
+    )
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(*, meeting: Meeting, by, **changes) -> Meeting:
+    """Edit a meeting; each changed field is recorded with its old and new value."""
+    unknown = set(changes) - MEETING_FIELDS
+    if unknown:
+        raise TypeError(f"update_meeting() got unexpected fields: {sorted(unknown)}")
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    changed = {}
+    for field, value in changes.items():
+        old = getattr(current, field)
+        if _meeting_value(old) != _meeting_value(value):
+            changed[field] = [_meeting_value(old), None]
+            setattr(current, field, value)
+    if not changed:
+        return current
+    _check_meeting(current)
+    current.full_clean()
+    current.save()
+    for field in changed:
+        changed[field][1] = _meeting_value(getattr(current, field))
+    MeetingChange.objects.create(meeting=current, action=MeetingChange.Action.EDITED, changed_by=by,
+                                 changed_at=timezone.now(), changes=changed)
+    return current
+
+
+@transaction.atomic
+def delete_meeting(*, meeting: Meeting, by) -> None:
+    """Only a meeting without directives can go: directives keep the meeting they were given at."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    count = current.directives.count()
+    if count:
+        raise DirectiveError(
+            _("Phiên họp này đã giao %(count)s nhiệm vụ nên không thể xóa: nhiệm vụ luôn gắn với phiên họp đã giao "
+              "nó. Có thể sửa thông tin phiên họp.")
+            % {"count": count}
+        )
+    if current.notice_file:
+        transaction.on_commit(lambda name=current.notice_file.name, storage=current.notice_file.storage:
+                              storage.delete(name))
+    current.delete()

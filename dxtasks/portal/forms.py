@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dxtasks.directives.deadlines import Deadline, DeadlineError, parse_deadline
-from dxtasks.directives.models import Agency, Directive, Meeting, Pillar
+from dxtasks.directives.models import Agency, Committee, Directive, Meeting, Pillar
 from dxtasks.directives.status import REPORT_ORDER
 
 from . import throttle
@@ -50,7 +50,7 @@ class AgencyMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, meeting: Meeting) -> str:
-        return f"{meeting.number} · {meeting.date:%d/%m/%Y} · {meeting.title_vi[:80]}"
+        return f"{meeting.label} · {meeting.title_vi[:80]}"
 
 
 def read_deadline(text: str) -> Deadline:
@@ -111,7 +111,7 @@ class RegisterFilterForm(PortalForm):
         self.fields["agency"].choices = everyone + [(a.code, f"{a.short_name_vi} — {a.name_vi}")
                                                     for a in agencies or ()]
         self.fields["status"].choices = everyone + [(s.value, s.label) for s in REPORT_ORDER]
-        self.fields["meeting"].choices = everyone + [(str(m.number), f"{m.number} · {m.date:%d/%m/%Y}")
+        self.fields["meeting"].choices = everyone + [(str(m.number), m.label)
                                                      for m in meetings or ()]
         self.fields["pillar"].choices = everyone + list(Pillar.choices)
         self.fields["owner"].choices = everyone + [("me", _("Tôi"))] + [(u.username, str(u)) for u in owners or ()]
@@ -301,6 +301,58 @@ class TransferForm(PortalForm):
         super().__init__(*args, **kwargs)
         if open_directives is not None:
             self.fields["directives"].queryset = open_directives
+
+
+NOTICE_FILE_TYPES = ["pdf", "doc", "docx", "odt"]
+NOTICE_FILE_MAX_BYTES = 10 * 1024 * 1024
+
+
+class MeetingForm(PortalForm):
+    """A committee meeting; the rules (duplicate session, far-future date) are the service's."""
+
+    committee = forms.ChoiceField(label=gettext_lazy("Ủy ban"))
+    session_number = forms.IntegerField(
+        label=gettext_lazy("Phiên họp thứ"), required=False, min_value=1, max_value=9999,
+        help_text=gettext_lazy("Số thứ tự phiên họp của ủy ban; để trống nếu phiên họp không đánh số."))
+    date = DayField(label=gettext_lazy("Ngày họp"))
+    title_vi = forms.CharField(label=gettext_lazy("Tên phiên họp"), max_length=300, required=False,
+                               help_text=gettext_lazy("Để trống: “Phiên họp thứ N của …”."))
+    title_en = forms.CharField(label=gettext_lazy("Tên tiếng Anh"), max_length=300, required=False)
+    chair = forms.CharField(label=gettext_lazy("Chủ trì"), max_length=200, required=False)
+    notice_ref = forms.CharField(label=gettext_lazy("Số thông báo kết luận"), max_length=100, required=False,
+                                 help_text=gettext_lazy("Ví dụ 552/TB-VPCP"))
+    notice_date = DayField(label=gettext_lazy("Ngày thông báo"), required=False)
+    source_url = forms.URLField(label=gettext_lazy("Đường dẫn thông báo"), max_length=500, required=False,
+                                assume_scheme="https")
+    notice_file = forms.FileField(
+        label=gettext_lazy("Tệp thông báo"), required=False,
+        help_text=gettext_lazy("PDF, DOC, DOCX hoặc ODT, tối đa 10 MB; được lưu cùng phiên họp."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.odt"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].choices = [("", gettext_lazy("— chọn ủy ban —")), *Committee.choices]
+        self.fields["committee"].error_messages["required"] = gettext_lazy("Hãy chọn ủy ban của phiên họp.")
+
+    def clean_notice_file(self):
+        upload = self.cleaned_data.get("notice_file")
+        if not upload or not hasattr(upload, "size"):
+            return upload  # unchanged (False when "clear" was ticked)
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in NOTICE_FILE_TYPES:
+            raise ValidationError(_("Chỉ nhận tệp PDF, DOC, DOCX hoặc ODT."))
+        if upload.size > NOTICE_FILE_MAX_BYTES:
+            raise ValidationError(_("Tệp lớn hơn 10 MB."))
+        return upload
+
+    def meeting_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        upload = data.pop("notice_file", None)
+        if upload is False:
+            data["notice_file"] = ""  # cleared
+        elif upload is not None and hasattr(upload, "size"):
+            data["notice_file"] = upload
+        return data
 
 
 class ImportForm(PortalForm):

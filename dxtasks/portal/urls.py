@@ -1,7 +1,7 @@
 """The portal's pages; bookmarkable URLs with filters as GET parameters."""
 from django.urls import path, re_path
 
-from .views import agencies, directive, imports, pages, signin
+from .views import agencies, directive, imports, meetings, pages, signin
 
 app_name = "portal"
 
@@ -23,7 +23,11 @@ urlpatterns = [
     path("directives/<uuid:public_id>/return/", directive.return_for_rework, name="return"),
     path("directives/<uuid:public_id>/cancel/", directive.cancel, name="cancel"),
     path("meetings/", pages.meetings, name="meetings"),
+    path("meetings/new/", meetings.create, name="meeting_new"),
     path("meetings/<int:number>/", pages.meeting_detail, name="meeting"),
+    path("meetings/<int:number>/edit/", meetings.edit, name="meeting_edit"),
+    path("meetings/<int:number>/delete/", meetings.delete, name="meeting_delete"),
+    path("meetings/<int:number>/notice/", meetings.notice_file, name="meeting_notice"),
     path("agencies/", agencies.agency_list, name="agencies"),
     path("agencies/<str:code>/", agencies.agency_detail, name="agency"),
     path("agencies/<str:code>/transfer/", agencies.transfer, name="agency_transfer"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from dxtasks.directives.models import Meeting
 
 from .. import access, importing
-from ..forms import ImportForm
+from ..forms import ImportForm, MeetingForm
 
 SESSION_KEY = "portal_import"
 
@@ -29,8 +29,8 @@ def _check(name: str, content: bytes, meeting_id: int | None) -> importing.Impor
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     access.require_manage(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": importing.COLUMNS, "result": None}
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"meeting": request.GET.get("meeting")})
+    context = {"form": form, "columns": importing.COLUMNS, "result": None, "meeting_form": MeetingForm()}
     status = 200
     if request.method == "POST":
         status = 400
@@ -71,6 +71,7 @@ def commit(request: HttpRequest) -> HttpResponse:
         return redirect("portal:import")
     except importing.ImportRefused as refused:
         context = {"form": ImportForm(), "columns": importing.COLUMNS, "result": refused.result,
+                   "meeting_form": MeetingForm(),
                    "refused": True}
         return render(request, "portal/import.html", context, status=400)
     request.session.pop(SESSION_KEY, None)

@@ -85,4 +85,5 @@ def meeting_detail(request: HttpRequest, number: int) -> HttpResponse:
         "register_url": f"{reverse('portal:register')}?{urlencode({'meeting': meeting.number})}",
         "status_rows": status_rows(counts),
         "directives": list_rows(current).order_by("reference"),
+        "changes": meeting.changes.select_related("changed_by")[:50],
     })
