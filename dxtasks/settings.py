@@ -5,6 +5,7 @@ ORM broker, .eml files under var/mail/. Production sets DEBUG=0 (the default)
 with SECRET_KEY, ALLOWED_HOSTS and SITE_URL, and usually DATABASE_URL,
 REDIS_URL and EMAIL_URL.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_q",
+    "axes",  # sign-in lockout per (username, client address); see dxtasks/accounts/lockout.py
     "dxtasks.accounts",
     "dxtasks.directives",
     "dxtasks.reminders",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked sign-in into the 429 page
 ]
 
 ROOT_URLCONF = "dxtasks.urls"
@@ -105,6 +108,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 AUTH_USER_MODEL = "accounts.User"
+# AxesBackend first: every authenticate() — portal sign-in, /admin/login/ — passes the lockout.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -200,6 +205,28 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Sessions: a working day, and gone when the browser closes (both from the environment).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+# Unset: none, the client address is REMOTE_ADDR. See dxtasks/clientaddress.py.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Sign-in lockout (django-axes): SIGNIN_FAILURE_LIMIT failures of one username from one client
+# address lock that combination for SIGNIN_LOCK_MINUTES. Counted before the password is checked.
+AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGNIN_LOCK_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "dxtasks.accounts.lockout.AtomicDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "dxtasks.clientaddress.client_address"
+AXES_LOCKOUT_CALLABLE = "dxtasks.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # guesses during a lock don't prolong it
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit of failures, in the admin
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no banner on every manage.py command
 
 LOGGING = {
     "version": 1,

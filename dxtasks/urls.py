@@ -1,13 +1,25 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from dxtasks.portal.views.signin import SignInView
+
+# Accounts: sign-in (throttled by django-axes, as /admin/login/ is), sign-out, password change.
+# No password reset: the secretariat resets passwords (README "Security"), so none of
+# contrib.auth's reset views (mail to any address, links from the Host header) is routed.
+accounts = [
+    path("login/", SignInView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include(accounts)),
     path("", include("dxtasks.calendars.urls")),  # feeds/… and subscribe/
     path("briefings/", include("dxtasks.briefings.urls")),
     path("reminders/", include("dxtasks.reminders.urls")),
-    # The portal first: its throttled sign-in replaces contrib.auth's login view.
     path("", include("dxtasks.portal.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -19,7 +19,6 @@ from dxtasks.directives.deadlines import Deadline, DeadlineError, parse_deadline
 from dxtasks.directives.models import Agency, Committee, Directive, Meeting, Pillar
 from dxtasks.directives.status import REPORT_ORDER
 
-from . import throttle
 from .deadline_messages import explain_deadline_error
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
@@ -366,25 +365,9 @@ class ImportForm(PortalForm):
 # --- Sign-in -------------------------------------------------------------------------
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuses to even try a password once the username or address has failed too often."""
+class SignInForm(AuthenticationForm):
+    """contrib.auth's form; AxesBackend (first in AUTHENTICATION_BACKENDS) refuses locked combinations."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        address = throttle.client_address(self.request) if self.request else ""
-        if throttle.is_locked(username, address):
-            raise ValidationError(
-                _("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)s phút."),
-                params={"minutes": throttle.lock_minutes()}, code="throttled",
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            throttle.record_failure(username, address)
-            raise
-        throttle.record_success(username)
-        return cleaned

@@ -1,13 +1,12 @@
 """The portal's pages; bookmarkable URLs with filters as GET parameters."""
 from django.urls import path, re_path
 
-from .views import agencies, directive, imports, meetings, pages, signin
+from .views import agencies, directive, imports, meetings, pages
 
 app_name = "portal"
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
-    path("accounts/login/", signin.SignInView.as_view(), name="login"),
     path("directives/", pages.register, name="register"),
     re_path(r"^directives/export\.(?P<fmt>csv|xlsx)$", pages.export, name="export"),
     path("directives/new/", directive.create, name="directive_new"),

@@ -20,7 +20,7 @@ D = datetime.date
 
 @pytest.fixture(autouse=True)
 def cache_table(db):
-    """The sign-in throttle counts in the database cache, as in production."""
+    """Rate limits and cached figures use the database cache, as in production."""
     call_command("createcachetable", verbosity=0)
     from django.core.cache import cache
 

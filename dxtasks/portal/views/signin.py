@@ -1,10 +1,10 @@
-"""Sign-in with throttling of repeated failures (see throttle.py)."""
+"""Sign-in. Lockout after repeated failures is django-axes' (dxtasks/accounts/lockout.py)."""
 from django.contrib.auth import views as auth_views
 
-from ..forms import ThrottledAuthenticationForm
+from ..forms import SignInForm
 
 
 class SignInView(auth_views.LoginView):
-    authentication_form = ThrottledAuthenticationForm
+    authentication_form = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True

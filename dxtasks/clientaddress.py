@@ -1,0 +1,73 @@
+"""The client's address, as far as it can be believed.
+
+`REMOTE_ADDR` is the peer of the TCP connection. Behind a reverse proxy that
+is the proxy, and the client is in `X-Forwarded-For`, a header anyone can
+send. So the header is read only when the peer is one of the proxies named in
+the `TRUSTED_PROXIES` setting (addresses or networks), and then from the right:
+each trusted proxy appends the address it saw, so the first entry from the
+right that is not a trusted proxy is the client. Whatever the client wrote to
+the left of that is ignored. With no trusted proxies (the default) the header
+is never read.
+
+One function for every consumer: sign-in lockout (django-axes'
+AXES_CLIENT_IP_CALLABLE), the feeds' and other rate limits, the audit.
+"""
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(values) -> tuple[Network, ...]:
+    """`["10.0.0.1", "172.16.0.0/12", "::1"]` → networks; a bad entry is a configuration error."""
+    networks = []
+    for value in values:
+        value = str(value).strip()
+        if not value:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(value, strict=False))
+        except ValueError as error:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {value!r} is not an address or network ({error})") from None
+    return tuple(networks)
+
+
+@lru_cache(maxsize=8)
+def _trusted(values: tuple) -> tuple[Network, ...]:
+    return parse_networks(values)
+
+
+def _address(value: str):
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _is_trusted(address, networks) -> bool:
+    if address is None:
+        return False
+    if getattr(address, "ipv4_mapped", None):  # ::ffff:10.0.0.1 from a dual-stack socket
+        address = address.ipv4_mapped
+    return any(address.version == network.version and address in network for network in networks)
+
+
+def client_address(request) -> str:
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    networks = _trusted(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    if not networks or not _is_trusted(_address(remote), networks):
+        return remote
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    client = remote
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            # Not written by a trusted proxy (they write addresses): stop at the last believable one.
+            break
+        client = str(address)
+        if not _is_trusted(address, networks):
+            break
+    return client
