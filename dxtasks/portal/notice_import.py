@@ -1,0 +1,158 @@
+"""A conclusion notice into directives: read, review, then save through the bulk import's path.
+
+The reader (`directives.notices`) proposes; the secretariat reviews and
+edits; `save` turns the reviewed rows into the CSV import's rows and hands
+them to `importing.check_rows` and `importing.commit` — the same checks, the
+same services, one transaction, all or nothing. The notice's file is kept
+with the meeting in that transaction.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dxtasks.directives.models import Directive, Meeting
+from dxtasks.directives.notices import Gazetteer, NoticeHeader, NoticeReading, read_notice
+
+from . import importing
+
+
+def find_meeting(header: NoticeHeader) -> Meeting | None:
+    """The registered meeting a notice's header names: by notice number, else committee and date/session."""
+    if header.number:
+        found = Meeting.objects.filter(notice_ref__iexact=header.number).first()
+        if found:
+            return found
+    if header.committee and header.meeting_date:
+        found = Meeting.objects.filter(committee=header.committee, date=header.meeting_date).first()
+        if found:
+            return found
+    if header.committee and header.meeting_number:
+        field_names = {f.name for f in Meeting._meta.get_fields()}
+        if "session_number" in field_names:
+            found = Meeting.objects.filter(committee=header.committee, session_number=header.meeting_number).first()
+        elif header.committee == "ncdt":
+            found = Meeting.objects.filter(committee="ncdt", number=header.meeting_number).first()
+        else:
+            found = None
+        if found and (header.meeting_date is None or found.date == header.meeting_date):
+            return found
+    return None
+
+
+def read(text: str, *, meeting: Meeting | None = None) -> tuple[NoticeReading, Meeting | None]:
+    """Read a notice against the reference data; the meeting given, else the one its header names.
+
+    Year-less deadlines are read against the notice's date (else the meeting's);
+    agency names are resolved as of the meeting's date.
+    """
+    gazetteer = Gazetteer.from_database()
+    first = read_notice(text, gazetteer=gazetteer, require_tasks=True)
+    if meeting is None:
+        meeting = find_meeting(first.header)
+    if meeting is None:
+        return first, None
+    reference = first.header.date or meeting.notice_date or meeting.date
+    reading = read_notice(text, gazetteer=gazetteer, reference=reference, meeting_date=meeting.date,
+                          require_tasks=True)
+    return reading, meeting
+
+
+def meeting_json(reading: NoticeReading, meeting: Meeting | None) -> dict:
+    header = reading.header
+    date = meeting.date if meeting else header.meeting_date
+    return {
+        "number": meeting.number if meeting else None,
+        "session": header.meeting_number,
+        "date": date.isoformat() if date else None,
+        "committee": meeting.committee if meeting else header.committee,
+        "notice_ref": header.number or (meeting.notice_ref if meeting else None) or None,
+        "notice_date": header.date.isoformat() if header.date else None,
+        "existing": meeting is not None,
+    }
+
+
+def as_json(reading: NoticeReading, meeting: Meeting | None) -> dict:
+    return {"meeting": meeting_json(reading, meeting), "directives": [d.as_json() for d in reading.directives]}
+
+
+@dataclass
+class ReviewedRow:
+    """One row as the secretariat left it in the review table."""
+
+    title_vi: str
+    lead_agency: str
+    co_agencies: str  # codes separated by ';'
+    deadline: str
+    item: str = ""
+    excerpt: str = ""
+
+
+def next_references(meeting: Meeting, count: int) -> list[str]:
+    """UBQG-<meeting>/<nn>, continuing after the meeting's highest."""
+    prefix = f"UBQG-{meeting.number}/"
+    taken = Directive.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
+    numbers = [int(m.group(1)) for r in taken if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", r))]
+    start = max(numbers, default=0) + 1
+    return [f"{prefix}{n:02d}" for n in range(start, start + count)]
+
+
+def check(rows: list[ReviewedRow], *, meeting: Meeting, notice_ref: str = "") -> importing.ImportResult:
+    """The import's own checks on the reviewed rows (row numbers count from 1)."""
+    references = next_references(meeting, len(rows))
+    table = [
+        (line, {
+            "reference": reference, "title_vi": " ".join(row.title_vi.split()),
+            "lead_agency": row.lead_agency.strip(), "co_agencies": row.co_agencies, "deadline": row.deadline.strip(),
+            "meeting": str(meeting.number), "source_ref": notice_ref and _("Thông báo %(ref)s") % {"ref": notice_ref},
+            "full_text": row.excerpt,
+        })
+        for line, (reference, row) in enumerate(zip(references, rows), start=1)
+    ]
+    return importing.check_rows(table, default_meeting=meeting)
+
+
+def save(rows: list[ReviewedRow], *, meeting: Meeting, by, notice_ref: str = "", notice_date: datetime.date | None = None,
+         notice_file: tuple[str, bytes] | None = None) -> list[Directive]:
+    """All rows or none, and the notice file with the meeting, in one transaction.
+
+    Raises importing.ImportRefused (with every row's problems) when any row is refused.
+    """
+    with transaction.atomic():
+        result = check(rows, meeting=meeting, notice_ref=notice_ref)
+        created = importing.commit(result, by=by)
+        keep_notice(meeting=meeting, by=by, notice_ref=notice_ref, notice_date=notice_date, notice_file=notice_file)
+    return created
+
+
+def keep_notice(*, meeting: Meeting, by, notice_ref: str, notice_date: datetime.date | None,
+                notice_file: tuple[str, bytes] | None) -> None:
+    """Fill the meeting's notice number, date and file where it has none yet."""
+    from dxtasks.directives import services
+
+    changes: dict = {}
+    if notice_ref and not meeting.notice_ref:
+        changes["notice_ref"] = notice_ref
+    if notice_date and not meeting.notice_date and notice_date >= meeting.date:
+        changes["notice_date"] = notice_date
+    if notice_file and hasattr(meeting, "notice_file") and not meeting.notice_file:
+        from django.core.files.base import ContentFile
+
+        name, content = notice_file
+        changes["notice_file"] = ContentFile(content, name=name)
+    if not changes:
+        return
+    update = getattr(services, "update_meeting", None)
+    if update is not None:
+        update(meeting=meeting, by=by, **changes)
+    else:
+        for field, value in changes.items():
+            setattr(meeting, field, value)
+        meeting.save(update_fields=list(changes))
+
+
+__all__ = ["find_meeting", "read", "as_json", "ReviewedRow", "check", "save", "next_references", "_"]
