@@ -12,13 +12,16 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dxtasks.directives import services
 from dxtasks.directives.models import Directive, Meeting
 from dxtasks.directives.notices import Gazetteer, NoticeHeader, NoticeReading, read_notice
 
 from . import importing
+from .forms import NOTICE_FILE_TYPES
 
 
 def find_meeting(header: NoticeHeader) -> Meeting | None:
@@ -32,13 +35,7 @@ def find_meeting(header: NoticeHeader) -> Meeting | None:
         if found:
             return found
     if header.committee and header.meeting_number:
-        field_names = {f.name for f in Meeting._meta.get_fields()}
-        if "session_number" in field_names:
-            found = Meeting.objects.filter(committee=header.committee, session_number=header.meeting_number).first()
-        elif header.committee == "ncdt":
-            found = Meeting.objects.filter(committee="ncdt", number=header.meeting_number).first()
-        else:
-            found = None
+        found = Meeting.objects.filter(committee=header.committee, session_number=header.meeting_number).first()
         if found and (header.meeting_date is None or found.date == header.meeting_date):
             return found
     return None
@@ -131,28 +128,17 @@ def save(rows: list[ReviewedRow], *, meeting: Meeting, by, notice_ref: str = "",
 
 def keep_notice(*, meeting: Meeting, by, notice_ref: str, notice_date: datetime.date | None,
                 notice_file: tuple[str, bytes] | None) -> None:
-    """Fill the meeting's notice number, date and file where it has none yet."""
-    from dxtasks.directives import services
-
+    """Fill the meeting's notice number, date and file (a .pdf or .docx; not a paste) where it has none yet."""
     changes: dict = {}
     if notice_ref and not meeting.notice_ref:
         changes["notice_ref"] = notice_ref
     if notice_date and not meeting.notice_date and notice_date >= meeting.date:
         changes["notice_date"] = notice_date
-    if notice_file and hasattr(meeting, "notice_file") and not meeting.notice_file:
-        from django.core.files.base import ContentFile
-
+    if notice_file and not meeting.notice_file:
         name, content = notice_file
-        changes["notice_file"] = ContentFile(content, name=name)
-    if not changes:
-        return
-    update = getattr(services, "update_meeting", None)
-    if update is not None:
-        update(meeting=meeting, by=by, **changes)
-    else:
-        for field, value in changes.items():
-            setattr(meeting, field, value)
-        meeting.save(update_fields=list(changes))
+        if name.rsplit(".", 1)[-1].lower() in NOTICE_FILE_TYPES:  # the documents the meeting form keeps
+            changes["notice_file"] = ContentFile(content, name=name)
+    if changes:
+        services.update_meeting(meeting=meeting, by=by, **changes)
 
 
-__all__ = ["find_meeting", "read", "as_json", "ReviewedRow", "check", "save", "next_references", "_"]

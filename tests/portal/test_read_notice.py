@@ -24,6 +24,11 @@ Kết luận tại Phiên họp thứ 10 của Ủy ban Quốc gia về chuyển
 """
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def run(*args) -> str:
     out = StringIO()
     call_command("read_notice", *args, stdout=out, stderr=StringIO())
@@ -70,6 +75,23 @@ def test_commit_saves_every_directive_in_one_go(seed_data, tmp_path):
     assert [a.code for a in saved[0].co_agencies.all()] == ["SBV"]
     assert saved[0].full_text.startswith("Bộ Công an chủ trì")
     assert saved[0].source_ref == "Thông báo 60/TB-VPCP"
+    assert not Meeting.objects.get(number=10).notice_file  # a .txt is not a document the meeting keeps
+
+
+def test_commit_keeps_a_word_notice_with_the_meeting(seed_data, tmp_path):
+    import docx
+
+    document = docx.Document()
+    for line in CURRENT.splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "tb-60.docx"
+    document.save(path)
+    Meeting.objects.filter(number=10).update(notice_ref="")
+    run(str(path), "--meeting", "10", "--commit")
+    meeting = Meeting.objects.get(number=10)
+    assert meeting.notice_ref == "60/TB-VPCP"
+    assert meeting.notice_file.name.endswith(".docx") and meeting.notice_file.read() == path.read_bytes()
+    assert meeting.directives.count() == 4
 
 
 def test_commit_saves_nothing_when_any_directive_is_refused(seed_data):
