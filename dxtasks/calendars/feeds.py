@@ -3,13 +3,24 @@
 One all-day VEVENT (or, with format "todo", one VTODO) per directive with a
 due date. Every value that could change the bytes of an event is gathered in
 an `EventData` tuple first; serialising an event is a pure function of that
-tuple, memoised per process, so a 5,000-event feed costs three queries (rows,
-co-ordinating agencies, latest progress) and a join of cached bytes, and an
-edited directive re-serialises only its own event. Nothing here reads the
-clock except through `today`, so the same data and day give the same bytes.
+tuple. Its bytes are memoised per process and persisted (`eventstore`) under
+a digest of the tuple, so a 5,000-event feed costs three queries (rows,
+co-ordinating agencies, latest progress) and a join of stored bytes, an
+edited directive re-serialises only its own event, and a new process or host
+reads the events instead of rebuilding them. Nothing here reads the clock
+except through `today` and `now`, so the same data and moment give the same
+bytes.
+
+icalendar builds every component. Two things make a cold build cheaper
+without changing a byte of what icalendar would write: content lines are
+folded by `fold` (icalendar's own rule, without its per-character encode:
+a third of the time; a test checks both agree on any text), and a VALARM,
+which depends only on its offset, hour and language, is serialised once and
+reused by every event that has it.
 """
 import datetime
 import functools
+import hashlib
 import re
 import uuid
 from typing import NamedTuple
@@ -19,18 +30,21 @@ from django.conf import settings
 from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Alarm, Calendar, Event, Todo, vDuration
+from icalendar.parser import Contentline, Parameters
 
 from dxtasks.directives import selectors
-from dxtasks.directives.models import Directive, Pillar, State
+from dxtasks.directives.models import Agency, Directive, Pillar, State
 from dxtasks.directives.status import Status, annotate_status, start_of_day
 
+from . import eventstore
 from .conf import reminder_days_before, setting
 from .models import FeedToken
 
 FORMATS = ("event", "todo")
-# Bump when the shape of the output changes, so ETags cached by clients expire.
-FEED_FORMAT_VERSION = 1
+# Bump when the shape of the output changes, so ETags cached by clients and stored events expire.
+FEED_FORMAT_VERSION = 2
 TITLE_MAX_CHARS = 200
 NOTE_MAX_CHARS = 600
 PRODID = "-//dxtasks//Directive deadlines 1.0//VI"
@@ -54,6 +68,92 @@ def clean_text(text: str | None, limit: int = NOTE_MAX_CHARS) -> str:
 
 def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+FOLD_OCTETS = 74  # RFC 5545: lines of at most 75 octets; icalendar folds at 74 plus the space
+_ESCAPES = b"\\^"
+
+
+def fold(line: str) -> bytes:
+    """A content line folded exactly as icalendar's `_foldline` folds it, as UTF-8.
+
+    The same greedy rule (as many whole characters as fit in 74 octets; an
+    escape character never ends a folded piece), computed on the encoded
+    bytes instead of encoding each character.
+    """
+    data = line.encode("utf-8")
+    if len(data) <= FOLD_OCTETS:
+        return data
+    pieces = []
+    start, size = 0, len(data)
+    while size - start > FOLD_OCTETS:
+        end = start + FOLD_OCTETS
+        while data[end] & 0xC0 == 0x80:  # inside a multi-byte character: cut before it
+            end -= 1
+        if data[end - 1] in _ESCAPES:
+            end -= 1
+        pieces.append(data[start:end])
+        start = end
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces)
+
+
+class _Line(Contentline):
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        return fold(self)
+
+
+# Property values many events share (a status, a category pair, a date), encoded by icalendar once,
+# with their content line: by id of the encoded value, which `_SHARED` keeps alive.
+_SHARED: dict[tuple, object] = {}
+_SHARED_LINES: dict[int, tuple[object, _Line]] = {}
+SHARED_MAX = 50_000
+
+
+class _FoldFast:
+    """icalendar's `content_line`, producing lines that fold with `fold`; a shared value's line is made once."""
+
+    def content_line(self, name, value, sorted: bool = True):  # noqa: A002 (icalendar's signature)
+        known = _SHARED_LINES.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        return _Line.from_parts(name, getattr(value, "params", Parameters()), value, sorted=sorted)
+
+
+def shared(name: str, value, parameters: dict | None = None):
+    """The icalendar value of `name` = `value`, encoded once for all the events that have it.
+
+    Add it with `encode=False`: the component then stores this very object,
+    and `content_line` finds its line already made.
+    """
+    key = (name, tuple(value) if isinstance(value, list) else value, tuple(sorted((parameters or {}).items())))
+    encoded = _SHARED.get(key)
+    if encoded is None:
+        holder = FeedEvent()
+        holder.add(name, value, parameters=dict(parameters) if parameters else None)
+        encoded = holder[name]
+        if len(_SHARED) < SHARED_MAX:
+            _SHARED[key] = encoded
+            _SHARED_LINES[id(encoded)] = (encoded, holder.content_line(name.upper(), encoded))
+    return encoded
+
+
+class FeedEvent(_FoldFast, Event):
+    pass
+
+
+class FeedTodo(_FoldFast, Todo):
+    pass
+
+
+class FeedAlarm(_FoldFast, Alarm):
+    pass
+
+
+class FeedCalendar(_FoldFast, Calendar):
+    pass
 
 
 class EventData(NamedTuple):
@@ -92,17 +192,26 @@ def feed_directives(queryset: QuerySet, today: datetime.date) -> QuerySet:
     )
 
 
-def fingerprint(feed: FeedToken, queryset: QuerySet, fmt: str, today: datetime.date) -> tuple[str, datetime.datetime]:
+def alarm_hour_passed(now: datetime.datetime | None = None) -> bool:
+    """Whether today's alarms (at ALARM_HOUR, local time) have already fired at `now`."""
+    now = timezone.localtime(now)
+    return now.time() >= datetime.time(setting("ALARM_HOUR"))
+
+
+def fingerprint(feed: FeedToken, queryset: QuerySet, fmt: str, today: datetime.date,
+                now: datetime.datetime | None = None) -> tuple[str, datetime.datetime]:
     """ETag and Last-Modified of a feed, from the data (one aggregate query), not from the bytes.
 
     The day is part of the ETag because statuses, alarms and the cancelled
-    window move with it; Last-Modified is never earlier than today's start.
+    window move with it, and so is whether today's alarm hour has passed
+    (today's alarms then leave the feed); Last-Modified is never earlier than
+    today's start.
     """
     count, latest, versions = selectors.data_fingerprint(queryset)
     owner = feed.owner
     parts = [
         FEED_FORMAT_VERSION, feed.pk, feed.scope_key, owner.language, owner.agency_id, owner.role, fmt,
-        today.isoformat(), count, latest.isoformat() if latest else "-", versions,
+        today.isoformat(), alarm_hour_passed(now), count, latest.isoformat() if latest else "-", versions,
         ",".join(map(str, reminder_days_before())), setting("ALARM_HOUR"), setting("CANCELLED_KEEP_DAYS"),
         settings.SITE_URL,
     ]
@@ -111,25 +220,70 @@ def fingerprint(feed: FeedToken, queryset: QuerySet, fmt: str, today: datetime.d
     return etag, last_modified
 
 
-def _alarm_days(due: datetime.date, state: str, today: datetime.date, policy: list[int]) -> tuple[int, ...]:
-    """Reminder offsets still ahead; none for closed directives.
+def _alarm_days(due: datetime.date, state: str, today: datetime.date, policy: list[int],
+                hour_passed: bool) -> tuple[int, ...]:
+    """Reminder offsets still ahead at fetch time; none for closed directives.
 
-    Past alarms are left out: a client subscribing to a long feed would
-    otherwise pop up every reminder that is already late.
+    An alarm fires at ALARM_HOUR on its day: one on an earlier day, or today
+    once that hour has passed, is left out, since a client subscribing to a
+    long feed would otherwise pop up every reminder that is already late.
     """
     if state in (State.COMPLETED, State.CANCELLED):
         return ()
     ahead = (due - today).days
-    return tuple(d for d in policy if d <= ahead)
+    return tuple(d for d in policy if d < ahead or (d == ahead and not hour_passed))
 
 
-def event_data(queryset: QuerySet, *, fmt: str, language: str, today: datetime.date) -> list[EventData]:
-    """Three queries whatever the number of directives: rows, co-ordinating agencies, latest progress."""
+FEED_ORDER = ("due_date", "reference")
+
+
+def _context(fmt: str, language: str) -> str:
+    """What every event of a feed variant depends on besides its own row (one small query).
+
+    The agencies' names are in it: renaming one changes no directive's
+    `updated_at`, and its events must still be rebuilt.
+    """
+    name_field = "name_en" if language == "en" else "name_vi"
+    agencies = Agency.objects.order_by("pk").values_list("pk", "short_name_vi", name_field)
+    parts = (FEED_FORMAT_VERSION, fmt, language, settings.SITE_URL, site_host(), reminder_days_before(),
+             setting("ALARM_HOUR"), list(agencies))
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def event_keys(queryset: QuerySet, *, fmt: str, language: str, today: datetime.date,
+               now: datetime.datetime | None = None) -> list[tuple[int, str]]:
+    """(directive id, key) of each event, in feed order: two queries, no text fetched.
+
+    The key stands for everything an event's bytes depend on: the directive's
+    version and `updated_at` (the services bump `updated_at` on every change,
+    progress reports included), its status and alarms at `today`/`now`, and
+    the variant's context. Equal keys mean equal bytes.
+    """
+    context = _context(fmt, language)
+    policy = reminder_days_before()
+    hour_passed = alarm_hour_passed(now)
+    rows = (annotate_status(queryset, today).order_by(*FEED_ORDER)
+            .values_list("pk", "version", "updated_at", "status", "due_date", "state"))
+    return [
+        (pk, hashlib.blake2b(
+            f"{context}|{pk}|{version}|{updated_at.isoformat()}|{status}|"
+            f"{_alarm_days(due, state, today, policy, hour_passed)}".encode(), digest_size=16).hexdigest())
+        for pk, version, updated_at, status, due, state in rows
+    ]
+
+
+def event_data(queryset: QuerySet, *, fmt: str, language: str, today: datetime.date,
+               now: datetime.datetime | None = None) -> list[tuple[int, EventData]]:
+    """(directive id, event data) in feed order.
+
+    Three queries whatever the number of directives: rows, co-ordinating
+    agencies, latest progress.
+    """
     english = language == "en"
     # Only the owner's language is fetched: tuples of exactly what EventData needs, in its order.
     rows = (
         annotate_status(queryset, today)
-        .order_by("due_date", "reference")
+        .order_by(*FEED_ORDER)
         .values_list(
             "pk", "public_id", "reference", "title_en" if english else "title_vi", "title_vi",
             "lead_agency__short_name_vi", "lead_agency__name_en" if english else "lead_agency__name_vi",
@@ -145,16 +299,33 @@ def event_data(queryset: QuerySet, *, fmt: str, language: str, today: datetime.d
     progress = selectors.latest_progress_by_directive(queryset)
     site_url, host, alarm_hour = settings.SITE_URL, site_host(), setting("ALARM_HOUR")
     policy = reminder_days_before()
+    hour_passed = alarm_hour_passed(now)
     no_progress = (None, "")
     return [
-        EventData(
+        (pk, EventData(
             fmt, language, site_url, host, public_id, reference, title or title_vi, lead_short, lead_name,
             tuple(co_names.get(pk, ())), pillar, state, status, due, deadline_text, completed_on, created_at,
-            updated_at, version, *progress.get(pk, no_progress), _alarm_days(due, state, today, policy), alarm_hour,
-        )
+            updated_at, version, *progress.get(pk, no_progress),
+            _alarm_days(due, state, today, policy, hour_passed), alarm_hour,
+        ))
         for (pk, public_id, reference, title, title_vi, lead_short, lead_name, pillar, state, status, due,
              deadline_text, completed_on, created_at, updated_at, version) in rows
     ]
+
+
+@functools.lru_cache(maxsize=8)
+def _texts(language: str) -> dict:
+    """The translated words of an event, looked up once per language rather than nine times per event."""
+    with translation.override(language):
+        return {
+            "lead": _("Đơn vị chủ trì: %(agency)s"),
+            "co": _("Đơn vị phối hợp: %(agencies)s"),
+            "deadline": _("Thời hạn: %(deadline)s"),
+            "status": _("Trạng thái: %(status)s"),
+            "progress": _("Tiến độ gần nhất: %(percent)s%% — %(note)s"),
+            "statuses": {value: str(label) for value, label in Status.choices},
+            "pillars": {value: str(label) for value, label in Pillar.choices},
+        }
 
 
 def _summary(data: EventData) -> str:
@@ -163,19 +334,17 @@ def _summary(data: EventData) -> str:
 
 
 def _description(data: EventData, url: str) -> str:
+    texts = _texts(data.language)
     lines = [
         f"{clean_line(data.reference, 40)} · {clean_line(data.title, 2000)}",
-        _("Đơn vị chủ trì: %(agency)s") % {"agency": clean_line(data.lead_name)},
+        texts["lead"] % {"agency": clean_line(data.lead_name)},
     ]
     if data.co_names:
-        lines.append(_("Đơn vị phối hợp: %(agencies)s") % {"agencies": ", ".join(clean_line(n) for n in data.co_names)})
-    lines.append(_("Thời hạn: %(deadline)s") % {"deadline": clean_line(data.deadline_text)})
-    lines.append(_("Trạng thái: %(status)s") % {"status": Status(data.status).label})
+        lines.append(texts["co"] % {"agencies": ", ".join(clean_line(n) for n in data.co_names)})
+    lines.append(texts["deadline"] % {"deadline": clean_line(data.deadline_text)})
+    lines.append(texts["status"] % {"status": texts["statuses"][data.status]})
     if data.latest_percent is not None:
-        lines.append(
-            _("Tiến độ gần nhất: %(percent)s%% — %(note)s")
-            % {"percent": data.latest_percent, "note": clean_text(data.latest_note)}
-        )
+        lines.append(texts["progress"] % {"percent": data.latest_percent, "note": clean_text(data.latest_note)})
     lines.append(url)
     return "\n".join(lines)
 
@@ -194,49 +363,106 @@ def _todo_status(data: EventData) -> str:
     return "NEEDS-ACTION"
 
 
-@functools.lru_cache(maxsize=setting("EVENT_CACHE_SIZE"))
+@functools.lru_cache(maxsize=256)
+def serialised_alarm(fmt: str, language: str, days: int, hour: int) -> bytes:
+    """One VALARM, as bytes: the same for every event that has this offset, so serialised once."""
+    with translation.override(language):
+        if days == 0:
+            reminder = _("Nhắc hạn: đến hạn hôm nay")
+        else:
+            reminder = ngettext("Nhắc hạn: còn %(days)d ngày", "Nhắc hạn: còn %(days)d ngày", days) % {"days": days}
+    alarm = FeedAlarm()
+    alarm.add("action", "DISPLAY")
+    # Short: clients show the event's title with the alarm.
+    alarm.add("description", reminder)
+    # Relative to the all-day start (local midnight): fire at ALARM_HOUR on the reminder day.
+    trigger = vDuration(datetime.timedelta(days=-days, hours=hour))
+    if fmt == "todo":
+        trigger.params["RELATED"] = "END"
+    alarm.add("trigger", trigger)
+    return alarm.to_ical()
+
+
 def serialise(data: EventData) -> bytes:
     """One VEVENT or VTODO, as bytes: folded on character boundaries and escaped by icalendar."""
-    with translation.override(data.language):
-        url = f"{data.site_url}{Directive(public_id=data.public_id).get_absolute_url()}"
-        component = Todo() if data.fmt == "todo" else Event()
-        component.add("uid", f"{data.public_id}@{data.host}")
-        component.add("dtstamp", _utc(data.updated_at))
-        component.add("created", _utc(data.created_at))
-        component.add("last-modified", _utc(data.updated_at))
-        component.add("sequence", data.version)
-        component.add("summary", _summary(data))
-        component.add("description", _description(data, url))
-        component.add("url", url, parameters={"VALUE": "URI"})
-        component.add("categories", [str(Pillar(data.pillar).label), str(Status(data.status).label)])
-        if data.fmt == "todo":
-            component.add("due", data.due)
-            component.add("status", _todo_status(data))
-            percent = 100 if data.state == State.COMPLETED else (data.latest_percent or 0)
-            component.add("percent-complete", percent)
-            if data.completed_on:
-                noon = datetime.datetime.combine(data.completed_on, datetime.time(12))
-                component.add("completed", _utc(timezone.make_aware(noon)))
-        else:
-            component.add("dtstart", data.due)
-            component.add("dtend", data.due + datetime.timedelta(days=1))
-            component.add("status", "CANCELLED" if data.state == State.CANCELLED else "CONFIRMED")
-            # A deadline is not a meeting: don't block the day in free/busy.
-            component.add("transp", "TRANSPARENT")
-            component.add("x-microsoft-cdo-busystatus", "FREE")
-        for days in data.alarm_days:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            # Short: clients show the event's title with the alarm; a long text only costs folding.
-            reminder = _("Nhắc hạn nhiệm vụ %(reference)s") % {"reference": clean_line(data.reference, 40)}
-            alarm.add("description", reminder)
-            # Relative to the all-day start (local midnight): fire at ALARM_HOUR on the reminder day.
-            trigger = vDuration(datetime.timedelta(days=-days, hours=data.alarm_hour))
-            if data.fmt == "todo":
-                trigger.params["RELATED"] = "END"
-            alarm.add("trigger", trigger)
-            component.add_component(alarm)
-        return component.to_ical()
+    texts = _texts(data.language)
+    url = f"{data.site_url}{Directive.path_for(data.public_id)}"
+    component = FeedTodo() if data.fmt == "todo" else FeedEvent()
+    component.add("uid", f"{data.public_id}@{data.host}")
+    component.add("dtstamp", _utc(data.updated_at))
+    component.add("created", _utc(data.created_at))
+    component.add("last-modified", component["DTSTAMP"], encode=False)  # the same instant, encoded once
+    component.add("sequence", shared("sequence", data.version), encode=False)
+    component.add("summary", _summary(data))
+    component.add("description", _description(data, url))
+    component.add("url", url, parameters={"VALUE": "URI"})
+    categories = [texts["pillars"][data.pillar], texts["statuses"][data.status]]
+    component.add("categories", shared("categories", categories), encode=False)
+    if data.fmt == "todo":
+        component.add("due", shared("due", data.due), encode=False)
+        component.add("status", shared("status", _todo_status(data)), encode=False)
+        percent = 100 if data.state == State.COMPLETED else (data.latest_percent or 0)
+        component.add("percent-complete", shared("percent-complete", percent), encode=False)
+        if data.completed_on:
+            noon = datetime.datetime.combine(data.completed_on, datetime.time(12))
+            component.add("completed", _utc(timezone.make_aware(noon)))
+    else:
+        component.add("dtstart", shared("dtstart", data.due), encode=False)
+        component.add("dtend", shared("dtend", data.due + datetime.timedelta(days=1)), encode=False)
+        status = "CANCELLED" if data.state == State.CANCELLED else "CONFIRMED"
+        component.add("status", shared("status", status), encode=False)
+        # A deadline is not a meeting: don't block the day in free/busy.
+        component.add("transp", shared("transp", "TRANSPARENT"), encode=False)
+        component.add("x-microsoft-cdo-busystatus", shared("x-microsoft-cdo-busystatus", "FREE"), encode=False)
+    body = component.to_ical()
+    if not data.alarm_days:
+        return body
+    # The alarms are the component's last subcomponents, as add_component would place them.
+    end = b"END:" + component.name.encode() + b"\r\n"
+    alarms = b"".join(serialised_alarm(data.fmt, data.language, days, data.alarm_hour) for days in data.alarm_days)
+    return body[: -len(end)] + alarms + end
+
+
+class _Memo(dict):
+    """Serialised events of this process, by event key; the oldest go first when full."""
+
+    def remember(self, key: str, body: bytes) -> None:
+        if len(self) >= setting("EVENT_CACHE_SIZE"):
+            for old in list(self)[: max(1, len(self) // 10)]:
+                del self[old]
+        self[key] = body
+
+
+MEMO = _Memo()
+
+
+def serialised_events(queryset: QuerySet, keys: list[tuple[int, str]], *, fmt: str, language: str,
+                      today: datetime.date, now: datetime.datetime | None = None) -> list[bytes]:
+    """The bytes of each event: from this process's memo, else the store, else icalendar (then stored)."""
+    bodies: list[bytes | None] = [MEMO.get(key) for _pk, key in keys]
+    missing = {pk: key for (pk, key), body in zip(keys, bodies) if body is None}
+    if not missing:
+        return bodies
+    variant = f"{fmt}:{language}"
+    found = {pk: body for pk, (key, body) in eventstore.load(variant, list(missing), queryset).items() if key == missing[pk]}
+    to_build = [pk for pk in missing if pk not in found]
+    if to_build:
+        # Only the events to build get their text, agencies and progress read.
+        rows = queryset if len(to_build) > eventstore.CHUNK else queryset.filter(pk__in=to_build)
+        wanted = set(to_build)
+        built = {pk: serialise(data) for pk, data in event_data(rows, fmt=fmt, language=language, today=today,
+                                                                now=now) if pk in wanted}
+        eventstore.save(variant, [(pk, missing[pk], body) for pk, body in built.items()])
+        found.update(built)
+    result = []
+    for (pk, key), body in zip(keys, bodies):
+        if body is None:
+            body = found.get(pk)
+            if body is None:
+                continue  # deleted between the two reads
+            MEMO.remember(key, body)
+        result.append(body)
+    return result
 
 
 def calendar_name(feed: FeedToken) -> str:
@@ -245,7 +471,7 @@ def calendar_name(feed: FeedToken) -> str:
 
 def calendar_header(feed: FeedToken, fmt: str) -> bytes:
     """The VCALENDAR's own properties, without its END line."""
-    calendar = Calendar()
+    calendar = FeedCalendar()
     name = clean_line(calendar_name(feed))
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -263,11 +489,13 @@ def calendar_header(feed: FeedToken, fmt: str) -> bytes:
     return calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
 
 
-def build_feed(feed: FeedToken, queryset: QuerySet, *, fmt: str = "event", today: datetime.date | None = None) -> bytes:
+def build_feed(feed: FeedToken, queryset: QuerySet, *, fmt: str = "event", today: datetime.date | None = None,
+               now: datetime.datetime | None = None) -> bytes:
     """The whole document for a token's directives (already filtered by `feed_directives`)."""
     today = today or timezone.localdate()
     language = feed.owner.language if feed.owner.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     with translation.override(language):
         header = calendar_header(feed, fmt)
-    events = [serialise(data) for data in event_data(queryset, fmt=fmt, language=language, today=today)]
+    keys = event_keys(queryset, fmt=fmt, language=language, today=today, now=now)
+    events = serialised_events(queryset, keys, fmt=fmt, language=language, today=today, now=now)
     return b"".join([header, *events, b"END:VCALENDAR\r\n"])

@@ -67,3 +67,27 @@ class FeedToken(models.Model):
         if self.kind == FeedKind.MEETING:
             return gettext("Nhiệm vụ của %(meeting)s") % {"meeting": self.meeting.title(language)}
         return str(FeedKind(self.kind).label)
+
+
+class StoredEvent(models.Model):
+    """One directive's serialised VEVENT or VTODO, kept for the next process that needs it.
+
+    Keyed by directive and variant ("event:vi", "todo:en"…); `digest` covers
+    everything the bytes depend on (the directive's fields, its co-ordinating
+    agencies and latest progress, the status and alarms of the day, the
+    language, SITE_URL, the alarm policy and the serialiser's version), so a
+    row whose digest matches is the event icalendar would write now. One row
+    per directive and variant: a changed event overwrites its row.
+    """
+
+    directive = models.ForeignKey("directives.Directive", on_delete=models.CASCADE, related_name="+")
+    variant = models.CharField(max_length=40)
+    digest = models.CharField(max_length=32)
+    body = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("sự kiện lịch đã dựng")
+        verbose_name_plural = _("sự kiện lịch đã dựng")
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "variant"], name="storedevent_one_per_variant"),
+        ]

@@ -64,9 +64,10 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found()
     tokens.touch(found, setting("TOUCH_EVERY_SECONDS"))
 
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     queryset = feed_directives(queryset, today)
-    etag, last_modified = fingerprint(found, queryset, fmt, today)
+    etag, last_modified = fingerprint(found, queryset, fmt, today, now)
     # What @condition does, after the token checks that must come first.
     not_modified = get_conditional_response(
         request, etag=quote_etag(etag), last_modified=int(last_modified.timestamp())
@@ -76,7 +77,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     elif request.method == "HEAD":
         response = HttpResponse(content_type="text/calendar; charset=utf-8")
     else:
-        body = cached_feed(etag, lambda: build_feed(found, queryset, fmt=fmt, today=today))
+        body = cached_feed(etag, lambda: build_feed(found, queryset, fmt=fmt, today=today, now=now))
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = quote_etag(etag)
     response["Last-Modified"] = http_date(last_modified.timestamp())

@@ -322,7 +322,12 @@ class Directive(models.Model):
         return (self.title_en or self.title_vi) if language == "en" else self.title_vi
 
     def get_absolute_url(self):
-        return f"/directives/{self.public_id}/"
+        return self.path_for(self.public_id)
+
+    @staticmethod
+    def path_for(public_id) -> str:
+        """The directive page's path, without building an instance (feeds need it per event)."""
+        return f"/directives/{public_id}/"
 
     def folded_search_text(self) -> str:
         return fold(" ".join(filter(None, [self.reference, self.title_vi, self.title_en])))

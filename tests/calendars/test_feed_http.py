@@ -157,9 +157,9 @@ def test_unchanged_feed_is_served_from_the_shared_cache_until_the_data_changes(s
     assert third.content == second.content
     assert len(cached) < len(building)
     assert not any("progressupdate" in q["sql"] for q in cached.captured_queries)
-    from dxtasks.calendars.feeds import serialise
+    from dxtasks.calendars.feeds import MEMO
 
-    serialise.cache_clear()  # a fresh process: the bytes still come from the shared cache
+    MEMO.clear()  # a fresh process: the bytes still come from the shared cache
     assert fetch(secret).content == second.content
 
 

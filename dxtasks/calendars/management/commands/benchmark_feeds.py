@@ -144,9 +144,11 @@ class Command(BaseCommand):
     @staticmethod
     def forget_events() -> None:
         """What a new deployment on a new host has: no memoised and no persisted event."""
-        from dxtasks.calendars.feeds import serialise
+        from dxtasks.calendars.feeds import MEMO
+        from dxtasks.calendars.models import StoredEvent
 
-        serialise.cache_clear()
+        MEMO.clear()
+        StoredEvent.objects.all().delete()
 
     @staticmethod
     def icalendar_simple(events: int) -> float:
