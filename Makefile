@@ -36,6 +36,7 @@ check: install
 	$(PY) manage.py check
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=dxtasks.example.gov.vn SITE_URL=https://dxtasks.example.gov.vn \
+	EMAIL_URL=smtp+tls://dxtasks@mail.example.gov.vn:587 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 # Refresh the vi/en catalogues after changing user-facing strings, then fill the en msgstrs.

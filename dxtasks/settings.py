@@ -5,6 +5,7 @@ ORM broker, .eml files under var/mail/. Production sets DEBUG=0 (the default)
 with SECRET_KEY, ALLOWED_HOSTS and SITE_URL, and usually DATABASE_URL,
 REDIS_URL and EMAIL_URL.
 """
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,9 +48,11 @@ INSTALLED_APPS = [
     "dxtasks.calendars",
     "dxtasks.briefings",
     "dxtasks.portal",
+    "dxtasks.operations",
 ]
 
 MIDDLEWARE = [
+    "dxtasks.operations.middleware.HealthEndpointsMiddleware",  # /healthz, /readyz: before hosts, HTTPS, sessions
     "django.middleware.security.SecurityMiddleware",
     "dxtasks.portal.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store when signed in
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,6 +87,20 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
+def _process_kind() -> str:
+    """"web" (gunicorn, runserver, tests) or "worker" (qcluster and other manage.py commands)."""
+    explicit = env.str("DXTASKS_PROCESS", default="")
+    if explicit:
+        return explicit
+    if len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] != "runserver":
+        return "worker"
+    return "web"
+
+
+PROCESS_KIND = _process_kind()
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)  # seconds (PostgreSQL's connect_timeout)
+DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=30)  # seconds, web processes; 0 = none
+DB_WORKER_STATEMENT_TIMEOUT = env.int("DB_WORKER_STATEMENT_TIMEOUT", default=600)  # seconds, qcluster & commands
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'dxtasks.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the
@@ -104,6 +121,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer must fail a request quickly, not hang it until
+        # gunicorn kills the worker. Web requests get a short statement timeout; the worker
+        # (qcluster) and other management commands a long one (a large briefing, a sweep).
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+        timeout = DB_STATEMENT_TIMEOUT if PROCESS_KIND == "web" else DB_WORKER_STATEMENT_TIMEOUT
+        if timeout:
+            options["options"] = f"{options.get('options', '')} -c statement_timeout={timeout * 1000}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -156,7 +182,9 @@ else:
     EMAIL_FILE_PATH = EMAIL_URL.removeprefix("emlfile://") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dxtasks <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = 30
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds an SMTP server may take to answer
+# `check --deploy` refuses a file/console backend with DEBUG off unless this says it is deliberate.
+EMAIL_ALLOW_NON_DELIVERING = env.bool("EMAIL_ALLOW_NON_DELIVERING", default=False)
 
 # --- Background jobs (django-q2) ------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -189,6 +217,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 10000},
     }
 }
+
+# --- Health endpoints ---------------------------------------------------------------
+READYZ_TIMEOUT = env.float("READYZ_TIMEOUT", default=4.0)  # /readyz answers within this, whatever hangs
+READYZ_DB_CONNECT_TIMEOUT = env.int("READYZ_DB_CONNECT_TIMEOUT", default=3)  # its own fresh connection
 
 # --- Security -------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

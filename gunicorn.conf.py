@@ -1,0 +1,36 @@
+"""gunicorn settings for a dxtasks web host: `gunicorn -c gunicorn.conf.py dxtasks.wsgi`.
+
+Everything can be changed from the environment (see README, "Running in
+production"). The timeouts are chosen around the database's: a web request's
+statement is cancelled after DB_STATEMENT_TIMEOUT (30 s), so a worker is
+killed only if something else hangs it.
+"""
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+os.environ.setdefault("DXTASKS_PROCESS", "web")  # the short database statement timeout
+
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
+# WEB_CONCURRENCY is gunicorn's own convention (and Heroku's); default: 2 per core + 1, at most 8.
+workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8))
+threads = _int("GUNICORN_THREADS", 1)
+# A request may take the statement timeout (30 s) plus rendering; then the worker is killed and replaced.
+timeout = _int("GUNICORN_TIMEOUT", 40)
+# On SIGTERM (a deploy, systemd stop) running requests get this long to finish.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)  # behind a proxy that keeps connections open
+# Recycle workers now and then: WeasyPrint (small briefings are made in the request) holds memory.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# The proxy in front terminates TLS and says so in X-Forwarded-Proto; only trust it from these.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+# %(U)s is the path without the query string: nothing after "?" reaches the log.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
