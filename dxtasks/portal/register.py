@@ -23,7 +23,7 @@ def filter_form(params, user) -> RegisterFilterForm:
         params or None,
         user=user,
         agencies=Agency.objects.order_by("kind", "short_name_vi").only("code", "short_name_vi", "name_vi", "kind"),
-        meetings=Meeting.objects.only("number", "date"),
+        meetings=Meeting.objects.only("number", "date", "committee", "session_number"),
         owners=owners.order_by("username"),
     )
 
