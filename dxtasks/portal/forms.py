@@ -371,3 +371,42 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+# --- Conclusion notices --------------------------------------------------------------
+
+
+class NoticeReadForm(PortalForm):
+    """A notice pasted or uploaded; exactly one of the two."""
+
+    text = forms.CharField(label=gettext_lazy("Dán nội dung thông báo"), required=False, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 10, "maxlength": 200_000}))
+    file = forms.FileField(label=gettext_lazy("hoặc chọn tệp (.txt, .docx, .pdf có chữ; tối đa 5 MB)"), required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf"}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise ValidationError(_("Chưa có nội dung: hãy dán văn bản thông báo hoặc chọn tệp."))
+        return data
+
+
+class NoticeRowForm(PortalForm):
+    """One drafted directive as the secretariat corrects it; the import's checks run on save."""
+
+    keep = forms.BooleanField(label=gettext_lazy("Lưu"), required=False, initial=True)
+    merge = forms.BooleanField(label=gettext_lazy("Gộp vào dòng trên"), required=False)
+    title_vi = forms.CharField(label=gettext_lazy("Tên nhiệm vụ"), required=False, max_length=300,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    lead_agency = forms.CharField(label=gettext_lazy("Chủ trì (mã)"), required=False, max_length=32)
+    co_agencies = forms.CharField(label=gettext_lazy("Phối hợp (mã; mã)"), required=False,
+                                  max_length=500)
+    deadline = forms.CharField(label=gettext_lazy("Thời hạn"), required=False, max_length=200)
+
+
+NoticeRowFormSet = forms.formset_factory(NoticeRowForm, extra=0, max_num=500, validate_max=True)
+
+
+class NoticeMeetingForm(PortalForm):
+    meeting = MeetingChoiceField(label=gettext_lazy("Phiên họp"), queryset=Meeting.objects.all(),
+                                 empty_label=gettext_lazy("— chọn phiên họp —"))

@@ -87,6 +87,7 @@ class ReviewedRow:
     deadline: str
     item: str = ""
     excerpt: str = ""
+    index: int = -1  # the draft row it came from
 
 
 def next_references(meeting: Meeting, count: int) -> list[str]:
@@ -142,3 +143,77 @@ def keep_notice(*, meeting: Meeting, by, notice_ref: str, notice_date: datetime.
         services.update_meeting(meeting=meeting, by=by, **changes)
 
 
+
+
+# --- The review page's draft: what is kept between reading and saving ----------------------
+
+
+def _marked(excerpt: str, phrase: str) -> list[str]:
+    """The excerpt as [before, deadline phrase, after], so the page can highlight the phrase."""
+    at = excerpt.rfind(phrase) if phrase else -1
+    if at < 0:
+        return [excerpt, "", ""]
+    return [excerpt[:at], phrase, excerpt[at + len(phrase):]]
+
+
+def draft(reading: NoticeReading, meeting: Meeting | None, *, file_name: str = "", content: bytes = b"") -> dict:
+    """A JSON-able draft for the session: the header, each proposal and the uploaded file."""
+    import base64
+
+    header = reading.header
+    return {
+        "header": {
+            "number": header.number or "", "date": header.date.isoformat() if header.date else "",
+            "meeting_number": header.meeting_number,
+            "meeting_date": header.meeting_date.isoformat() if header.meeting_date else "",
+            "committee": header.committee or "",
+        },
+        "meeting": meeting.pk if meeting else None,
+        "file_name": file_name,
+        "file": base64.b64encode(content).decode() if content else "",
+        "rows": [
+            {
+                "title_vi": d.title_vi, "lead_agency": d.lead_agency or "", "co_agencies": "; ".join(d.co_agencies),
+                "deadline": d.saved_deadline_text or d.deadline_text, "item": d.item or "", "excerpt": d.excerpt,
+                "marked": _marked(d.excerpt, d.deadline_text), "flags": d.flags,
+                "due": d.due_date.isoformat() if d.due_date else "", "precision": d.precision or "",
+                "collective": d.collective,
+            }
+            for d in reading.directives
+        ],
+    }
+
+
+def reviewed_rows(stored: dict, edited: list[dict]) -> list[ReviewedRow]:
+    """The rows to save: edited fields over the draft; dropped rows left out, merged rows folded into the one above.
+
+    `edited` is one dict per draft row (keep, merge, title_vi, lead_agency, co_agencies, deadline).
+    """
+    rows: list[ReviewedRow] = []
+    for index, (original, values) in enumerate(zip(stored["rows"], edited)):
+        if not values.get("keep"):
+            continue
+        if values.get("merge") and rows:
+            above = rows[-1]
+            above.excerpt = f"{above.excerpt}\n{original['excerpt']}"
+            above.item = ", ".join(p for p in (above.item, original["item"]) if p)
+            continue
+        rows.append(ReviewedRow(
+            title_vi=values.get("title_vi", ""), lead_agency=(values.get("lead_agency") or "").upper(),
+            co_agencies=values.get("co_agencies", ""), deadline=values.get("deadline", ""),
+            item=original["item"], excerpt=original["excerpt"], index=index,
+        ))
+    return rows
+
+
+def stored_file(stored: dict) -> tuple[str, bytes] | None:
+    import base64
+
+    if not stored.get("file"):
+        return None
+    return stored["file_name"], base64.b64decode(stored["file"])
+
+
+def stored_notice_date(stored: dict) -> datetime.date | None:
+    value = stored["header"].get("date")
+    return datetime.date.fromisoformat(value) if value else None

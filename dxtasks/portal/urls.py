@@ -1,7 +1,7 @@
 """The portal's pages; bookmarkable URLs with filters as GET parameters."""
 from django.urls import path, re_path
 
-from .views import agencies, directive, imports, meetings, pages
+from .views import agencies, directive, imports, meetings, notices, pages
 
 app_name = "portal"
 
@@ -32,5 +32,7 @@ urlpatterns = [
     path("agencies/<str:code>/transfer/", agencies.transfer, name="agency_transfer"),
     path("import/", imports.upload, name="import"),
     path("import/commit/", imports.commit, name="import_commit"),
+    path("import/notice/", notices.read, name="import_notice"),
+    path("import/notice/review/", notices.review, name="import_notice_review"),
     re_path(r"^import/template\.(?P<fmt>csv|xlsx)$", imports.template_file, name="import_template"),
 ]
