@@ -10,9 +10,12 @@ if anything fails then, nothing is saved.
 import csv
 import datetime
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,8 +28,19 @@ from dxtasks.directives.models import Agency, Directive, Meeting, Pillar
 from .deadline_messages import explain_deadline_error
 from .forms import DATE_INPUT_FORMATS
 
+# Bounds checked before or while reading, so no upload can hold a worker: the file's size,
+# the rows, the columns and cells read, a cell's length (Excel's own limit), and for XLSX (a zip)
+# the decompressed size its directory declares, checked before any XML is parsed.
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
+MAX_COLUMNS = 30
+MAX_CELLS = (MAX_ROWS + 1) * MAX_COLUMNS
+MAX_CELL_CHARS = 32767
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_MEMBERS = 100
+# C0 control characters other than whitespace (which is collapsed): invisible, meaningless in a
+# title, refused by XLSX and (NUL) by PostgreSQL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 # Column key, required, what it holds (shown on the import page and in the template file).
 COLUMNS: list[tuple[str, bool, str]] = [
@@ -87,7 +101,27 @@ def _cell(value) -> str:
         return f"{value:%d/%m/%Y}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    return " ".join(CONTROL_CHARACTERS.sub("", str(value)).split())
+
+
+def _bounded(rows) -> list[list[str]]:
+    """Read rows until a bound is passed: more rows than allowed (header and one over, to tell), columns or cells."""
+    table, cells, filled = [], 0, 0
+    for row in rows:
+        row = list(row)
+        while row and row[-1] in (None, ""):  # Excel's formatted but empty cells at the end of a row
+            row.pop()
+        filled += bool(row)
+        if filled > MAX_ROWS + 2 or len(table) > 10 * MAX_ROWS:
+            raise ImportFileError(_("Quá nhiều dòng (tối đa %(max)s).") % {"max": MAX_ROWS})
+        if len(row) > MAX_COLUMNS:
+            raise ImportFileError(_("Dòng %(line)s có quá nhiều cột (tối đa %(max)s).")
+                                  % {"line": len(table) + 1, "max": MAX_COLUMNS})
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise ImportFileError(_("Tệp có quá nhiều ô (tối đa %(max)s).") % {"max": f"{MAX_CELLS:,}"})
+        table.append([_cell(v) for v in row])
+    return table
 
 
 def _read_csv(content: bytes) -> list[list[str]]:
@@ -97,19 +131,43 @@ def _read_csv(content: bytes) -> list[list[str]]:
         raise ImportFileError(_("Tệp CSV phải lưu với bảng mã UTF-8 (trong Excel: “CSV UTF-8”).")) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)  # Excel with Vietnamese settings writes ";"
-    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _bounded(reader)
+    except csv.Error:  # e.g. a cell over the csv module's 128 KiB field limit
+        raise ImportFileError(_("Không đọc được dòng %(line)s của tệp CSV: có ô quá dài hoặc dấu ngoặc kép "
+                                "không đóng.") % {"line": reader.line_num}) from None
+
+
+def _check_archive(content: bytes) -> None:
+    """An XLSX is a zip: refuse one that would unpack to more than the bound, before parsing anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError(_("Không đọc được tệp Excel: %(error)s") % {"error": exc}) from None
+    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        raise ImportFileError(_("Tệp Excel khi giải nén quá lớn (tối đa %(max)s MB).")
+                              % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)})
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook  # here, not at module level: 0.3 s the URLconf needn't pay
 
+    _check_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise ImportFileError(_("Không đọc được tệp Excel: %(error)s") % {"error": exc}) from None
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+        # max_col: read-only sheets pad every row to the declared <dimension>, which a file can set
+        # to 16,384 columns; one more than allowed, so _bounded can tell a too-wide row.
+        return _bounded(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1))
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a damaged sheet found while reading it
+        raise ImportFileError(_("Không đọc được tệp Excel: %(error)s") % {"error": exc}) from None
     finally:
         workbook.close()
 
@@ -183,6 +241,10 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
     for line, values in rows:
         row = ImportRow(line=line, values=values)
         errors = row.errors
+        for column, value in values.items():
+            if len(value) > MAX_CELL_CHARS:
+                errors.append(_("Cột %(column)s dài quá %(max)s ký tự.") % {"column": column, "max": f"{MAX_CELL_CHARS:,}"})
+                values[column] = value[:200] + "…"  # the preview shows the row, not 32 KB of it
         reference = values.get("reference", "")
         if not reference:
             errors.append(_("Thiếu số hiệu."))
@@ -221,7 +283,8 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
         meeting = default_meeting
         if values.get("meeting"):
             number = values["meeting"]
-            meeting = meetings.get(int(number)) if number.isdigit() else None
+            # isdecimal() and ASCII: "²".isdigit() is true and int("²") fails.
+            meeting = meetings.get(int(number)) if number.isascii() and number.isdecimal() else None
             if meeting is None:
                 errors.append(_("Không có phiên họp số “%(number)s”.") % {"number": number})
         assigned_on = None
@@ -250,8 +313,25 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
                 "source_ref": values.get("source_ref", ""), "source_url": values.get("source_url", ""),
                 "full_text": values.get("full_text", ""),
             }
+            # The model's own rules too (lengths, URL schemes, constraints), so the commit can't refuse what the
+            # preview accepted.
+            try:
+                services.check_new_directive(**row.kwargs)
+            except ValidationError as exc:
+                errors.extend(_model_messages(exc))
+                row.kwargs = {}
         result.append(row)
     return ImportResult(rows=result)
+
+
+def _model_messages(error: ValidationError) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    messages = []
+    for name, field_errors in error.message_dict.items():
+        label = "" if name == NON_FIELD_ERRORS else str(Directive._meta.get_field(name).verbose_name)
+        messages.extend(f"{label[:1].upper()}{label[1:]}: {message}" if label else message for message in field_errors)
+    return messages
 
 
 # --- Saving --------------------------------------------------------------------------------
@@ -272,8 +352,8 @@ def commit(result: ImportResult, *, by) -> list[Directive]:
     for row in result.rows:
         try:
             created.append(services.create_directive(by=by, **row.kwargs))
-        except services.DirectiveError as exc:
-            row.errors.extend(exc.messages)
+        except ValidationError as exc:  # DirectiveError and the model's own validation alike
+            row.errors.extend(_model_messages(exc))
     if result.bad_rows:
         transaction.set_rollback(True)
         raise ImportRefused(result)
