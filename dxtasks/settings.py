@@ -269,6 +269,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},  # one INFO line per page otherwise
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and locks; not a line per successful sign-in
     },
 }
 

@@ -18,6 +18,7 @@ hashing; a success deletes the row (AXES_RESET_ON_SUCCESS).
 The row's user_agent is always "": otherwise a client could open a fresh row
 (and five fresh guesses) per User-Agent string. The failure log keeps it.
 """
+import logging
 import math
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -30,6 +31,8 @@ from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
 
 
 def _key(request, credentials) -> dict:
@@ -106,6 +109,8 @@ class AtomicDatabaseHandler(AxesDatabaseHandler):
             request.axes_failures_since_start = failures
             if failures >= get_failure_limit(request, credentials):
                 request.axes_locked_out = True
+                log.warning("Sign-in locked after %s failures from %s on %s", failures, request.axes_ip_address,
+                            request.axes_path_info)
         if request.axes_locked_out:
             request.axes_credentials = credentials
             user_locked_out.send("axes", request=request, username=username, ip_address=request.axes_ip_address)

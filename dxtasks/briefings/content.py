@@ -98,7 +98,7 @@ def make_spec(
             % {"as_of": as_of.strftime("%d/%m/%Y"), "first": first.strftime("%d/%m/%Y") if first else "—"}
         )
     if kind == Kind.MEETING:
-        meeting = Meeting.objects.filter(number=int(scope)).first() if str(scope).isdigit() else None
+        meeting = Meeting.objects.filter(number=int(scope)).first() if str(scope).isascii() and str(scope).isdecimal() else None
         if meeting is None:
             raise BriefingError(_("Không có phiên họp số “%(scope)s”.") % {"scope": scope}, not_found=True)
         if as_of < meeting.date:

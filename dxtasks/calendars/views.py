@@ -132,7 +132,7 @@ def create_feed(request: HttpRequest) -> HttpResponse:
         agency = get_object_or_404(Agency, code=request.POST.get("agency", ""))
     elif kind == FeedKind.MEETING:
         number = request.POST.get("meeting", "")
-        meeting = get_object_or_404(Meeting, number=int(number) if number.isdigit() else -1)
+        meeting = get_object_or_404(Meeting, number=int(number) if number.isascii() and number.isdecimal() else -1)
     try:
         issued = tokens.issue_token(owner=request.user, kind=kind, agency=agency, meeting=meeting)
     except tokens.FeedTokenError as exc:

@@ -1,12 +1,21 @@
 """The register's current filter as CSV or XLSX, for the staff who work in Excel.
 
 Rows are streamed from the database in chunks (`iterator`), so exporting the
-whole register does not hold it in memory. Cells that a spreadsheet would
-run as a formula (= + - @ at the start) are prefixed with an apostrophe.
+whole register does not hold it in memory.
+
+Every cell is made safe for a spreadsheet (`_safe`): characters XML 1.0 and so
+XLSX cannot hold (control characters other than tab and newlines) are
+dropped, and any part that a spreadsheet would run as a formula gets an
+apostrophe in front. "Part", because Excel splits a CSV on the list
+separator of the user's locale — `;` with Vietnamese settings, `,` or tab
+elsewhere — so `a;=cmd|' /C calc'!A0;b` is three cells there; each part
+after `,`, `;` or a tab is checked, not only the cell's start. CSV fields are
+all quoted as well.
 """
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
@@ -31,8 +40,16 @@ def _dmy(day: datetime.date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""
 
 
+# What XML 1.0 refuses (openpyxl raises IllegalCharacterError on it); vertical tab and form feed
+# become spaces, the rest (NUL, ESC, …) carry nothing a reader could see.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_PARTS = re.compile(r"(?<=[,;\t])")  # split after each separator a spreadsheet may use
+_FORMULA_START = ("=", "+", "-", "@")
+
+
 def _safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    value = _UNWRITABLE.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", value)
+    return "".join("'" + part if part.lstrip()[:1] in _FORMULA_START else part for part in _PARTS.split(value))
 
 
 def rows(queryset: QuerySet, site_url: str) -> Iterator[list[str]]:
@@ -57,7 +74,7 @@ class _Echo:
 
 
 def csv_response(queryset: QuerySet, site_url: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)  # a quoted field stays one cell whatever the separator
     header = columns()  # translated now, while the request's language is active
 
     def lines() -> Iterable[str]:

@@ -72,6 +72,9 @@ def test_agency_and_meeting_feeds_are_created_by_code_and_number(logged_in, foca
     assert logged_in.post(reverse("calendars:create"), {"kind": "agency", "agency": "NOPE"}).status_code == 404
     assert logged_in.post(reverse("calendars:create"), {"kind": "meeting", "meeting": "x"}).status_code == 404
     assert logged_in.post(reverse("calendars:create"), {"kind": "meeting", "meeting": "99"}).status_code == 404
+    # "²".isdigit() is true and int("²") fails: a 404 too, not a 500. "٨" (Arabic-Indic eight) is no number here.
+    for number in ("²", "٨", "８"):
+        assert logged_in.post(reverse("calendars:create"), {"kind": "meeting", "meeting": number}).status_code == 404
     scopes = set(FeedToken.objects.filter(owner=focal).values_list("kind", "agency__code", "meeting__number"))
     assert scopes == {("agency", "SBV", None), ("meeting", None, 8)}
 

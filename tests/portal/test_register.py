@@ -2,6 +2,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -142,3 +143,37 @@ def test_agency_filter_agrees_with_the_involving_agency_selector(world, register
         expected = sorted(selectors.involving_agency(agency, Directive.objects.all()).values_list("reference",
                                                                                                  flat=True))
         assert sorted(_refs(page)) == expected
+
+
+FORMULAS = ["a;=cmd|' /C calc'!A0;b", "a,=cmd|' /C calc'!A0,b", "a\t@SUM(1+1)*cmd|' /C calc'!A0", "x; +1+cmd", "-2+3"]
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_no_part_of_an_exported_cell_starts_a_formula_whatever_excel_splits_on(world, directive_factory, separator):
+    for n, title in enumerate(FORMULAS):
+        directive_factory(lead=world.lead, reference=f"F-{n}", title_vi=title, title_en=title)
+    text = b"".join(client_for(world.users["viewer"]).get("/directives/export.csv", {"agency": "LEAD"})
+                    .streaming_content).decode().lstrip("\ufeff")
+    # Excel with Vietnamese settings reads this CSV splitting on ";"; others on "," or tab.
+    for row in csv.reader(io.StringIO(text), delimiter=separator):
+        for cell in row:
+            for part in re.split(r"[,;\t]", cell):
+                assert part.strip().strip('"').lstrip()[:1] not in ("=", "+", "-", "@"), (separator, cell)
+    assert "a;'=cmd|' /C calc'!A0;b" in text  # the data is still there, neutralised
+    sheet = load_workbook(io.BytesIO(client_for(world.users["viewer"]).get("/directives/export.xlsx").content))
+    values = [c for row in sheet.worksheets[0].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert not [v for v in values if v.startswith("=")]
+    assert "a;'=cmd|' /C calc'!A0;b" in values
+
+
+def test_control_characters_in_a_title_do_not_break_the_export(world, directive_factory):
+    directive_factory(lead=world.lead, reference="CTRL-1", title_vi="Nhiệm\x0bvụ\x01 có\x1b ký tự lạ",
+                      title_en="bad\x0cfeed\x08")
+    client = client_for(world.users["viewer"])
+    response = client.get("/directives/export.xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    row = next(r for r in rows if r[0] == "CTRL-1")
+    assert row[1] == "Nhiệm vụ có ký tự lạ" and row[2] == "bad feed"
+    text = b"".join(client.get("/directives/export.csv").streaming_content).decode()
+    assert "Nhiệm vụ có ký tự lạ" in text
