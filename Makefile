@@ -13,18 +13,24 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Also writes .env (DEBUG=1, a generated SECRET_KEY, SITE_URL for PORT) when there is none, so the
+# README's `.venv/bin/python manage.py ...` lines work as written. An existing .env is never touched.
 install: $(VENV)/.installed
+	@$(PYTHON) -m dxtasks.devenv --port $(PORT)
 
 bootstrap: install
 	$(PY) manage.py bootstrap --demo
 
-# Web server and django-q worker together on the embedded default (SQLite, ORM broker).
+# Web server and django-q worker together on the embedded default (SQLite, ORM broker), supervised by
+# honcho (Procfile.dev): Ctrl-C or SIGTERM stops both. Links in emails and feeds use PORT.
+# honcho gets `-e /dev/null`: Django reads .env itself, and the environment (SITE_URL here) must win over it.
+run: export SITE_URL = http://127.0.0.1:$(PORT)
 run: bootstrap
 	@echo "dxtasks on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web and worker)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py qcluster & \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(VENV)/bin/honcho -f Procfile.dev -e /dev/null start -p $(PORT)
 
+# Tests write nothing outside var/ (bytecode included); docs/screenshots only with UPDATE_SCREENSHOTS=1.
+test test-postgres: export PYTHONPYCACHEPREFIX = $(CURDIR)/var/pycache
 test: install
 	$(PY) -m pytest
 

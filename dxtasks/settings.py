@@ -16,7 +16,11 @@ VAR_DIR = BASE_DIR / "var"  # the embedded default's database, mail and media; n
 VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")  # optional; absent files are ignored
+# `make install` writes a development .env (DEBUG=1, SECRET_KEY, SITE_URL); the environment wins over
+# it. ENV_FILE names another file, or "" for none (tests and production need not read it).
+ENV_FILE = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE)  # optional; absent files are ignored
 
 DEBUG = env.bool("DEBUG", default=False)
 

@@ -1,11 +1,19 @@
 """Shared test fixtures: real agencies, meetings and users on the real database."""
 import datetime
+from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis.database import DirectoryBasedExampleDatabase
 from django.core.management import call_command
 
 from dxtasks.accounts.models import Role, User
 from dxtasks.directives.models import Agency, AgencyKind
+
+# Hypothesis keeps its examples under var/ like every other file a run leaves.
+hypothesis.settings.register_profile(
+    "dxtasks", database=DirectoryBasedExampleDatabase(Path(__file__).resolve().parent.parent / "var" / "hypothesis"))
+hypothesis.settings.load_profile("dxtasks")
 
 FIXTURE_FILES = ["fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meetings.json",
                  "fixtures/directives.json"]
@@ -85,3 +93,39 @@ def _release_live_server_sessions(django_db_setup, django_db_blocker):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+# --- A whole suite, or a loud word that it was not -------------------------------------------------
+_skipped_browser_tests = []
+
+
+def pytest_collectreport(report):
+    if report.skipped and "browser" in report.nodeid:  # e.g. playwright not installed
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "browser" in report.keywords:
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _skipped_browser_tests:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.write_sep("!", f"{len(_skipped_browser_tests)} BROWSER TESTS SKIPPED: the suite is NOT whole",
+                               red=True, bold=True)
+    write("Chromium (/usr/bin/chromium) or Playwright is missing, so the portal was not tested in a browser.")
+    write("Install the system packages (README, 'Two commands'):")
+    write("  sudo apt-get install -y chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0")
+    terminalreporter.write_sep("!", red=True, bold=True)
+
+
+def pytest_sessionfinish(session):
+    """SQLite test databases are dropped by deleting the file; their -wal/-shm companions stay. Remove them."""
+    from django.conf import settings
+
+    var = Path(settings.VAR_DIR)
+    for companion in [*var.glob("*.sqlite3-wal"), *var.glob("*.sqlite3-shm")]:
+        if not companion.with_name(companion.name[:-4]).exists():
+            companion.unlink(missing_ok=True)

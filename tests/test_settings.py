@@ -23,7 +23,7 @@ def probe(**env):
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG",
                                                               "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
     result = subprocess.run([sys.executable, "-c", PROBE], env={**base, "DJANGO_SETTINGS_MODULE": "dxtasks.settings",
-                            **env}, capture_output=True, text=True, timeout=60)
+                            "ENV_FILE": "", **env}, capture_output=True, text=True, timeout=60)
     return result
 
 

@@ -3,7 +3,9 @@
 Flow of the issue: a focal point signs in → dashboard → filters the register
 → opens a directive → adds progress → requests an extension → the
 secretariat signs in → approves → the new due date shows. Screenshots of the
-dashboard, register and directive page (1366×768) go to docs/screenshots/.
+dashboard, register and directive page (1366×768) go to var/screenshots/, or
+to docs/screenshots/ with UPDATE_SCREENSHOTS=1 (tests never rewrite tracked
+files unless asked).
 """
 import datetime
 import os
@@ -27,7 +29,7 @@ pytestmark = [pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+SCREENSHOTS = Path(settings.BASE_DIR) / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "var") / "screenshots"
 FIXTURES = ["fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meetings.json", "fixtures/directives.json"]
 
 
