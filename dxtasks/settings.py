@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dxtasks.portal.errors.ErrorPagesMiddleware",  # the portal's error pages with DEBUG on too
     "axes.middleware.AxesMiddleware",  # last: turns a locked sign-in into the 429 page
 ]
 
@@ -230,6 +231,7 @@ READYZ_DB_CONNECT_TIMEOUT = env.int("READYZ_DB_CONNECT_TIMEOUT", default=3)  # i
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "dxtasks.portal.errors.csrf_failure"  # styled, in the user's language, in every mode
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

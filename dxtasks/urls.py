@@ -23,3 +23,9 @@ urlpatterns = [
     path("reminders/", include("dxtasks.reminders.urls")),
     path("", include("dxtasks.portal.urls")),
 ]
+
+# The portal's own error pages (with DEBUG on, dxtasks.portal.errors.ErrorPagesMiddleware uses them too).
+handler400 = "dxtasks.portal.errors.bad_request"
+handler403 = "dxtasks.portal.errors.permission_denied"
+handler404 = "dxtasks.portal.errors.page_not_found"
+handler500 = "dxtasks.portal.errors.server_error"

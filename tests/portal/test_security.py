@@ -25,7 +25,8 @@ def test_pages_carry_a_strict_content_security_policy(world):
 def test_templates_have_no_inline_script_or_style_that_the_policy_would_block():
     root = Path(django_settings.BASE_DIR) / "templates"
     for path in list((root / "portal").rglob("*.html")) + list((root / "registration").glob("*.html")) + [
-            root / "base.html", root / "403.html", root / "404.html"]:
+            root / "base.html", root / "400.html", root / "403.html", root / "403_csrf.html", root / "404.html",
+            root / "500.html"]:
         text = path.read_text()
         assert "<style" not in text and " style=" not in text, path
         assert "<script>" not in text and "onclick=" not in text and "javascript:" not in text, path
