@@ -35,6 +35,7 @@ SMALLER = {  # the benchmarks as written take minutes at 100,000 directives; the
     "benchmark_portal": {"--directives": "200", "--runs": "1", "--users": "20"},
     "benchmark_feeds": {"--events": "100", "--repeat": "1"},
     "benchmark_briefing": {"--directives": "20"},
+    "benchmark_search": {"--directives": "200", "--runs": "1"},
 }
 LONG_RUNNING = {"qcluster"}
 

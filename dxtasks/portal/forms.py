@@ -64,6 +64,8 @@ def read_deadline(text: str) -> Deadline:
 
 # Directives without a due date (ongoing, asap) sort after dated ones on every database.
 SORTS = {
+    # With a search (q) and no sort chosen: the exact phrase first, then title, reference, full text.
+    "relevance": ("search_rank", F("due_date").asc(nulls_last=True), "reference"),
     "due": (F("due_date").asc(nulls_last=True), "reference"),
     "-due": (F("due_date").desc(nulls_last=True), "-reference"),
     "reference": ("reference",),
@@ -73,6 +75,7 @@ SORTS = {
     "updated": ("-updated_at", "-pk"),
 }
 SORT_LABELS = {
+    "relevance": gettext_lazy("Liên quan nhất (khi tìm kiếm)"),
     "due": gettext_lazy("Hạn sớm trước"),
     "-due": gettext_lazy("Hạn muộn trước"),
     "reference": gettext_lazy("Số hiệu A→Z"),

@@ -52,6 +52,9 @@ def filtered_directives(form: RegisterFilterForm, user) -> QuerySet:
         queryset = queryset.filter(due_date__gte=data["due_from"])
     if data.get("due_to"):
         queryset = queryset.filter(due_date__lte=data["due_to"])
+    sort = data.get("sort") or ("relevance" if data.get("q") else "due")
     if data.get("q"):
-        queryset = search_directives(queryset, data["q"])
-    return queryset.order_by(*SORTS.get(data.get("sort") or "due", SORTS["due"]))
+        queryset = search_directives(queryset, data["q"])  # annotates search_rank, the relevance
+    elif sort == "relevance":
+        sort = "due"  # nothing to be relevant to
+    return queryset.order_by(*SORTS.get(sort, SORTS["due"]))

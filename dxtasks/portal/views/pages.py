@@ -54,7 +54,7 @@ def register(request: HttpRequest) -> HttpResponse:
     page.object_list = list_rows(page.object_list)
     return render(request, "portal/register.html", {
         "form": form, "page": page, "sort_labels": SORT_LABELS,
-        "current_sort": request.GET.get("sort") or "due",
+        "current_sort": request.GET.get("sort") or ("relevance" if request.GET.get("q") else "due"),
     })
 
 
