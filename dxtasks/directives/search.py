@@ -11,15 +11,16 @@ What a query means (the same on both databases):
   "dữ liệu cá nhân"). A query that ends with a space has no unfinished word.
   So "ca" no longer matches inside "cao", nor "bảo … về" stand in for "bảo vệ".
 - Relevance, the `search_rank` annotation (lower is better): 0 the exact
-  phrase in a title, 1 the exact phrase in the full text, 2 every word in
-  the titles, 3 every word in the reference, 4 the words spread over the
-  fields. Ties keep the register's order.
+  phrase (in a title or the full text), 1 every word in the titles, 2 every
+  word in the reference, 3 the words spread over the fields. Ties keep the
+  register's order.
 
 Engines: PostgreSQL full-text search — `to_tsvector('simple', …)` over text
 folded by `unaccent` in SQL (`dxtasks_search_words`), titles weighted A,
 reference B, full text C, one GIN expression index; SQLite FTS5 — a
 `directive_search` table with the `unicode61 remove_diacritics 2` tokenizer
-(đ replaced first, the one letter it keeps), kept current by triggers on the
+(đ replaced first, the one letter it keeps) with prefix indexes for the
+unfinished word, kept current by triggers on the
 directive table. Both index exactly the words `query_words` makes of a query
 (a test compares them on all the fixtures). The index objects are created by
 migration 0003 and re-checked after every `migrate` (a SQLite table rebuild
@@ -61,7 +62,7 @@ def query_words(query: str) -> Words:
 
 
 def search_directives(queryset: QuerySet, query: str) -> QuerySet:
-    """The directives of `queryset` matching `query`, annotated with `search_rank` (0 best … 4)."""
+    """The directives of `queryset` matching `query`, annotated with `search_rank` (0 best … 3)."""
     words = query_words(query)
     if not words.all:  # e.g. "--": nothing to look for, so everything, in the register's order
         return queryset.annotate(search_rank=Value(0, output_field=IntegerField()))
@@ -96,8 +97,7 @@ def _postgresql(words: Words):
         return f"{PG_VECTOR} @@ to_tsquery('simple', %s)", [tsquery]
 
     return matches(_tsquery(words, " & ")), [
-        matches(_tsquery(words, " <-> ", "A")),
-        matches(_tsquery(words, " <-> ", "C")),
+        matches(_tsquery(words, " <-> ", "AC")),  # a title or the full text, as on SQLite
         matches(_tsquery(words, " & ", "A")),
         matches(_tsquery(words, " & ", "B")),
     ]
@@ -117,8 +117,7 @@ def _sqlite(words: Words):
                 [expression])
 
     return matches(" AND ".join(terms)), [
-        matches(f"title : {phrase}"),
-        matches(f"body : {phrase}"),
+        matches(f"{{title body}} : {phrase}"),
         matches(f"title : ({' AND '.join(terms)})"),
         matches(f"reference : ({' AND '.join(terms)})"),
     ]
@@ -186,7 +185,7 @@ def install_search_index(connection) -> bool:
         if present == {FTS_TABLE, *SQLITE_TRIGGERS}:
             return False
         cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-                       "title, reference, body, tokenize = 'unicode61 remove_diacritics 2')")
+                       "title, reference, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')")
         for statement in SQLITE_TRIGGERS.values():
             cursor.execute(statement)
         for statement in SQLITE_REBUILD:  # rows written while a trigger was missing
