@@ -112,6 +112,9 @@ _SHARED_LINES: dict[int, tuple[object, _Line]] = {}
 SHARED_MAX = 50_000
 
 
+_NO_PARAMETERS = Parameters()  # read only: from_parts never changes the parameters it is given
+
+
 class _FoldFast:
     """icalendar's `content_line`, producing lines that fold with `fold`; a shared value's line is made once."""
 
@@ -119,7 +122,13 @@ class _FoldFast:
         known = _SHARED_LINES.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        return _Line.from_parts(name, getattr(value, "params", Parameters()), value, sorted=sorted)
+        return _Line.from_parts(name, getattr(value, "params", _NO_PARAMETERS), value, sorted=sorted)
+
+
+@functools.lru_cache(maxsize=None)
+def _text_type(name: str) -> type:
+    """icalendar's value type for a TEXT property (what `add` would look up for each value)."""
+    return FeedEvent.types_factory.for_property(name)
 
 
 def shared(name: str, value, parameters: dict | None = None):
@@ -388,13 +397,14 @@ def serialise(data: EventData) -> bytes:
     texts = _texts(data.language)
     url = f"{data.site_url}{Directive.path_for(data.public_id)}"
     component = FeedTodo() if data.fmt == "todo" else FeedEvent()
-    component.add("uid", f"{data.public_id}@{data.host}")
+    # TEXT values made directly with icalendar's type for the property (as `add` would, minus the lookup).
+    component.add("uid", _text_type("uid")(f"{data.public_id}@{data.host}"), encode=False)
     component.add("dtstamp", _utc(data.updated_at))
     component.add("created", _utc(data.created_at))
     component.add("last-modified", component["DTSTAMP"], encode=False)  # the same instant, encoded once
     component.add("sequence", shared("sequence", data.version), encode=False)
-    component.add("summary", _summary(data))
-    component.add("description", _description(data, url))
+    component.add("summary", _text_type("summary")(_summary(data)), encode=False)
+    component.add("description", _text_type("description")(_description(data, url)), encode=False)
     component.add("url", url, parameters={"VALUE": "URI"})
     categories = [texts["pillars"][data.pillar], texts["statuses"][data.status]]
     component.add("categories", shared("categories", categories), encode=False)

@@ -4,7 +4,7 @@ Shared by the register page and its CSV/XLSX export, so an export holds
 exactly what the page showed (all pages of it).
 """
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from dxtasks.accounts.models import Role
 from dxtasks.directives import selectors
@@ -17,15 +17,34 @@ from .forms import SORTS, RegisterFilterForm
 
 def filter_form(params, user) -> RegisterFilterForm:
     """The filter form bound to the request's GET parameters, with its choices loaded."""
-    # People who can own directives; not "users who own one", which would join the whole register.
-    owners = get_user_model().objects.filter(is_active=True, role__in=[Role.SECRETARIAT, Role.FOCAL_POINT])
     return RegisterFilterForm(
         params or None,
         user=user,
         agencies=Agency.objects.order_by("kind", "short_name_vi").only("code", "short_name_vi", "name_vi", "kind"),
         meetings=Meeting.objects.only("number", "date", "committee", "session_number"),
-        owners=owners.order_by("username"),
     )
+
+
+def _people(text: str) -> QuerySet:
+    """Users whose username is `text`, or whose username or name contains it (case-insensitively)."""
+    users = get_user_model().objects.all()
+    exact = users.filter(username=text)
+    if exact.exists():
+        return exact
+    query = Q(username__icontains=text)
+    for word in text.split():
+        query |= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return users.filter(query)
+
+
+def owner_suggestions(text: str, limit: int = 10) -> list[dict]:
+    """People who can own directives, matching what was typed, for the owner field's suggestions."""
+    text = text.strip()[:150]
+    if len(text) < 2:
+        return []
+    people = _people(text).filter(is_active=True, role__in=[Role.SECRETARIAT, Role.FOCAL_POINT])
+    return [{"username": u.username, "name": u.get_full_name() or u.username}
+            for u in people.order_by("username").only("username", "first_name", "last_name")[:limit]]
 
 
 def filtered_directives(form: RegisterFilterForm, user) -> QuerySet:
@@ -45,9 +64,11 @@ def filtered_directives(form: RegisterFilterForm, user) -> QuerySet:
         queryset = queryset.filter(meeting__number=data["meeting"])
     if data.get("pillar"):
         queryset = queryset.filter(pillar=data["pillar"])
-    if data.get("owner"):
-        queryset = queryset.filter(owner=user) if data["owner"] == "me" else queryset.filter(
-            owner__username=data["owner"])
+    owner = (data.get("owner") or "").strip()
+    if owner == "me":
+        queryset = queryset.filter(owner=user)
+    elif owner:
+        queryset = queryset.filter(owner__in=_people(owner).values("pk"))
     if data.get("due_from"):
         queryset = queryset.filter(due_date__gte=data["due_from"])
     if data.get("due_to"):

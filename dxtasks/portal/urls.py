@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^directives/export\.(?P<fmt>csv|xlsx)$", pages.export, name="export"),
     path("directives/new/", directive.create, name="directive_new"),
     path("directives/deadline-preview/", directive.deadline_preview, name="deadline_preview"),
+    path("directives/owners/", pages.owners, name="owner_suggestions"),
     path("directives/<uuid:public_id>/", directive.detail, name="directive"),
     path("directives/<uuid:public_id>/edit/", directive.edit, name="directive_edit"),
     path("directives/<uuid:public_id>/progress/", directive.add_progress, name="progress"),

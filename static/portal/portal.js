@@ -41,6 +41,34 @@
     });
   }
 
+  // The register's owner field: names suggested as they are typed (the field works as a plain search without).
+  function suggestOwners(list) {
+    var input = document.getElementById(list.getAttribute("data-suggest-for"));
+    var url = list.getAttribute("data-suggest-url");
+    if (!input || !url) return;
+    var timer = null;
+    var latest = 0;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var ask = ++latest;
+        if (input.value.trim().length < 2) { list.replaceChildren(); return; }
+        fetch(url + "?q=" + encodeURIComponent(input.value), {
+          headers: { "Accept": "application/json" }, credentials: "same-origin"
+        }).then(function (r) { return r.json(); }).then(function (data) {
+          if (ask !== latest) return;
+          list.replaceChildren.apply(list, data.owners.map(function (person) {
+            var option = document.createElement("option");
+            option.value = person.username;
+            option.label = person.name;
+            return option;
+          }));
+        }).catch(function () { /* offline: the filter still searches on submit */ });
+      }, 200);
+    });
+  }
+
+  document.querySelectorAll("datalist[data-suggest-url]").forEach(suggestOwners);
   document.querySelectorAll("[data-deadline-preview]").forEach(previewDeadline);
   document.querySelectorAll("[data-copy]").forEach(copyButton);
   // On a phone the register's filters start folded, unless a filter is in use, so the list is in view.

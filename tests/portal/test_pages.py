@@ -164,3 +164,24 @@ def test_transfer_without_a_choice_or_a_successor_is_refused(world, merged):
     response = client.post("/agencies/LEAD/transfer/", {"directives": [str(world.directive.public_id)]}, follow=True)
     assert "không có cơ quan kế thừa" in response.content.decode()
     assert not AgencyTransfer.objects.exists()
+
+
+def test_my_directives_are_cached_and_follow_every_change(world, spread, directive_factory):
+    client = client_for(world.users["lead_focal"])
+    assert {d.reference for d in client.get("/").context["mine"]} == {"OD-1", "UBQG-7/01"}
+    # Served from the cache: "mine" is not computed again (no OR over the whole register).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/")
+    assert not any('"owner_id" = ' in q["sql"] and "lead_agency_id" in q["sql"] for q in captured.captured_queries)
+    # A new directive of the user's agency shows at once; so does a closed one leaving.
+    directive_factory(lead=world.lead, reference="NEW-1", deadline_text="01/01/2031")
+    services.complete_directive(directive=spread["overdue"], by=None, completed_on=D(2024, 12, 1))
+    assert {d.reference for d in client.get("/").context["mine"]} == {"NEW-1", "UBQG-7/01"}
+    # Moving agency changes the list (the cache is per user and agency).
+    user = world.users["lead_focal"]
+    user.agency = world.other
+    user.save()
+    assert {d.reference for d in client_for(user).get("/").context["mine"]} == {"SOON-1", "LATER-1"}

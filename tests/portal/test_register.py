@@ -177,3 +177,47 @@ def test_control_characters_in_a_title_do_not_break_the_export(world, directive_
     assert row[1] == "Nhiệm vụ có ký tự lạ" and row[2] == "bad feed"
     text = b"".join(client.get("/directives/export.csv").streaming_content).decode()
     assert "Nhiệm vụ có ký tự lạ" in text
+
+
+def test_owner_is_a_search_field_not_a_list_of_every_user(world, register, user_factory):
+    from dxtasks.accounts.models import Role, User
+
+    User.objects.bulk_create([User(username=f"many{i}", password="!", role=Role.FOCAL_POINT, first_name="Nhiều",
+                                   agency=world.other)
+                              for i in range(300)])
+    response = client_for(world.users["viewer"]).get("/directives/")
+    page = response.content.decode()
+    assert "many17" not in page and "<option value=\"otherfp\"" not in page
+    assert 'name="owner"' in page and 'list="owner-suggestions"' in page
+    assert "<script>" not in page  # suggestions come from the static portal.js, under the strict CSP
+
+
+@pytest.mark.parametrize("typed", ["otherfp", "OTHER", "  otherfp "])
+def test_owner_search_matches_a_username_or_part_of_it(world, register, typed):
+    response = client_for(world.users["viewer"]).get("/directives/", {"owner": typed})
+    assert _refs(response) == ["UBQG-7/02"]
+
+
+def test_owner_search_matches_a_name(world, register):
+    person = world.users["other_focal"]
+    person.first_name, person.last_name = "Thị Lan", "Nguyễn"
+    person.save()
+    response = client_for(world.users["viewer"]).get("/directives/", {"owner": "lan"})
+    assert _refs(response) == ["UBQG-7/02"]
+    assert _refs(client_for(world.users["viewer"]).get("/directives/", {"owner": "nobody-like-this"})) == []
+
+
+def test_owner_search_that_is_too_long_is_reported_not_a_500(world, register):
+    response = client_for(world.users["viewer"]).get("/directives/", {"owner": "x" * 400})
+    assert response.status_code == 200
+    assert response.context["form"].errors["owner"]
+
+
+def test_owner_suggestions_as_you_type(world, register):
+    client = client_for(world.users["viewer"])
+    found = client.get("/directives/owners/", {"q": "fp"}).json()["owners"]
+    assert [p["username"] for p in found] == ["cofp", "leadfp", "otherfp"]  # focal points, not the viewer
+    assert client.get("/directives/owners/", {"q": "f"}).json() == {"owners": []}  # at least 2 characters
+    from django.test import Client
+
+    assert Client().get("/directives/owners/", {"q": "fp"}).status_code == 302  # signed-in users only

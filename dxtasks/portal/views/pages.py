@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,22 +15,23 @@ from dxtasks.directives import selectors
 from dxtasks.directives.models import Meeting
 
 from .. import exporting
-from ..dashboard import OPEN_STATES, dashboard_figures
+from ..dashboard import OPEN_STATES, dashboard_figures, data_version, my_open_ids
 from ..forms import SORT_LABELS
 from ..lists import PAGE_SIZE, annotated, list_rows, status_rows
-from ..register import filter_form, filtered_directives
+from ..register import filter_form, filtered_directives, owner_suggestions
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    figures = dashboard_figures(today)
+    version = data_version()
+    figures = dashboard_figures(today, version)
     current = annotated()
     in_7, in_30 = today + datetime.timedelta(days=7), today + datetime.timedelta(days=30)
     # The lists use the (state, due_date) index; only their ten rows get a status.
     overdue = list_rows(current.filter(state__in=OPEN_STATES, due_date__lt=today)).order_by("due_date", "pk")
     soon = list_rows(current.filter(state__in=OPEN_STATES, due_date__gte=today, due_date__lte=in_30))
-    mine = list_rows(selectors.for_user(request.user, current).filter(state__in=OPEN_STATES))
+    mine = list_rows(current.filter(pk__in=my_open_ids(request.user, today, version)))
     return render(request, "portal/dashboard.html", {
         "today": today,
         "headline": figures["headline"],
@@ -56,6 +57,12 @@ def register(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "sort_labels": SORT_LABELS,
         "current_sort": request.GET.get("sort") or ("relevance" if request.GET.get("q") else "due"),
     })
+
+
+@login_required
+def owners(request: HttpRequest) -> JsonResponse:
+    """Up to ten people matching what was typed in the register's owner field (its suggestions)."""
+    return JsonResponse({"owners": owner_suggestions(request.GET.get("q", ""))})
 
 
 @login_required
