@@ -4,6 +4,8 @@
         "TOKEN_RATE": (6, 60),       # requests per token per window of seconds
         "ADDRESS_RATE": (120, 60),   # requests per client address per window
         "CANCELLED_KEEP_DAYS": 90,   # a cancelled directive stays, as CANCELLED, this long
+        "ALL_FEED_PAST_DAYS": 90,    # the "all" feed lists deadlines from this many days ago on
+        "HISTORY_PAGE_EVENTS": 5000, # events per page of a feed's full history (?page=N)
         "ALARM_HOUR": 8,             # VALARMs fire at this local hour on the reminder days
         "EVENT_CACHE_SIZE": 20000,   # serialised events memoised per process
         "TOUCH_EVERY_SECONDS": 60,   # last_used_at is written at most this often
@@ -20,6 +22,8 @@ DEFAULTS = {
     "TOKEN_RATE": (6, 60),
     "ADDRESS_RATE": (120, 60),
     "CANCELLED_KEEP_DAYS": 90,
+    "ALL_FEED_PAST_DAYS": 90,
+    "HISTORY_PAGE_EVENTS": 5000,
     "ALARM_HOUR": 8,
     "EVENT_CACHE_SIZE": 20000,
     "TOUCH_EVERY_SECONDS": 60,

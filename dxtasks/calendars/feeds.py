@@ -193,12 +193,38 @@ class EventData(NamedTuple):
     alarm_hour: int
 
 
-def feed_directives(queryset: QuerySet, today: datetime.date) -> QuerySet:
-    """The directives a feed lists: dated ones; cancelled ones only for a while after cancellation."""
+def feed_directives(queryset: QuerySet, today: datetime.date, *, kind: str = "") -> QuerySet:
+    """The directives a feed lists: dated ones; cancelled ones only for a while after cancellation.
+
+    The "all" feed (every directive: 85,000 events at 100,000 directives,
+    too many to build within a request or for a calendar program to hold)
+    lists a window: deadlines from ALL_FEED_PAST_DAYS ago on. The full
+    history is `history_page`.
+    """
     keep_since = today - datetime.timedelta(days=setting("CANCELLED_KEEP_DAYS"))
-    return queryset.filter(due_date__isnull=False).exclude(
+    queryset = queryset.filter(due_date__isnull=False).exclude(
         Q(state=State.CANCELLED) & (Q(cancelled_on__lt=keep_since) | Q(cancelled_on__isnull=True))
     )
+    if kind == "all":
+        queryset = queryset.filter(due_date__gte=all_feed_since(today))
+    return queryset
+
+
+def all_feed_since(today: datetime.date) -> datetime.date:
+    return today - datetime.timedelta(days=setting("ALL_FEED_PAST_DAYS"))
+
+
+def history_page(queryset: QuerySet, page: int) -> tuple[QuerySet, bool]:
+    """Page `page` (from 1) of every dated directive of a feed, HISTORY_PAGE_EVENTS by due date.
+
+    Returns the page's directives and whether a next page exists. An export
+    to import once, not a subscription: no window, cancelled ones included.
+    """
+    size = setting("HISTORY_PAGE_EVENTS")
+    dated = queryset.filter(due_date__isnull=False)
+    ordered = dated.order_by(*FEED_ORDER).values("pk")
+    has_next = ordered[page * size: page * size + 1].exists()
+    return dated.filter(pk__in=ordered[(page - 1) * size: page * size]), has_next
 
 
 def alarm_hour_passed(now: datetime.datetime | None = None) -> bool:
@@ -208,7 +234,7 @@ def alarm_hour_passed(now: datetime.datetime | None = None) -> bool:
 
 
 def fingerprint(feed: FeedToken, queryset: QuerySet, fmt: str, today: datetime.date,
-                now: datetime.datetime | None = None) -> tuple[str, datetime.datetime]:
+                now: datetime.datetime | None = None, part: str = "") -> tuple[str, datetime.datetime]:
     """ETag and Last-Modified of a feed, from the data (one aggregate query), not from the bytes.
 
     The day is part of the ETag because statuses, alarms and the cancelled
@@ -222,7 +248,7 @@ def fingerprint(feed: FeedToken, queryset: QuerySet, fmt: str, today: datetime.d
         FEED_FORMAT_VERSION, feed.pk, feed.scope_key, owner.language, owner.agency_id, owner.role, fmt,
         today.isoformat(), alarm_hour_passed(now), count, latest.isoformat() if latest else "-", versions,
         ",".join(map(str, reminder_days_before())), setting("ALARM_HOUR"), setting("CANCELLED_KEEP_DAYS"),
-        settings.SITE_URL,
+        setting("ALL_FEED_PAST_DAYS"), settings.SITE_URL, part,
     ]
     etag = uuid.uuid5(uuid.NAMESPACE_URL, "|".join(map(str, parts))).hex
     last_modified = max(filter(None, [latest, start_of_day(today), feed.created_at]))

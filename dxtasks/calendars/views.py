@@ -17,7 +17,7 @@ from . import tokens
 from .access import may_subscribe, visible_directives
 from .conf import setting
 from .feedcache import cached_feed
-from .feeds import FORMATS, build_feed, feed_directives, fingerprint
+from .feeds import FORMATS, build_feed, feed_directives, fingerprint, history_page
 from .links import feed_links
 from .models import FeedKind, FeedToken
 from .ratelimit import over_limit
@@ -64,10 +64,18 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found()
     tokens.touch(found, setting("TOUCH_EVERY_SECONDS"))
 
+    page, has_next = request.GET.get("page"), False
+    if page is not None and not (page.isdigit() and 0 < int(page) < 10**6):
+        return _not_found()
     now = timezone.now()
     today = timezone.localdate(now)
-    queryset = feed_directives(queryset, today)
-    etag, last_modified = fingerprint(found, queryset, fmt, today, now)
+    if page is None:
+        queryset = feed_directives(queryset, today, kind=found.kind)
+    else:  # the full history, a page at a time (the "all" feed itself is a window)
+        queryset, has_next = history_page(queryset, int(page))
+        if int(page) > 1 and not queryset.exists():
+            return _not_found()
+    etag, last_modified = fingerprint(found, queryset, fmt, today, now, part=f"page:{page or ''}:{has_next}")
     # What @condition does, after the token checks that must come first.
     not_modified = get_conditional_response(
         request, etag=quote_etag(etag), last_modified=int(last_modified.timestamp())
@@ -82,10 +90,18 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response["ETag"] = quote_etag(etag)
     response["Last-Modified"] = http_date(last_modified.timestamp())
     response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    if has_next:
+        response["Link"] = f'<{request.path}?{_with_page(request, int(page) + 1)}>; rel="next"'
     if response.status_code == 200:
-        suffix = "-todo" if fmt == "todo" else ""
+        suffix = ("-todo" if fmt == "todo" else "") + (f"-history-{page}" if page else "")
         response["Content-Disposition"] = f'inline; filename="dxtasks-{found.kind}{suffix}.ics"'
     return response
+
+
+def _with_page(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return query.urlencode()
 
 
 def _subscription_rows(user) -> list[dict]:

@@ -35,8 +35,11 @@ def fetch(db):
     """GET a feed; return the response after checking both parsers read it."""
     client = Client()
 
-    def get(secret: str, fmt: str = "event", **headers):
-        response = client.get(feed_path(secret, fmt), headers=headers)
+    def get(secret: str, fmt: str = "event", page: str | None = None, **headers):
+        path = feed_path(secret, fmt)
+        if page is not None:
+            path += ("&" if "?" in path else "?") + f"page={page}"
+        response = client.get(path, headers=headers)
         if response.status_code == 200:
             response.ical = icalendar.Calendar.from_ical(response.content)
             response.vobj = vobject.readOne(response.content.decode("utf-8"))

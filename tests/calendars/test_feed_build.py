@@ -300,3 +300,31 @@ def test_each_event_is_byte_for_byte_what_plain_icalendar_writes(fixed_feed, fmt
     assert any(data.alarm_days for _pk, data in items)
     for _pk, data in items:
         assert feeds.serialise(data) == _plain_icalendar(data)
+
+
+# --- the "all" feed's window and the paged history -----------------------------------------------
+
+def test_the_all_feed_is_a_window_and_the_history_is_paged(settings, secretariat, directive_factory, issue, fetch):
+    settings.CALENDARS = {**settings.CALENDARS, "ALL_FEED_PAST_DAYS": 90, "HISTORY_PAGE_EVENTS": 2}
+    today = timezone.localdate()
+    old = [directive_factory(deadline_text=f"{today - datetime.timedelta(days=400 + n):%d/%m/%Y}",
+                             assigned_on=today - datetime.timedelta(days=800)) for n in range(2)]
+    recent = directive_factory(deadline_text=f"{today - datetime.timedelta(days=30):%d/%m/%Y}",
+                               assigned_on=today - datetime.timedelta(days=100))
+    coming = directive_factory(deadline_text=f"{today + datetime.timedelta(days=30):%d/%m/%Y}")
+    secret = issue(secretariat, "all").secret
+    window = set(events(fetch(secret)))
+    assert window == {f"{d.public_id}@testserver" for d in (recent, coming)}
+    first = fetch(secret, page="1")
+    assert set(events(first)) == {f"{d.public_id}@testserver" for d in old}  # by due date, oldest first
+    assert first["Link"].endswith('?page=2>; rel="next"')
+    assert 'history-1.ics' in first["Content-Disposition"]
+    second = fetch(secret, page="2")
+    assert set(events(second)) == {f"{d.public_id}@testserver" for d in (recent, coming)} and "Link" not in second
+    assert first["ETag"] != second["ETag"] != fetch(secret)["ETag"]
+    assert fetch(secret, page="3").status_code == 404
+    for bad in ("0", "-1", "x", "1.5", "9" * 9):
+        assert fetch(secret, page=bad).status_code == 404
+    # A mine feed is not windowed, and pages the same way.
+    mine = issue(secretariat, "mine").secret
+    assert fetch(mine).status_code == 200

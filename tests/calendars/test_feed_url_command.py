@@ -31,12 +31,19 @@ def test_secretariat_all_feed_after_bootstrap_demo_parses_with_one_event_per_dat
     response = get(url)
     assert response.status_code == 200
     dated = Directive.objects.filter(due_date__isnull=False)
-    long_cancelled = timezone.localdate() - datetime.timedelta(days=90)
-    expected = {f"{d.public_id}@testserver" for d in dated if not (d.cancelled_on and d.cancelled_on < long_cancelled)}
+    long_ago = timezone.localdate() - datetime.timedelta(days=90)
+    # The "all" feed is a window: deadlines from 90 days ago on (long-cancelled ones left out) …
+    expected = {f"{d.public_id}@testserver" for d in dated
+                if d.due_date >= long_ago and not (d.cancelled_on and d.cancelled_on < long_ago)}
     assert len(expected) > 5
     calendar = icalendar.Calendar.from_ical(response.content)
     assert {str(e["UID"]) for e in calendar.walk("VEVENT")} == expected
     assert len(vobject.readOne(response.content.decode()).vevent_list) == len(expected)
+    # … and the full history is its paged export.
+    history = get(url + "?page=1")
+    assert history.status_code == 200 and "Link" not in history
+    assert {str(e["UID"]) for e in icalendar.Calendar.from_ical(history.content).walk("VEVENT")} == {
+        f"{d.public_id}@testserver" for d in dated}
 
 
 def test_scopes_formats_and_errors(db, user_factory, agency_factory):
