@@ -45,10 +45,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--events", type=int, default=5000)
         parser.add_argument("--repeat", type=int, default=15)
+        parser.add_argument("--all-directives", type=int, default=100_000,
+                            help="directives for the 'all' feed figure (0: skip)")
         parser.add_argument("--json", action="store_true", dest="as_json", help="end with one JSON object")
         parser.add_argument("--fresh-get", default="", help=argparse.SUPPRESS)  # internal: the child process
 
-    def handle(self, *args, events=5000, repeat=15, as_json=False, fresh_get="", **options):
+    def handle(self, *args, events=5000, repeat=15, as_json=False, fresh_get="", all_directives=100_000,
+               **options):
         if fresh_get:
             return self.fresh_get(fresh_get)
         setup_test_environment()
@@ -62,6 +65,8 @@ class Command(BaseCommand):
         try:
             with override_settings(CALENDARS={"TOKEN_RATE": (10**6, 60), "ADDRESS_RATE": (10**6, 60)}):
                 figures = self.run_benchmark(events, repeat)
+                if all_directives > events:
+                    figures.update(self.run_all_feed(all_directives))
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
@@ -141,6 +146,76 @@ class Command(BaseCommand):
             "not_modified_ms": median(not_modified), "not_modified_queries": revalidation_queries,
             "head_ms": median(head), "feed_bytes": len(client.get(path).content),
         }
+
+    def run_all_feed(self, total: int) -> dict:
+        """The secretariat's "all" feed once the register holds `total` directives spread over years."""
+        from dxtasks.accounts.models import User
+        from dxtasks.calendars import tokens
+        from dxtasks.calendars.feeds import all_feed_since
+        from dxtasks.calendars.links import feed_url
+        from dxtasks.directives.models import Agency, Directive
+        from django.utils import timezone
+
+        started = time.perf_counter()
+        self.make_history(Directive.objects.count(), total, list(Agency.objects.all()),
+                          User.objects.get(username="bench"))
+        self.stdout.write(f"{Directive.objects.count()} directives built in {time.perf_counter() - started:.0f} s")
+        secretary = User.objects.create_user("bench-all", role="secretariat", password=None)
+        path = feed_url(tokens.issue_token(owner=secretary, kind="all").secret, base_url="")
+        client = Client()
+        cold, pages = [], []
+        for n in range(3):
+            self.forget_events()
+            self.edit_one(n)
+            cold.append(self.timed(lambda: client.get(path)))
+        body = client.get(path).content
+        for n in range(3):
+            self.forget_events()
+            self.edit_one(n)
+            pages.append(self.timed(lambda: client.get(path + "?page=1")))
+        window_events = body.count(b"BEGIN:VEVENT")
+        since = all_feed_since(timezone.localdate())
+        self.stdout.write(f"'all' feed at {total} directives: window = deadlines from {since:%d/%m/%Y} on, "
+                          f"{window_events} events ({len(body) / 2**20:.1f} MiB); cold GET median {self.ms(cold)}; "
+                          f"history page 1 (5,000 events) cold median {self.ms(pages)}")
+        return {
+            "all_directives": total, "all_feed_window": f"deadlines from {since.isoformat()} (90 days back) on",
+            "all_feed_events": window_events, "all_feed_100k_ms": round(statistics.median(cold) * 1000, 1),
+            "all_feed_bytes": len(body), "history_page_ms": round(statistics.median(pages) * 1000, 1),
+        }
+
+    @staticmethod
+    def make_history(start: int, stop: int, agencies, owner) -> None:
+        """Directives assigned over five and a half years, due 1–24 months later; most old ones completed."""
+        from django.utils import timezone
+
+        from dxtasks.directives.models import Directive
+
+        rng = random.Random(stop)
+        today = timezone.localdate()
+        for first in range(start, stop, 5000):
+            rows = []
+            for n in range(first, min(stop, first + 5000)):
+                assigned = today - datetime.timedelta(days=rng.randint(0, 2000))
+                due = assigned + datetime.timedelta(days=rng.randint(30, 720))
+                past = due < today
+                state = "completed" if past and rng.random() < 0.85 else rng.choice(["open"] * 8 + ["submitted"])
+                if rng.random() < 0.03:
+                    state = "cancelled"
+                rows.append(Directive(
+                    public_id=uuid.uuid4(), reference=f"HIST-{n:06d}",
+                    title_vi=f"Nhiệm vụ lịch sử số {n}: triển khai nền tảng số; báo cáo kết quả",
+                    title_en=f"History directive {n}", lead_agency=rng.choice(agencies), owner=owner,
+                    assigned_on=assigned, deadline_text=f"{due:%d/%m/%Y}", due_date=due, deadline_precision="day",
+                    state=state, completed_on=min(due, today) if state == "completed" else None,
+                    cancelled_on=min(today, assigned + datetime.timedelta(days=60)) if state == "cancelled" else None,
+                    version=rng.randint(1, 4), search_text=f"nhiem vu lich su so {n}",
+                ))
+            created = Directive.objects.bulk_create(rows, batch_size=1000)
+            through = Directive.co_agencies.through
+            through.objects.bulk_create(
+                [through(directive_id=d.pk, agency_id=a.pk) for d in created if rng.random() < 0.3
+                 for a in rng.sample(agencies, 2)], batch_size=2000)
 
     @staticmethod
     def forget_events() -> None:
