@@ -404,6 +404,7 @@ class NoticeRowForm(PortalForm):
 
     keep = forms.BooleanField(label=gettext_lazy("Lưu"), required=False, initial=True)
     merge = forms.BooleanField(label=gettext_lazy("Gộp vào dòng trên"), required=False)
+    split = forms.BooleanField(label=gettext_lazy("Tách: mỗi dòng của tên là một nhiệm vụ"), required=False)
     title_vi = forms.CharField(label=gettext_lazy("Tên nhiệm vụ"), required=False, max_length=300,
                                widget=forms.Textarea(attrs={"rows": 3}))
     lead_agency = forms.CharField(label=gettext_lazy("Chủ trì (mã)"), required=False, max_length=32)

@@ -185,9 +185,11 @@ def draft(reading: NoticeReading, meeting: Meeting | None, *, file_name: str = "
 
 
 def reviewed_rows(stored: dict, edited: list[dict]) -> list[ReviewedRow]:
-    """The rows to save: edited fields over the draft; dropped rows left out, merged rows folded into the one above.
+    """The rows to save: edited fields over the draft; dropped rows left out, merged rows folded into the one above,
+    split rows one per title line.
 
-    `edited` is one dict per draft row (keep, merge, title_vi, lead_agency, co_agencies, deadline).
+    `edited` is one dict per draft row (keep, merge, split, title_vi, lead_agency, co_agencies, deadline);
+    a split row gives one directive per line of its title.
     """
     rows: list[ReviewedRow] = []
     for index, (original, values) in enumerate(zip(stored["rows"], edited)):
@@ -198,11 +200,15 @@ def reviewed_rows(stored: dict, edited: list[dict]) -> list[ReviewedRow]:
             above.excerpt = f"{above.excerpt}\n{original['excerpt']}"
             above.item = ", ".join(p for p in (above.item, original["item"]) if p)
             continue
-        rows.append(ReviewedRow(
-            title_vi=values.get("title_vi", ""), lead_agency=(values.get("lead_agency") or "").upper(),
-            co_agencies=values.get("co_agencies", ""), deadline=values.get("deadline", ""),
-            item=original["item"], excerpt=original["excerpt"], index=index,
-        ))
+        title = values.get("title_vi", "")
+        # split: each line of the title becomes a directive of its own, with the row's other fields
+        titles = [line.strip() for line in title.splitlines() if line.strip()] if values.get("split") else [title]
+        for part in titles or [title]:
+            rows.append(ReviewedRow(
+                title_vi=part, lead_agency=(values.get("lead_agency") or "").upper(),
+                co_agencies=values.get("co_agencies", ""), deadline=values.get("deadline", ""),
+                item=original["item"], excerpt=original["excerpt"], index=index,
+            ))
     return rows
 
 

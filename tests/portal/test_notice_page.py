@@ -44,7 +44,7 @@ def review_post(response, meeting: Meeting, rows: list[dict]) -> dict:
             "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 500}
     for i, row in enumerate(rows):
         for key, value in row.items():
-            if key in ("keep", "merge"):
+            if key in ("keep", "merge", "split"):
                 if value:
                     data[f"form-{i}-{key}"] = "on"
             else:
@@ -93,6 +93,20 @@ def test_merge_folds_a_row_into_the_one_above(secretariat):
     secretariat.post("/import/notice/review/", review_post(response, Meeting.objects.get(number=10), rows))
     plan = Directive.objects.get(reference="UBQG-10/03")
     assert "Tập đoàn FPT hỗ trợ" in plan.full_text and not Directive.objects.filter(reference="UBQG-10/04").exists()
+
+
+def test_split_gives_one_directive_per_title_line(secretariat):
+    response = secretariat.post("/import/notice/", {"text": CURRENT}, follow=True)
+    rows = [{**row, "keep": True} for row in rows_of(response)]
+    rows[2]["keep"] = False
+    rows[0]["title_vi"] = "Làm sạch dữ liệu thuê bao di động\nLàm sạch dữ liệu tài khoản ngân hàng"
+    rows[0]["split"] = True
+    secretariat.post("/import/notice/review/", review_post(response, Meeting.objects.get(number=10), rows))
+    saved = list(Directive.objects.filter(reference__in=["UBQG-10/02", "UBQG-10/03", "UBQG-10/04"])
+                 .order_by("reference").values_list("title_vi", "lead_agency__code", "deadline_text"))
+    assert saved == [("Làm sạch dữ liệu thuê bao di động", "MPS", "trong quý II/2025"),
+                     ("Làm sạch dữ liệu tài khoản ngân hàng", "MPS", "trong quý II/2025"),
+                     ("Ban hành kế hoạch thực hiện Nghị quyết 57", "ALL", "trong tháng 3/2025")]
 
 
 def test_upload_of_a_word_notice_keeps_it_with_the_meeting(secretariat):
