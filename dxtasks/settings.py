@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dxtasks.calendars",
     "dxtasks.briefings",
     "dxtasks.portal",
+    "dxtasks.ratelimits",  # atomic request counters (Redis INCR or one upsert), for feeds and others
     "dxtasks.operations",
 ]
 

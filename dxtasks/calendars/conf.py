@@ -9,7 +9,6 @@
         "ALARM_HOUR": 8,             # VALARMs fire at this local hour on the reminder days
         "EVENT_CACHE_SIZE": 20000,   # serialised events memoised per process
         "TOUCH_EVERY_SECONDS": 60,   # last_used_at is written at most this often
-        "CLIENT_ADDRESS_HEADER": "", # e.g. "HTTP_X_REAL_IP" behind a trusted proxy
         "BODY_CACHE_MAX_BYTES": 4 * 1024 * 1024,  # largest compressed feed kept in the cache; 0: off
     }
 
@@ -27,7 +26,6 @@ DEFAULTS = {
     "ALARM_HOUR": 8,
     "EVENT_CACHE_SIZE": 20000,
     "TOUCH_EVERY_SECONDS": 60,
-    "CLIENT_ADDRESS_HEADER": "",
     "BODY_CACHE_MAX_BYTES": 4 * 1024 * 1024,
 }
 

@@ -11,7 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dxtasks.clientaddress import client_address
 from dxtasks.directives.models import Agency, Meeting
+from dxtasks.ratelimits.limiter import over_limit
 
 from . import tokens
 from .access import may_subscribe, visible_directives
@@ -20,15 +22,8 @@ from .feedcache import cached_feed
 from .feeds import FORMATS, build_feed, feed_directives, fingerprint, history_page
 from .links import feed_links
 from .models import FeedKind, FeedToken
-from .ratelimit import over_limit
 
 SESSION_NEW_URLS = "calendars.new_feed"
-
-
-def _client_address(request: HttpRequest) -> str:
-    header = setting("CLIENT_ADDRESS_HEADER")
-    value = request.META.get(header, "") if header else ""
-    return value.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 def _not_found() -> HttpResponse:
@@ -50,14 +45,14 @@ def _too_many(retry_after: int) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The iCalendar feed. Unknown, malformed and revoked tokens all answer the same bare 404."""
     limit, window = setting("ADDRESS_RATE")
-    if wait := over_limit(f"addr:{_client_address(request)}", limit, window):
+    if wait := over_limit(f"feed-addr:{client_address(request)}", limit, window):
         return _too_many(wait)
     found = tokens.find_active(token)
     queryset = visible_directives(found) if found else None
     if queryset is None:
         return _not_found()
     limit, window = setting("TOKEN_RATE")
-    if wait := over_limit(f"token:{found.pk}", limit, window):
+    if wait := over_limit(f"feed-token:{found.pk}", limit, window):
         return _too_many(wait)
     fmt = request.GET.get("format", "event")
     if fmt not in FORMATS:
