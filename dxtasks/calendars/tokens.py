@@ -83,6 +83,11 @@ def revoke_token(*, feed: FeedToken) -> FeedToken:
     return feed
 
 
+def revoke_all(*, owner) -> int:
+    """End every active feed of a user (on deactivation: reactivating them must not revive old links)."""
+    return FeedToken.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def find_active(secret: str) -> FeedToken | None:
     """The active token with this secret, with its owner and scope, or None (malformed included)."""
     if not TOKEN_PATTERN.match(secret or ""):

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from dxtasks.directives.models import Directive, State
@@ -27,6 +28,7 @@ def directives_for_address(email: str):
     )
 
 
+@never_cache  # the page is reached by a secret link and shows the address: no copy in any cache
 @require_http_methods(["GET", "POST"])
 def preferences(request, token: str):
     try:

@@ -111,6 +111,36 @@ def test_deactivated_and_deleted_owners_tokens_answer_404(user_factory, issue, f
     assert fetch(deleted_secret).status_code == 404
 
 
+def test_a_reactivated_user_gets_no_old_link_back(user_factory, issue, fetch):
+    from dxtasks.calendars.models import FeedToken
+
+    leaving = user_factory()
+    secret = issue(leaving).secret
+    assert fetch(secret).status_code == 200
+    leaving.is_active = False
+    leaving.save()
+    assert FeedToken.objects.get(owner=leaving).revoked_at is not None
+    leaving.is_active = True
+    leaving.save()
+    assert fetch(secret).status_code == 404
+    assert not FeedToken.objects.filter(owner=leaving, revoked_at__isnull=True).exists()
+
+
+def test_the_migration_revokes_tokens_of_users_already_inactive(user_factory, issue):
+    import importlib
+
+    from django.apps import apps
+
+    from dxtasks.calendars.models import FeedToken
+
+    gone, staying = user_factory(), user_factory()
+    issue(gone), issue(staying)
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)  # deactivated before the signal existed
+    importlib.import_module("dxtasks.calendars.migrations.0003_revoke_inactive_users_tokens").revoke(apps, None)
+    assert FeedToken.objects.get(owner=gone).revoked_at is not None
+    assert FeedToken.objects.get(owner=staying).revoked_at is None
+
+
 def test_token_is_stored_only_as_a_digest(user_factory, issue):
     issued = issue(user_factory())
     assert len(issued.secret) >= 43  # 256 random bits in base64url

@@ -22,6 +22,12 @@ def test_the_page_lists_the_recipients_open_directives(directive_due, client):
     assert QUAN in content and "MINE-1" in content and "không thể tắt" in content
 
 
+def test_the_page_is_never_cached(directive_due, client):
+    # It is reached by a secret link and shows the address: no shared or browser cache keeps it.
+    response = client.get(url(QUAN))
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 def test_choosing_weekly_and_muting_a_directive_is_saved(directive_due, client):
     muted = directive_due(day("2025-03-12"), reference="MINE-1")
     directive_due(day("2025-03-12"), reference="MINE-2")
