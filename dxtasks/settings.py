@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_q",
     "axes",  # sign-in lockout per (username, client address); see dxtasks/accounts/lockout.py
+    "ninja",  # serves Swagger UI's files from our origin (no CDN) for /api/v1/docs
     "dxtasks.accounts",
     "dxtasks.directives",
     "dxtasks.reminders",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "dxtasks.portal",
     "dxtasks.ratelimits",  # atomic request counters (Redis INCR or one upsert), for feeds and others
     "dxtasks.operations",
+    "dxtasks.api",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +281,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # failures and locks; not a line per successful sign-in
     },
+}
+
+# --- JSON API (/api/v1/) ---------------------------------------------------------
+# RATE: requests per token (or per session user) per window of seconds, counted atomically.
+API = {
+    "RATE": (env.int("API_RATE_LIMIT", default=120), env.int("API_RATE_WINDOW_SECONDS", default=60)),
 }
 
 # --- Reminder policy ----------------------------------------------------------------

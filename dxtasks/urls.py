@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from dxtasks.api.urls import api_urlpatterns
 from dxtasks.portal.views.signin import SignInView
 
 # Accounts: sign-in (throttled by django-axes, as /admin/login/ is), sign-out, password change.
@@ -15,6 +16,8 @@ accounts = [
 ]
 
 urlpatterns = [
+    *api_urlpatterns,  # /api/v1/ (JSON; its own errors, never the portal's pages)
+    path("", include("dxtasks.api.urls")),  # api-tokens/
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include(accounts)),

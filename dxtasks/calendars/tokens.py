@@ -3,22 +3,22 @@
 A token is `secrets.token_urlsafe(32)`: 256 random bits in 43 URL-safe
 characters. Only its SHA-256 digest is stored, so a copy of the database
 gives nobody a working feed URL; the token is returned once, to be shown once.
+The secret and its digest come from `accounts.credentials`, shared with the API tokens.
 """
-import hashlib
-import re
-import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxtasks.accounts.credentials import SECRET_PATTERN as TOKEN_PATTERN
+from dxtasks.accounts.credentials import digest, new_secret, touch_last_used
 from dxtasks.directives.models import Agency, Meeting
 
 from .access import may_subscribe
 from .models import FeedKind, FeedToken
 
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+__all__ = ["TOKEN_PATTERN", "digest", "issue_token", "regenerate_token", "revoke_token", "find_active", "touch"]
 
 
 class FeedTokenError(ValueError):
@@ -29,10 +29,6 @@ class FeedTokenError(ValueError):
 class IssuedToken:
     feed: FeedToken
     secret: str  # shown once, never stored
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
 def scope_key(kind: str, agency: Agency | None = None, meeting: Meeting | None = None) -> str:
@@ -60,7 +56,7 @@ def issue_token(*, owner, kind: str, agency: Agency | None = None, meeting: Meet
         raise FeedTokenError(_("Bạn không có quyền đăng ký lịch này."))
     key = scope_key(kind, agency, meeting)
     FeedToken.objects.filter(owner=owner, scope_key=key, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    secret = secrets.token_urlsafe(32)
+    secret = new_secret()
     try:
         with transaction.atomic():
             feed = FeedToken.objects.create(
@@ -101,8 +97,4 @@ def find_active(secret: str) -> FeedToken | None:
 
 def touch(feed: FeedToken, every_seconds: int) -> None:
     """Record use, writing at most once per `every_seconds` so polling stays read-only."""
-    now = timezone.now()
-    if feed.last_used_at and (now - feed.last_used_at).total_seconds() < every_seconds:
-        return
-    FeedToken.objects.filter(pk=feed.pk).update(last_used_at=now)
-    feed.last_used_at = now
+    touch_last_used(feed, every_seconds)

@@ -10,11 +10,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dxtasks.directives import services
 from dxtasks.directives.deadlines import Deadline, DeadlineError, parse_deadline
 from dxtasks.directives.models import Agency, Committee, Directive, Meeting, Pillar
 from dxtasks.directives.status import REPORT_ORDER
@@ -245,6 +247,24 @@ class DirectiveForm(PortalForm):
         if self.directive is not None:
             names.append("outcome")
         return {name: self.cleaned_data[name] for name in names}
+
+    def save(self, *, by) -> Directive:
+        """Create the directive, or save the edit: the stale check first (a deadline move must
+        not slip past it), then the deadline move with its reason, in one transaction.
+
+        Raises `services.StaleEdit` or `services.DirectiveError`; nothing is saved then.
+        """
+        data = self.cleaned_data
+        if self.directive is None:
+            return services.create_directive(by=by, deadline_text=data["deadline_text"],
+                                             co_agencies=data["co_agencies"], **self.descriptive_fields())
+        with transaction.atomic():
+            services.update_directive(directive=self.directive, by=by, expected_updated_at=data["updated_at"],
+                                      co_agencies=data["co_agencies"], **self.descriptive_fields())
+            if data["deadline_text"] != self.directive.deadline_text:
+                services.change_deadline(directive=self.directive, approved_by=by,
+                                         new_deadline_text=data["deadline_text"], reason=data["deadline_reason"])
+        return self.directive
 
 
 # --- Workflow actions ----------------------------------------------------------------

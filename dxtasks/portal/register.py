@@ -1,8 +1,10 @@
 """The register's query: filters from the GET parameters, applied in the database.
 
 Shared by the register page and its CSV/XLSX export, so an export holds
-exactly what the page showed (all pages of it).
+exactly what the page showed (all pages of it), and by the JSON API.
 """
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
@@ -54,10 +56,32 @@ def filtered_directives(form: RegisterFilterForm, user) -> QuerySet:
     the page shows the errors beside the fields.
     """
     data = form.cleaned_data if form.is_bound else {}
-    queryset = annotate_status(Directive.objects.all())
+    sort = data.get("sort") or ("relevance" if data.get("q") else "due")
+    if sort == "relevance" and not data.get("q"):
+        sort = "due"  # nothing to be relevant to
+    return register_directives(data, user).order_by(*SORTS.get(sort, SORTS["due"]))
+
+
+def register_directives(data: dict, user, as_of: datetime.date | None = None) -> QuerySet:
+    """The register's filters on already-validated values, status-annotated, unsorted.
+
+    Shared by the register page, its exports and the JSON API. `agency` is a
+    code; `agency_role` "lead" keeps the directives it leads, anything else
+    those it leads or co-ordinates. With `as_of` the status is the one of that
+    day and only directives already assigned then are included.
+    """
+    if as_of is None:
+        queryset = annotate_status(Directive.objects.all())
+    else:
+        queryset = selectors.directives_as_of(as_of)
     if data.get("agency"):
         agency = Agency.objects.filter(code=data["agency"]).first()
-        queryset = selectors.involving_agency(agency, queryset) if agency else queryset.none()
+        if agency is None:
+            queryset = queryset.none()
+        elif data.get("agency_role") == "lead":
+            queryset = queryset.filter(lead_agency=agency)
+        else:
+            queryset = selectors.involving_agency(agency, queryset)
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
     if data.get("meeting"):
@@ -73,9 +97,6 @@ def filtered_directives(form: RegisterFilterForm, user) -> QuerySet:
         queryset = queryset.filter(due_date__gte=data["due_from"])
     if data.get("due_to"):
         queryset = queryset.filter(due_date__lte=data["due_to"])
-    sort = data.get("sort") or ("relevance" if data.get("q") else "due")
     if data.get("q"):
         queryset = search_directives(queryset, data["q"])  # annotates search_rank, the relevance
-    elif sort == "relevance":
-        sort = "due"  # nothing to be relevant to
-    return queryset.order_by(*SORTS.get(sort, SORTS["due"]))
+    return queryset

@@ -7,7 +7,6 @@ write. A refused form re-renders the page with the errors and what was typed.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -211,10 +210,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = DirectiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            directive = services.create_directive(
-                by=request.user, deadline_text=form.cleaned_data["deadline_text"],
-                co_agencies=form.cleaned_data["co_agencies"], **form.descriptive_fields(),
-            )
+            directive = form.save(by=request.user)
         except services.DirectiveError as error:
             _add_service_errors(form, error)
         else:
@@ -232,15 +228,7 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                # The stale check comes first: a deadline move must not slip past it.
-                services.update_directive(
-                    directive=directive, by=request.user, expected_updated_at=data["updated_at"],
-                    co_agencies=data["co_agencies"], **form.descriptive_fields(),
-                )
-                if data["deadline_text"] != directive.deadline_text:
-                    services.change_deadline(directive=directive, approved_by=request.user,
-                                             new_deadline_text=data["deadline_text"], reason=data["deadline_reason"])
+            form.save(by=request.user)  # the stale check first, then the deadline move
         except services.StaleEdit as error:
             form.add_error(None, error)
             form.stale = True
