@@ -1,0 +1,71 @@
+"""The docs page and the token page in a real Chromium, under the production CSP; then curl-like use."""
+import json
+import os
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dxtasks.accounts.models import Role
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def page():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        page = context.new_page()
+        page.csp_violations = []
+        page.outside_requests = []
+        page.on("console", lambda m: page.csp_violations.append(m.text)
+                if "Content Security Policy" in m.text else None)
+        page.on("request", lambda r: page.outside_requests.append(r.url)
+                if not r.url.startswith(("http://localhost", "data:", "blob:")) else None)
+        yield page
+        browser.close()
+
+
+def test_docs_render_from_our_origin_under_the_csp(live_server, transactional_db, page):
+    response = page.goto(f"{live_server.url}/api/v1/docs")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    playwright_api.expect(page.locator(".swagger-ui .info .title")).to_contain_text("dxtasks API", timeout=15000)
+    playwright_api.expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    assert page.locator(".opblock").count() >= 15
+    assert page.csp_violations == [] and page.outside_requests == []
+
+
+def test_token_from_the_page_works_over_http(live_server, transactional_db, page, agency_factory, user_factory,
+                                             directive_factory):
+    from django.core.management import call_command
+
+    call_command("createcachetable", verbosity=0)
+    agency = agency_factory(code="MPS", short_name_vi="BCA")
+    user_factory(username="quan", role=Role.FOCAL_POINT, agency=agency)
+    directive_factory(lead=agency, reference="UBQG-7/07", title_vi="Luật Bảo vệ dữ liệu cá nhân")
+    page.goto(f"{live_server.url}/accounts/login/?next=/api-tokens/")
+    page.locator("#id_username").fill("quan")
+    page.locator("#id_password").fill("correct horse battery")
+    page.locator("#id_password").press("Enter")
+    page.wait_for_load_state()
+    page.locator("#token-name").fill("Hệ thống báo cáo")
+    page.get_by_role("button", name="Tạo mã").click()
+    page.wait_for_load_state()
+    secret = page.locator("#api-token").input_value()
+    assert secret.startswith("dxt_") and page.csp_violations == []
+    request = urllib.request.Request(f"{live_server.url}/api/v1/directives/?agency=MPS",
+                                     headers={"Authorization": f"Bearer {secret}"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        body = json.loads(answer.read())
+    assert [row["reference"] for row in body["results"]] == ["UBQG-7/07"]
+    page.reload()
+    assert secret not in page.content()  # shown once
