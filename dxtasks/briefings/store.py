@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from . import policy
 from .content import BriefingSpec, fingerprint, scope_queryset
 from .models import StoredBriefing
 from .rendering import render
@@ -55,6 +56,9 @@ def obtain(spec: BriefingSpec, *, user=None) -> StoredBriefing:
         "requested_by": user if user is not None and user.is_authenticated else None,
         "requested_at": timezone.now(),
     }
+    pending = policy.pending_job(spec, stalled_before=_stall_cutoff())
+    if pending is not None:
+        return pending  # one job per scope: a request while one is queued waits for that one
     try:
         with transaction.atomic():
             stored, created = StoredBriefing.objects.get_or_create(**key, defaults=defaults)
@@ -72,16 +76,26 @@ def obtain(spec: BriefingSpec, *, user=None) -> StoredBriefing:
     return enqueue(stored, directive_count=count)
 
 
+def _stall_cutoff() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=task_timeout() * 2)
+
+
 def _stalled(stored: StoredBriefing) -> bool:
     """Queued longer than a task may run: the worker died; queue it again."""
-    return timezone.now() - stored.requested_at > datetime.timedelta(seconds=task_timeout() * 2)
+    return stored.requested_at < _stall_cutoff()
 
 
 def enqueue(stored: StoredBriefing, *, directive_count: int) -> StoredBriefing:
-    StoredBriefing.objects.filter(pk=stored.pk).update(
+    # Claim the row: of parallel requests, only the one whose UPDATE matched queues a task.
+    claimed = StoredBriefing.objects.filter(pk=stored.pk).exclude(
+        state=StoredBriefing.State.PENDING, requested_at__gte=_stall_cutoff(), task_id__gt=""
+    ).update(
         state=StoredBriefing.State.PENDING, error="", requested_at=timezone.now(), directive_count=directive_count,
         task_id="queued",
     )
+    if not claimed:
+        stored.refresh_from_db()
+        return stored
     # The row is committed (no ATOMIC_REQUESTS), so a worker finds it; in sync mode it runs right here.
     task_id = async_task(TASK_PATH, stored.pk, task_name=f"briefing-{stored.pk}", timeout=task_timeout())
     StoredBriefing.objects.filter(pk=stored.pk, task_id="queued").update(task_id=task_id or "")
@@ -109,6 +123,7 @@ def build(stored: StoredBriefing) -> StoredBriefing:
     stored.error = ""
     stored.save(update_fields=["file", "state", "page_count", "directive_count", "finished_at", "error"])
     _prune_superseded(stored)
+    policy.prune_no_longer_canonical(stored)
     if rendered.refused_urls:
         logger.warning("briefing %s: refused %d URL(s): %s", stored.pk, len(rendered.refused_urls),
                        rendered.refused_urls[:5])

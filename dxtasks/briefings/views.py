@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from . import policy
 from .content import BriefingError, Kind, make_spec
 from .models import StoredBriefing
+from .rendering import render as render_briefing
 from .store import file_is_present, obtain
 
 REFRESH_SECONDS = 3
@@ -41,6 +43,19 @@ def _briefing(request: HttpRequest, kind: str, scope: str = "") -> HttpResponse:
         if error.not_found:
             raise Http404(str(error)) from error
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    decision = policy.plan(spec, request.user)
+    if decision == "render":  # a custom date or period, small: made now, not kept
+        response = HttpResponse(render_briefing(spec).pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{_filename(spec)}"'
+        response["Cache-Control"] = "private, no-cache"
+        return response
+    if decision == "refuse":
+        response = HttpResponse(
+            _("Hôm nay bạn đã lập %(count)s báo cáo lớn theo ngày hoặc kỳ tự chọn. Hãy dùng số liệu đến hôm nay "
+              "hoặc đến đầu/cuối một tháng, hoặc thử lại vào ngày mai.") % {"count": policy.custom_per_day()},
+            status=429, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(policy.seconds_until_tomorrow())
+        return response
     stored = obtain(spec, user=request.user)
     if stored.state == StoredBriefing.State.READY:
         return _pdf_response(stored)
@@ -111,8 +126,14 @@ def _briefing_url(briefing: StoredBriefing) -> str:
     return f"{url}?{urlencode(params)}"
 
 
+def _filename(briefing) -> str:
+    """briefing-<kind>[-<scope>]-<as of>-<language>.pdf, for a stored briefing or a spec."""
+    scope = "-" + briefing.scope.lower() if briefing.scope else ""
+    return f"briefing-{briefing.kind}{scope}-{briefing.as_of}-{briefing.language}.pdf"
+
+
 def _pdf_response(briefing: StoredBriefing) -> FileResponse:
-    name = f"briefing-{briefing.kind}{'-' + briefing.scope.lower() if briefing.scope else ''}-{briefing.as_of}-{briefing.language}.pdf"
+    name = _filename(briefing)
     response = FileResponse(
         briefing.file.open("rb"),
         content_type="application/pdf",
