@@ -3,7 +3,7 @@
     python manage.py benchmark_feeds [--events 5000] [--repeat 15] [--json]
 
 Creates a separate test database (var/bench-calendars.sqlite3, or
-test_dxtasks_bench_calendars on PostgreSQL), fills it with directives, and
+test_<name>_bench_calendars on PostgreSQL), fills it with directives, and
 times GET (cold: every event serialised; after one directive was edited:
 that event re-serialised; unchanged: the body from the shared cache), a 304
 revalidation and HEAD through the whole Django stack (middleware, rate
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         if connection.vendor == "sqlite":
             test_settings["NAME"] = str(settings.BASE_DIR / "var" / "bench-calendars.sqlite3")
         else:
-            test_settings["NAME"] = "test_dxtasks_bench_calendars"
+            test_settings["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_calendars"  # yours only
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
             with override_settings(CALENDARS={"TOKEN_RATE": (10**6, 60), "ADDRESS_RATE": (10**6, 60)}):
@@ -164,12 +164,12 @@ class Command(BaseCommand):
         path = feed_url(tokens.issue_token(owner=secretary, kind="all").secret, base_url="")
         client = Client()
         cold, pages = [], []
-        for n in range(3):
+        for n in range(2):
             self.forget_events()
             self.edit_one(n)
             cold.append(self.timed(lambda: client.get(path)))
         body = client.get(path).content
-        for n in range(3):
+        for n in range(2):
             self.forget_events()
             self.edit_one(n)
             pages.append(self.timed(lambda: client.get(path + "?page=1")))
