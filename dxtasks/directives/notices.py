@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .deadlines import Deadline, DeadlineError, parse_deadline, written_with_year
+from .deadlines import DeadlineError, parse_deadline, written_with_year
 from .folding import fold_char
 
 MAX_CHARS = 200_000  # a long notice is ~30,000 characters; beyond this it is not a notice
@@ -37,8 +37,6 @@ GROUP_ALL = "ALL"
 GROUP_MINISTRIES = "ALL-MINISTRIES"
 GROUP_PROVINCES = "ALL-PROVINCES"
 GROUP_CODES = (GROUP_ALL, GROUP_MINISTRIES, GROUP_PROVINCES)
-
-COMMITTEES = {"ncdt", "egov", "steering"}
 
 
 class NoticeError(ValueError):
@@ -726,10 +724,9 @@ class _Reader:
             elif d_start <= t_start + 3:
                 t_start = d_end
         body = self.text[t_start:t_end]
-        body_key = key[t_start:t_end]
         m = re.match(r"[\s,:;-]*(?:(?:duoc giao |da duoc giao )?chu tri,? (?:va )?)?"
-                     r"(?:(?:thu tuong|pho thu tuong)(?: chinh phu)? (?:de nghi|yeu cau|giao|chi dao)\s*)?", body_key)
-        body, body_key = body[m.end():], body_key[m.end():]
+                     r"(?:(?:thu tuong|pho thu tuong)(?: chinh phu)? (?:de nghi|yeu cau|giao|chi dao)\s*)?", key[t_start:t_end])
+        body = body[m.end():]
         body = re.sub(r"[\s,;:.]*(?:(?:hoan thanh|xong|thoi han|han chot|hoan thanh xong)[\s:]*)?$", "",
                       body, flags=re.IGNORECASE)
         body = re.sub(r"(?i)[\s,;:]*(?:hoàn thành|thời hạn|hạn chót|ban hành)[\s:]*$", "", body)
@@ -767,23 +764,5 @@ def read_notice(text: str, *, gazetteer: Gazetteer, reference: datetime.date | N
     return NoticeReading(text=text, header=header, directives=directives, reference=reference)
 
 
-def reading_as_json(reading: NoticeReading, meeting: dict | None = None) -> dict:
-    header = reading.header
-    meeting = meeting or {}
-    return {
-        "meeting": {
-            "number": meeting.get("number", header.meeting_number),
-            "session": header.meeting_number,
-            "date": (meeting.get("date") or header.meeting_date or None) and
-            (meeting.get("date") or header.meeting_date).isoformat(),
-            "committee": meeting.get("committee", header.committee),
-            "notice_ref": header.number,
-            "notice_date": header.date.isoformat() if header.date else None,
-            "existing": bool(meeting.get("existing")),
-        },
-        "directives": [d.as_json() for d in reading.directives],
-    }
-
-
-__all__ = ["Gazetteer", "AgencyRecord", "NoticeError", "NoticeHeader", "NoticeReading", "ProposedDirective",
-           "read_notice", "reading_as_json", "make_key", "normalise", "Deadline"]
+__all__ = ["Gazetteer", "AgencyRecord", "Mention", "NoticeError", "NoticeHeader", "NoticeReading", "ProposedDirective",
+           "read_notice", "make_key", "normalise"]
