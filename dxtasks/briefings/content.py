@@ -203,7 +203,8 @@ def _status_chart_by_agency(scorecards: list[dict], language: str) -> dict:
     """The agencies with most overdue work, one bar each; the rest are summed in a note, not a bar
     (a bar of thirty agencies' sum would squash every other bar to a sliver)."""
     rows = [
-        (card["lead_agency__short_name_vi"] if language == "vi" else card["lead_agency__code"], _scorecard_counts(card))
+        (card["lead_agency__short_name_vi"] if language == "vi" else card["lead_agency__short_name_en"],
+         _scorecard_counts(card))
         for card in scorecards[:CHART_AGENCIES]
     ]
     rest = scorecards[CHART_AGENCIES:]

@@ -27,7 +27,8 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -279,7 +280,7 @@ def _context(fmt: str, language: str) -> str:
     `updated_at`, and its events must still be rebuilt.
     """
     name_field = "name_en" if language == "en" else "name_vi"
-    agencies = Agency.objects.order_by("pk").values_list("pk", "short_name_vi", name_field)
+    agencies = Agency.objects.order_by("pk").values_list("pk", "short_name_vi", "short_name_en", name_field)
     parts = (FEED_FORMAT_VERSION, fmt, language, settings.SITE_URL, site_host(), reminder_days_before(),
              setting("ALARM_HOUR"), list(agencies))
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
@@ -321,7 +322,10 @@ def event_data(queryset: QuerySet, *, fmt: str, language: str, today: datetime.d
         .order_by(*FEED_ORDER)
         .values_list(
             "pk", "public_id", "reference", "title_en" if english else "title_vi", "title_vi",
-            "lead_agency__short_name_vi", "lead_agency__name_en" if english else "lead_agency__name_vi",
+            # The English edition says MPS where the Vietnamese says BCA (the code when no abbreviation is set).
+            Coalesce(NullIf("lead_agency__short_name_en", Value("")), "lead_agency__code") if english
+            else "lead_agency__short_name_vi",
+            "lead_agency__name_en" if english else "lead_agency__name_vi",
             "pillar", "state", "status", "due_date", "deadline_text", "completed_on", "created_at", "updated_at",
             "version",
         )

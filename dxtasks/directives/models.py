@@ -48,6 +48,10 @@ class Agency(models.Model):
     name_vi = models.CharField(_("tên tiếng Việt"), max_length=200)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=200)
     short_name_vi = models.CharField(_("tên viết tắt"), max_length=32, help_text=_("BCA, NHNN …"))
+    # The English edition's abbreviation (MPS, SBV, MOST …; provinces by their English name). Reference
+    # data in fixtures/ — the one place — loaded by bootstrap and filled into existing rows by migration.
+    short_name_en = models.CharField(_("tên viết tắt tiếng Anh"), max_length=32, blank=True,
+                                     help_text=_("MPS, SBV …"))
     kind = models.CharField(_("loại"), max_length=16, choices=AgencyKind.choices)
     active = models.BooleanField(_("đang hoạt động"), default=True)
     established_on = models.DateField(_("thành lập từ"), null=True, blank=True)
@@ -92,6 +96,9 @@ class Agency(models.Model):
 
     def name(self, language: str = "vi") -> str:
         return self.name_en if language == "en" else self.name_vi
+
+    def short_name(self, language: str = "vi") -> str:
+        return (self.short_name_en or self.code) if language == "en" else self.short_name_vi
 
 
 class Committee(models.TextChoices):

@@ -145,7 +145,8 @@ def agency_scorecards(queryset: QuerySet, as_of: datetime.date) -> list[dict]:
         card[row["status"]] = row["n"]
         if row["status"] == Status.OVERDUE:
             card["oldest_overdue_due"] = row["oldest_due"]
-    agencies = Agency.objects.filter(pk__in=cards).values("pk", "code", "short_name_vi", "name_vi", "name_en")
+    agencies = Agency.objects.filter(pk__in=cards).values("pk", "code", "short_name_vi", "short_name_en", "name_vi",
+                                                          "name_en")
     scorecards = []
     for agency in agencies:
         card = cards[agency["pk"]]
@@ -156,6 +157,7 @@ def agency_scorecards(queryset: QuerySet, as_of: datetime.date) -> list[dict]:
                 "lead_agency_id": agency["pk"],
                 "lead_agency__code": agency["code"],
                 "lead_agency__short_name_vi": agency["short_name_vi"],
+                "lead_agency__short_name_en": agency["short_name_en"] or agency["code"],
                 "lead_agency__name_vi": agency["name_vi"],
                 "lead_agency__name_en": agency["name_en"],
                 "assigned": sum(card[s.value] for s in REPORT_ORDER),

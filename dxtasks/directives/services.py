@@ -98,6 +98,13 @@ def check_new_directive(*, co_agencies: Iterable[Agency] = (), **fields) -> None
 
 
 @transaction.atomic
+def _language() -> str:
+    """The language messages are being said in (the request's, or the worker's override)."""
+    from django.utils.translation import get_language
+
+    return (get_language() or "vi")[:2]
+
+
 def create_directive(
     *,
     by,
@@ -320,10 +327,10 @@ def transfer_to_successor(
     Where the merged agency co-ordinates, the successor takes its place too.
     """
     if agency.successor_id is None:
-        raise DirectiveError(_("%(agency)s không có cơ quan kế thừa.") % {"agency": agency.name_vi})
+        raise DirectiveError(_("%(agency)s không có cơ quan kế thừa.") % {"agency": agency.name(_language())})
     successor = agency.successor
     reason = reason or _("Hợp nhất: %(old)s → %(new)s từ %(date)s") % {
-        "old": agency.short_name_vi, "new": successor.short_name_vi, "date": f"{agency.succeeded_on:%d/%m/%Y}",
+        "old": agency.short_name(_language()), "new": successor.short_name(_language()), "date": f"{agency.succeeded_on:%d/%m/%Y}",
     }
     now = timezone.now()
     transfers = []
@@ -346,7 +353,7 @@ def transfer_to_successor(
         else:
             raise DirectiveError(
                 _("Nhiệm vụ %(ref)s không do %(agency)s chủ trì hay phối hợp.")
-                % {"ref": directive.reference, "agency": agency.short_name_vi}
+                % {"ref": directive.reference, "agency": agency.short_name(_language())}
             )
         transfers.append(
             AgencyTransfer.objects.create(

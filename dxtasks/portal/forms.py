@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language
 
 from dxtasks.directives import services
 from dxtasks.directives.deadlines import Deadline, DeadlineError, parse_deadline
@@ -38,20 +39,26 @@ class DayField(forms.DateField):
         super().__init__(**kwargs)
 
 
+def agency_label(agency: Agency) -> str:
+    """"BCA — Bộ Công an" / "MPS — Ministry of Public Security": in the page's language."""
+    language = (get_language() or "vi")[:2]
+    return f"{agency.short_name(language)} — {agency.name(language)}"
+
+
 class AgencyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, agency: Agency) -> str:
-        label = f"{agency.short_name_vi} — {agency.name_vi}"
+        label = agency_label(agency)
         return label if agency.active else _("%(label)s (đã hợp nhất)") % {"label": label}
 
 
 class AgencyMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, agency: Agency) -> str:
-        return f"{agency.short_name_vi} — {agency.name_vi}"
+        return agency_label(agency)
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, meeting: Meeting) -> str:
-        return f"{meeting.label} · {meeting.title_vi[:80]}"
+        return f"{meeting.label} · {meeting.title((get_language() or 'vi')[:2])[:80]}"
 
 
 def read_deadline(text: str) -> Deadline:
@@ -118,7 +125,7 @@ class RegisterFilterForm(PortalForm):
     def __init__(self, data=None, *, user=None, agencies=None, meetings=None):
         super().__init__(data)
         everyone = [("", _("Tất cả"))]
-        self.fields["agency"].choices = everyone + [(a.code, f"{a.short_name_vi} — {a.name_vi}")
+        self.fields["agency"].choices = everyone + [(a.code, agency_label(a))
                                                     for a in agencies or ()]
         self.fields["status"].choices = everyone + [(s.value, s.label) for s in REPORT_ORDER]
         self.fields["meeting"].choices = everyone + [(str(m.number), m.label)
@@ -220,9 +227,9 @@ class DirectiveForm(PortalForm):
         agency = self.cleaned_data["lead_agency"]
         unchanged = self.directive is not None and self.directive.lead_agency_id == agency.pk
         if not agency.active and not unchanged:
-            successor = agency.successor.short_name_vi if agency.successor else "—"
+            successor = agency.successor.short_name((get_language() or "vi")[:2]) if agency.successor else "—"
             raise ValidationError(_("%(agency)s đã hợp nhất vào %(successor)s; hãy chọn cơ quan đang hoạt động.")
-                                  % {"agency": agency.short_name_vi, "successor": successor})
+                                  % {"agency": agency.short_name((get_language() or "vi")[:2]), "successor": successor})
         return agency
 
     def clean_updated_at(self) -> datetime.datetime | None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from dxtasks.directives import services
 from dxtasks.directives.deadlines import DeadlineError, parse_deadline
 from dxtasks.directives.folding import fold
-from dxtasks.directives.models import Agency, Directive, Meeting, Pillar
+from dxtasks.directives.models import Agency, Directive, Meeting, Pillar, Precision
 
 from .deadline_messages import explain_deadline_error
 from .forms import DATE_INPUT_FORMATS
@@ -305,7 +305,8 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
             if owner is None:
                 errors.append(_("Không có người dùng “%(value)s”.") % {"value": values["owner"]})
         if not errors:
-            row.due_label = f"{deadline.due:%d/%m/%Y}" if deadline.due else deadline.precision
+            # "→ thường xuyên" / "→ ongoing": the precision's label in the reader's language, not its code.
+            row.due_label = f"{deadline.due:%d/%m/%Y}" if deadline.due else str(Precision(deadline.precision).label)
             row.kwargs = {
                 "reference": reference, "title_vi": title, "title_en": values.get("title_en", ""),
                 "lead_agency": lead, "co_agencies": co, "deadline_text": " ".join(deadline_text.split()),

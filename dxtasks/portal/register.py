@@ -22,7 +22,7 @@ def filter_form(params, user) -> RegisterFilterForm:
     return RegisterFilterForm(
         params or None,
         user=user,
-        agencies=Agency.objects.order_by("kind", "short_name_vi").only("code", "short_name_vi", "name_vi", "kind"),
+        agencies=Agency.objects.order_by("kind", "short_name_vi").only("code", "short_name_vi", "short_name_en", "name_vi", "name_en", "kind"),
         meetings=Meeting.objects.only("number", "date", "committee", "session_number"),
     )
 

@@ -11,6 +11,7 @@ import datetime
 from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from dxtasks.directives.models import Directive, ExtensionRequest
 from dxtasks.directives.status import start_of_day
@@ -47,8 +48,8 @@ def _domain_entries(directive: Directive) -> list[dict]:
         entries.append({
             "at": transfer.transferred_at, "kind": "transfer", "by": transfer.transferred_by,
             "text": _("Chuyển %(role)s: %(old)s → %(new)s. %(reason)s") % {
-                "role": transfer.get_role_display(), "old": transfer.from_agency.short_name_vi,
-                "new": transfer.to_agency.short_name_vi, "reason": transfer.reason},
+                "role": transfer.get_role_display(), "old": transfer.from_agency.short_name((get_language() or "vi")[:2]),
+                "new": transfer.to_agency.short_name((get_language() or "vi")[:2]), "reason": transfer.reason},
             "link": "", "outcome": "",
         })
     for request in directive.extension_requests.select_related("requested_by", "decided_by"):

@@ -52,13 +52,17 @@ class RemindersConfig(AppConfig):
         entries = []
         for delivery in Delivery.objects.filter(directive=directive).exclude(outcome=Outcome.PENDING):
             who = delivery.recipient or _("không có người nhận")
+            # The day the reminder was for (a sweep run for another day says so), not only when it ran.
+            text = _("Nhắc hạn ngày %(day)s: %(kind)s gửi %(who)s") % {
+                "day": f"{delivery.slot_date:%d/%m/%Y}", "kind": delivery.get_kind_display(), "who": who}
+            # "No recipient" says it all in the reader's language; a send error is the mail server's own text.
+            detail = delivery.error and delivery.outcome not in (Outcome.SENT, Outcome.NO_RECIPIENT)
             entries.append(
                 {
                     "at": delivery.sent_at or delivery.created_at,
                     "kind": "reminder",
-                    "text": _("Nhắc hạn: %(kind)s gửi %(who)s") % {"kind": delivery.get_kind_display(), "who": who},
-                    "outcome": delivery.get_outcome_display()
-                    + (f" ({delivery.error[:200]})" if delivery.error and delivery.outcome != Outcome.SENT else ""),
+                    "text": text,
+                    "outcome": delivery.get_outcome_display() + (f" ({delivery.error[:200]})" if detail else ""),
                 }
             )
         return entries

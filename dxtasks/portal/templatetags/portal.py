@@ -41,6 +41,12 @@ def localized(obj) -> str:
 
 
 @register.filter
+def abbr(agency) -> str:
+    """An agency's abbreviation in the page's language: BCA in Vietnamese, MPS in English."""
+    return agency.short_name((get_language() or "vi")[:2]) if agency else ""
+
+
+@register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 

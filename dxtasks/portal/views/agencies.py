@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.utils.translation import get_language
 
 from dxtasks.accounts import roles
 from dxtasks.directives import selectors, services
@@ -79,7 +80,7 @@ def transfer(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Đã chuyển %(count)s nhiệm vụ cho %(successor)s.")
-                             % {"count": len(moved), "successor": agency.successor.short_name_vi})
+                             % {"count": len(moved), "successor": agency.successor.short_name((get_language() or "vi")[:2])})
             return redirect("portal:agency", code=agency.code)
     messages.error(request, " ".join(form.non_field_errors()) or " ".join(
         e for errors in form.errors.values() for e in errors))

@@ -22,9 +22,18 @@ class Command(BaseCommand):
         parser.add_argument("--date", type=parse_date, help="treat this day (YYYY-MM-DD) as today")
         parser.add_argument("--dry-run", action="store_true",
                             help="print what would go to whom; send and record nothing")
+        parser.add_argument("--really-send", action="store_true",
+                            help="with a --date after today: send and record anyway (otherwise refused)")
 
-    def handle(self, *args, date=None, dry_run=False, **options):
+    def handle(self, *args, date=None, dry_run=False, really_send=False, **options):
         today = date or timezone.localdate()
+        if today > timezone.localdate() and not dry_run and not really_send:
+            # A future day would send reminders not yet owed — escalations to a ministry's leadership
+            # included — and leave permanent "overdue" history on directives still within their deadline.
+            raise CommandError(
+                f"--date {today:%Y-%m-%d} is after today ({timezone.localdate():%Y-%m-%d}): that would send and "
+                "record reminders that are not owed yet. Add --dry-run to see what would go out, or "
+                "--really-send if you mean it.")
         summary = run_sweep(today, dry_run=dry_run)
         out = self.stdout
         if not summary.working_day:
