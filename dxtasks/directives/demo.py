@@ -23,6 +23,12 @@ DEMO_ACCOUNTS = [
     ("viewer", "demo-viewer", Role.VIEWER, None, "Phạm Đức Long"),
 ]
 
+# Believable source documents (invented numbers, the real formats) instead of developer text.
+DEMO_SOURCES = {
+    "MPS": "Công văn 1024/BCA-C06 ngày 15/09/2025 về triển khai Đề án 06 (dữ liệu mẫu)",
+    "SBV": "Công văn 7315/NHNN-TT ngày 22/09/2025 về thanh toán không dùng tiền mặt (dữ liệu mẫu)",
+}
+
 DEMO_AGENCY_CONTACTS = {
     "MPS": ("dau-moi@bca.example.gov.vn", "lanh-dao@bca.example.gov.vn"),
     "SBV": ("dau-moi@nhnn.example.gov.vn", "lanh-dao@nhnn.example.gov.vn"),
@@ -87,7 +93,7 @@ def create_demo(today: datetime.date | None = None, stdout=None) -> list[tuple[s
             by=secretariat, reference=ref, title_vi=title_vi, title_en=title_en, pillar=pillar,
             lead_agency=Agency.objects.get(code=lead), co_agencies=Agency.objects.filter(code__in=co),
             owner=User.objects.get(username=owner), deadline_text=deadline_text, assigned_on=start,
-            source_ref="Dữ liệu minh họa (bootstrap --demo)",
+            source_ref=DEMO_SOURCES[lead],
         )
         if ref in ("DEMO-01", "DEMO-04"):
             services.record_progress(directive=directive, by=directive.owner, percent=40,

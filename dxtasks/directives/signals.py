@@ -6,13 +6,15 @@ A directive whose deadline text can't be read, or whose due date contradicts
 that text, stops the load with a message naming the row and the field; the
 load is one transaction, so nothing is half-loaded.
 """
+import datetime
+
 from django.core.exceptions import ValidationError
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from .deadlines import DeadlineError, parse_deadline
-from .models import Directive
+from .models import Directive, State, StateChange
 
 
 @receiver(pre_save, sender=Directive, dispatch_uid="directives.fold_search_text")
@@ -44,3 +46,20 @@ def check_fixture_deadline(sender, instance, raw, **kwargs):
             f"directive {instance.reference}: field deadline_precision: {instance.deadline_precision!r} "
             f"contradicts deadline_text {instance.deadline_text!r}, which is {deadline.precision!r}"
         )
+
+
+@receiver(post_save, sender=Directive, dispatch_uid="directives.seed_closing_history")
+def record_seed_closing(sender, instance, raw, **kwargs):
+    """A fixture row that arrives completed (or cancelled) gets its state change in the history, dated.
+
+    Directives closed in the portal get theirs from the services; the seed
+    directives' real outcomes would otherwise have no entry on their page.
+    """
+    if not raw or instance.state not in (State.COMPLETED, State.CANCELLED):
+        return
+    if StateChange.objects.filter(directive_id=instance.pk).exists():
+        return
+    day = instance.completed_on or instance.cancelled_on
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    StateChange.objects.create(directive_id=instance.pk, old_state=State.OPEN, new_state=instance.state,
+                               changed_at=at, note=instance.outcome)
