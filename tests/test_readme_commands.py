@@ -16,6 +16,7 @@ import select
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -192,7 +193,7 @@ def create_superuser_at_a_terminal(copy: Path, words: list[str]) -> str | None:
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_make_run_serves_on_the_chosen_port_links_included_and_stops_cleanly(project_copy, stop):
-    copy, port = project_copy, 8152 if stop == signal.SIGTERM else 8153
+    copy, port = project_copy, free_port()  # several checkouts may run this suite at once
     make = subprocess.Popen(["make", "-o", ".venv/.installed", "run", f"PORT={port}"], cwd=copy, env=clean_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
@@ -221,6 +222,12 @@ def test_make_run_serves_on_the_chosen_port_links_included_and_stops_cleanly(pro
         for pid in processes_in(copy):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def environment_of(pid: int) -> dict:
