@@ -2,8 +2,8 @@
 
 Every portal page is rendered in English on the fixtures and demo data and
 searched for a Vietnamese-only label of the reference data: an agency's
-Vietnamese abbreviation or name, a meeting's Vietnamese title, a pillar's
-Vietnamese name. What people wrote (full texts, outcomes, deadlines as
+Vietnamese abbreviation or name, a meeting's Vietnamese title, a pillar's or
+committee's Vietnamese name. What people wrote (full texts, outcomes, deadlines as
 written, progress notes) stays in its own language and is left out of the
 search. The calendar feed and the reminder digest follow the same rule.
 """
@@ -17,7 +17,7 @@ from django.test import Client
 
 from dxtasks.accounts.models import User
 from dxtasks.directives.demo import create_demo
-from dxtasks.directives.models import Agency, Directive, Meeting, Pillar, ProgressUpdate
+from dxtasks.directives.models import COMMITTEE_SHORT, Agency, Committee, Directive, Meeting, Pillar, ProgressUpdate
 
 FIXTURES = ["fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meetings.json", "fixtures/directives.json"]
 
@@ -44,6 +44,9 @@ def vietnamese_only_labels() -> dict[str, str]:
     with translation.override("vi"):
         for pillar in Pillar:
             labels[str(pillar.label)] = f"pillar {pillar.value}"
+        for committee in Committee:
+            labels[str(committee.label)] = f"committee {committee.value}"
+            labels[str(COMMITTEE_SHORT[committee])] = f"committee {committee.value}, short"
     return labels
 
 
