@@ -43,5 +43,12 @@ def can_manage(user) -> bool:
     return is_secretariat(user)
 
 
+def can_withdraw_request(user, request) -> bool:
+    """Take back a pending extension request: whoever made it, or the secretariat."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.role == Role.SECRETARIAT or request.requested_by_id == user.pk
+
+
 def can_see_all_feed(user) -> bool:
     return is_secretariat(user)

@@ -13,9 +13,11 @@ from .models import (
     AgencyTransfer,
     DeadlineChange,
     Directive,
+    Event,
     ExtensionRequest,
     Meeting,
     MeetingChange,
+    Notification,
     ProgressUpdate,
     StateChange,
 )
@@ -229,3 +231,24 @@ class AgencyTransferAdmin(HistoryAdmin):
 class ExtensionRequestAdmin(HistoryAdmin):
     list_display = ("directive", "requested_at", "requested_by", "proposed_due", "decision", "decided_by")
     list_filter = ("decision",)
+
+
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    extra = 0
+    can_delete = False
+    fields = ("user", "address", "to_user", "read_at", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(HistoryAdmin):
+    """The outbox: every workflow change and who was to be told (deliveries: Reminders → deliveries)."""
+
+    list_display = ("created_at", "kind", "directive", "actor")
+    list_filter = ("kind",)
+    date_hierarchy = "created_at"
+    inlines = [NotificationInline]

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .folding import fold
 
@@ -431,6 +432,7 @@ class ExtensionRequest(models.Model):
         PENDING = "pending", _("Chờ duyệt")
         APPROVED = "approved", _("Đã duyệt")
         REJECTED = "rejected", _("Từ chối")
+        WITHDRAWN = "withdrawn", _("Đã rút lại")
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="extension_requests")
     proposed_due = models.DateField(_("hạn đề nghị"))
@@ -461,3 +463,69 @@ class ExtensionRequest(models.Model):
                 fields=["directive"], condition=models.Q(decision="pending"), name="one_pending_extension"
             )
         ]
+
+
+class EventKind(models.TextChoices):
+    ASSIGNED = "assigned", pgettext_lazy("event", "Được giao nhiệm vụ")
+    EXTENSION_REQUESTED = "extension_requested", pgettext_lazy("event", "Đề nghị gia hạn")
+    EXTENSION_APPROVED = "extension_approved", pgettext_lazy("event", "Đề nghị gia hạn được duyệt")
+    EXTENSION_REJECTED = "extension_rejected", pgettext_lazy("event", "Đề nghị gia hạn bị từ chối")
+    SUBMITTED = "submitted", pgettext_lazy("event", "Gửi xác nhận hoàn thành")
+    COMPLETED = "completed", pgettext_lazy("event", "Xác nhận hoàn thành")
+    RETURNED = "returned", pgettext_lazy("event", "Trả lại để hoàn thiện")
+    DEADLINE_CHANGED = "deadline_changed", pgettext_lazy("event", "Điều chỉnh thời hạn")
+
+
+class Event(models.Model):
+    """The outbox: one row per workflow change, written in the change's own transaction.
+
+    Its recipients (`Notification`) are written with it, so nothing that
+    committed can be lost; delivery (email, the inbox) happens afterwards.
+    """
+
+    kind = models.CharField(_("loại"), max_length=24, choices=EventKind.choices)
+    directive = models.ForeignKey(Directive, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE,
+                                  related_name="events")
+    extension_request = models.ForeignKey(ExtensionRequest, on_delete=models.CASCADE, null=True, blank=True,
+                                          related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.SET_NULL,
+                              null=True, blank=True, related_name="+")
+    note = models.TextField(_("ghi chú"), blank=True)
+    # Facts of the change as they were (old/new due date …), for the message.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), db_index=True)
+
+    class Meta:
+        verbose_name = _("sự kiện")
+        verbose_name_plural = _("sự kiện")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.directive_id}"
+
+
+class Notification(models.Model):
+    """One recipient of one event: a user (inbox and email) or an address (an agency contact, email only)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.SET_NULL,
+                             null=True, blank=True, related_name="notifications")
+    # A user recipient whose account was deleted keeps user_id NULL and `to_user` True: skipped, recorded.
+    to_user = models.BooleanField(default=True)
+    address = models.EmailField(_("địa chỉ"), blank=True, help_text=_("Chỉ khi người nhận không có tài khoản."))
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), db_index=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="one_notification_per_event_user"),
+            models.UniqueConstraint(fields=["event", "address"], condition=models.Q(to_user=False),
+                                    name="one_notification_per_event_address"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return f"{self.event} → {self.user_id or self.address}"

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import events
 from .deadlines import DeadlineError, parse_deadline
 from .models import (
     REGISTER_BASE,
@@ -23,6 +24,7 @@ from .models import (
     Committee,
     DeadlineChange,
     Directive,
+    EventKind,
     ExtensionRequest,
     Meeting,
     MeetingChange,
@@ -122,6 +124,7 @@ def create_directive(
     directive.full_clean(exclude=["co_agencies"])
     directive.save()
     directive.co_agencies.set([a for a in co_agencies if a.pk != lead_agency.pk])
+    events.record(EventKind.ASSIGNED, directive=directive, actor=by, new_owner=directive.owner)
     return directive
 
 
@@ -145,7 +148,7 @@ def update_directive(
     current = _locked(directive)
     if expected_updated_at is not None and current.updated_at != expected_updated_at:
         raise StaleEdit(_("Nhiệm vụ vừa được người khác sửa. Hãy tải lại trang để xem thay đổi rồi sửa lại."))
-    old_lead = current.lead_agency_id
+    old_lead, old_owner = current.lead_agency_id, current.owner_id
     visible = False
     for field, value in changes.items():
         if getattr(current, field) != value:
@@ -163,6 +166,14 @@ def update_directive(
     if co_agencies is not None:
         current.co_agencies.set([a for a in co_agencies if a.pk != current.lead_agency_id])
     current.refresh_from_db()
+    if current.lead_agency_id != old_lead or (current.owner_id != old_owner and current.owner_id):
+        # A new owner is told; a new lead agency's focal points are told (not the old one's again).
+        new_lead = current.lead_agency_id if current.lead_agency_id != old_lead else None
+        users, _addresses = events.recipients_for(EventKind.ASSIGNED, current, new_owner=current.owner
+                                                  if current.owner_id != old_owner else None, new_lead_id=new_lead)
+        if new_lead is None:
+            users = [u for u in users if u.pk == current.owner_id]
+        events.record(EventKind.ASSIGNED, directive=current, actor=by, users=users)
     return current
 
 
@@ -189,6 +200,7 @@ def change_deadline(
     reason: str,
     new_due: datetime.date | None = None,
     new_deadline_text: str | None = None,
+    notify: bool = True,
 ) -> DeadlineChange:
     """Move the deadline, by a new date or a new deadline as written.
 
@@ -224,7 +236,16 @@ def change_deadline(
         due_date=due, deadline_precision=precision, deadline_text=text,
         version=F("version") + 1, updated_at=timezone.now(),
     )
+    if notify:  # an approved extension tells its own story (decide_extension)
+        events.record(EventKind.DEADLINE_CHANGED, directive=current, actor=approved_by, note=reason,
+                      data=_deadline_data(change))
     return change
+
+
+def _deadline_data(change: DeadlineChange) -> dict:
+    return {"old_due": change.old_due.isoformat() if change.old_due else None,
+            "new_due": change.new_due.isoformat() if change.new_due else None,
+            "old_deadline_text": change.old_deadline_text, "new_deadline_text": change.new_deadline_text}
 
 
 def _transition(directive, *, by, allowed_from, new_state, note="", **fields):
@@ -245,12 +266,16 @@ def _transition(directive, *, by, allowed_from, new_state, note="", **fields):
 
 @transaction.atomic
 def submit_for_review(*, directive: Directive, by, note: str = "") -> Directive:
-    return _transition(directive, by=by, allowed_from={State.OPEN}, new_state=State.SUBMITTED, note=note)
+    current = _transition(directive, by=by, allowed_from={State.OPEN}, new_state=State.SUBMITTED, note=note)
+    events.record(EventKind.SUBMITTED, directive=current, actor=by, note=note)
+    return current
 
 
 @transaction.atomic
 def return_for_rework(*, directive: Directive, by, note: str) -> Directive:
-    return _transition(directive, by=by, allowed_from={State.SUBMITTED}, new_state=State.OPEN, note=note)
+    current = _transition(directive, by=by, allowed_from={State.SUBMITTED}, new_state=State.OPEN, note=note)
+    events.record(EventKind.RETURNED, directive=current, actor=by, note=note)
+    return current
 
 
 @transaction.atomic
@@ -264,9 +289,12 @@ def complete_directive(
     fields = {"completed_on": completed_on}
     if outcome:
         fields["outcome"] = outcome
-    return _transition(
+    current = _transition(
         directive, by=by, allowed_from={State.OPEN, State.SUBMITTED}, new_state=State.COMPLETED, note=note, **fields
     )
+    events.record(EventKind.COMPLETED, directive=current, actor=by, note=note or outcome,
+                  data={"completed_on": completed_on.isoformat()})
+    return current
 
 
 @transaction.atomic
@@ -292,9 +320,13 @@ def request_extension(*, directive: Directive, by, proposed_due: datetime.date, 
         raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau hạn hiện tại.")})
     if current.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).exists():
         raise DirectiveError(_("Đã có một đề nghị gia hạn đang chờ duyệt."))
-    return ExtensionRequest.objects.create(
+    request = ExtensionRequest.objects.create(
         directive=current, proposed_due=proposed_due, reason=reason, requested_by=by, requested_at=timezone.now()
     )
+    events.record(EventKind.EXTENSION_REQUESTED, directive=current, actor=by, request=request, note=reason,
+                  data={"proposed_due": proposed_due.isoformat(),
+                        "old_due": current.due_date.isoformat() if current.due_date else None})
+    return request
 
 
 @transaction.atomic
@@ -303,15 +335,33 @@ def decide_extension(*, request: ExtensionRequest, by, approve: bool, note: str 
     current = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if current.decision != ExtensionRequest.Decision.PENDING:
         raise DirectiveError(_("Đề nghị này đã được xử lý."))
+    data = {"proposed_due": current.proposed_due.isoformat()}
     if approve:
-        change_deadline(
+        change = change_deadline(
             directive=current.directive, approved_by=by, new_due=current.proposed_due,
-            reason=_("Gia hạn theo đề nghị: %(reason)s") % {"reason": current.reason},
+            reason=_("Gia hạn theo đề nghị: %(reason)s") % {"reason": current.reason}, notify=False,
         )
+        data.update(_deadline_data(change))
     current.decision = ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REJECTED
     current.decided_by = by
     current.decided_at = timezone.now()
     current.decision_note = note
+    current.save()
+    directive = Directive.objects.select_related("owner", "lead_agency").get(pk=current.directive_id)
+    events.record(EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REJECTED, directive=directive,
+                  actor=by, request=current, note=note, data=data)
+    return current
+
+
+@transaction.atomic
+def withdraw_extension(*, request: ExtensionRequest, by) -> ExtensionRequest:
+    """The requester (or the secretariat) takes back a request still pending; nobody needs telling."""
+    current = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if current.decision != ExtensionRequest.Decision.PENDING:
+        raise DirectiveError(_("Đề nghị này đã được xử lý, không thể rút lại."))
+    current.decision = ExtensionRequest.Decision.WITHDRAWN
+    current.decided_by = by
+    current.decided_at = timezone.now()
     current.save()
     return current
 

@@ -23,3 +23,8 @@ def require_report(user, directive) -> None:
             _("Chỉ đầu mối của cơ quan chủ trì hoặc phối hợp nhiệm vụ %(ref)s (hoặc Thư ký Ủy ban) "
               "được báo cáo tiến độ, đề nghị gia hạn và gửi xác nhận hoàn thành.") % {"ref": directive.reference}
         )
+
+
+def require_withdraw(user, request) -> None:
+    if not roles.can_withdraw_request(user, request):
+        raise PermissionDenied(_("Chỉ người đã gửi đề nghị gia hạn (hoặc Thư ký Ủy ban) được rút lại đề nghị."))

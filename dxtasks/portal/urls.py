@@ -1,7 +1,7 @@
 """The portal's pages; bookmarkable URLs with filters as GET parameters."""
 from django.urls import path, re_path
 
-from .views import agencies, directive, imports, meetings, notices, pages
+from .views import agencies, directive, imports, inbox, meetings, notices, pages
 
 app_name = "portal"
 
@@ -18,10 +18,14 @@ urlpatterns = [
     path("directives/<uuid:public_id>/extension/", directive.request_extension, name="extension"),
     path("directives/<uuid:public_id>/extension/<int:request_id>/decide/", directive.decide_extension,
          name="extension_decide"),
+    path("directives/<uuid:public_id>/extension/<int:request_id>/withdraw/", directive.withdraw_extension,
+         name="extension_withdraw"),
     path("directives/<uuid:public_id>/submit/", directive.submit, name="submit"),
     path("directives/<uuid:public_id>/complete/", directive.complete, name="complete"),
     path("directives/<uuid:public_id>/return/", directive.return_for_rework, name="return"),
     path("directives/<uuid:public_id>/cancel/", directive.cancel, name="cancel"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.mark_read, name="inbox_read"),
     path("meetings/", pages.meetings, name="meetings"),
     path("meetings/new/", meetings.create, name="meeting_new"),
     path("meetings/<int:number>/", pages.meeting_detail, name="meeting"),

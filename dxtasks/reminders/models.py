@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", _("Quá hạn")
     ESCALATION = "escalation", _("Báo cáo lãnh đạo (quá hạn lâu)")
     PROGRESS = "progress", _("Đề nghị báo cáo tiến độ")
+    NOTICE = "notice", _("Thông báo công việc")  # a workflow notification (see notices.py)
 
 
 class Outcome(models.TextChoices):
@@ -26,6 +27,7 @@ class Outcome(models.TextChoices):
     GAVE_UP = "gave_up", _("Gửi lỗi, đã dừng thử lại")
     NO_RECIPIENT = "no_recipient", _("Không có người nhận")
     OBSOLETE = "obsolete", _("Không còn cần gửi")
+    SKIPPED = "skipped", _("Bỏ qua: người nhận không còn hoạt động")
 
 
 class Delivery(models.Model):
@@ -52,6 +54,11 @@ class Delivery(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    # Set for a workflow notification's email: one delivery per notification (event × recipient).
+    notification = models.OneToOneField(
+        "directives.Notification", verbose_name=_("thông báo"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="delivery",
+    )
 
     class Meta:
         verbose_name = _("lượt nhắc hạn")
@@ -73,11 +80,18 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", _("Hằng tuần (ngày làm việc đầu tuần)")
 
 
+class NoticeTiming(models.TextChoices):
+    IMMEDIATE = "immediate", _("Gửi ngay khi có việc")
+    DAILY = "daily", _("Gộp vào một email mỗi sáng ngày làm việc")
+
+
 class RecipientPreference(models.Model):
     """A recipient's choices, by address, so agency contacts have them too."""
 
     email = models.EmailField(_("email"), unique=True)
     frequency = models.CharField(_("tần suất"), max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
+    notices = models.CharField(_("thông báo công việc"), max_length=10, choices=NoticeTiming.choices,
+                               default=NoticeTiming.IMMEDIATE)
     muted = models.ManyToManyField(
         "directives.Directive", verbose_name=_("nhiệm vụ tắt nhắc"), blank=True, related_name="+"
     )

@@ -1,4 +1,4 @@
-"""Claim, send, record: the exactly-once part.
+"""Claim, send, record: the exactly-once part, for reminders and notifications alike.
 
 A digest's rows are claimed before the message is sent: new rows are
 inserted with this attempt's claim token (a row that already exists, because
@@ -8,7 +8,13 @@ taken over with a conditional UPDATE that only one sweep can win. Only the
 rows carrying our token are sent, and they are marked sent once the backend
 accepted the message. A crash between sending and marking can repeat that
 one digest; nothing is ever lost.
+
+Workflow notifications (`notices.py`) are Delivery rows too, one per
+notification (unique), claimed by `claim_rows` and sent by `send_rows`, the
+one function that hands a message to the mail backend and records the
+outcome (sent; failed with backoff; given up).
 """
+from collections.abc import Callable
 import datetime
 import logging
 import uuid
@@ -61,25 +67,33 @@ def _key_filter(wanted: list[Wanted]) -> Q:
     return condition
 
 
-def claim(*, recipient: str, new: list[Wanted], retry: list[Wanted], sweep_date: datetime.date,
-          policy: Policy) -> tuple[uuid.UUID, list[Wanted]]:
-    """Claim what this attempt may send to `recipient`; return the token and the claimed reminders."""
+def claim_rows(*, new: list[Delivery], retry: Q | None, policy: Policy) -> uuid.UUID:
+    """Insert `new` rows and take over the `retry` rows still retryable, all under one fresh token.
+
+    A row another attempt inserted first is left alone (the unique constraint
+    decides); a row another attempt took over first no longer matches.
+    Whatever carries the returned token afterwards is this attempt's to send.
+    """
     token = uuid.uuid4()
     now = timezone.now()
     if new:
-        Delivery.objects.bulk_create(
-            [
-                Delivery(directive_id=w.directive_id, recipient=recipient, kind=w.kind, occurrence=w.occurrence,
-                         due_key=w.due_key, slot_date=w.slot_date, sweep_date=sweep_date, claim=token,
-                         claimed_at=now, outcome=Outcome.PENDING)
-                for w in new
-            ],
-            ignore_conflicts=True,  # lost the race: another sweep owns that row
-        )
-    if retry:
-        Delivery.objects.filter(_key_filter(retry), retryable(policy, now), recipient=recipient).update(
-            claim=token, claimed_at=now, outcome=Outcome.PENDING
-        )
+        for row in new:
+            row.claim, row.claimed_at, row.outcome = token, now, Outcome.PENDING
+        Delivery.objects.bulk_create(new, ignore_conflicts=True)  # lost the race: another attempt owns that row
+    if retry is not None:
+        Delivery.objects.filter(retry, retryable(policy, now)).update(claim=token, claimed_at=now,
+                                                                      outcome=Outcome.PENDING)
+    return token
+
+
+def claim(*, recipient: str, new: list[Wanted], retry: list[Wanted], sweep_date: datetime.date,
+          policy: Policy) -> tuple[uuid.UUID, list[Wanted]]:
+    """Claim what this attempt may send to `recipient`; return the token and the claimed reminders."""
+    token = claim_rows(
+        new=[Delivery(directive_id=w.directive_id, recipient=recipient, kind=w.kind, occurrence=w.occurrence,
+                      due_key=w.due_key, slot_date=w.slot_date, sweep_date=sweep_date) for w in new],
+        retry=(_key_filter(retry) & Q(recipient=recipient)) if retry else None, policy=policy,
+    )
     mine = set(Delivery.objects.filter(claim=token).values_list("directive_id", "kind", "occurrence", "due_key"))
     claimed = [w for w in (*new, *retry) if (w.directive_id, w.kind, w.occurrence, w.due_key) in mine]
     return token, claimed
@@ -89,17 +103,32 @@ def send_claimed(*, token: uuid.UUID, recipient: str, language: str, claimed: li
                  today: datetime.date, policy: Policy, connection) -> SendResult:
     """Send one digest for the claimed rows and record the outcome on them."""
     directive_ids = {w.directive_id for w in claimed}
+
+    def build():
+        return build_digest(recipient=recipient, language=language, items=[w.item for w in claimed], today=today,
+                            connection=connection)
+
+    sent, error = send_rows(token=token, recipient=recipient, build=build, policy=policy, connection=connection,
+                            what="reminder digest")
+    return SendResult(sent, len(claimed), directive_ids, error)
+
+
+def send_rows(*, token: uuid.UUID, recipient: str, build: Callable[[], object], policy: Policy, connection,
+              what: str = "message") -> tuple[bool, str]:
+    """Send the message `build()` makes for the rows claimed under `token`; record the outcome on them.
+
+    Returns (sent, error). A malformed address gives up at once; a backend
+    error is recorded and retried with backoff until `max_attempts`.
+    """
     rows = Delivery.objects.filter(claim=token)
-    subject, message_id = "", ""
     try:
         validate_email(recipient)
     except ValidationError:
         rows.update(outcome=Outcome.GAVE_UP, attempts=F("attempts") + 1, error=f"invalid address: {recipient!r}",
                     claim=None)
-        return SendResult(False, len(claimed), directive_ids, "invalid address")
+        return False, "invalid address"
     try:
-        message = build_digest(recipient=recipient, language=language, items=[w.item for w in claimed],
-                               today=today, connection=connection)
+        message = build()
         subject, message_id = message.subject, message.extra_headers.get("Message-ID", "")
         accepted = connection.send_messages([message])
         if not accepted:
@@ -107,11 +136,11 @@ def send_claimed(*, token: uuid.UUID, recipient: str, language: str, claimed: li
     except Exception as exc:  # any backend error: record it, retry later, go on with the others
         _record_failure(rows, exc, policy)
         _reset(connection)
-        logger.warning("reminder digest to %s failed: %s", recipient, exc)
-        return SendResult(False, len(claimed), directive_ids, f"{type(exc).__name__}: {exc}")
+        logger.warning("%s to %s failed: %s", what, recipient, exc)
+        return False, f"{type(exc).__name__}: {exc}"
     rows.update(outcome=Outcome.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, subject=subject[:255],
                 message_id=message_id[:255], error="", next_attempt_at=None, claim=None)
-    return SendResult(True, len(claimed), directive_ids)
+    return True, ""
 
 
 def _record_failure(rows, exc: Exception, policy: Policy) -> None:

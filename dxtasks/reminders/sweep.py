@@ -325,7 +325,7 @@ def retry_failed(today: datetime.date | None = None, *, connection=None, policy:
         summary.working_day = False
         return summary
     due = list(
-        Delivery.objects.filter(retryable(policy, timezone.now())).exclude(recipient="")
+        Delivery.objects.filter(retryable(policy, timezone.now()), notification__isnull=True).exclude(recipient="")
         .values_list("pk", "directive_id", "recipient", "kind", "occurrence", "due_key", "slot_date")
     )
     if not due:

@@ -22,3 +22,16 @@ def daily_sweep(day: str | None = None) -> str:
 def retry_failed_sends() -> str:
     summary = retry_failed()
     return f"reminder retries {summary.today}: {summary.emails_sent} sent, {summary.emails_failed} failed"
+
+
+def deliver_notifications(*event_ids) -> str:
+    """Enqueued on commit with the new event ids, and run by the schedule with none: delivers all pending."""
+    from .notices import deliver_notices
+
+    return str(deliver_notices())
+
+
+def deliver_daily_notifications() -> str:
+    from .notices import deliver_notices
+
+    return str(deliver_notices(daily=True))

@@ -5,5 +5,6 @@ from . import views
 
 app_name = "reminders"
 urlpatterns = [
+    path("preferences/", views.my_preferences, name="my_preferences"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
 ]

@@ -1,5 +1,6 @@
 """The recipient's reminder preferences, reached by the signed link in every digest."""
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 from dxtasks.directives.models import Directive, State
 
 from .forms import PreferencesForm
-from .models import Frequency, RecipientPreference
-from .preferences import email_from_token
+from .models import Frequency, NoticeTiming, RecipientPreference
+from .preferences import email_from_token, preferences_token
 
 
 def directives_for_address(email: str):
@@ -38,12 +39,14 @@ def preferences(request, token: str):
     preference = RecipientPreference.objects.filter(email=email).first()
     directives = list(directives_for_address(email))
     muted_ids = set(preference.muted.values_list("pk", flat=True)) if preference else set()
-    initial = {"frequency": preference.frequency if preference else Frequency.DAILY, "muted": sorted(muted_ids)}
+    initial = {"frequency": preference.frequency if preference else Frequency.DAILY, "muted": sorted(muted_ids),
+               "notices": preference.notices if preference else NoticeTiming.IMMEDIATE}
     form = PreferencesForm(request.POST or None, initial=initial, directives=directives)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             preference, _created = RecipientPreference.objects.update_or_create(
-                email=email, defaults={"frequency": form.cleaned_data["frequency"]}
+                email=email, defaults={"frequency": form.cleaned_data["frequency"],
+                                       "notices": form.cleaned_data["notices"] or initial["notices"]}
             )
             shown = {d.pk for d in directives}
             # Mutes of directives no longer listed (closed, reassigned) are kept as they were.
@@ -52,3 +55,12 @@ def preferences(request, token: str):
         messages.success(request, _("Đã lưu tùy chọn nhận email nhắc."))
         return redirect(request.path)
     return render(request, "reminders/preferences.html", {"form": form, "email": email, "directives": directives})
+
+
+@login_required
+def my_preferences(request):
+    """A signed-in user's own preferences: the same page as the emails' signed link."""
+    if not (request.user.email or "").strip():
+        messages.error(request, _("Tài khoản của anh/chị chưa có địa chỉ email nên không nhận được email."))
+        return redirect("portal:inbox")
+    return redirect("reminders:preferences", token=preferences_token(request.user.email))

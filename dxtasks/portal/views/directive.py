@@ -54,10 +54,16 @@ def _page(request: HttpRequest, directive: Directive, status: int = 200, **bound
     is_open = directive.state == State.OPEN
     pending = directive.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).select_related(
         "requested_by").first()
+    # The requester sees the answer to their latest request, with the secretariat's note.
+    my_decision = directive.extension_requests.filter(
+        requested_by=user, decision__in=[ExtensionRequest.Decision.APPROVED, ExtensionRequest.Decision.REJECTED]
+    ).select_related("decided_by").order_by("-decided_at").first()
     context = {
         "directive": directive,
         "timeline": timeline(directive),
         "pending_extension": pending,
+        "my_decision": my_decision,
+        "can_withdraw": pending is not None and roles.can_withdraw_request(user, pending),
         "can_report": can_report,
         "can_manage": can_manage,
         "days_overdue": selectors.days_overdue(directive.due_date, timezone.localdate())
@@ -107,7 +113,7 @@ def _action(request, public_id, *, form_class, form_key, allowed, perform, succe
             _add_service_errors(form, error)
         else:
             messages.success(request, success)
-            return redirect(directive.get_absolute_url())
+            return redirect(_back(request, directive))
     return _page(request, directive, status=400, **{form_key: form, "open_panel": form_key})
 
 
@@ -157,8 +163,36 @@ def decide_extension(request: HttpRequest, public_id, request_id: int) -> HttpRe
             messages.success(request, _("Đã duyệt gia hạn; thời hạn mới là %(date)s.")
                              % {"date": f"{extension.proposed_due:%d/%m/%Y}"} if approve
                              else _("Đã từ chối đề nghị gia hạn."))
-            return redirect(directive.get_absolute_url())
+            return redirect(_back(request, directive))
+    if _from_inbox(request):
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(_back(request, directive))
     return _page(request, directive, status=400, decision_form=form, open_panel="decision_form")
+
+
+@login_required
+@require_POST
+def withdraw_extension(request: HttpRequest, public_id, request_id: int) -> HttpResponse:
+    directive = _directive(public_id)
+    extension = get_object_or_404(ExtensionRequest, pk=request_id, directive=directive)
+    access.require_withdraw(request.user, extension)
+    try:
+        services.withdraw_extension(request=extension, by=request.user)
+    except services.DirectiveError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã rút lại đề nghị gia hạn."))
+    return redirect(_back(request, directive))
+
+
+def _from_inbox(request: HttpRequest) -> bool:
+    """Actions taken from the worklist go back to it (its filters kept); only /inbox/ addresses."""
+    target = request.POST.get("next", "")
+    return target.startswith("/inbox/") and "//" not in target and "\\" not in target
+
+
+def _back(request: HttpRequest, directive: Directive) -> str:
+    return request.POST["next"] if _from_inbox(request) else directive.get_absolute_url()
 
 
 @login_required

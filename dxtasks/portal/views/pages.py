@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from dxtasks.directives import selectors
+from dxtasks.directives import selectors, worklists
 from dxtasks.directives.models import Meeting
 
 from .. import exporting
@@ -43,6 +43,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "soon": soon.order_by("due_date", "pk")[:10],
         "mine": mine.order_by(F("due_date").asc(nulls_last=True), "pk")[:10],
         "scorecards": figures["scorecards"][:15],
+        "worklist_top": [(name, worklists.SPECS[name].label, row, worklists.age_days(row.age_from, today))
+                         for name, row in worklists.top(request.user, limit=5, today=today)],
     })
 
 

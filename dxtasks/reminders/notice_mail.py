@@ -1,0 +1,139 @@
+"""The email of workflow notifications: Vietnamese with English below, HTML and text, the digests' look.
+
+Each notification becomes one item ("Trần Minh Quân đề nghị gia hạn
+UBQG-7/01 đến 30/06/2031"); a recipient gets one email per run with all
+their items. Strings are translated here, once per language, and the
+templates only place them (workers have no request).
+"""
+import datetime
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dxtasks.directives.models import EventKind, Notification
+
+from .digest import LANGUAGES, directive_url, preferences_url
+
+KIND_COLOURS = {
+    EventKind.ASSIGNED: "#175cd3", EventKind.EXTENSION_REQUESTED: "#b54708",
+    EventKind.EXTENSION_APPROVED: "#067647", EventKind.EXTENSION_REJECTED: "#b42318",
+    EventKind.SUBMITTED: "#b54708", EventKind.COMPLETED: "#067647", EventKind.RETURNED: "#b42318",
+    EventKind.DEADLINE_CHANGED: "#c4320a",
+}
+
+
+def _day(value: str | None) -> str:
+    return f"{datetime.date.fromisoformat(value):%d/%m/%Y}" if value else _("không có hạn")
+
+
+def _sentence(notification: Notification) -> str:
+    """What happened, in the active language."""
+    event = notification.event
+    directive = event.directive
+    data = event.data or {}
+    values = {"actor": str(event.actor) if event.actor else _("Thư ký Ủy ban"), "ref": directive.reference,
+              "proposed": _day(data.get("proposed_due")), "old": _day(data.get("old_due")),
+              "new": _day(data.get("new_due")), "agency": directive.lead_agency.short_name_vi}
+    kind = event.kind
+    if kind == EventKind.ASSIGNED:
+        return _("%(actor)s giao nhiệm vụ %(ref)s cho %(agency)s.") % values
+    if kind == EventKind.EXTENSION_REQUESTED:
+        return _("%(actor)s đề nghị gia hạn nhiệm vụ %(ref)s đến %(proposed)s (hạn hiện tại %(old)s).") % values
+    if kind == EventKind.EXTENSION_APPROVED:
+        return _("%(actor)s đã duyệt gia hạn nhiệm vụ %(ref)s: hạn mới %(new)s (trước đây %(old)s).") % values
+    if kind == EventKind.EXTENSION_REJECTED:
+        return _("%(actor)s không duyệt đề nghị gia hạn nhiệm vụ %(ref)s đến %(proposed)s; hạn giữ nguyên.") % values
+    if kind == EventKind.SUBMITTED:
+        return _("%(actor)s gửi nhiệm vụ %(ref)s để Thư ký Ủy ban xác nhận hoàn thành.") % values
+    if kind == EventKind.COMPLETED:
+        return _("%(actor)s xác nhận nhiệm vụ %(ref)s đã hoàn thành.") % values
+    if kind == EventKind.RETURNED:
+        return _("%(actor)s trả lại nhiệm vụ %(ref)s để hoàn thiện.") % values
+    if kind == EventKind.DEADLINE_CHANGED:
+        return _("%(actor)s điều chỉnh thời hạn nhiệm vụ %(ref)s: %(old)s → %(new)s.") % values
+    return str(event.get_kind_display())
+
+
+def _section(language: str, notifications: list[Notification], *, pending: dict | None,
+             today: datetime.date) -> dict:
+    with translation.override(language):
+        english = language == "en"
+        count = len(notifications)
+        items = []
+        for notification in notifications:
+            event = notification.event
+            directive = event.directive
+            items.append({
+                "heading": str(event.get_kind_display()),
+                "colour": KIND_COLOURS.get(event.kind, "#175cd3"),
+                "reference": directive.reference,
+                "title": (directive.title_en or directive.title_vi) if english else directive.title_vi,
+                "url": directive_url(directive.public_id),
+                "sentence": _sentence(notification),
+                "note": event.note,
+                "when": f"{timezone.localtime(event.created_at):%d/%m/%Y %H:%M}",
+            })
+        section = {
+            "language": language,
+            "greeting": _("Kính gửi anh/chị,"),
+            "intro": ngettext("Có %(n)s thông báo về nhiệm vụ anh/chị theo dõi:",
+                              "Có %(n)s thông báo về nhiệm vụ anh/chị theo dõi:", count) % {"n": count},
+            "note_label": _("Ghi chú"),
+            "items": items,
+            "inbox_hint": _("Xem và xử lý trong mục Việc cần xử lý:"),
+            "inbox_url": f"{settings.SITE_URL}/inbox/",
+            "preferences_hint": _("Chọn nhận thông báo ngay hay gộp một email mỗi sáng:"),
+            "preferences_label": _("tùy chọn nhận email"),
+            "automatic": _("Email tự động từ dxtasks, vui lòng không trả lời."),
+            "pending": None,
+        }
+        if pending is not None:
+            section["pending"] = {
+                "heading": _("Đang chờ Thư ký Ủy ban xử lý (%(day)s)") % {"day": f"{today:%d/%m/%Y}"},
+                "lines": [
+                    ngettext("%(n)s đề nghị gia hạn chờ duyệt", "%(n)s đề nghị gia hạn chờ duyệt",
+                             pending["extensions"]) % {"n": pending["extensions"]},
+                    ngettext("%(n)s nhiệm vụ chờ xác nhận hoàn thành", "%(n)s nhiệm vụ chờ xác nhận hoàn thành",
+                             pending["submissions"]) % {"n": pending["submissions"]},
+                ],
+            }
+        return section
+
+
+def subject_for(notifications: list[Notification], language: str) -> str:
+    with translation.override(language):
+        if len(notifications) == 1:
+            event = notifications[0].event
+            return f"[dxtasks] {event.get_kind_display()}: {event.directive.reference}"
+        n = len(notifications)
+        return "[dxtasks] " + ngettext("%(n)s thông báo công việc", "%(n)s thông báo công việc", n) % {"n": n}
+
+
+def build_notice_email(*, recipient: str, language: str, notifications: list[Notification], pending: bool,
+                       today: datetime.date, connection=None) -> EmailMultiAlternatives:
+    """One email for the claimed notifications; `pending` adds the secretariat's pending-request counts."""
+    summary = None
+    if pending:
+        from dxtasks.directives import worklists
+
+        summary = worklists.pending_requests_counts()
+    languages = (language, *[lang for lang in LANGUAGES if lang != language]) if language in LANGUAGES else LANGUAGES
+    prefs = preferences_url(recipient)
+    context = {"sections": [_section(lang, notifications, pending=summary, today=today) for lang in languages],
+               "preferences_url": prefs}
+    text = render_to_string("emails/notices/notice.txt", context)
+    html = render_to_string("emails/notices/notice.html", context)
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    message = EmailMultiAlternatives(
+        subject=subject_for(notifications, languages[0]), body=text, to=[recipient], connection=connection,
+        headers={"Message-ID": make_msgid("dxtasks", domain=domain), "List-Unsubscribe": f"<{prefs}>",
+                 "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
