@@ -411,6 +411,8 @@ def transfer_to_successor(
                 transferred_by=by, transferred_at=now,
             )
         )
+        if role == AgencyTransfer.Role.LEAD:  # the successor's focal points take it over
+            events.record(EventKind.ASSIGNED, directive=directive, actor=by, new_lead_id=successor.pk, note=reason)
     return transfers
 
 

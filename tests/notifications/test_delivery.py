@@ -228,3 +228,27 @@ def test_the_reminder_retry_job_leaves_notifications_alone(people, extension, re
     refusing_mail.DOWN["down"] = False
     retry_failed(D(2025, 3, 12))
     assert mail.outbox == [] and Delivery.objects.filter(outcome=Outcome.FAILED).count() == 2
+
+
+def test_a_transfer_to_the_successor_tells_its_focal_points(people, agency_factory, user_factory, directive_factory):
+    from dxtasks.accounts.models import Role
+
+    successor = agency_factory("MPS-2025", name_vi="Bộ Công an (mới)")
+    newcomer = user_factory(Role.FOCAL_POINT, agency=successor, username="moi")
+    people.agency.successor, people.agency.succeeded_on, people.agency.active = successor, D(2025, 3, 1), False
+    people.agency.save()
+    with events.muted():
+        moved = directive_factory(lead=people.agency)
+    services.transfer_to_successor(agency=people.agency, directives=[moved], by=people.secretariat)
+    event = Event.objects.get(kind=EventKind.ASSIGNED)
+    assert list(event.notifications.values_list("user", flat=True)) == [newcomer.pk]
+
+
+def test_counting_every_worklist_takes_two_queries(people, directive, extension, django_assert_num_queries):
+    from dxtasks.directives import worklists
+
+    for user in (people.secretariat, people.focal):
+        with django_assert_num_queries(2):
+            worklists.counts(user)
+    with django_assert_num_queries(0):
+        assert worklists.counts(people.viewer) == {}
