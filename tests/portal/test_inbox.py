@@ -166,10 +166,16 @@ def test_notifications_in_the_inbox_read_and_unread(world):
     assert "Chưa có thông báo nào." in client.get("/inbox/?notifications=unread").content.decode()
 
 
-def test_the_dashboard_shows_the_top_of_the_worklist(world):
-    _pending(world)
-    page = client_for(world.users["secretariat"]).get("/").content.decode()
-    assert "Tất cả việc cần xử lý" in page and "UBQG-7/01" in page
+def test_the_dashboard_shows_the_top_of_the_worklist_and_follows_changes(world):
+    sec = client_for(world.users["secretariat"])
+    sec.get("/")  # cached: no owner for UBQG-7/01
+    request = _pending(world)
+    page = sec.get("/").content.decode()
+    assert "Tất cả việc cần xử lý" in page and "Đề nghị gia hạn chờ duyệt" in page  # a request moves the cache
+    assert '<span class="count" aria-label="3 việc">3</span>' in page  # pending, no owner, one unread
+    services.withdraw_extension(request=request, by=world.users["lead_focal"])
+    page = sec.get("/").content.decode()
+    assert "Đề nghị gia hạn chờ duyệt" not in page
     viewer = client_for(world.users["viewer"]).get("/").content.decode()
     assert "Tất cả việc cần xử lý" not in viewer
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from dxtasks.directives import selectors, worklists
+from dxtasks.directives import selectors
 from dxtasks.directives.models import Meeting
 
-from .. import exporting
+from .. import exporting, worklist
 from ..dashboard import OPEN_STATES, dashboard_figures, data_version, my_open_ids
 from ..forms import SORT_LABELS
 from ..lists import PAGE_SIZE, annotated, list_rows, status_rows
@@ -25,6 +25,7 @@ from ..register import filter_form, filtered_directives, owner_suggestions
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     version = data_version()
+    request.worklist_counts = worklist.counts(request.user, today, version)  # the navigation's, cached
     figures = dashboard_figures(today, version)
     current = annotated()
     in_7, in_30 = today + datetime.timedelta(days=7), today + datetime.timedelta(days=30)
@@ -43,8 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "soon": soon.order_by("due_date", "pk")[:10],
         "mine": mine.order_by(F("due_date").asc(nulls_last=True), "pk")[:10],
         "scorecards": figures["scorecards"][:15],
-        "worklist_top": [(name, worklists.SPECS[name].label, row, worklists.age_days(row.age_from, today))
-                         for name, row in worklists.top(request.user, limit=5, today=today)],
+        "worklist_top": worklist.top_rows(request.user, today, version),
     })
 
 
