@@ -1,7 +1,8 @@
 """A logging filter that keeps secret tokens out of log lines.
 
-A calendar feed's URL (`/feeds/<token>.ics`) and a reminder email's
-preferences link (`/reminders/preferences/<token>/`) are credentials: whoever
+A calendar feed's URL (`/feeds/<token>.ics`), a reminder email's
+preferences link (`/reminders/preferences/<token>/`) and an API token
+(`dxt_…`) are credentials: whoever
 reads the URL reads the feed or changes the preferences. Django's request
 logger ("Not Found: /feeds/….ics"), gunicorn's access and error logs and any
 traceback would otherwise write them in full.
@@ -20,6 +21,7 @@ REDACTED = "[redacted]"
 _PATTERNS = [
     re.compile(r"(/feeds/)[^/?#\s\"'.]+(\.ics)?"),
     re.compile(r"(/reminders/preferences/)[^/?#\s\"']+()"),
+    re.compile(r"(dxt_)[A-Za-z0-9_-]+()"),  # an API token (Authorization: Bearer dxt_…), wherever it appears
 ]
 
 

@@ -55,6 +55,11 @@ def revoke_token(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def revoke_all(*, owner) -> int:
+    """End every active token of a user (on deactivation: reactivating them must not revive old tokens)."""
+    return ApiToken.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def find_active(secret: str) -> ApiToken | None:
     """The active token with this secret, with its owner, or None (malformed included)."""
     if not (secret or "").startswith(PREFIX) or not well_formed(secret[len(PREFIX):]):

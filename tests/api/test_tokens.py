@@ -67,11 +67,26 @@ def test_only_the_owner_can_revoke_a_token(demo):
     assert ApiToken.objects.get().revoked_at is None
 
 
-def test_deactivated_owners_token_stops_working(demo):
+def test_deactivation_revokes_tokens_for_good(demo):
     secret = tokens.issue_token(owner=demo["mps.focal"], name="x").secret
     demo["mps.focal"].is_active = False
     demo["mps.focal"].save()
     assert ApiClient(secret).get("/api/v1/agencies/").status_code == 401
+    assert ApiToken.objects.get().revoked_at is not None
+    demo["mps.focal"].is_active = True
+    demo["mps.focal"].save()
+    assert ApiClient(secret).get("/api/v1/agencies/").status_code == 401  # reactivation revives nothing
+
+
+def test_tokens_are_redacted_from_log_lines(demo):
+    import logging
+
+    from dxtasks.logfilters import RedactTokens
+
+    secret = tokens.issue_token(owner=demo["viewer"], name="x").secret
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Refused: Bearer %s", (secret,), None)
+    RedactTokens().filter(record)
+    assert secret not in record.getMessage() and "dxt_[redacted]" in record.getMessage()
 
 
 @pytest.mark.parametrize("header", ["Bearer dxt_" + "A" * 43, "Bearer nonsense", "Basic dXNlcjpwYXNz", "Bearer"])
