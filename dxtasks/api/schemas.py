@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Strict
 
-from dxtasks.directives.models import AgencyKind, Committee, Pillar, Precision, State
+from dxtasks.directives.models import AgencyKind, AgencyTransfer, Committee, ExtensionRequest, Pillar, Precision, State
 from dxtasks.directives.status import Status
 
 StatusValue = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
@@ -21,6 +21,9 @@ PillarValue = Literal[tuple(Pillar.values)]  # type: ignore[valid-type]
 PrecisionValue = Literal[tuple(Precision.values)]  # type: ignore[valid-type]
 KindValue = Literal[tuple(AgencyKind.values)]  # type: ignore[valid-type]
 CommitteeValue = Literal[tuple(Committee.values)]  # type: ignore[valid-type]
+# From the models' choices, so a new decision or role is in the schema the day it is in the model.
+DecisionValue = Literal[tuple(ExtensionRequest.Decision.values)]  # type: ignore[valid-type]
+TransferRoleValue = Literal[tuple(AgencyTransfer.Role.values)]  # type: ignore[valid-type]
 
 
 def _no_nul(value: str) -> str:
@@ -179,7 +182,7 @@ class StateChangeOut(Schema):
 
 
 class AgencyTransferOut(Schema):
-    role: Literal["lead", "co"]
+    role: TransferRoleValue
     from_agency: str
     to_agency: str
     reason: str
@@ -193,7 +196,7 @@ class ExtensionOut(Schema):
     reason: str
     requested_by: str | None
     requested_at: datetime.datetime
-    decision: Literal["pending", "approved", "rejected"]
+    decision: DecisionValue
     decided_by: str | None
     decided_at: datetime.datetime | None
     decision_note: str
