@@ -119,6 +119,6 @@ def test_workflow_refusals_of_the_services_are_422_with_their_message(setting):
 
 def test_unknown_paths_and_methods_are_not_500(setting):
     _directive, client, path = setting
-    assert client.get("/api/v1/nothing/").status_code == 404
+    assert client.get("/api/v1/nothing/").status_code == 404 and problem(client.get("/api/v2/x"))["status"] == 404
     assert client.send("delete", path).status_code == 405
     assert client.get("/api/v1/directives/not-a-uuid/").status_code == 422
