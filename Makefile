@@ -31,6 +31,8 @@ run: bootstrap
 
 # Tests write nothing outside var/ (bytecode included); docs/screenshots only with UPDATE_SCREENSHOTS=1.
 test test-postgres: export PYTHONPYCACHEPREFIX = $(CURDIR)/var/pycache
+# Hypothesis caches the constants it finds in our code under its storage directory (./.hypothesis by default).
+test test-postgres: export HYPOTHESIS_STORAGE_DIRECTORY = $(CURDIR)/var/hypothesis-storage
 test: install
 	$(PY) -m pytest
 
