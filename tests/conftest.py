@@ -21,8 +21,11 @@ FIXTURE_FILES = ["fixtures/agencies.json", "fixtures/provinces.json", "fixtures/
 
 @pytest.fixture
 def seed_data(db):
-    """The project's own fixtures, loaded as `bootstrap` loads them."""
+    """The project's own fixtures, loaded as `bootstrap` loads them (group-led directives get their shares)."""
+    from dxtasks.directives.collective import convert_loaded
+
     call_command("loaddata", *FIXTURE_FILES, verbosity=0)
+    convert_loaded()
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 - secretariat: create, edit, assign, import, approve extensions, complete,
   cancel; sees everything.
 - focal point: sees everything; reports progress, requests extensions and
-  submits for review only on directives their agency leads or co-ordinates.
+  submits for review only on directives their agency leads or co-ordinates,
+  and on a collective directive only on their own agency's share.
 - viewer: reads.
 
 Views, feeds and commands ask these predicates; none of them compares role
@@ -30,12 +31,29 @@ def agency_involved(user, directive) -> bool:
 
 
 def can_report_on(user, directive) -> bool:
-    """Report progress, request an extension, submit for review."""
+    """Report progress, request an extension, submit for review.
+
+    On a collective directive: the secretariat, or a focal point whose agency
+    has a share (they act on that share only, see `can_report_on_share`).
+    """
     if not (user and user.is_authenticated and user.is_active):
         return False
     if user.role == Role.SECRETARIAT:
         return True
-    return user.role == Role.FOCAL_POINT and agency_involved(user, directive)
+    if user.role != Role.FOCAL_POINT:
+        return False
+    if directive.addressees:
+        return bool(user.agency_id) and directive.shares.filter(agency_id=user.agency_id).exists()
+    return agency_involved(user, directive)
+
+
+def can_report_on_share(user, share) -> bool:
+    """Act on one agency's share: the secretariat on any, a focal point on their own agency's only."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.SECRETARIAT:
+        return True
+    return user.role == Role.FOCAL_POINT and bool(user.agency_id) and share.agency_id == user.agency_id
 
 
 def can_manage(user) -> bool:

@@ -12,11 +12,12 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from dxtasks.directives import selectors
+from dxtasks.directives import groups, selectors
 from dxtasks.directives.models import Agency, Committee, DeadlineChange, Directive, Meeting, Pillar
 from dxtasks.directives.status import REPORT_ORDER, Status, end_of_day
 
@@ -175,14 +176,40 @@ def _date_adds_to(deadline_text: str, due: datetime.date | None) -> bool:
     return due is not None and deadline_text.strip() != f"{due:%d/%m/%Y}"
 
 
-def _directive_rows(queryset: QuerySet, spec: BriefingSpec) -> list[dict]:
+LATE_NAMES_SHOWN = 12
+
+
+def _roll_up_text(summary: dict) -> str:
+    text = _("%(done)s/%(total)s hoàn thành") % {"done": summary["completed"], "total": summary["counted"]}
+    if summary[Status.OVERDUE]:
+        n = summary[Status.OVERDUE]
+        text += ", " + ngettext("%(n)s quá hạn", "%(n)s quá hạn", n) % {"n": n}
+    return text
+
+
+def _late_text(agencies: list, language: str) -> str:
+    names = [agency.name(language) for agency in agencies[:LATE_NAMES_SHOWN]]
+    rest = len(agencies) - len(names)
+    text = "; ".join(names)
+    if rest:
+        text += " " + _("và %(n)s cơ quan khác") % {"n": rest}
+    return text
+
+
+def _directive_rows(queryset: QuerySet, spec: BriefingSpec, shares: tuple[dict, dict] = ({}, {})) -> list[dict]:
+    """The listed directives; a collective one once, with its shares' roll-up and its late agencies named."""
+    summaries, late = shares
     rows = []
     for d in queryset:
+        summary = summaries.get(d.pk)
         rows.append(
             {
                 "reference": d.reference,
                 "title": _title(d, spec.language),
-                "lead": d.lead_agency.name(spec.language),
+                "lead": d.lead_agency.name(spec.language) if summary is None
+                else groups.label(d.addressees, summary["total"]),
+                "roll_up": _roll_up_text(summary) if summary else "",
+                "late_agencies": _late_text(late.get(d.pk, []), spec.language),
                 "deadline_text": d.deadline_text,
                 "due": d.due_as_of,
                 "due_differs": _date_adds_to(d.deadline_text, d.due_as_of),
@@ -269,26 +296,30 @@ def build_content(spec: BriefingSpec) -> dict:
         card["on_time_percent"] = _percent(card["on_time_rate"])
 
     listed = selectors.with_latest_progress(queryset.select_related("lead_agency"), as_of=as_of)
-    overdue = _directive_rows(listed.filter(status=Status.OVERDUE).order_by("due_as_of", "reference"), spec)
+    shares = (selectors.share_summaries(queryset, as_of=as_of), selectors.late_agencies(queryset, as_of=as_of))
+    overdue = _directive_rows(listed.filter(status=Status.OVERDUE).order_by("due_as_of", "reference"), spec, shares)
     upcoming = _directive_rows(
         listed.filter(status=Status.WITHIN_DEADLINE, due_as_of__gte=as_of,
                       due_as_of__lte=as_of + datetime.timedelta(days=UPCOMING_DAYS)).order_by("due_as_of", "reference"),
-        spec,
+        spec, shares,
     )
     register = []
     if spec.kind != Kind.OVERALL:
-        register = _directive_rows(listed.order_by("reference"), spec)
+        register = _directive_rows(listed.order_by("reference"), spec, shares)
 
     changes_start = spec.period_start
+    # The directive's own deadline changes, and the extensions of single shares (not the copies a
+    # directive-wide change leaves on every share that followed it).
     changes = DeadlineChange.objects.filter(
         directive__in=queryset.values("pk"), approved_at__lt=end_of_day(spec.period_end or as_of)
-    )
+    ).exclude(share__isnull=False, approved_at__in=DeadlineChange.objects.filter(
+        directive=OuterRef("directive"), share__isnull=True).values("approved_at"))
     if changes_start:
         changes = changes.filter(approved_at__gte=end_of_day(changes_start - datetime.timedelta(days=1)))
     changes = [
         {
             "reference": c.directive.reference,
-            "lead": c.directive.lead_agency.name(spec.language),
+            "lead": c.share.agency.name(spec.language) if c.share_id else c.directive.lead_agency.name(spec.language),
             "old_text": c.old_deadline_text,
             "old_due": c.old_due if _date_adds_to(c.old_deadline_text, c.old_due) else None,
             "new_text": c.new_deadline_text,
@@ -296,7 +327,7 @@ def build_content(spec: BriefingSpec) -> dict:
             "approved_at": timezone.localtime(c.approved_at),
             "reason": c.reason,
         }
-        for c in changes.select_related("directive__lead_agency").order_by("approved_at", "pk")
+        for c in changes.select_related("directive__lead_agency", "share__agency").order_by("approved_at", "pk")
     ]
 
     title, subject, meeting = _title_lines(spec)

@@ -7,12 +7,16 @@
 - "all": the secretariat only (`roles.can_see_all_feed`), checked again at
   each request, so a token outlives no demotion.
 A deactivated owner's token shows nothing: the view answers 404.
+
+Collective directives: "mine" and agency feeds show the shares (one event per
+share, `visible_shares`) instead of the directive; meeting and "all" feeds show
+the directive once, with its roll-up status.
 """
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from dxtasks.accounts.roles import can_see_all_feed
 from dxtasks.directives import selectors
-from dxtasks.directives.models import Directive
+from dxtasks.directives.models import Directive, Share
 
 from .models import FeedKind, FeedToken
 
@@ -37,3 +41,14 @@ def visible_directives(feed: FeedToken) -> QuerySet | None:
     if feed.kind == FeedKind.MEETING:
         return Directive.objects.filter(meeting_id=feed.meeting_id)
     return Directive.objects.all()
+
+
+def visible_shares(feed: FeedToken) -> QuerySet | None:
+    """The shares this token shows as events of their own, or None for feeds that show directives only."""
+    owner = feed.owner
+    if feed.kind == FeedKind.MINE:
+        mine = Q(owner=owner) | Q(agency_id=owner.agency_id) if owner.agency_id else Q(owner=owner)
+        return Share.objects.filter(mine)
+    if feed.kind == FeedKind.AGENCY:
+        return Share.objects.filter(agency_id=feed.agency_id)
+    return None

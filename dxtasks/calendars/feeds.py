@@ -192,6 +192,7 @@ class EventData(NamedTuple):
     latest_note: str
     alarm_days: tuple[int, ...]
     alarm_hour: int
+    share_code: str = ""  # the agency of a collective directive's share: its own UID and link
 
 
 def feed_directives(queryset: QuerySet, today: datetime.date, *, kind: str = "") -> QuerySet:
@@ -352,6 +353,46 @@ def event_data(queryset: QuerySet, *, fmt: str, language: str, today: datetime.d
     ]
 
 
+def feed_shares(queryset: QuerySet, shares: QuerySet, today: datetime.date) -> QuerySet:
+    """The shares of the feed's directives it shows as their own events; same window as `feed_directives`."""
+    keep_since = today - datetime.timedelta(days=setting("CANCELLED_KEEP_DAYS"))
+    return shares.filter(directive__in=queryset.values("pk"), due_date__isnull=False).exclude(
+        Q(state=State.CANCELLED) & (Q(cancelled_on__lt=keep_since) | Q(cancelled_on__isnull=True))
+    )
+
+
+def share_event_data(shares: QuerySet, *, fmt: str, language: str, today: datetime.date,
+                     now: datetime.datetime | None = None) -> list[EventData]:
+    """One event per share, UID `<public id>-<agency code>@host`, SEQUENCE the share's own version.
+
+    One query: the shares with their status and latest progress (their own reports). Built at each
+    fetch (not stored): a feed holds few shares, the user's agency's or its own.
+    """
+    english = language == "en"
+    rows = (
+        selectors.with_share_progress(selectors.shares_as_of(today, queryset=shares))
+        .order_by("due_date", "directive__reference")
+        .values_list(
+            "directive__public_id", "directive__reference", "directive__title_en" if english else "directive__title_vi",
+            "directive__title_vi", "agency__short_name_vi", "agency__name_en" if english else "agency__name_vi",
+            "directive__pillar", "state", "status", "due_date", "deadline_text", "completed_on", "created_at",
+            "updated_at", "version", "latest_percent", "latest_note", "agency__code",
+        )
+    )
+    site_url, host, alarm_hour = settings.SITE_URL, site_host(), setting("ALARM_HOUR")
+    policy = reminder_days_before()
+    hour_passed = alarm_hour_passed(now)
+    return [
+        EventData(
+            fmt, language, site_url, host, public_id, reference, title or title_vi, lead_short, lead_name, (),
+            pillar, state, status, due, deadline_text, completed_on, created_at, updated_at, version, percent,
+            note or "", _alarm_days(due, state, today, policy, hour_passed), alarm_hour, code,
+        )
+        for (public_id, reference, title, title_vi, lead_short, lead_name, pillar, state, status, due,
+             deadline_text, completed_on, created_at, updated_at, version, percent, note, code) in rows
+    ]
+
+
 @functools.lru_cache(maxsize=8)
 def _texts(language: str) -> dict:
     """The translated words of an event, looked up once per language rather than nine times per event."""
@@ -426,9 +467,12 @@ def serialise(data: EventData) -> bytes:
     """One VEVENT or VTODO, as bytes: folded on character boundaries and escaped by icalendar."""
     texts = _texts(data.language)
     url = f"{data.site_url}{Directive.path_for(data.public_id)}"
+    if data.share_code:
+        url = f"{url}?share={data.share_code}"
     component = FeedTodo() if data.fmt == "todo" else FeedEvent()
+    share_part = f"-{data.share_code}" if data.share_code else ""
     # TEXT values made directly with icalendar's type for the property (as `add` would, minus the lookup).
-    component.add("uid", _text_type("uid")(f"{data.public_id}@{data.host}"), encode=False)
+    component.add("uid", _text_type("uid")(f"{data.public_id}{share_part}@{data.host}"), encode=False)
     component.add("dtstamp", _utc(data.updated_at))
     component.add("created", _utc(data.created_at))
     component.add("last-modified", component["DTSTAMP"], encode=False)  # the same instant, encoded once
@@ -536,6 +580,16 @@ def build_feed(feed: FeedToken, queryset: QuerySet, *, fmt: str = "event", today
     language = feed.owner.language if feed.owner.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     with translation.override(language):
         header = calendar_header(feed, fmt)
+    from .access import visible_shares
+
+    shares = visible_shares(feed)
+    if shares is not None:
+        # A collective directive with a visible share is shown by its share events instead.
+        shares = feed_shares(queryset, shares, today)
+        queryset = queryset.exclude(pk__in=shares.values("directive_id"))
     keys = event_keys(queryset, fmt=fmt, language=language, today=today, now=now)
     events = serialised_events(queryset, keys, fmt=fmt, language=language, today=today, now=now)
+    if shares is not None:
+        events += [serialise(data) for data in share_event_data(shares, fmt=fmt, language=language, today=today,
+                                                                now=now)]
     return b"".join([header, *events, b"END:VCALENDAR\r\n"])

@@ -19,6 +19,7 @@ from .models import (
     MeetingChange,
     Notification,
     ProgressUpdate,
+    Share,
     StateChange,
 )
 from .status import Status, annotate_status
@@ -38,19 +39,20 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ProgressInline(ReadOnlyInline):
     model = ProgressUpdate
-    fields = ("reported_at", "reported_by", "percent", "note", "evidence_url")
+    fields = ("reported_at", "reported_by", "share", "percent", "note", "evidence_url")
     readonly_fields = fields
 
 
 class DeadlineChangeInline(ReadOnlyInline):
     model = DeadlineChange
-    fields = ("approved_at", "approved_by", "old_deadline_text", "old_due", "new_deadline_text", "new_due", "reason")
+    fields = ("approved_at", "approved_by", "share", "old_deadline_text", "old_due", "new_deadline_text", "new_due",
+              "reason")
     readonly_fields = fields
 
 
 class StateChangeInline(ReadOnlyInline):
     model = StateChange
-    fields = ("changed_at", "changed_by", "old_state", "new_state", "note")
+    fields = ("changed_at", "changed_by", "share", "old_state", "new_state", "note")
     readonly_fields = fields
 
 
@@ -63,8 +65,21 @@ class AgencyTransferInline(ReadOnlyInline):
 
 class ExtensionRequestInline(ReadOnlyInline):
     model = ExtensionRequest
-    fields = ("requested_at", "requested_by", "proposed_due", "reason", "decision", "decided_by", "decided_at")
+    fields = ("requested_at", "requested_by", "share", "proposed_due", "reason", "decision", "decided_by",
+              "decided_at")
     readonly_fields = fields
+
+
+class ShareInline(ReadOnlyInline):
+    """The addressed agencies' shares of a collective directive, each with its own deadline and state."""
+
+    model = Share
+    fields = ("agency", "owner", "deadline_text", "due_date", "state", "completed_on", "cancelled_on", "version")
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency", "owner")
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -89,16 +104,16 @@ class DirectiveAdmin(admin.ModelAdmin):
     list_select_related = ("lead_agency", "owner")
     date_hierarchy = "due_date"
     readonly_fields = ("public_id", "due_date", "deadline_precision", "state", "completed_on", "cancelled_on",
-                       "version", "created_at", "updated_at", "status_label")
+                       "version", "created_at", "updated_at", "status_label", "addressees")
     fieldsets = (
         (None, {"fields": ("public_id", "reference", "title_vi", "title_en", "full_text", "pillar")}),
         (_("Giao nhiệm vụ"), {"fields": ("meeting", "assigned_on", "source_ref", "source_url", "lead_agency",
-                                         "co_agencies", "owner")}),
+                                         "addressees", "co_agencies", "owner")}),
         (_("Thời hạn và trạng thái"), {"fields": ("deadline_text", "due_date", "deadline_precision", "state",
                                                    "status_label", "completed_on", "cancelled_on", "outcome")}),
         (_("Phiên bản"), {"fields": ("version", "created_at", "updated_at")}),
     )
-    inlines = [ProgressInline, DeadlineChangeInline, StateChangeInline, AgencyTransferInline, ExtensionRequestInline]
+    inlines = [ShareInline, ProgressInline, DeadlineChangeInline, StateChangeInline, AgencyTransferInline, ExtensionRequestInline]
 
     def get_queryset(self, request):
         return annotate_status(super().get_queryset(request), timezone.localdate())
@@ -225,6 +240,17 @@ class StateChangeAdmin(HistoryAdmin):
 class AgencyTransferAdmin(HistoryAdmin):
     list_display = ("directive", "transferred_at", "role", "from_agency", "to_agency")
     list_filter = ("role",)
+
+
+@admin.register(Share)
+class ShareAdmin(HistoryAdmin):
+    """Shares are written by the services (created with their directive); listed and searched here."""
+
+    list_display = ("directive", "agency", "owner", "due_date", "state", "completed_on", "version")
+    list_filter = ("state", "agency__kind")
+    list_select_related = ("directive", "agency", "owner")
+    search_fields = ("directive__reference", "directive__title_vi", "agency__code", "agency__name_vi")
+    inlines = [ProgressInline, DeadlineChangeInline, StateChangeInline, ExtensionRequestInline]
 
 
 @admin.register(ExtensionRequest)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from dxtasks.accounts.models import Role, User
 
 from . import events, services
-from .models import Agency, Directive
+from .models import Agency, AgencyKind, Directive, Share, State
 
 # Demo passwords are fixed and printed: this is demo data, never production.
 DEMO_ACCOUNTS = [
@@ -88,6 +88,7 @@ def create_demo(today: datetime.date | None = None, stdout=None) -> list[tuple[s
     start = today - datetime.timedelta(days=60)
     with events.muted():  # demo rows are seed data, not news for anyone's inbox
         _demo_directives(today, start, secretariat)
+        _demo_shares(secretariat)
     return accounts
 
 
@@ -108,3 +109,26 @@ def _demo_directives(today, start, secretariat) -> None:
             services.complete_directive(directive=directive, by=secretariat,
                                         completed_on=today - datetime.timedelta(days=completed_ago),
                                         outcome="Báo cáo đã gửi Văn phòng Chính phủ.")
+
+
+# UBQG-10/01 (each ministry and province issues its plan for Resolution 57, by 28/02/2025): most have
+# done it, some late; the State Bank, the Ministry of Public Security and a few others have not.
+SHARES_LEFT_OPEN = {"SBV", "MPS", "MOIT", "MOH", "MOC"}
+PROVINCES_LATE, PROVINCES_OPEN = 10, 8
+
+
+def _demo_shares(secretariat) -> None:
+    for code, username in (("MPS", "mps.focal"), ("SBV", "sbv.focal")):
+        for share in Share.objects.filter(agency__code=code, owner__isnull=True):
+            services.assign_share(share=share, by=secretariat, owner=User.objects.get(username=username))
+    directive = Directive.objects.filter(reference="UBQG-10/01").first()
+    if directive is None or not directive.is_collective or directive.shares.exclude(state=State.OPEN).exists():
+        return
+    central = directive.shares.exclude(agency__kind=AgencyKind.PROVINCE).exclude(agency__code__in=SHARES_LEFT_OPEN)
+    provinces = list(directive.shares.filter(agency__kind=AgencyKind.PROVINCE).order_by("agency__code"))
+    late = provinces[:PROVINCES_LATE]
+    on_time = list(central) + provinces[PROVINCES_LATE + PROVINCES_OPEN:]
+    for share, day in [(s, datetime.date(2025, 2, 26)) for s in on_time] + [
+            (s, datetime.date(2025, 4, 15)) for s in late]:
+        services.complete_directive(directive=directive, share=share, by=secretariat, completed_on=day,
+                                    outcome="Kế hoạch đã ban hành.")

@@ -59,6 +59,12 @@ def load_missing(paths=None) -> dict[str, int]:
                 f"{path.name}: {_describe(wrapped.object)}: field {fields}: unknown reference "
                 f"{list(wrapped.deferred_fields.values())}"
             ) from exc
+    # The seed's collective directives are written as led by a group (ALL): give them their shares.
+    from .collective import convert_loaded
+
+    converted = convert_loaded()
+    if converted:
+        inserted["collective directives"] = converted
     return inserted
 
 

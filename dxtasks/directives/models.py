@@ -285,6 +285,10 @@ class Directive(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # The addressee group of a collective directive ("" for one lead agency): ALL, ALL-MINISTRIES,
+    # ALL-PROVINCES or EACH (an explicit list). A collective directive has one Share per addressed
+    # agency; its status is the roll-up of theirs (see status.py).
+    addressees = models.CharField(_("nhóm cơ quan được giao"), max_length=16, blank=True, default="")
     # Reference and titles folded (no diacritics, lower case) for accent-free search;
     # kept current by a pre_save handler, raw fixture loads included.
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -344,9 +348,88 @@ class Directive(models.Model):
     def is_closed(self) -> bool:
         return self.state in (State.COMPLETED, State.CANCELLED)
 
+    @property
+    def is_collective(self) -> bool:
+        return bool(self.addressees)
+
+
+class Share(models.Model):
+    """One addressed agency's part of a collective directive, followed like a directive of its own.
+
+    It carries the follow-up fields a single-lead directive carries (owner, deadline, state,
+    completion, version) and the history rows point at it through their `share` field. The
+    deadline starts as the directive's; an approved extension moves this share only. `version`
+    is the SEQUENCE of the share's calendar event. Written by `services`, never directly.
+    """
+
+    directive = models.ForeignKey(Directive, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE,
+                                  related_name="shares")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="shares")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người phụ trách"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="owned_shares",
+    )
+    deadline_text = models.CharField(_("thời hạn (nguyên văn)"), max_length=200)
+    due_date = models.DateField(_("hạn"), null=True, blank=True)
+    deadline_precision = models.CharField(_("độ chính xác của hạn"), max_length=16, choices=Precision.choices)
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.OPEN)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    cancelled_on = models.DateField(_("ngày hủy"), null=True, blank=True)
+    outcome = models.TextField(_("kết quả"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    class Meta:
+        verbose_name = _("phần việc của cơ quan")
+        verbose_name_plural = _("phần việc của các cơ quan")
+        ordering = ["directive", "agency__kind", "agency__name_vi"]
+        indexes = [models.Index(fields=["agency", "state"], name="share_agency_state")]
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "agency"], name="one_share_per_agency"),
+            models.CheckConstraint(
+                condition=models.Q(state="completed", completed_on__isnull=False)
+                | (~models.Q(state="completed") & models.Q(completed_on__isnull=True)),
+                name="share_completed_has_date",
+                violation_error_message=_("Phần việc đã hoàn thành phải có ngày hoàn thành, và ngược lại."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="cancelled", cancelled_on__isnull=False)
+                | (~models.Q(state="cancelled") & models.Q(cancelled_on__isnull=True)),
+                name="share_cancelled_has_date",
+                violation_error_message=_("Phần việc đã hủy phải có ngày hủy, và ngược lại."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deadline_precision__in=["ongoing", "asap"], due_date__isnull=True)
+                | (~models.Q(deadline_precision__in=["ongoing", "asap"]) & models.Q(due_date__isnull=False)),
+                name="share_due_matches_precision",
+                violation_error_message=_("Chỉ nhiệm vụ thường xuyên hoặc cần làm sớm mới không có hạn."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.directive.reference} · {self.agency.code}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in (State.COMPLETED, State.CANCELLED)
+
+    @property
+    def reference(self) -> str:
+        return f"{self.directive.reference} · {self.agency.short_name_vi}"
+
+
+def _share_field(related_name: str):
+    return models.ForeignKey(
+        Share, verbose_name=_("phần việc"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name=related_name,
+    )
+
 
 class ProgressUpdate(models.Model):
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="progress_updates")
+    # Set when the report is about one agency's share of a collective directive.
+    share = _share_field("progress_updates")
     reported_at = models.DateTimeField(_("thời điểm"), db_index=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người báo cáo"), on_delete=models.PROTECT, null=True, blank=True
@@ -367,6 +450,7 @@ class ProgressUpdate(models.Model):
 
 class DeadlineChange(models.Model):
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="deadline_changes")
+    share = _share_field("deadline_changes")
     old_due = models.DateField(_("hạn cũ"), null=True, blank=True)
     new_due = models.DateField(_("hạn mới"), null=True, blank=True)
     old_deadline_text = models.CharField(_("thời hạn cũ"), max_length=200, blank=True)
@@ -388,6 +472,7 @@ class DeadlineChange(models.Model):
 
 class StateChange(models.Model):
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="state_changes")
+    share = _share_field("state_changes")
     old_state = models.CharField(_("trạng thái cũ"), max_length=16, choices=State.choices)
     new_state = models.CharField(_("trạng thái mới"), max_length=16, choices=State.choices)
     changed_by = models.ForeignKey(
@@ -408,6 +493,7 @@ class AgencyTransfer(models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", _("chủ trì")
         CO = "co", _("phối hợp")
+        SHARE = "share", _("phần việc")
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="agency_transfers")
     role = models.CharField(_("vai trò"), max_length=8, choices=Role.choices, default=Role.LEAD)
@@ -435,6 +521,7 @@ class ExtensionRequest(models.Model):
         WITHDRAWN = "withdrawn", _("Đã rút lại")
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="extension_requests")
+    share = _share_field("extension_requests")
     proposed_due = models.DateField(_("hạn đề nghị"))
     reason = models.TextField(_("lý do"))
     requested_by = models.ForeignKey(
@@ -460,8 +547,13 @@ class ExtensionRequest(models.Model):
         constraints = [
             # One open request at a time: a second one would race the first's decision.
             models.UniqueConstraint(
-                fields=["directive"], condition=models.Q(decision="pending"), name="one_pending_extension"
-            )
+                fields=["directive"], condition=models.Q(decision="pending", share__isnull=True),
+                name="one_pending_extension",
+            ),
+            models.UniqueConstraint(
+                fields=["share"], condition=models.Q(decision="pending", share__isnull=False),
+                name="one_pending_extension_per_share",
+            ),
         ]
 
 

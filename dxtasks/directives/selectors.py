@@ -10,8 +10,8 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, 
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from .models import Agency, Directive, ProgressUpdate
-from .status import REPORT_ORDER, Status, annotate_status, end_of_day
+from .models import Agency, Directive, ProgressUpdate, Share
+from .status import REPORT_ORDER, Status, annotate_share_status, annotate_status, end_of_day
 
 
 def directives_as_of(as_of: datetime.date | None = None, queryset: QuerySet | None = None) -> QuerySet:
@@ -32,9 +32,11 @@ def with_latest_progress(queryset: QuerySet, as_of: datetime.date | None = None)
     With `as_of`, the latest report made by the end of that day (a briefing
     for a past day must not quote a later note). For a page of rows; for
     thousands, `latest_progress_by_directive` is one query instead of three
-    correlated subqueries per row.
+    correlated subqueries per row. A collective directive's latest progress is
+    the latest report about the whole directive; its shares' reports are the
+    shares' own (`shares_of`).
     """
-    latest = ProgressUpdate.objects.filter(directive=OuterRef("pk"))
+    latest = ProgressUpdate.objects.filter(directive=OuterRef("pk"), share__isnull=True)
     if as_of is not None:
         latest = latest.filter(reported_at__lt=end_of_day(as_of))
     latest = latest.order_by("-reported_at", "-pk")
@@ -48,7 +50,7 @@ def with_latest_progress(queryset: QuerySet, as_of: datetime.date | None = None)
 def latest_progress_by_directive(queryset: QuerySet) -> dict[int, tuple[int, str]]:
     """(percent, note) of each directive's latest progress report, in one query (a window function)."""
     ranked = (
-        ProgressUpdate.objects.filter(directive_id__in=Subquery(queryset.values("pk")))
+        ProgressUpdate.objects.filter(directive_id__in=Subquery(queryset.values("pk")), share__isnull=True)
         .annotate(rank=Window(RowNumber(), partition_by=[F("directive_id")],
                               order_by=[F("reported_at").desc(), F("pk").desc()]))
         .filter(rank=1)
@@ -58,7 +60,7 @@ def latest_progress_by_directive(queryset: QuerySet) -> dict[int, tuple[int, str
 
 
 def involving_agency(agency: Agency | int, queryset: QuerySet | None = None) -> QuerySet:
-    """Directives the agency leads or co-ordinates (each once).
+    """Directives the agency leads, co-ordinates or has a share of (each once).
 
     IN (subquery) rather than OR EXISTS: PostgreSQL hashes the co-ordination
     rows once instead of probing per directive (0.08 s against 0.13 s at
@@ -67,11 +69,13 @@ def involving_agency(agency: Agency | int, queryset: QuerySet | None = None) -> 
     agency_id = agency.pk if isinstance(agency, Agency) else agency
     queryset = Directive.objects.all() if queryset is None else queryset
     co = Directive.co_agencies.through.objects.filter(agency_id=agency_id).values("directive_id")
-    return queryset.filter(Q(lead_agency_id=agency_id) | Q(pk__in=co))
+    shared = Share.objects.filter(agency_id=agency_id).values("directive_id")
+    return queryset.filter(Q(lead_agency_id=agency_id) | Q(pk__in=co) | Q(pk__in=shared))
 
 
 def for_user(user, queryset: QuerySet | None = None) -> QuerySet:
-    """"My directives": those the user owns and those the user's agency leads or co-ordinates.
+    """"My directives": those the user owns, and those the user's agency leads, co-ordinates or has a share of
+    (or whose share the user owns).
 
     Decided by the user's agency now, so someone who moves agency stops
     seeing the old agency's directives.
@@ -79,10 +83,14 @@ def for_user(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Directive.objects.all() if queryset is None else queryset
     if not user.is_active:
         return queryset.none()
+    owned_shares = Share.objects.filter(owner=user).values("directive_id")
     if user.agency_id is None:
-        return queryset.filter(owner=user)
+        return queryset.filter(Q(owner=user) | Q(pk__in=owned_shares))
     co = Directive.co_agencies.through.objects.filter(directive=OuterRef("pk"), agency_id=user.agency_id)
-    return queryset.filter(Q(owner=user) | Q(lead_agency_id=user.agency_id) | Exists(co))
+    shared = Share.objects.filter(agency_id=user.agency_id).values("directive_id")
+    return queryset.filter(
+        Q(owner=user) | Q(lead_agency_id=user.agency_id) | Exists(co) | Q(pk__in=shared) | Q(pk__in=owned_shares)
+    )
 
 
 def status_counts(queryset: QuerySet) -> dict[str, int]:
@@ -125,26 +133,38 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def agency_scorecards(queryset: QuerySet, as_of: datetime.date) -> list[dict]:
-    """Per lead agency: assigned, completed, on time, overdue, oldest overdue.
+    """Per agency: assigned, completed, on time, overdue, oldest overdue.
 
-    From a status-annotated queryset; cancelled directives are left out.
+    From a status-annotated queryset; cancelled directives are left out. A
+    single-lead directive counts for its lead agency; a collective directive
+    counts once per share, for the share's agency, with the share's status (so
+    MPS late on its share of UBQG-10/01 shows on MPS's line, and no line
+    blames a group).
     Ordered by overdue count, then by the oldest overdue, so the agencies to
-    chase come first. Two queries: counts grouped by (agency id, status) —
-    each row's status evaluated once, no join — then the agencies' names.
+    chase come first. Three queries: counts grouped by (agency id, status) —
+    each row's status evaluated once, no join — for directives and for shares,
+    then the agencies' names.
     """
     grouped = (
-        queryset.order_by()
+        queryset.filter(addressees="").order_by()
         .values("lead_agency_id", "status")
         .annotate(n=Count("pk"), oldest_due=Min("due_as_of"))
     )
+    collective = queryset.exclude(addressees="").values("pk")
+    shares = (
+        shares_as_of(as_of, queryset=Share.objects.filter(directive__in=collective)).order_by()
+        .values("agency_id", "status")
+        .annotate(n=Count("pk"), oldest_due=Min("due_as_of"))
+    )
     cards: dict[int, dict] = {}
-    for row in grouped:
+    rows = [(row["lead_agency_id"], row) for row in grouped] + [(row["agency_id"], row) for row in shares]
+    for agency_id, row in rows:
         if row["status"] == Status.CANCELLED:
             continue
-        card = cards.setdefault(row["lead_agency_id"], {status.value: 0 for status in REPORT_ORDER})
-        card[row["status"]] = row["n"]
-        if row["status"] == Status.OVERDUE:
-            card["oldest_overdue_due"] = row["oldest_due"]
+        card = cards.setdefault(agency_id, {status.value: 0 for status in REPORT_ORDER})
+        card[row["status"]] += row["n"]
+        if row["status"] == Status.OVERDUE and row["oldest_due"] is not None:
+            card["oldest_overdue_due"] = min(row["oldest_due"], card.get("oldest_overdue_due") or datetime.date.max)
     agencies = Agency.objects.filter(pk__in=cards).values("pk", "code", "short_name_vi", "short_name_en", "name_vi",
                                                           "name_en")
     scorecards = []
@@ -191,3 +211,124 @@ def data_fingerprint(queryset: QuerySet) -> tuple:
 def days_overdue(due: datetime.date | None, as_of: datetime.date) -> int | None:
     return (as_of - due).days if due and as_of > due else None
 
+
+
+# --- Shares of collective directives --------------------------------------------------------
+
+
+def shares_as_of(as_of: datetime.date | None = None, *, queryset: QuerySet | None = None) -> QuerySet:
+    """Shares of directives already assigned on `as_of`, annotated with `status` and `due_as_of`.
+
+    The status is the same rule as a directive's (status.py), from the share's
+    own dates and deadline changes.
+    """
+    as_of = as_of or timezone.localdate()
+    queryset = Share.objects.all() if queryset is None else queryset
+    return annotate_share_status(queryset.filter(directive__assigned_on__lte=as_of), as_of)
+
+
+def with_share_progress(queryset: QuerySet, as_of: datetime.date | None = None) -> QuerySet:
+    """Annotate shares with `latest_percent`, `latest_note`, `latest_progress_at` (their own reports)."""
+    latest = ProgressUpdate.objects.filter(share=OuterRef("pk"))
+    if as_of is not None:
+        latest = latest.filter(reported_at__lt=end_of_day(as_of))
+    latest = latest.order_by("-reported_at", "-pk")
+    return queryset.annotate(
+        latest_percent=Subquery(latest.values("percent")[:1]),
+        latest_note=Subquery(latest.values("note")[:1]),
+        latest_progress_at=Subquery(latest.values("reported_at")[:1]),
+    )
+
+
+def with_share_counts(queryset: QuerySet) -> QuerySet:
+    """Annotate `share_total` and `share_completed` (by stored state): "73/86" in lists of a page of rows."""
+    shares = Share.objects.filter(directive=OuterRef("pk")).exclude(state="cancelled").order_by().values("directive")
+    return queryset.annotate(
+        share_total=Coalesce(Subquery(shares.annotate(n=Count("pk")).values("n")[:1]), 0),
+        share_completed=Coalesce(
+            Subquery(shares.filter(state="completed").annotate(n=Count("pk")).values("n")[:1]), 0
+        ),
+    )
+
+
+SHARE_SORTS = {
+    "agency": ("agency__kind", "agency__name_vi"),
+    "-agency": ("-agency__kind", "-agency__name_vi"),
+    "status": ("status", "agency__name_vi"),
+    "-status": ("-status", "agency__name_vi"),
+    "due": ("due_as_of", "agency__name_vi"),
+    "-due": ("-due_as_of", "agency__name_vi"),
+    "progress": ("latest_percent", "agency__name_vi"),
+    "-progress": ("-latest_percent", "agency__name_vi"),
+}
+
+
+def shares_of(
+    directive: Directive, *, as_of: datetime.date | None = None, status: str = "", agency_kind: str = "",
+    search: str = "", sort: str = "agency",
+) -> QuerySet:
+    """The share table of a collective directive: agency, owner, status, latest progress, due as of a day.
+
+    Filterable by status, agency kind and a word of the agency's name or code;
+    sortable by the keys of SHARE_SORTS (unknown keys sort by agency). Two
+    queries at most, whatever the number of shares.
+    """
+    queryset = shares_as_of(as_of, queryset=Share.objects.filter(directive=directive))
+    queryset = with_share_progress(queryset.select_related("agency", "owner"), as_of)
+    if status:
+        queryset = queryset.filter(status=status)
+    if agency_kind:
+        queryset = queryset.filter(agency__kind=agency_kind)
+    if search:
+        queryset = queryset.filter(
+            Q(agency__code__icontains=search) | Q(agency__name_vi__icontains=search)
+            | Q(agency__short_name_vi__icontains=search) | Q(agency__name_en__icontains=search)
+        )
+    return queryset.order_by(*SHARE_SORTS.get(sort, SHARE_SORTS["agency"]))
+
+
+def share_summary(directive: Directive, *, as_of: datetime.date | None = None) -> dict:
+    """The roll-up line of a collective directive: counts of its shares by status, in one query.
+
+    `completed` and `counted` (shares not cancelled) make "21/34 hoàn thành",
+    `overdue` makes "5 quá hạn".
+    """
+    counts = status_counts(shares_as_of(as_of, queryset=Share.objects.filter(directive=directive)))
+    return _summary(counts)
+
+
+def _summary(counts: dict) -> dict:
+    completed = counts[Status.COMPLETED_ON_TIME] + counts[Status.COMPLETED_LATE]
+    return {**counts, "completed": completed, "counted": counts["total"] - counts[Status.CANCELLED]}
+
+
+def share_summaries(queryset: QuerySet, *, as_of: datetime.date | None = None) -> dict[int, dict]:
+    """`share_summary` for every collective directive of `queryset`, in one grouped query."""
+    shares = shares_as_of(as_of, queryset=Share.objects.filter(
+        directive__in=queryset.exclude(addressees="").values("pk")))
+    counts: dict[int, dict] = {}
+    for row in shares.order_by().values("directive_id", "status").annotate(n=Count("pk")):
+        card = counts.setdefault(row["directive_id"], {status.value: 0 for status in REPORT_ORDER})
+        card[row["status"]] = row["n"]
+    return {pk: _summary({"total": sum(card.values()), **card}) for pk, card in counts.items()}
+
+
+def share_for(directive: Directive, *, agency: Agency | int | None) -> Share | None:
+    """The share of `agency` in `directive`, or None (single-lead directive, or no share)."""
+    if agency is None or not directive.is_collective:
+        return None
+    agency_id = agency.pk if isinstance(agency, Agency) else agency
+    return Share.objects.filter(directive=directive, agency_id=agency_id).select_related("agency").first()
+
+
+def late_agencies(queryset: QuerySet, *, as_of: datetime.date | None = None) -> dict[int, list[Agency]]:
+    """For the collective directives of `queryset`: directive id → the agencies overdue on their share."""
+    as_of = as_of or timezone.localdate()
+    late = (
+        shares_as_of(as_of, queryset=Share.objects.filter(directive__in=queryset.exclude(addressees="").values("pk")))
+        .filter(status=Status.OVERDUE).select_related("agency").order_by("agency__kind", "agency__name_vi")
+    )
+    result: dict[int, list[Agency]] = {}
+    for share in late:
+        result.setdefault(share.directive_id, []).append(share.agency)
+    return result

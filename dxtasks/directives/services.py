@@ -5,6 +5,15 @@ directive row it changes, records history, and bumps `version` when the change
 is one a subscribed calendar would show (due date, title, state, lead).
 They raise `DirectiveError` (a ValidationError) with a message for the user
 when the change is not allowed; nothing is written then.
+
+Collective directives: the follow-up actions (`record_progress`,
+`request_extension`, `decide_extension`, `change_deadline`,
+`submit_for_review`, `return_for_rework`, `complete_directive`,
+`cancel_directive`) take an optional `share=`: the addressed agency's share
+they act on. With a share, that share alone changes (its row locked after the
+directive's, its history rows pointing at it, its `version` bumped) and the
+directive's stored state is rolled up from its shares. Who may act on which
+share is the caller's check (`dxtasks.accounts.roles.can_report_on_share`).
 """
 import datetime
 from collections.abc import Iterable
@@ -17,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from . import events
 from .deadlines import DeadlineError, parse_deadline
+from . import groups
 from .models import (
     REGISTER_BASE,
     Agency,
@@ -29,6 +39,7 @@ from .models import (
     Meeting,
     MeetingChange,
     ProgressUpdate,
+    Share,
     State,
     StateChange,
 )
@@ -55,6 +66,30 @@ def _locked(directive: Directive) -> Directive:
     return Directive.objects.select_for_update().get(pk=directive.pk)
 
 
+def _locked_share(directive: Directive, share: Share | None) -> tuple[Directive, Share | None]:
+    """Lock the directive, then its share: always in this order, so concurrent share actions can't deadlock."""
+    current = _locked(directive)
+    if share is None:
+        return current, None
+    locked = Share.objects.select_for_update().select_related("agency").get(pk=share.pk)
+    if locked.directive_id != current.pk:
+        raise DirectiveError(_("Phần việc không thuộc nhiệm vụ này."))
+    return current, locked
+
+
+def _followed(directive: Directive, share: Share | None):
+    """The row an action changes: the share when given, else the directive."""
+    return share if share is not None else directive
+
+
+def _refuse_collective_without_share(directive: Directive, action: str) -> None:
+    if directive.is_collective:
+        raise DirectiveError(
+            _("Nhiệm vụ %(ref)s giao cho nhiều cơ quan: hãy chọn phần việc của một cơ quan để %(action)s.")
+            % {"ref": directive.reference, "action": action}
+        )
+
+
 def _parse(deadline_text: str):
     try:
         return parse_deadline(deadline_text)
@@ -62,18 +97,38 @@ def _parse(deadline_text: str):
         raise DirectiveError({"deadline_text": str(exc)}) from exc
 
 
-def _record_state(directive, *, old_state, by, note="", at=None):
+def _record_state(directive, *, old_state, by, note="", at=None, share=None):
     StateChange.objects.create(
         directive=directive,
+        share=share,
         old_state=old_state,
-        new_state=directive.state,
+        new_state=(share or directive).state,
         changed_by=by,
         changed_at=at or timezone.now(),
         note=note,
     )
 
 
-def _new_directive(*, reference, title_vi, lead_agency, deadline_text, assigned_on, **fields) -> Directive:
+def _addressing(lead_agency: Agency | None, addressees: str, share_agencies: Iterable[Agency] | None):
+    """(lead agency, addressee group code, listed agencies or None) of a new directive; see create_directive."""
+    listed = None if share_agencies is None else list(dict.fromkeys(share_agencies))
+    if not addressees and listed is None and lead_agency is not None and lead_agency.code in groups.IMPORT_GROUP_CODES:
+        addressees = lead_agency.code
+    if listed is not None:
+        if not listed:
+            raise DirectiveError({"lead_agency": _("Cần ít nhất một cơ quan được giao.")})
+        addressees = groups.EACH
+    elif addressees and addressees not in groups.IMPORT_GROUP_CODES:
+        raise DirectiveError({"lead_agency": _("Không có nhóm cơ quan “%(code)s”.") % {"code": addressees}})
+    if addressees:
+        lead_agency = _group_agency(addressees)
+    if lead_agency is None:
+        raise TypeError("create_directive() needs lead_agency, addressees or share_agencies")
+    return lead_agency, addressees, listed
+
+
+def _new_directive(*, reference, title_vi, lead_agency, deadline_text, assigned_on, addressees="",
+                   **fields) -> Directive:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"create_directive() got unexpected fields: {sorted(unknown)}")
@@ -86,20 +141,25 @@ def _new_directive(*, reference, title_vi, lead_agency, deadline_text, assigned_
         due_date=deadline.due,
         deadline_precision=deadline.precision,
         assigned_on=assigned_on,
+        addressees=addressees,
         **fields,
     )
 
 
-def check_new_directive(*, co_agencies: Iterable[Agency] = (), **fields) -> None:
+def check_new_directive(
+    *, co_agencies: Iterable[Agency] = (), lead_agency: Agency | None = None, addressees: str = "",
+    share_agencies: Iterable[Agency] | None = None, **fields,
+) -> None:
     """Raise the ValidationError `create_directive` would raise for these fields, saving nothing.
 
     Every model-level rule (lengths, URL schemes, choices, constraints) runs,
     except uniqueness, which a caller checking many rows does in one query.
     """
-    _new_directive(**fields).full_clean(exclude=["co_agencies"], validate_unique=False)
+    lead_agency, addressees, _listed = _addressing(lead_agency, addressees, share_agencies)
+    _new_directive(lead_agency=lead_agency, addressees=addressees, **fields).full_clean(
+        exclude=["co_agencies"], validate_unique=False)
 
 
-@transaction.atomic
 def _language() -> str:
     """The language messages are being said in (the request's, or the worker's override)."""
     from django.utils.translation import get_language
@@ -107,25 +167,117 @@ def _language() -> str:
     return (get_language() or "vi")[:2]
 
 
+@transaction.atomic
 def create_directive(
     *,
     by,
     reference: str,
     title_vi: str,
-    lead_agency: Agency,
     deadline_text: str,
     assigned_on: datetime.date,
+    lead_agency: Agency | None = None,
     co_agencies: Iterable[Agency] = (),
+    addressees: str = "",
+    share_agencies: Iterable[Agency] | None = None,
     **fields,
 ) -> Directive:
-    """Create an open directive; the due date comes from the deadline text."""
+    """Create an open directive; the due date comes from the deadline text.
+
+    Collective directives: `addressees` a group code (ALL, ALL-MINISTRIES,
+    ALL-PROVINCES; also implied by a `lead_agency` that is the group's
+    pseudo-agency) gives one share per member agency valid on `assigned_on`;
+    `share_agencies` (an explicit list, "each") gives one share per listed
+    agency. The lead agency is then the group's pseudo-agency.
+    """
+    lead_agency, addressees, listed = _addressing(lead_agency, addressees, share_agencies)
     directive = _new_directive(reference=reference, title_vi=title_vi, lead_agency=lead_agency,
-                               deadline_text=deadline_text, assigned_on=assigned_on, **fields)
+                               deadline_text=deadline_text, assigned_on=assigned_on, addressees=addressees,
+                               **fields)
     directive.full_clean(exclude=["co_agencies"])
     directive.save()
     directive.co_agencies.set([a for a in co_agencies if a.pk != lead_agency.pk])
+    if addressees:
+        members = listed if listed is not None else list(groups.members(addressees, assigned_on))
+        open_shares(directive=directive, agencies=members)
     events.record(EventKind.ASSIGNED, directive=directive, actor=by, new_owner=directive.owner)
     return directive
+
+
+def _group_agency(code: str) -> Agency:
+    try:
+        return Agency.objects.get(code=code)
+    except Agency.DoesNotExist:
+        raise DirectiveError(
+            {"lead_agency": _("Thiếu cơ quan đại diện cho nhóm “%(code)s” (chạy bootstrap để nạp dữ liệu tham chiếu).")
+             % {"code": code}}
+        ) from None
+
+
+def default_owner(agency: Agency):
+    """A share's default owner: the agency's focal point (the first active one), or nobody."""
+    from dxtasks.accounts.models import Role, User
+
+    return User.objects.filter(agency=agency, role=Role.FOCAL_POINT, is_active=True).order_by("pk").first()
+
+
+def open_shares(*, directive: Directive, agencies: Iterable[Agency]) -> list[Share]:
+    """One share per agency (skipping those that already have one), with the directive's deadline.
+
+    Part of `create_directive`'s and the migration's transaction; a pseudo-agency
+    of a group is never a member.
+    """
+    present = set(directive.shares.values_list("agency_id", flat=True))
+    shares = []
+    for agency in agencies:
+        if agency.pk in present or groups.is_group_code(agency.code):
+            continue
+        present.add(agency.pk)
+        shares.append(Share(
+            directive=directive, agency=agency, owner=default_owner(agency),
+            deadline_text=directive.deadline_text, due_date=directive.due_date,
+            deadline_precision=directive.deadline_precision, state=directive.state,
+            completed_on=directive.completed_on, cancelled_on=directive.cancelled_on,
+        ))
+    return Share.objects.bulk_create(shares)
+
+
+@transaction.atomic
+def assign_share(*, share: Share, by, owner) -> Share:
+    """Give a share its owner (None: its agency's focal point or contact is reminded instead)."""
+    current = Share.objects.select_for_update().get(pk=share.pk)
+    if owner is not None and owner.agency_id not in (None, current.agency_id) and owner.role == "focal_point":
+        raise DirectiveError({"owner": _("Người phụ trách phải thuộc cơ quan của phần việc.")})
+    Share.objects.filter(pk=current.pk).update(owner=owner, updated_at=timezone.now())
+    Directive.objects.filter(pk=current.directive_id).update(updated_at=timezone.now())
+    current.refresh_from_db()
+    return current
+
+
+def _roll_up(directive: Directive, *, by) -> None:
+    """Keep a collective directive's stored state in step with its shares.
+
+    Completed (on the last share's completion day) once every non-cancelled
+    share is completed; open otherwise. The status reports use is computed from
+    the shares (status.py); this stored state serves the lists that filter by
+    state and the "closed" checks. A cancelled directive stays cancelled.
+    """
+    if directive.state == State.CANCELLED:
+        return
+    states = list(directive.shares.exclude(state=State.CANCELLED).values_list("state", "completed_on"))
+    if states and all(state == State.COMPLETED for state, _on in states):
+        new_state, completed_on = State.COMPLETED, max(on for _state, on in states)
+    else:
+        new_state, completed_on = State.OPEN, None
+    if new_state == directive.state and completed_on == directive.completed_on:
+        Directive.objects.filter(pk=directive.pk).update(updated_at=timezone.now())
+        return
+    old_state = directive.state
+    Directive.objects.filter(pk=directive.pk).update(
+        state=new_state, completed_on=completed_on, version=F("version") + 1, updated_at=timezone.now()
+    )
+    directive.refresh_from_db()
+    if new_state != old_state:
+        _record_state(directive, old_state=old_state, by=by, note=_("Tổng hợp từ phần việc của các cơ quan"))
 
 
 @transaction.atomic
@@ -149,6 +301,8 @@ def update_directive(
     if expected_updated_at is not None and current.updated_at != expected_updated_at:
         raise StaleEdit(_("Nhiệm vụ vừa được người khác sửa. Hãy tải lại trang để xem thay đổi rồi sửa lại."))
     old_lead, old_owner = current.lead_agency_id, current.owner_id
+    if current.is_collective and "lead_agency" in changes and changes["lead_agency"].pk != old_lead:
+        raise DirectiveError({"lead_agency": _("Nhiệm vụ giao cho nhiều cơ quan: không đổi đơn vị chủ trì.")})
     visible = False
     for field, value in changes.items():
         if getattr(current, field) != value:
@@ -178,18 +332,37 @@ def update_directive(
 
 
 @transaction.atomic
-def record_progress(*, directive: Directive, by, percent: int, note: str, evidence_url: str = "") -> ProgressUpdate:
-    current = _locked(directive)
-    if current.is_closed:
+def record_progress(
+    *, directive: Directive, by, percent: int, note: str, evidence_url: str = "", share: Share | None = None
+) -> ProgressUpdate:
+    """A progress report, on the directive or (collective) on one agency's share.
+
+    Without a share on a collective directive it is a note about the whole
+    directive; the shares' own figures are untouched.
+    """
+    current, share = _locked_share(directive, share)
+    if current.is_closed or (share is not None and share.is_closed):
         raise DirectiveError(_("Nhiệm vụ đã đóng, không thể báo cáo tiến độ."))
     update = ProgressUpdate(
-        directive=current, reported_by=by, reported_at=timezone.now(), percent=percent, note=note,
+        directive=current, share=share, reported_by=by, reported_at=timezone.now(), percent=percent, note=note,
         evidence_url=evidence_url,
     )
     update.full_clean()
     update.save()
-    Directive.objects.filter(pk=current.pk).update(updated_at=timezone.now())
+    now = timezone.now()
+    if share is not None:
+        Share.objects.filter(pk=share.pk).update(updated_at=now)
+    Directive.objects.filter(pk=current.pk).update(updated_at=now)
     return update
+
+
+def _deadline_values(current, *, new_due, new_deadline_text):
+    if new_deadline_text is not None:
+        deadline = _parse(new_deadline_text)
+        return deadline.due, deadline.precision, new_deadline_text
+    if new_due is not None:
+        return new_due, "day", f"{new_due:%d/%m/%Y}"
+    raise TypeError("change_deadline() needs new_due or new_deadline_text")
 
 
 @transaction.atomic
@@ -200,46 +373,59 @@ def change_deadline(
     reason: str,
     new_due: datetime.date | None = None,
     new_deadline_text: str | None = None,
+    share: Share | None = None,
     notify: bool = True,
 ) -> DeadlineChange:
     """Move the deadline, by a new date or a new deadline as written.
 
     The change is recorded (old and new), the version bumps so calendars
     move the event, and the reminder sequence restarts for the new date.
+    With `share`, only that share's deadline moves (an extension). Without it
+    on a collective directive, the directive's deadline moves and so does
+    every open share still on the directive's old deadline (each recorded);
+    shares already given their own deadline keep it.
     """
     if not reason.strip():
         raise DirectiveError({"reason": _("Cần nêu lý do điều chỉnh thời hạn.")})
-    current = _locked(directive)
-    if current.is_closed:
+    current, share = _locked_share(directive, share)
+    target = _followed(current, share)
+    if current.is_closed or target.is_closed:
         raise DirectiveError(_("Nhiệm vụ đã đóng, không thể điều chỉnh thời hạn."))
-    if new_deadline_text is not None:
-        deadline = _parse(new_deadline_text)
-        due, precision, text = deadline.due, deadline.precision, new_deadline_text
-    elif new_due is not None:
-        due, precision = new_due, "day"
-        text = f"{new_due:%d/%m/%Y}"
-    else:
-        raise TypeError("change_deadline() needs new_due or new_deadline_text")
-    if due == current.due_date and text == current.deadline_text:
+    due, precision, text = _deadline_values(target, new_due=new_due, new_deadline_text=new_deadline_text)
+    if due == target.due_date and text == target.deadline_text:
         raise DirectiveError(_("Thời hạn mới trùng thời hạn hiện tại."))
+    now = timezone.now()
     change = DeadlineChange.objects.create(
-        directive=current,
-        old_due=current.due_date,
-        new_due=due,
-        old_deadline_text=current.deadline_text,
-        new_deadline_text=text,
-        reason=reason,
-        approved_by=approved_by,
-        approved_at=timezone.now(),
-    )
-    Directive.objects.filter(pk=current.pk).update(
-        due_date=due, deadline_precision=precision, deadline_text=text,
-        version=F("version") + 1, updated_at=timezone.now(),
+        directive=current, share=share, old_due=target.due_date, new_due=due,
+        old_deadline_text=target.deadline_text, new_deadline_text=text, reason=reason,
+        approved_by=approved_by, approved_at=now,
     )
     if notify:  # an approved extension tells its own story (decide_extension)
         events.record(EventKind.DEADLINE_CHANGED, directive=current, actor=approved_by, note=reason,
                       data=_deadline_data(change))
+    moved = dict(due_date=due, deadline_precision=precision, deadline_text=text, version=F("version") + 1,
+                 updated_at=now)
+    if share is not None:
+        Share.objects.filter(pk=share.pk).update(**moved)
+        Directive.objects.filter(pk=current.pk).update(updated_at=now)
+        return change
+    if current.is_collective:
+        following = list(
+            current.shares.select_for_update()
+            .filter(due_date=current.due_date, deadline_text=current.deadline_text)
+            .exclude(state__in=[State.COMPLETED, State.CANCELLED])
+            .order_by("pk")
+        )
+        DeadlineChange.objects.bulk_create(
+            DeadlineChange(directive=current, share=followed, old_due=followed.due_date, new_due=due,
+                           old_deadline_text=followed.deadline_text, new_deadline_text=text, reason=reason,
+                           approved_by=approved_by, approved_at=now)
+            for followed in following
+        )
+        Share.objects.filter(pk__in=[followed.pk for followed in following]).update(**moved)
+    Directive.objects.filter(pk=current.pk).update(**moved)
     return change
+
 
 
 def _deadline_data(change: DeadlineChange) -> dict:
@@ -248,40 +434,65 @@ def _deadline_data(change: DeadlineChange) -> dict:
             "old_deadline_text": change.old_deadline_text, "new_deadline_text": change.new_deadline_text}
 
 
-def _transition(directive, *, by, allowed_from, new_state, note="", **fields):
-    current = _locked(directive)
-    if current.state not in allowed_from:
+def _transition(directive, *, by, allowed_from, new_state, note="", share=None, **fields):
+    current, share = _locked_share(directive, share)
+    target = _followed(current, share)
+    if share is not None and current.is_closed:
         raise DirectiveError(
             _("Không thể chuyển nhiệm vụ từ “%(old)s” sang “%(new)s”.")
             % {"old": current.get_state_display(), "new": State(new_state).label}
         )
-    old_state = current.state
-    Directive.objects.filter(pk=current.pk).update(
+    if target.state not in allowed_from:
+        raise DirectiveError(
+            _("Không thể chuyển nhiệm vụ từ “%(old)s” sang “%(new)s”.")
+            % {"old": target.get_state_display(), "new": State(new_state).label}
+        )
+    old_state = target.state
+    type(target).objects.filter(pk=target.pk).update(
         state=new_state, version=F("version") + 1, updated_at=timezone.now(), **fields
     )
+    target.refresh_from_db()
+    _record_state(current, old_state=old_state, by=by, note=note, share=share)
+    if share is not None:
+        _roll_up(current, by=by)
     current.refresh_from_db()
-    _record_state(current, old_state=old_state, by=by, note=note)
-    return current
+    return target
 
 
 @transaction.atomic
-def submit_for_review(*, directive: Directive, by, note: str = "") -> Directive:
-    current = _transition(directive, by=by, allowed_from={State.OPEN}, new_state=State.SUBMITTED, note=note)
-    events.record(EventKind.SUBMITTED, directive=current, actor=by, note=note)
-    return current
+def submit_for_review(*, directive: Directive, by, note: str = "", share: Share | None = None):
+    """Open → submitted; on a collective directive, of one share. Returns the changed directive or share."""
+    if share is None:
+        _refuse_collective_without_share(directive, _("gửi xác nhận hoàn thành"))
+    changed = _transition(directive, by=by, allowed_from={State.OPEN}, new_state=State.SUBMITTED, note=note,
+                          share=share)
+    events.record(EventKind.SUBMITTED, directive=_directive_of(changed), actor=by, note=note)
+    return changed
 
 
 @transaction.atomic
-def return_for_rework(*, directive: Directive, by, note: str) -> Directive:
-    current = _transition(directive, by=by, allowed_from={State.SUBMITTED}, new_state=State.OPEN, note=note)
-    events.record(EventKind.RETURNED, directive=current, actor=by, note=note)
-    return current
+def return_for_rework(*, directive: Directive, by, note: str, share: Share | None = None):
+    if share is None:
+        _refuse_collective_without_share(directive, _("trả lại"))
+    changed = _transition(directive, by=by, allowed_from={State.SUBMITTED}, new_state=State.OPEN, note=note,
+                          share=share)
+    events.record(EventKind.RETURNED, directive=_directive_of(changed), actor=by, note=note)
+    return changed
+
+
+def _directive_of(changed) -> Directive:
+    """The directive a transition changed, whether it returned the directive or one of its shares."""
+    return changed.directive if isinstance(changed, Share) else changed
 
 
 @transaction.atomic
 def complete_directive(
-    *, directive: Directive, by, completed_on: datetime.date, outcome: str = "", note: str = ""
-) -> Directive:
+    *, directive: Directive, by, completed_on: datetime.date, outcome: str = "", note: str = "",
+    share: Share | None = None,
+):
+    """Confirm completion; on a collective directive, of one share (the directive completes with the last)."""
+    if share is None:
+        _refuse_collective_without_share(directive, _("xác nhận hoàn thành"))
     if completed_on > timezone.localdate():
         raise DirectiveError({"completed_on": _("Ngày hoàn thành không thể ở tương lai.")})
     if completed_on < directive.assigned_on:
@@ -290,55 +501,67 @@ def complete_directive(
     if outcome:
         fields["outcome"] = outcome
     current = _transition(
-        directive, by=by, allowed_from={State.OPEN, State.SUBMITTED}, new_state=State.COMPLETED, note=note, **fields
+        directive, by=by, allowed_from={State.OPEN, State.SUBMITTED}, new_state=State.COMPLETED, note=note,
+        share=share, **fields,
     )
-    events.record(EventKind.COMPLETED, directive=current, actor=by, note=note or outcome,
+    events.record(EventKind.COMPLETED, directive=_directive_of(current), actor=by, note=note or outcome,
                   data={"completed_on": completed_on.isoformat()})
     return current
 
 
 @transaction.atomic
-def cancel_directive(*, directive: Directive, by, reason: str, cancelled_on: datetime.date | None = None) -> Directive:
+def cancel_directive(
+    *, directive: Directive, by, reason: str, cancelled_on: datetime.date | None = None, share: Share | None = None
+):
+    """Cancel the directive (all of it), or with `share` one agency's share only."""
     if not reason.strip():
         raise DirectiveError({"reason": _("Cần nêu lý do hủy nhiệm vụ.")})
     return _transition(
         directive, by=by, allowed_from={State.OPEN, State.SUBMITTED}, new_state=State.CANCELLED, note=reason,
-        cancelled_on=cancelled_on or timezone.localdate(),
+        cancelled_on=cancelled_on or timezone.localdate(), share=share,
     )
 
 
 @transaction.atomic
-def request_extension(*, directive: Directive, by, proposed_due: datetime.date, reason: str) -> ExtensionRequest:
-    current = _locked(directive)
-    if current.is_closed:
+def request_extension(
+    *, directive: Directive, by, proposed_due: datetime.date, reason: str, share: Share | None = None
+) -> ExtensionRequest:
+    """Ask for more time, for the directive or (collective) for one agency's share."""
+    current, share = _locked_share(directive, share)
+    target = _followed(current, share)
+    if current.is_closed or target.is_closed:
         raise DirectiveError(_("Nhiệm vụ đã đóng, không thể đề nghị gia hạn."))
+    if share is None:
+        _refuse_collective_without_share(current, _("đề nghị gia hạn"))
     if not reason.strip():
         raise DirectiveError({"reason": _("Cần nêu lý do đề nghị gia hạn.")})
     if proposed_due <= timezone.localdate():
         raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau ngày hôm nay.")})
-    if current.due_date and proposed_due <= current.due_date:
+    if target.due_date and proposed_due <= target.due_date:
         raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau hạn hiện tại.")})
-    if current.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).exists():
+    pending = ExtensionRequest.objects.filter(directive=current, share=share, decision=ExtensionRequest.Decision.PENDING)
+    if pending.exists():
         raise DirectiveError(_("Đã có một đề nghị gia hạn đang chờ duyệt."))
     request = ExtensionRequest.objects.create(
-        directive=current, proposed_due=proposed_due, reason=reason, requested_by=by, requested_at=timezone.now()
+        directive=current, share=share, proposed_due=proposed_due, reason=reason, requested_by=by,
+        requested_at=timezone.now(),
     )
     events.record(EventKind.EXTENSION_REQUESTED, directive=current, actor=by, request=request, note=reason,
                   data={"proposed_due": proposed_due.isoformat(),
-                        "old_due": current.due_date.isoformat() if current.due_date else None})
+                        "old_due": target.due_date.isoformat() if target.due_date else None})
     return request
 
 
 @transaction.atomic
 def decide_extension(*, request: ExtensionRequest, by, approve: bool, note: str = "") -> ExtensionRequest:
-    """Approve (the deadline moves through `change_deadline`) or reject."""
+    """Approve (the deadline moves through `change_deadline`: the share's only, for a share's request) or reject."""
     current = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if current.decision != ExtensionRequest.Decision.PENDING:
         raise DirectiveError(_("Đề nghị này đã được xử lý."))
     data = {"proposed_due": current.proposed_due.isoformat()}
     if approve:
         change = change_deadline(
-            directive=current.directive, approved_by=by, new_due=current.proposed_due,
+            directive=current.directive, approved_by=by, new_due=current.proposed_due, share=current.share,
             reason=_("Gia hạn theo đề nghị: %(reason)s") % {"reason": current.reason}, notify=False,
         )
         data.update(_deadline_data(change))
@@ -374,7 +597,9 @@ def transfer_to_successor(
 
     Chosen, not all: a successor is not always one-to-one (MIC's remit went
     to MOST and MCST), so the secretariat picks which directives move.
-    Where the merged agency co-ordinates, the successor takes its place too.
+    Where the merged agency co-ordinates, the successor takes its place too;
+    where it has a share of a collective directive, the share (with its
+    history) passes to the successor.
     """
     if agency.successor_id is None:
         raise DirectiveError(_("%(agency)s không có cơ quan kế thừa.") % {"agency": agency.name(_language())})
@@ -394,6 +619,17 @@ def transfer_to_successor(
                 lead_agency=successor, version=F("version") + 1, updated_at=now
             )
             role = AgencyTransfer.Role.LEAD
+        elif directive.shares.filter(agency=agency).exists():
+            if directive.shares.filter(agency=successor).exists():
+                raise DirectiveError(
+                    _("Nhiệm vụ %(ref)s đã có phần việc của %(agency)s.")
+                    % {"ref": directive.reference, "agency": successor.short_name_vi}
+                )
+            directive.shares.filter(agency=agency).update(
+                agency=successor, owner=default_owner(successor), version=F("version") + 1, updated_at=now
+            )
+            Directive.objects.filter(pk=directive.pk).update(updated_at=now)
+            role = AgencyTransfer.Role.SHARE
         elif co_agencies_too and directive.co_agencies.filter(pk=agency.pk).exists():
             directive.co_agencies.remove(agency)
             if successor.pk != directive.lead_agency_id:

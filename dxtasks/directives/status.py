@@ -5,11 +5,27 @@ stored or generated column: it is an annotation for an "as of" date. For a
 past date the history decides: a completion or cancellation after that day
 hadn't happened yet, and a deadline moved after that day was still the old
 one (the `old_due` of the first DeadlineChange approved after it).
+
+One status path for both kinds of directive. The same `status_expression`
+gives the status of a single-lead directive (from its own dates) and of each
+`Share` of a collective directive (from the share's dates and the share's own
+deadline changes). A collective directive's status is the roll-up of its
+shares' statuses, computed by the database in the same query:
+
+- cancelled, if the directive itself was cancelled (or every share was);
+- otherwise the first category, in the order overdue, within deadline, no
+  deadline, completed late, completed on time, that any non-cancelled share
+  has. So: overdue as soon as one open share is overdue; completed (on time)
+  only when every share is completed (on time); completed late when all are
+  completed and at least one was late.
+
+Its `due_as_of` stays the directive's own deadline (every share's default).
 """
 import datetime
 
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,17 +60,36 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return start_of_day(day + datetime.timedelta(days=1))
 
 
-def due_as_of(as_of: datetime.date):
+# A collective directive takes the first of these that any of its shares has (cancelled last:
+# only when every share is cancelled).
+ROLL_UP_ORDER = [
+    Status.OVERDUE,
+    Status.WITHIN_DEADLINE,
+    Status.NO_DEADLINE,
+    Status.COMPLETED_LATE,
+    Status.COMPLETED_ON_TIME,
+    Status.CANCELLED,
+]
+ROLL_UP_RANK = {status: rank for rank, status in enumerate(ROLL_UP_ORDER, start=1)}
+
+
+def due_as_of(as_of: datetime.date, *, of_shares: bool = False):
     """The due date that was in force at the end of `as_of`.
 
     Today and later need no history: the current due date is the answer,
-    which keeps the everyday query free of a correlated subquery.
+    which keeps the everyday query free of a correlated subquery. With
+    `of_shares`, for a Share queryset: the share's own deadline changes.
     """
     if as_of >= timezone.localdate():
         return F("due_date")
     from .models import DeadlineChange  # models import this module's Status
 
-    later_changes = DeadlineChange.objects.filter(directive=OuterRef("pk"), approved_at__gte=end_of_day(as_of))
+    if of_shares:
+        later_changes = DeadlineChange.objects.filter(share=OuterRef("pk"), approved_at__gte=end_of_day(as_of))
+    else:
+        later_changes = DeadlineChange.objects.filter(
+            directive=OuterRef("pk"), share__isnull=True, approved_at__gte=end_of_day(as_of)
+        )
     first_later = later_changes.order_by("approved_at", "pk")
     return Case(
         When(Exists(later_changes), then=Subquery(first_later.values("old_due")[:1])),
@@ -63,27 +98,64 @@ def due_as_of(as_of: datetime.date):
     )
 
 
-def status_expression(as_of: datetime.date) -> Case:
-    """A `Case` that yields a `Status` value for each directive as of a day.
+def status_expression(as_of: datetime.date, *, ranked: bool = False) -> Case:
+    """A `Case` that yields a `Status` value for each directive (or share) as of a day.
 
     Expects the queryset to carry the annotation `due_as_of` (see
     `annotate_status`). A directive is overdue from the day after its due
-    date; on the due day itself it is still within its deadline.
+    date; on the due day itself it is still within its deadline. With
+    `ranked`, each value is prefixed by its roll-up rank ("1overdue" …
+    "6cancelled"), so that MIN over shares picks the roll-up in one aggregate.
     """
+    def out(status: Status) -> Value:
+        return Value(f"{ROLL_UP_RANK[status]}{status.value}" if ranked else status.value)
+
     completed = Q(completed_on__isnull=False, completed_on__lte=as_of)
     return Case(
-        When(cancelled_on__isnull=False, cancelled_on__lte=as_of, then=Value(Status.CANCELLED.value)),
+        When(cancelled_on__isnull=False, cancelled_on__lte=as_of, then=out(Status.CANCELLED)),
         When(completed & (Q(due_as_of__isnull=True) | Q(completed_on__lte=F("due_as_of"))),
-             then=Value(Status.COMPLETED_ON_TIME.value)),
-        When(completed, then=Value(Status.COMPLETED_LATE.value)),
-        When(due_as_of__isnull=True, then=Value(Status.NO_DEADLINE.value)),
-        When(due_as_of__lt=as_of, then=Value(Status.OVERDUE.value)),
-        default=Value(Status.WITHIN_DEADLINE.value),
+             then=out(Status.COMPLETED_ON_TIME)),
+        When(completed, then=out(Status.COMPLETED_LATE)),
+        When(due_as_of__isnull=True, then=out(Status.NO_DEADLINE)),
+        When(due_as_of__lt=as_of, then=out(Status.OVERDUE)),
+        default=out(Status.WITHIN_DEADLINE),
+        output_field=models.CharField(max_length=24, choices=None if ranked else Status.choices),
+    )
+
+
+def annotate_share_status(queryset, as_of: datetime.date | None = None):
+    """Add `due_as_of` and `status` to a Share queryset, by the same rule as a directive's."""
+    as_of = as_of or timezone.localdate()
+    return queryset.annotate(due_as_of=due_as_of(as_of, of_shares=True)).annotate(status=status_expression(as_of))
+
+
+def roll_up_expression(as_of: datetime.date, own: Case) -> Case:
+    """A directive's status: its own for a single lead, its shares' roll-up when collective.
+
+    The roll-up is one correlated aggregate per collective directive: the
+    minimum of its shares' ranked statuses ("1overdue" < "2within_deadline" …
+    < "6cancelled", see ROLL_UP_ORDER), with the rank cut off. A single-lead
+    directive never evaluates it (CASE stops at the first branch that holds).
+    """
+    from .models import Share
+
+    shares = Share.objects.filter(directive=OuterRef("pk")).annotate(due_as_of=due_as_of(as_of, of_shares=True))
+    best = shares.order_by().values("directive").annotate(best=Min(status_expression(as_of, ranked=True)))
+    return Case(
+        When(addressees="", then=own),
+        When(cancelled_on__isnull=False, cancelled_on__lte=as_of, then=Value(Status.CANCELLED.value)),
+        default=Coalesce(Substr(Subquery(best.values("best")[:1]), 2), own),
         output_field=models.CharField(max_length=20, choices=Status.choices),
     )
 
 
 def annotate_status(queryset, as_of: datetime.date | None = None):
-    """Add `due_as_of` and `status` (a Status value) for the given day."""
+    """Add `due_as_of` and `status` (a Status value) for the given day.
+
+    Works for Directive querysets; a collective directive's status is the
+    roll-up of its shares' (see the module's docstring).
+    """
     as_of = as_of or timezone.localdate()
-    return queryset.annotate(due_as_of=due_as_of(as_of)).annotate(status=status_expression(as_of))
+    return queryset.annotate(due_as_of=due_as_of(as_of)).annotate(
+        status=roll_up_expression(as_of, status_expression(as_of))
+    )

@@ -28,3 +28,11 @@ def require_report(user, directive) -> None:
 def require_withdraw(user, request) -> None:
     if not roles.can_withdraw_request(user, request):
         raise PermissionDenied(_("Chỉ người đã gửi đề nghị gia hạn (hoặc Thư ký Ủy ban) được rút lại đề nghị."))
+
+
+def require_report_on_share(user, share) -> None:
+    if not roles.can_report_on_share(user, share):
+        raise PermissionDenied(
+            _("Chỉ đầu mối của %(agency)s (hoặc Thư ký Ủy ban) được báo cáo tiến độ, đề nghị gia hạn và gửi "
+              "xác nhận hoàn thành trên phần việc của cơ quan này.") % {"agency": share.agency.name_vi}
+        )

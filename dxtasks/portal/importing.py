@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dxtasks.directives import services
+from dxtasks.directives import groups, services
 from dxtasks.directives.deadlines import DeadlineError, parse_deadline
 from dxtasks.directives.folding import fold
 from dxtasks.directives.models import Agency, Directive, Meeting, Pillar, Precision
@@ -47,7 +47,10 @@ COLUMNS: list[tuple[str, bool, str]] = [
     ("reference", True, gettext_lazy("Số hiệu nhiệm vụ, duy nhất, ví dụ UBQG-7/03")),
     ("title_vi", True, gettext_lazy("Tên nhiệm vụ (tiếng Việt)")),
     ("title_en", False, gettext_lazy("Tên tiếng Anh")),
-    ("lead_agency", True, gettext_lazy("Mã cơ quan chủ trì, ví dụ MPS, SBV, HA-NOI")),
+    ("lead_agency", True, gettext_lazy(
+        "Mã cơ quan chủ trì, ví dụ MPS, SBV, HA-NOI; hoặc mã nhóm ALL (các bộ, ngành, địa phương), "
+        "ALL-MINISTRIES (các bộ, ngành), ALL-PROVINCES (các tỉnh, thành phố); hoặc danh sách mã cách nhau "
+        "bằng dấu chấm phẩy, mỗi cơ quan một phần việc (MPS; MOJ; MOH)")),
     ("co_agencies", False, gettext_lazy("Mã các cơ quan phối hợp, cách nhau bằng dấu chấm phẩy")),
     ("deadline", True, gettext_lazy("Thời hạn ghi như trong văn bản, ví dụ “trong quý II/2024”, “thường xuyên”")),
     ("assigned_on", False, gettext_lazy("Ngày giao dd/mm/yyyy; bỏ trống thì lấy ngày họp")),
@@ -229,6 +232,39 @@ def _pillar(text: str) -> str | None:
     return None
 
 
+def _lead_or_list(lead_code: str, agencies: dict, errors: list) -> tuple[Agency | None, list[Agency]]:
+    """The lead_agency column: one agency's code, a group code (ALL, ALL-MINISTRIES, ALL-PROVINCES: one
+    share per member agency of the assigned day), or a ';'-separated list (each listed agency a share)."""
+    codes = [c.strip() for c in lead_code.replace(",", ";").split(";") if c.strip()]
+    if not codes:
+        errors.append(_("Thiếu mã cơ quan chủ trì."))
+        return None, []
+    if len(codes) == 1:
+        code = codes[0]
+        lead = agencies.get(code)
+        if lead is None:
+            errors.append(_("Không có cơ quan mã “%(code)s”.") % {"code": code})
+        elif code == groups.EACH:
+            errors.append(_("Cột lead_agency: ghi danh sách mã cơ quan cách nhau bằng dấu chấm phẩy thay cho EACH."))
+        elif not lead.active:
+            errors.append(_("Cơ quan %(code)s đã hợp nhất; hãy giao cho cơ quan kế thừa.") % {"code": code})
+        return lead, []
+    each = []
+    for code in dict.fromkeys(codes):
+        agency = agencies.get(code)
+        if agency is None:
+            errors.append(_("Cột lead_agency: không có cơ quan mã “%(code)s” trong danh sách.") % {"code": code})
+        elif groups.is_group_code(code):
+            errors.append(_("Cột lead_agency: mã nhóm %(code)s không ghi chung với danh sách cơ quan.")
+                          % {"code": code})
+        elif not agency.active:
+            errors.append(_("Cột lead_agency: cơ quan %(code)s đã hợp nhất; hãy giao cho cơ quan kế thừa.")
+                          % {"code": code})
+        else:
+            each.append(agency)
+    return None, each
+
+
 def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting | None = None) -> ImportResult:
     """Check every row against the database and each other; nothing is written."""
     agencies = {a.code: a for a in Agency.objects.all()}
@@ -261,13 +297,7 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
         elif len(title) > 300:
             errors.append(_("Tên nhiệm vụ dài quá 300 ký tự."))
         lead_code = values.get("lead_agency", "").upper()
-        lead = agencies.get(lead_code)
-        if not lead_code:
-            errors.append(_("Thiếu mã cơ quan chủ trì."))
-        elif lead is None:
-            errors.append(_("Không có cơ quan mã “%(code)s”.") % {"code": values.get("lead_agency")})
-        elif not lead.active:
-            errors.append(_("Cơ quan %(code)s đã hợp nhất; hãy giao cho cơ quan kế thừa.") % {"code": lead_code})
+        lead, each = _lead_or_list(lead_code, agencies, errors)
         co = []
         for code in filter(None, (c.strip().upper() for c in values.get("co_agencies", "").replace(",", ";").split(";"))):
             if code not in agencies:
@@ -309,7 +339,7 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
             row.due_label = f"{deadline.due:%d/%m/%Y}" if deadline.due else str(Precision(deadline.precision).label)
             row.kwargs = {
                 "reference": reference, "title_vi": title, "title_en": values.get("title_en", ""),
-                "lead_agency": lead, "co_agencies": co, "deadline_text": " ".join(deadline_text.split()),
+                "lead_agency": lead, "co_agencies": co, **({"share_agencies": each} if each else {}), "deadline_text": " ".join(deadline_text.split()),
                 "assigned_on": assigned_on, "meeting": meeting, "pillar": pillar, "owner": owner,
                 "source_ref": values.get("source_ref", ""), "source_url": values.get("source_url", ""),
                 "full_text": values.get("full_text", ""),

@@ -15,7 +15,7 @@ def annotated() -> QuerySet:
 
 def list_rows(queryset: QuerySet) -> QuerySet:
     """Relations and the latest progress for the rows shown (apply after slicing to a page)."""
-    return selectors.with_latest_progress(selectors.with_related(queryset))
+    return selectors.with_share_counts(selectors.with_latest_progress(selectors.with_related(queryset)))
 
 
 def status_rows(counts: dict) -> list[dict]:

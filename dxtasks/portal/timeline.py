@@ -9,6 +9,7 @@ portal asks every installed app and imports none of them.
 import datetime
 
 from django.apps import apps
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import get_language
@@ -21,15 +22,18 @@ def _dmy(day: datetime.date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else _("không có hạn")
 
 
-def _domain_entries(directive: Directive) -> list[dict]:
+def _domain_entries(directive: Directive, share=None) -> list[dict]:
+    """The directive's own history, and with `share` that share's (a collective directive's shares have
+    their own, shown one share at a time)."""
     entries: list[dict] = []
-    for update in directive.progress_updates.select_related("reported_by"):
+    mine = Q(share__isnull=True) | Q(share=share) if share is not None else Q(share__isnull=True)
+    for update in directive.progress_updates.filter(mine).select_related("reported_by"):
         entries.append({
             "at": update.reported_at, "kind": "progress", "by": update.reported_by,
             "text": _("Tiến độ %(percent)s%%: %(note)s") % {"percent": update.percent, "note": update.note},
             "link": update.evidence_url, "outcome": "",
         })
-    for change in directive.deadline_changes.select_related("approved_by"):
+    for change in directive.deadline_changes.filter(mine).select_related("approved_by"):
         entries.append({
             "at": change.approved_at, "kind": "deadline", "by": change.approved_by,
             "text": _("Thời hạn: %(old)s → %(new)s. Lý do: %(reason)s")
@@ -37,7 +41,7 @@ def _domain_entries(directive: Directive) -> list[dict]:
                "new": change.new_deadline_text or _dmy(change.new_due), "reason": change.reason},
             "link": "", "outcome": _("Lịch đăng ký được cập nhật"),
         })
-    for change in directive.state_changes.select_related("changed_by"):
+    for change in directive.state_changes.filter(mine).select_related("changed_by"):
         text = _("Trạng thái: %(old)s → %(new)s") % {
             "old": change.get_old_state_display(), "new": change.get_new_state_display()}
         if change.note:
@@ -52,7 +56,7 @@ def _domain_entries(directive: Directive) -> list[dict]:
                 "new": transfer.to_agency.short_name((get_language() or "vi")[:2]), "reason": transfer.reason},
             "link": "", "outcome": "",
         })
-    for request in directive.extension_requests.select_related("requested_by", "decided_by"):
+    for request in directive.extension_requests.filter(mine).select_related("requested_by", "decided_by"):
         entries.append({
             "at": request.requested_at, "kind": "extension", "by": request.requested_by,
             "text": _("Đề nghị gia hạn đến %(date)s. Lý do: %(reason)s")
@@ -90,8 +94,8 @@ def _as_datetime(at: datetime.date | datetime.datetime) -> datetime.datetime:
     return start_of_day(at)
 
 
-def timeline(directive: Directive) -> list[dict]:
-    entries = _domain_entries(directive) + _app_entries(directive)
+def timeline(directive: Directive, share=None) -> list[dict]:
+    entries = _domain_entries(directive, share) + _app_entries(directive)
     entries.append({"at": directive.created_at, "kind": "created", "by": None, "link": "", "outcome": "",
                     "text": _("Nhiệm vụ được ghi vào hệ thống")})
     return sorted(entries, key=lambda e: e["at"], reverse=True)

@@ -44,6 +44,7 @@ class DigestItem:
     group: str
     days_left: int | None  # negative when overdue
     kinds: set = field(default_factory=set)
+    share_id: int | None = None  # one agency's share of a collective directive (lead_* is that agency)
 
     @property
     def escalated(self) -> bool:
@@ -76,17 +77,20 @@ def make_item(row: dict, kind: str, today: datetime.date) -> DigestItem:
         lead_vi=row["lead_agency__name_vi"], lead_en=row["lead_agency__name_en"],
         lead_short=row["lead_agency__short_name_vi"], url=directive_url(row["public_id"]),
         group=group_for(kind, due, today), days_left=(due - today).days if due else None, kinds={kind},
+        share_id=row.get("share_id"),
     )
 
 
 def merge_items(items: list[DigestItem]) -> list[DigestItem]:
-    """One line per directive, even when it is both the owner's reminder and an escalation."""
-    merged: dict[int, DigestItem] = {}
+    """One line per directive (per share of a collective one), even when it is both the owner's reminder
+    and an escalation."""
+    merged: dict[tuple, DigestItem] = {}
     for item in items:
-        if item.directive_id in merged:
-            merged[item.directive_id].kinds |= item.kinds
+        key = (item.directive_id, item.share_id)
+        if key in merged:
+            merged[key].kinds |= item.kinds
         else:
-            merged[item.directive_id] = item
+            merged[key] = item
     return list(merged.values())
 
 

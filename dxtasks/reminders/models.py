@@ -1,8 +1,8 @@
 """What the reminder sweep records: deliveries, recipients' choices, calendar overrides.
 
 `Delivery` is the source of truth for "exactly once": one row per
-(directive, recipient, reminder kind, occurrence, due date), enforced by a
-unique constraint. A sweep claims a row before it sends and marks it sent
+(directive or share of a collective directive, recipient, reminder kind,
+occurrence, due date), enforced by unique constraints. A sweep claims a row before it sends and marks it sent
 only after the mail backend accepted the message; a concurrent sweep loses
 the insert race and skips, and a claim left behind by a crash is retried by
 a later sweep once its lease has expired.
@@ -33,6 +33,11 @@ class Outcome(models.TextChoices):
 class Delivery(models.Model):
     directive = models.ForeignKey(
         "directives.Directive", verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    # The agency's share the reminder is about, for a collective directive (empty otherwise).
+    share = models.ForeignKey(
+        "directives.Share", verbose_name=_("phần việc"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="reminder_deliveries",
     )
     # An address identifies a recipient (a user or an agency contact); empty for "no recipient".
     recipient = models.CharField(_("người nhận"), max_length=254, blank=True)
@@ -66,8 +71,14 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["directive", "recipient", "kind", "occurrence", "due_key"], name="one_delivery_per_reminder"
-            )
+                fields=["directive", "recipient", "kind", "occurrence", "due_key"], name="one_delivery_per_reminder",
+                condition=models.Q(share__isnull=True),
+            ),
+            # Exactly once per share and step as well (a NULL share would make the one above never match).
+            models.UniqueConstraint(
+                fields=["share", "recipient", "kind", "occurrence", "due_key"],
+                name="one_delivery_per_share_reminder", condition=models.Q(share__isnull=False),
+            ),
         ]
         indexes = [models.Index(fields=["outcome", "next_attempt_at"], name="delivery_retry_due")]
 

@@ -42,6 +42,7 @@ class Wanted:
     due_key: str
     slot_date: datetime.date
     item: DigestItem
+    share_id: int | None = None  # the agency's share, for a collective directive
 
 
 @dataclass
@@ -63,7 +64,8 @@ def retryable(policy: Policy, now: datetime.datetime) -> Q:
 def _key_filter(wanted: list[Wanted]) -> Q:
     condition = Q(pk__in=[])
     for w in wanted:
-        condition |= Q(directive_id=w.directive_id, kind=w.kind, occurrence=w.occurrence, due_key=w.due_key)
+        condition |= Q(directive_id=w.directive_id, share_id=w.share_id, kind=w.kind, occurrence=w.occurrence,
+                       due_key=w.due_key)
     return condition
 
 
@@ -90,12 +92,14 @@ def claim(*, recipient: str, new: list[Wanted], retry: list[Wanted], sweep_date:
           policy: Policy) -> tuple[uuid.UUID, list[Wanted]]:
     """Claim what this attempt may send to `recipient`; return the token and the claimed reminders."""
     token = claim_rows(
-        new=[Delivery(directive_id=w.directive_id, recipient=recipient, kind=w.kind, occurrence=w.occurrence,
+        new=[Delivery(directive_id=w.directive_id, share_id=w.share_id, recipient=recipient, kind=w.kind,
+                      occurrence=w.occurrence,
                       due_key=w.due_key, slot_date=w.slot_date, sweep_date=sweep_date) for w in new],
         retry=(_key_filter(retry) & Q(recipient=recipient)) if retry else None, policy=policy,
     )
-    mine = set(Delivery.objects.filter(claim=token).values_list("directive_id", "kind", "occurrence", "due_key"))
-    claimed = [w for w in (*new, *retry) if (w.directive_id, w.kind, w.occurrence, w.due_key) in mine]
+    mine = set(Delivery.objects.filter(claim=token).values_list("directive_id", "share_id", "kind", "occurrence",
+                                                                "due_key"))
+    claimed = [w for w in (*new, *retry) if (w.directive_id, w.share_id, w.kind, w.occurrence, w.due_key) in mine]
     return token, claimed
 
 

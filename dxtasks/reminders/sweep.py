@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from dxtasks.accounts.models import Role
 from dxtasks.directives.deadlines import recurrence_of
-from dxtasks.directives.models import Directive, ProgressUpdate, State
+from dxtasks.directives.models import Directive, ProgressUpdate, Share, State
 
 from .digest import make_item
 from .models import Delivery, Frequency, Kind, Outcome, RecipientPreference
@@ -39,6 +39,18 @@ DIRECTIVE_FIELDS = (
     "lead_agency__contact_email", "lead_agency__leadership_email",
 )
 DONE = {Outcome.SENT, Outcome.GAVE_UP, Outcome.NO_RECIPIENT, Outcome.OBSOLETE}
+# A share of a collective directive is reminded like a directive of its own: the same row shape,
+# with the share's deadline, owner and agency in place of the directive's.
+SHARE_ROW = {
+    "id": "directive_id", "share_id": "id", "public_id": "directive__public_id",
+    "reference": "directive__reference", "title_vi": "directive__title_vi", "title_en": "directive__title_en",
+    "due_date": "due_date", "deadline_precision": "deadline_precision", "deadline_text": "deadline_text",
+    "assigned_on": "directive__assigned_on",
+    "owner_id": "owner_id", "owner__email": "owner__email", "owner__is_active": "owner__is_active",
+    "owner__language": "owner__language", "lead_agency__name_vi": "agency__name_vi",
+    "lead_agency__name_en": "agency__name_en", "lead_agency__short_name_vi": "agency__short_name_vi",
+    "lead_agency__contact_email": "agency__contact_email", "lead_agency__leadership_email": "agency__leadership_email",
+}
 
 
 @dataclass
@@ -88,11 +100,19 @@ def open_directive_rows(today: datetime.date, policy: Policy | None = None) -> l
     """
     policy = policy or Policy.from_settings()
     horizon = today + datetime.timedelta(days=max(policy.days_before, default=0) + MAX_SHIFT)
-    return list(
-        Directive.objects.filter(state=State.OPEN, assigned_on__lte=today)
-        .filter(Q(due_date__isnull=True) | Q(due_date__lte=horizon))
-        .order_by().values(*DIRECTIVE_FIELDS)
-    )
+    owed = Q(due_date__isnull=True) | Q(due_date__lte=horizon)
+    single = Directive.objects.filter(state=State.OPEN, assigned_on__lte=today, addressees="").filter(owed)
+    rows = [{**row, "share_id": None} for row in single.order_by().values(*DIRECTIVE_FIELDS)]
+    # A share is owed reminders like a directive: the same horizon on its own deadline.
+    return rows + share_rows(Share.objects.filter(state=State.OPEN, directive__state=State.OPEN,
+                                                  directive__assigned_on__lte=today).filter(owed))
+
+
+def share_rows(queryset, *extra: str) -> list[dict]:
+    """Shares as reminder rows (see SHARE_ROW), in one query; `extra` share lookups added under their own name."""
+    lookups = [*SHARE_ROW.values(), *extra]
+    keys = [*SHARE_ROW, *extra]
+    return [dict(zip(keys, values)) for values in queryset.order_by().values_list(*lookups)]
 
 
 def delivery_window_start(today: datetime.date, policy: Policy, ongoing_every_months: int | None = None
@@ -141,21 +161,21 @@ class Audience:
 def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalendar,
                summary: SweepSummary) -> tuple[dict[str, RecipientPlan], list[tuple[dict, Slot]]]:
     rows = open_directive_rows(today, policy)
-    recurrences = {row["id"]: recurrence_of(row["deadline_text"]) for row in rows
+    recurrences = {(row["id"], row["share_id"]): recurrence_of(row["deadline_text"]) for row in rows
                    if row["deadline_precision"] == "ongoing"}
     longest = max((ongoing_months(r, policy) for r in recurrences.values()), default=None)
     asap_with_progress = set(
         ProgressUpdate.objects.filter(directive__state=State.OPEN, directive__deadline_precision="asap")
-        .values_list("directive_id", flat=True).distinct()
+        .values_list("directive_id", "share_id").distinct()
     )
     now = timezone.now()
     lease = now - datetime.timedelta(minutes=policy.claim_lease_minutes)
     existing = {
-        (d, r, k, o, dk): (outcome, attempts, next_at, claimed_at)
-        for d, r, k, o, dk, outcome, attempts, next_at, claimed_at in Delivery.objects.filter(
+        (d, sh, r, k, o, dk): (outcome, attempts, next_at, claimed_at)
+        for d, sh, r, k, o, dk, outcome, attempts, next_at, claimed_at in Delivery.objects.filter(
             slot_date__gte=delivery_window_start(today, policy, longest)
-        ).values_list("directive_id", "recipient", "kind", "occurrence", "due_key", "outcome", "attempts",
-                      "next_attempt_at", "claimed_at").iterator(chunk_size=5000)
+        ).values_list("directive_id", "share_id", "recipient", "kind", "occurrence", "due_key", "outcome",
+                      "attempts", "next_attempt_at", "claimed_at").iterator(chunk_size=5000)
     }
     audience = Audience()
     weekly_day = calendar.first_working_day_of_week(today) == today
@@ -163,7 +183,7 @@ def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalenda
     no_recipient: list[tuple[dict, Slot]] = []
 
     def want(row: dict, slot: Slot, email: str, language: str | None) -> None:
-        key = (row["id"], email, slot.kind, slot.occurrence, slot.due_key)
+        key = (row["id"], row["share_id"], email, slot.kind, slot.occurrence, slot.due_key)
         state = existing.get(key)
         is_retry = False
         if state is not None:
@@ -189,13 +209,14 @@ def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalenda
         if plan is None:
             plan = plans[email] = RecipientPlan(email=email, language=audience.language(email, language))
         wanted = Wanted(row["id"], slot.kind, slot.occurrence, slot.due_key, slot.target,
-                        make_item(row, slot.kind, today))
+                        make_item(row, slot.kind, today), share_id=row["share_id"])
         (plan.retry if is_retry else plan.new).append(wanted)
 
     for row in rows:
         facts = DirectiveFacts(assigned_on=row["assigned_on"], due_date=row["due_date"],
-                               precision=row["deadline_precision"], has_progress=row["id"] in asap_with_progress,
-                               recurrence=recurrences.get(row["id"]))
+                               precision=row["deadline_precision"],
+                               has_progress=(row["id"], row["share_id"]) in asap_with_progress,
+                               recurrence=recurrences.get((row["id"], row["share_id"])))
         slot = owner_slot(facts, today, calendar, policy)
         if slot is not None:
             email, language = audience.owner_address(row)
@@ -214,7 +235,8 @@ def record_no_recipient(no_recipient: list[tuple[dict, Slot]], today: datetime.d
     """Shown in the admin and on the directive's history, once per slot."""
     Delivery.objects.bulk_create(
         [
-            Delivery(directive_id=row["id"], recipient="", kind=slot.kind, occurrence=slot.occurrence,
+            Delivery(directive_id=row["id"], share_id=row["share_id"], recipient="", kind=slot.kind,
+                     occurrence=slot.occurrence,
                      due_key=slot.due_key, slot_date=slot.target, sweep_date=today, outcome=Outcome.NO_RECIPIENT,
                      error="no owner with an email and no agency contact email")
             for row, slot in no_recipient
@@ -326,24 +348,31 @@ def retry_failed(today: datetime.date | None = None, *, connection=None, policy:
         return summary
     due = list(
         Delivery.objects.filter(retryable(policy, timezone.now()), notification__isnull=True).exclude(recipient="")
-        .values_list("pk", "directive_id", "recipient", "kind", "occurrence", "due_key", "slot_date")
+        .values_list("pk", "directive_id", "share_id", "recipient", "kind", "occurrence", "due_key", "slot_date")
     )
     if not due:
         return summary
     rows = {
-        row["id"]: row
-        for row in Directive.objects.filter(pk__in={d[1] for d in due}).order_by().values(*DIRECTIVE_FIELDS, "state")
+        (row["id"], None): {**row, "share_id": None}
+        for row in Directive.objects.filter(pk__in={d[1] for d in due if d[2] is None}).order_by()
+        .values(*DIRECTIVE_FIELDS, "state")
     }
-    closed = [pk for pk, directive_id, *_ in due if rows[directive_id]["state"] != State.OPEN]
+    for row in share_rows(Share.objects.filter(pk__in={d[2] for d in due if d[2] is not None}),
+                          "state", "directive__state"):
+        # A share is owed reminders while both it and its directive are open.
+        row["state"] = row["state"] if row.pop("directive__state") == State.OPEN else State.CANCELLED
+        rows[(row["id"], row["share_id"])] = row
+    closed = [pk for pk, directive_id, share_id, *_ in due if rows[(directive_id, share_id)]["state"] != State.OPEN]
     if closed:
         Delivery.objects.filter(pk__in=closed).update(outcome=Outcome.OBSOLETE, claim=None)
     audience = Audience()
     plans: dict[str, RecipientPlan] = {}
-    for pk, directive_id, recipient, kind, occurrence, due_key, slot_date in due:
-        row = rows[directive_id]
+    for pk, directive_id, share_id, recipient, kind, occurrence, due_key, slot_date in due:
+        row = rows[(directive_id, share_id)]
         if row["state"] != State.OPEN:
             continue
         plan = plans.setdefault(recipient, RecipientPlan(email=recipient, language=audience.language(recipient)))
-        plan.retry.append(Wanted(directive_id, kind, occurrence, due_key, slot_date, make_item(row, kind, today)))
+        plan.retry.append(Wanted(directive_id, kind, occurrence, due_key, slot_date, make_item(row, kind, today),
+                                 share_id=share_id))
     deliver([plans[e] for e in sorted(plans)], today=today, policy=policy, connection=connection, summary=summary)
     return summary

@@ -46,7 +46,7 @@ def test_editing_the_deadline_in_the_admin_goes_through_the_service(admin_client
     data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
     data.update({"deadline_text": "quý III/2024", "co_agencies": [a.pk for a in directive.co_agencies.all()],
                  "lead_agency": directive.lead_agency_id, "meeting": directive.meeting_id})
-    for prefix in ("progress_updates", "deadline_changes", "state_changes", "agency_transfers",
+    for prefix in ("shares", "progress_updates", "deadline_changes", "state_changes", "agency_transfers",
                    "extension_requests"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     response = admin_client.post(url, data)

@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,11 +35,13 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.select_related("successor"), code=code)
     today = timezone.localdate()
     involved = selectors.involving_agency(agency, annotated())
-    led = annotated().filter(lead_agency=agency)
+    # Led directives and the agency's shares of collective ones: its own line of the scorecard.
+    led = annotated().filter(Q(lead_agency=agency) | Q(pk__in=agency.shares.values("directive_id")))
     counts = selectors.status_counts(involved)
     page = Paginator(involved.order_by(F("due_date").asc(nulls_last=True), "reference"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list_rows(page.object_list)
-    lead_scorecard = next(iter(selectors.agency_scorecards(led, today)), None)
+    lead_scorecard = next((card for card in selectors.agency_scorecards(led, today)
+                           if card["lead_agency_id"] == agency.pk), None)
     return render(request, "portal/agency_detail.html", {
         "transfer_form": _transfer_form(request, agency),
         "agency": agency,

@@ -6,8 +6,8 @@ write. A refused form re-renders the page with the errors and what was typed.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dxtasks.accounts import roles
 from dxtasks.directives import selectors, services
-from dxtasks.directives.models import Directive, ExtensionRequest, State
-from dxtasks.directives.status import annotate_status
+from dxtasks.directives import groups
+from dxtasks.directives.models import AgencyKind, Directive, ExtensionRequest, Share, State
+from dxtasks.directives.status import Status, annotate_status
 
 from .. import access
 from ..forms import (
@@ -47,43 +48,112 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _page(request: HttpRequest, directive: Directive, status: int = 200, **bound) -> HttpResponse:
+def _acting_share(request: HttpRequest, directive: Directive) -> Share | None:
+    """The share a request acts on: on a collective directive, the user's agency's share.
+
+    The secretariat picks any share with `share=<agency code>` (none: the
+    directive as a whole). A focal point always acts on their own agency's
+    share; naming another agency's is refused (403, nothing written).
+    """
+    if not directive.is_collective:
+        return None
+    code = (request.POST.get("share") or request.GET.get("share") or "").strip().upper()
     user = request.user
-    can_report = roles.can_report_on(user, directive)
+    if roles.can_manage(user):
+        if not code:
+            return None
+        share = directive.shares.filter(agency__code=code).select_related("agency", "owner").first()
+        if share is None:
+            raise Http404(_("Nhiệm vụ này không giao cho cơ quan %(code)s.") % {"code": code[:32]})
+        return share
+    own = selectors.share_for(directive, agency=user.agency_id) if user.is_authenticated else None
+    if code and (own is None or own.agency.code != code):
+        raise PermissionDenied(_("Chỉ được báo cáo, đề nghị gia hạn và gửi xác nhận trên phần việc của cơ quan mình."))
+    return own
+
+
+def _latest_share_percent(share: Share) -> int | None:
+    return share.progress_updates.order_by("-reported_at", "-pk").values_list("percent", flat=True).first()
+
+
+def _share_table(request: HttpRequest, directive: Directive) -> dict:
+    """The collective directive's roll-up line and its filtered, sorted share table."""
+    if not directive.is_collective:
+        return {}
+    status = request.GET.get("share_status", "")
+    kind = request.GET.get("share_kind", "")
+    sort = request.GET.get("share_sort", "agency")
+    search = request.GET.get("share_q", "").strip()[:100]
+    rows = list(selectors.shares_of(
+        directive, status=status if status in Status.values else "",
+        agency_kind=kind if kind in AgencyKind.values else "", search=search,
+        sort=sort if sort in selectors.SHARE_SORTS else "agency",
+    ))
+    today = timezone.localdate()
+    for row in rows:
+        row.days_overdue = selectors.days_overdue(row.due_as_of, today) if row.status == Status.OVERDUE else None
+    summary = selectors.share_summary(directive)
+    return {
+        "shares": rows,
+        "share_summary": summary,
+        "group_label": groups.label(directive.addressees, summary["total"]),
+        "share_filters": {"share_status": status, "share_kind": kind, "share_sort": sort, "share_q": search},
+        "share_status_choices": Status.choices,
+        "share_kind_choices": [(k, label) for k, label in AgencyKind.choices if k != AgencyKind.OTHER],
+        "share_sorts": selectors.SHARE_SORTS,
+    }
+
+
+def _page(request: HttpRequest, directive: Directive, status: int = 200, share: Share | None = None,
+          **bound) -> HttpResponse:
+    user = request.user
+    if share is None:
+        share = _acting_share(request, directive)
+    target = share or directive
+    if share is not None:
+        can_report = roles.can_report_on_share(user, share)
+    else:
+        can_report = roles.can_report_on(user, directive) and not directive.is_collective
     can_manage = roles.can_manage(user)
-    is_open = directive.state == State.OPEN
-    pending = directive.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).select_related(
-        "requested_by").first()
+    closed = directive.is_closed or target.is_closed
+    is_open = target.state == State.OPEN and not directive.is_closed
+    whole = directive.is_collective and share is None  # acting on the whole collective directive
+    pending = ExtensionRequest.objects.filter(
+        directive=directive, share=share, decision=ExtensionRequest.Decision.PENDING
+    ).select_related("requested_by").first()
     # The requester sees the answer to their latest request, with the secretariat's note.
     my_decision = directive.extension_requests.filter(
-        requested_by=user, decision__in=[ExtensionRequest.Decision.APPROVED, ExtensionRequest.Decision.REJECTED]
+        share=share, requested_by=user,
+        decision__in=[ExtensionRequest.Decision.APPROVED, ExtensionRequest.Decision.REJECTED],
     ).select_related("decided_by").order_by("-decided_at").first()
     context = {
         "directive": directive,
-        "timeline": timeline(directive),
+        "share": share,
+        "timeline": timeline(directive, share),
         "pending_extension": pending,
         "my_decision": my_decision,
         "can_withdraw": pending is not None and roles.can_withdraw_request(user, pending),
         "can_report": can_report,
         "can_manage": can_manage,
-        "days_overdue": selectors.days_overdue(directive.due_date, timezone.localdate())
-        if not directive.is_closed else None,
+        "days_overdue": selectors.days_overdue(target.due_date, timezone.localdate()) if not closed else None,
         "progress_form": bound.get("progress_form") or ProgressForm(
-            initial={"percent": directive.latest_percent or 0}),
+            initial={"percent": (_latest_share_percent(share) if share is not None
+                                 else directive.latest_percent) or 0}),
         "extension_form": bound.get("extension_form") or ExtensionRequestForm(),
         "decision_form": bound.get("decision_form") or ExtensionDecisionForm(),
         "submit_form": bound.get("submit_form") or SubmitForm(),
         "complete_form": bound.get("complete_form") or CompleteForm(initial={"completed_on": timezone.localdate()}),
         "return_form": bound.get("return_form") or ReturnForm(),
         "cancel_form": bound.get("cancel_form") or CancelForm(),
-        "show_progress": can_report and not directive.is_closed,
-        "show_extension": can_report and not directive.is_closed and pending is None,
+        "show_progress": (can_report or (share is None and directive.is_collective and can_manage)) and not closed,
+        "show_extension": can_report and not closed and pending is None,
         "show_decision": can_manage and pending is not None,
         "show_submit": can_report and is_open,
-        "show_complete": can_manage and not directive.is_closed,
-        "show_return": can_manage and directive.state == State.SUBMITTED,
-        "show_cancel": can_manage and not directive.is_closed,
+        "show_complete": can_manage and not closed and not whole,
+        "show_return": can_manage and target.state == State.SUBMITTED,
+        "show_cancel": can_manage and not closed,
         "open_panel": bound.get("open_panel", ""),
+        **_share_table(request, directive),
     }
     # A refusal for an action whose form is no longer offered (e.g. returning a directive that
     # was never submitted) is shown above the actions, so it is never lost.
@@ -102,26 +172,35 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _action(request, public_id, *, form_class, form_key, allowed, perform, success):
-    """The shared shape of a workflow POST: role, form, service, message, redirect."""
+    """The shared shape of a workflow POST: role, share, form, service, message, redirect.
+
+    On a collective directive the action is on the acting share (the user's
+    agency's; the secretariat's chosen one), passed to the service as `share=`.
+    """
     directive = _directive(public_id)
-    allowed(request.user, directive)
+    share = _acting_share(request, directive)
+    allowed(request.user, directive, share)
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            perform(directive, form.cleaned_data)
+            perform(directive, form.cleaned_data, share)
         except services.DirectiveError as error:
             _add_service_errors(form, error)
         else:
             messages.success(request, success)
-            return redirect(_back(request, directive))
-    return _page(request, directive, status=400, **{form_key: form, "open_panel": form_key})
+            return redirect(_back(request, directive, share))
+    return _page(request, directive, status=400, share=share, **{form_key: form, "open_panel": form_key})
 
 
-def _report(user, directive):
-    access.require_report(user, directive)
+def _report(user, directive, share=None):
+    if share is not None:
+        access.require_report_on_share(user, share)
+    elif not (directive.is_collective and roles.can_manage(user)):
+        # A collective directive as a whole: only the secretariat writes a note about it.
+        access.require_report(user, directive)
 
 
-def _manage(user, directive):
+def _manage(user, directive, share=None):
     access.require_manage(user)
 
 
@@ -130,7 +209,7 @@ def _manage(user, directive):
 def add_progress(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=ProgressForm, form_key="progress_form", allowed=_report,
-        perform=lambda d, data: services.record_progress(directive=d, by=request.user, **data),
+        perform=lambda d, data, share: services.record_progress(directive=d, by=request.user, share=share, **data),
         success=_("Đã ghi báo cáo tiến độ."),
     )
 
@@ -140,7 +219,8 @@ def add_progress(request: HttpRequest, public_id) -> HttpResponse:
 def request_extension(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=ExtensionRequestForm, form_key="extension_form", allowed=_report,
-        perform=lambda d, data: services.request_extension(directive=d, by=request.user, **data),
+        perform=lambda d, data, share: services.request_extension(directive=d, by=request.user, share=share,
+                                                                  **data),
         success=_("Đã gửi đề nghị gia hạn. Thư ký Ủy ban sẽ xem xét."),
     )
 
@@ -163,11 +243,12 @@ def decide_extension(request: HttpRequest, public_id, request_id: int) -> HttpRe
             messages.success(request, _("Đã duyệt gia hạn; thời hạn mới là %(date)s.")
                              % {"date": f"{extension.proposed_due:%d/%m/%Y}"} if approve
                              else _("Đã từ chối đề nghị gia hạn."))
-            return redirect(_back(request, directive))
+            return redirect(_back(request, directive, extension.share))
     if _from_inbox(request):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(_back(request, directive))
-    return _page(request, directive, status=400, decision_form=form, open_panel="decision_form")
+        return redirect(_back(request, directive, extension.share))
+    return _page(request, directive, status=400, share=extension.share, decision_form=form,
+                 open_panel="decision_form")
 
 
 @login_required
@@ -182,7 +263,7 @@ def withdraw_extension(request: HttpRequest, public_id, request_id: int) -> Http
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Đã rút lại đề nghị gia hạn."))
-    return redirect(_back(request, directive))
+    return redirect(_back(request, directive, extension.share))
 
 
 def _from_inbox(request: HttpRequest) -> bool:
@@ -191,8 +272,12 @@ def _from_inbox(request: HttpRequest) -> bool:
     return target.startswith("/inbox/") and "//" not in target and "\\" not in target
 
 
-def _back(request: HttpRequest, directive: Directive) -> str:
-    return request.POST["next"] if _from_inbox(request) else directive.get_absolute_url()
+def _back(request: HttpRequest, directive: Directive, share: Share | None = None) -> str:
+    """Back to the inbox the action came from, else to the directive (on the share acted on)."""
+    if _from_inbox(request):
+        return request.POST["next"]
+    url = directive.get_absolute_url()
+    return f"{url}?share={share.agency.code}" if share is not None else url
 
 
 @login_required
@@ -200,7 +285,8 @@ def _back(request: HttpRequest, directive: Directive) -> str:
 def submit(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=SubmitForm, form_key="submit_form", allowed=_report,
-        perform=lambda d, data: services.submit_for_review(directive=d, by=request.user, note=data["note"]),
+        perform=lambda d, data, share: services.submit_for_review(directive=d, by=request.user, note=data["note"],
+                                                                  share=share),
         success=_("Đã gửi đề nghị xác nhận hoàn thành."),
     )
 
@@ -210,7 +296,8 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
 def complete(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=CompleteForm, form_key="complete_form", allowed=_manage,
-        perform=lambda d, data: services.complete_directive(directive=d, by=request.user, **data),
+        perform=lambda d, data, share: services.complete_directive(directive=d, by=request.user, share=share,
+                                                                   **data),
         success=_("Đã xác nhận hoàn thành nhiệm vụ."),
     )
 
@@ -220,7 +307,8 @@ def complete(request: HttpRequest, public_id) -> HttpResponse:
 def return_for_rework(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=ReturnForm, form_key="return_form", allowed=_manage,
-        perform=lambda d, data: services.return_for_rework(directive=d, by=request.user, note=data["note"]),
+        perform=lambda d, data, share: services.return_for_rework(directive=d, by=request.user, note=data["note"],
+                                                                  share=share),
         success=_("Đã trả lại nhiệm vụ để tiếp tục thực hiện."),
     )
 
@@ -230,7 +318,8 @@ def return_for_rework(request: HttpRequest, public_id) -> HttpResponse:
 def cancel(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=CancelForm, form_key="cancel_form", allowed=_manage,
-        perform=lambda d, data: services.cancel_directive(directive=d, by=request.user, reason=data["reason"]),
+        perform=lambda d, data, share: services.cancel_directive(directive=d, by=request.user, reason=data["reason"],
+                                                                 share=share),
         success=_("Đã hủy nhiệm vụ."),
     )
 

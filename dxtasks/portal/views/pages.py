@@ -72,9 +72,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = filter_form(request.GET, request.user)
     form.is_valid()
     queryset = filtered_directives(form, request.user)
+    per_share = request.GET.get("per") == "share"  # one row per share of a collective directive
     if fmt == "xlsx":
-        return exporting.xlsx_response(queryset, settings.SITE_URL)
-    return exporting.csv_response(queryset, settings.SITE_URL)
+        return exporting.xlsx_response(queryset, settings.SITE_URL, per_share=per_share)
+    return exporting.csv_response(queryset, settings.SITE_URL, per_share=per_share)
 
 
 @login_required

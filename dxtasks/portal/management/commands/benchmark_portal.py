@@ -3,6 +3,7 @@
     python manage.py benchmark_portal                   # 100,000 directives, 5,000 users, 15 runs per page
     python manage.py benchmark_portal --directives 20000 --users 500 --runs 5
     python manage.py benchmark_portal --json            # ends with one JSON object of the figures
+    python manage.py benchmark_portal --collective 500 --shares 97   # collective directives (the default)
 
 The database is a fresh test database (SQLite: var/bench-portal.sqlite3;
 PostgreSQL: test_<name>_bench_portal), created, filled with bulk_create and
@@ -43,6 +44,8 @@ PAGES = [
     ("register, accent-free search", "/directives/?q=du+lieu+ca+nhan"),
     ("register, page 400", "/directives/?page=400"),
     ("directive page", None),
+    ("register, agency filter (with shares)", "/directives/?agency=MPS"),
+    ("collective directive page (its shares)", "collective"),
 ]
 # Names of the figures in --json (as the issue lists them).
 JSON_KEYS = {
@@ -50,6 +53,7 @@ JSON_KEYS = {
     "register, first page": "register", "register, agency + status filter": "register_filtered",
     "register, pillar + due range, sorted": "register_sorted", "register, accent-free search": "search",
     "register, page 400": "register_page_400", "directive page": "directive",
+    "register, agency filter (with shares)": "register_agency", "collective directive page (its shares)": "collective",
 }
 FIXTURES = ["fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meetings.json"]
 WORDS = ["bảo vệ dữ liệu cá nhân", "chuyển đổi số", "dịch vụ công trực tuyến", "cơ sở dữ liệu quốc gia",
@@ -67,13 +71,17 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=15)
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--users", type=int, default=5_000, help="users (focal points of every agency)")
+        parser.add_argument("--collective", type=int, default=500,
+                            help="collective directives (addressed to ALL) among the directives")
+        parser.add_argument("--shares", type=int, default=97, help="shares of each collective directive")
         parser.add_argument("--keepdb", action="store_true",
                             help="keep the benchmark database afterwards and reuse it if it is already filled")
         parser.add_argument("--json", action="store_true", dest="as_json", help="end with one JSON object")
         parser.add_argument("--first-request", default="", help=argparse.SUPPRESS)  # internal: the child
 
     def handle(self, *args, directives: int, runs: int, seed: int, keepdb: bool = False, users: int = 5_000,
-               as_json: bool = False, first_request: str = "", **options):
+               as_json: bool = False, first_request: str = "", collective: int = 500, shares: int = 97,
+               **options):
         if first_request:
             return self._first_request(first_request)
         test_settings = connection.settings_dict.setdefault("TEST", {})
@@ -84,6 +92,7 @@ class Command(BaseCommand):
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keepdb)
         try:
             with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, DEBUG=False):
+                self.collective, self.shares = collective, shares
                 figures = self._run(directives, users, runs, seed)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keepdb)
@@ -99,7 +108,7 @@ class Command(BaseCommand):
         if (Directive.objects.count() == n and User.objects.count() == n_users
                 and User.objects.filter(username="bench.focal").exists()):
             user = User.objects.get(username="bench.focal")  # --keepdb: reuse the filled database
-            sample = Directive.objects.order_by("pk")[n // 2]
+            sample = Directive.objects.filter(addressees="").order_by("pk")[n // 2]
         else:
             call_command("flush", interactive=False, verbosity=0)
             call_command("createcachetable", verbosity=0)
@@ -117,7 +126,14 @@ class Command(BaseCommand):
         client.force_login(user)
         figures = {"database": connection.vendor, "directives": n, "users": User.objects.count(), "runs": runs}
         self.stdout.write(f"{'page':42} {'median':>9} {'p90':>9} {'min':>9} {'KiB':>6}")
+        collective = Directive.objects.exclude(addressees="").order_by("pk").first()
+        figures["collective_directives"] = Directive.objects.exclude(addressees="").count()
+        figures["shares_per_collective"] = collective.shares.count() if collective else 0
         for label, url in PAGES:
+            if url == "collective":
+                if collective is None:
+                    continue
+                url = collective.get_absolute_url()
             url = url or sample.get_absolute_url()
             for _ in range(2):  # warm the caches as a running server would be
                 response = client.get(url)
@@ -222,4 +238,34 @@ class Command(BaseCommand):
                             percent=rng.randrange(0, 100), note="Báo cáo tiến độ") for pk in ids if rng.random() < 0.6],
             batch_size=5000,
         )
+        self._fill_collective(rng, now)
         return user, Directive.objects.get(pk=ids[len(ids) // 2])
+
+    def _fill_collective(self, rng: random.Random, now: datetime.datetime) -> None:
+        """`--collective` of the directives become addressed to ALL, each with `--shares` shares."""
+        from dxtasks.directives.models import Agency, Directive, ProgressUpdate, Share
+
+        if not self.collective:
+            return
+        members = list(Agency.objects.exclude(kind="other").order_by("pk")[:self.shares])
+        group = Agency.objects.get(code="ALL")
+        chosen = list(Directive.objects.filter(state="open").order_by("?")[:self.collective])
+        Directive.objects.filter(pk__in=[d.pk for d in chosen]).update(addressees="ALL", lead_agency=group)
+        today = datetime.date.today()
+        shares = []
+        for d in chosen:
+            for agency in members:
+                done = rng.random() < 0.4 and d.assigned_on < today
+                shares.append(Share(
+                    directive_id=d.pk, agency=agency, deadline_text=d.deadline_text, due_date=d.due_date,
+                    deadline_precision=d.deadline_precision, state="completed" if done else "open",
+                    completed_on=min(today, d.assigned_on + datetime.timedelta(days=rng.randrange(10, 400)))
+                    if done else None,
+                ))
+        Share.objects.bulk_create(shares, batch_size=5000)
+        ProgressUpdate.objects.bulk_create(
+            [ProgressUpdate(directive_id=directive_id, share_id=pk, percent=rng.randrange(0, 100),
+                            reported_at=now - datetime.timedelta(days=rng.randrange(0, 400)), note="Báo cáo")
+             for pk, directive_id in Share.objects.values_list("pk", "directive_id") if rng.random() < 0.5],
+            batch_size=5000,
+        )
