@@ -55,6 +55,8 @@ def written_by_people() -> list[str]:
     texts = []
     for row in Directive.objects.values("reference", "full_text", "outcome", "deadline_text", "source_ref"):
         texts += [v for v in row.values() if v]
+    # The official (Vietnamese) title is shown as written beside the English one: "Các bộ, ngành chủ động …".
+    texts += list(Directive.objects.values_list("title_vi", flat=True))
     texts += list(ProgressUpdate.objects.values_list("note", flat=True))
     texts += [ref for ref in Meeting.objects.values_list("notice_ref", flat=True) if ref]  # "…/TB-VPCP"
     return sorted(set(texts), key=len, reverse=True)
