@@ -28,15 +28,16 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from . import groups
 from .deadlines import DeadlineError, parse_deadline, written_with_year
 from .folding import fold_char
 
 MAX_CHARS = 200_000  # a long notice is ~30,000 characters; beyond this it is not a notice
 
-GROUP_ALL = "ALL"
-GROUP_MINISTRIES = "ALL-MINISTRIES"
-GROUP_PROVINCES = "ALL-PROVINCES"
-GROUP_CODES = (GROUP_ALL, GROUP_MINISTRIES, GROUP_PROVINCES)
+# The addressee groups are the shares' (directives.groups): a group the reader recognises is one the import takes.
+GROUP_ALL, GROUP_MINISTRIES, GROUP_PROVINCES = groups.ALL, groups.ALL_MINISTRIES, groups.ALL_PROVINCES
+GROUP_CODES = groups.IMPORT_GROUP_CODES
+EACH = groups.EACH
 
 
 class NoticeError(ValueError):
@@ -149,7 +150,7 @@ class Gazetteer:
     """Agency names, abbreviations, short and historical forms → agency codes, resolved on a day."""
 
     def __init__(self, records: Iterable[AgencyRecord], aliases: dict[str, tuple[str, ...]] | None = None):
-        self.records = {r.code: r for r in records if r.code not in GROUP_CODES and r.code != "EACH"}
+        self.records = {r.code: r for r in records if r.code not in GROUP_CODES and r.code != EACH}
         aliases = ALIASES if aliases is None else aliases
         surfaces: dict[str, set[str]] = {}
         acronyms: set[str] = set()
@@ -374,11 +375,17 @@ class ProposedDirective:
     recurrence: str | None = None
     saved_deadline_text: str = ""  # readable without the notice's date ("" when there is none)
     excerpt: str = ""
+    members: list[str] = field(default_factory=list)  # the listed agencies when addressees is EACH
+
+    @property
+    def lead_column(self) -> str:
+        """What the import's lead_agency column takes: a code, a group code, or "A; B; C" (a share each)."""
+        return "; ".join(self.members) if self.addressees == EACH else (self.lead_agency or "")
 
     def as_json(self) -> dict:
         return {
             "title_vi": self.title_vi, "lead_agency": self.lead_agency, "collective": self.collective,
-            "addressees": self.addressees, "co_agencies": list(self.co_agencies),
+            "addressees": self.addressees, "members": list(self.members), "co_agencies": list(self.co_agencies),
             "deadline_text": self.deadline_text,
             "due_date": self.due_date.isoformat() if self.due_date else None,
             "precision": self.precision, "item": self.item, "excerpt": self.excerpt, "flags": list(self.flags),
@@ -410,6 +417,7 @@ _NOT_A_TASK = re.compile(
     r"(?:da|vua|dang|la|co|cho biet|cho rang|nhan manh|de nghi|kien nghi|neu|phat bieu|trinh bay|"
     r"thong bao|cung da|tung|duoc danh gia|dat)(?![\w])"
 )
+_JOINT = re.compile(r"[\s,]*(?:cung )?(?:phoi hop|phoi hop chat che|cung nhau)(?![\w])")
 _CHU_TRI = re.compile(r"[\s,]*(?:(?:duoc|da duoc) giao )?(?:la co quan )?chu tri(?![\w])[\s,]*")
 _CO_CUE = re.compile(r"(?<![\w])(?:phoi hop (?:chat che )?(?:voi|cung)|cung voi|voi su phoi hop cua|phoi hop)(?![\w])\s*")
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:va\s+)?|va\s+|\s+)$")
@@ -461,6 +469,7 @@ class _Analysis:
     deadline_source: str  # "dated", "periodic", "ongoing", "asap", ""
     body_start: int  # where the task's own words start (after subject and co-agencies)
     directive: bool
+    lead_named: bool = False  # "Bộ A, Bộ B chủ trì …": the first of several addressees leads
 
 
 class _Reader:
@@ -560,6 +569,7 @@ class _Reader:
                 body_start = cursor
         co: list[Mention] = []
         m = _CHU_TRI.match(key, body_start)
+        lead_named = bool(m and subject)
         if m and (subject or m.start() == start):
             body_start = m.end()
         # co-ordinating agencies: the list after "phối hợp với"
@@ -597,7 +607,7 @@ class _Reader:
         directive = not excluded and (bool(subject) and task or in_heading)
         if subject and not task:
             directive = False
-        return _Analysis(subject, co, deadline_span, source, body_start, directive)
+        return _Analysis(subject, co, deadline_span, source, body_start, directive, lead_named)
 
     # -- assembling --
 
@@ -650,6 +660,7 @@ class _Reader:
         if isinstance(inherited_subject, ProposedDirective):
             lead, collective, addressees = (inherited_subject.lead_agency, inherited_subject.collective,
                                             inherited_subject.addressees)
+            members = list(inherited_subject.members)
             co_codes = list(inherited_subject.co_agencies) if not analysis.co else []
             subject_codes: list[str] = []
         else:
@@ -657,6 +668,7 @@ class _Reader:
             lead = addressees = None
             collective = False
             subject_codes = []
+            members = []
             for i, mention in enumerate(subject):
                 code, mention_flags = self.gazetteer.resolve(mention, self.resolve_on)
                 flags += mention_flags
@@ -674,8 +686,16 @@ class _Reader:
             flags += mention_flags
             if code and not mention.group:
                 co_codes.append(code)
-        co_codes = list(dict.fromkeys(c for c in subject_codes + co_codes if c != lead))
-        if len(subject_codes):
+        if subject_codes and lead and not collective and not analysis.lead_named and not _JOINT.match(
+                self.key, analysis.subject[-1].end):
+            # "Bộ Công an, Bộ Tư pháp, Bộ Y tế (mỗi bộ) xây dựng …": each addressed agency answers for its own
+            # share. "Bộ A, Bộ B chủ trì …" and joint work ("Bộ Y tế, BHXH phối hợp triển khai …") keep the
+            # first as the lead of the others.
+            members = list(dict.fromkeys([lead, *subject_codes]))
+            collective, addressees, subject_codes = True, EACH, []
+            flags.append("several agencies addressed: a share each")
+        co_codes = list(dict.fromkeys(c for c in subject_codes + co_codes if c != lead and c not in members))
+        if subject_codes:
             flags.append("several agencies addressed: the first leads, the others co-ordinate")
 
         deadline_text, deadline, saved = "", None, ""
@@ -709,7 +729,7 @@ class _Reader:
             deadline_text=deadline_text, due_date=deadline.due if deadline else None,
             precision=deadline.precision if deadline else None, item=unit.label, start=start, end=end,
             flags=list(dict.fromkeys(flags)), recurrence=deadline.recurrence if deadline else None,
-            saved_deadline_text=saved,
+            saved_deadline_text=saved, members=members,
         )
 
     def title(self, start: int, end: int, analysis: _Analysis) -> str:

@@ -173,7 +173,7 @@ def draft(reading: NoticeReading, meeting: Meeting | None, *, file_name: str = "
         "file": base64.b64encode(content).decode() if content else "",
         "rows": [
             {
-                "title_vi": d.title_vi, "lead_agency": d.lead_agency or "", "co_agencies": "; ".join(d.co_agencies),
+                "title_vi": d.title_vi, "lead_agency": d.lead_column, "co_agencies": "; ".join(d.co_agencies),
                 "deadline": d.saved_deadline_text or d.deadline_text, "item": d.item or "", "excerpt": d.excerpt,
                 "marked": _marked(d.excerpt, d.deadline_text), "flags": d.flags,
                 "due": d.due_date.isoformat() if d.due_date else "", "precision": d.precision or "",

@@ -33,9 +33,10 @@ HELD_OUT = sorted((NOTICES / "heldout").glob("*.txt"))
 def test_reads_each_directive_of_the_notices_it_was_written_on(gazetteer, path):
     expected = expected_of(path)
     reading = read_notice(path.read_text(encoding="utf-8"), gazetteer=gazetteer)
-    got = [(d.item, d.lead_agency, d.due_date and d.due_date.isoformat(), d.precision, sorted(d.co_agencies))
-           for d in reading.directives]
-    want = [(e.get("item"), e["lead"], e["due"], e["precision"], sorted(e["co"])) for e in expected["directives"]]
+    got = [(d.item, d.lead_agency, d.due_date and d.due_date.isoformat(), d.precision, sorted(d.co_agencies),
+            d.members) for d in reading.directives]
+    want = [(e.get("item"), e["lead"], e["due"], e["precision"], sorted(e["co"]), e.get("members", []))
+            for e in expected["directives"]]
     assert got == want
 
 
@@ -100,6 +101,24 @@ def test_collective_addressees_are_groups(gazetteer):
         (False, None, "MPS"),
     ]
     assert items["3"].recurrence == "yearly" and items["6"].recurrence == "monthly"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # several agencies addressed, each doing the task: a share each
+    ("Bộ Công an, Bộ Tư pháp, Bộ Y tế xây dựng cơ sở dữ liệu chuyên ngành trong quý III/2025.",
+     (True, "EACH", ["MPS", "MOJ", "MOH"], [])),
+    # "… chủ trì": the first leads, the others co-ordinate
+    ("Bộ Công an, Bộ Tư pháp chủ trì xây dựng cơ sở dữ liệu hộ tịch trong quý III/2025.",
+     (False, None, [], ["MOJ"])),
+    # joint work: the first leads, the other co-ordinates
+    ("Bộ Y tế, Bảo hiểm xã hội Việt Nam phối hợp triển khai liên thông dữ liệu trong quý III/2025.",
+     (False, None, [], ["VSS"])),
+])
+def test_several_addressees_are_a_share_each_unless_one_leads(gazetteer, sentence, expected):
+    text = "Số: 61/TB-VPCP\nHà Nội, ngày 23 tháng 02 năm 2025\nTHÔNG BÁO\n1. " + sentence + "\n"
+    (directive,) = read_notice(text, gazetteer=gazetteer).directives
+    assert (directive.collective, directive.addressees, directive.members, directive.co_agencies) == expected
+    assert directive.lead_column == ("MPS; MOJ; MOH" if expected[1] == "EACH" else directive.lead_agency)
 
 
 def test_sentences_that_only_mention_agencies_are_not_directives(gazetteer):

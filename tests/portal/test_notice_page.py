@@ -75,6 +75,35 @@ def test_paste_review_and_save(secretariat):
     assert "portal_notice" not in secretariat.session
 
 
+COLLECTIVE = """Số: 61/TB-VPCP
+Hà Nội, ngày 23 tháng 02 năm 2025
+THÔNG BÁO
+Kết luận tại Phiên họp thứ 10 của Ủy ban Quốc gia về chuyển đổi số
+1. Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ rà soát thủ tục hành chính nội bộ trong tháng 4/2025.
+2. Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương ban hành kế hoạch số hóa hồ sơ trong tháng 5/2025.
+3. Bộ Công an, Bộ Tư pháp, Bộ Y tế xây dựng cơ sở dữ liệu chuyên ngành trong quý III/2025.
+"""
+
+
+def test_collective_addressees_are_saved_as_one_share_per_agency(secretariat):
+    from dxtasks.directives import groups
+
+    before = set(Directive.objects.values_list("pk", flat=True))
+    response = secretariat.post("/import/notice/", {"text": COLLECTIVE}, follow=True)
+    rows = [{**row, "keep": True} for row in rows_of(response)]
+    assert [r["lead_agency"] for r in rows] == ["ALL-MINISTRIES", "ALL-PROVINCES", "MPS; MOJ; MOH"]
+    assert "Giao cho từng cơ quan: mỗi cơ quan được giao một phần việc riêng." in response.content.decode()
+    saved = secretariat.post("/import/notice/review/", review_post(response, Meeting.objects.get(number=10), rows))
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    made = {d.addressees: d for d in Directive.objects.exclude(pk__in=before)}
+    assert set(made) == {groups.ALL_MINISTRIES, groups.ALL_PROVINCES, groups.EACH}
+    central = made[groups.ALL_MINISTRIES].shares.values_list("agency__kind", flat=True)
+    assert len(central) > 20 and set(central) == {"ministry", "ministerial", "government"}
+    assert made[groups.ALL_PROVINCES].shares.count() == 63  # assigned at meeting 10 (02/2025): before the mergers
+    assert set(made[groups.EACH].shares.values_list("agency__code", flat=True)) == {"MPS", "MOJ", "MOH"}
+    assert not made[groups.EACH].co_agencies.exists()
+
+
 def test_one_bad_row_saves_nothing_and_says_which(secretariat):
     response = secretariat.post("/import/notice/", {"text": CURRENT}, follow=True)
     rows = [{**row, "keep": True} for row in rows_of(response)]  # FPT row kept, with no lead agency

@@ -12,7 +12,7 @@ NOTICES = Path(__file__).parent.parent / "directives" / "notices"
 pytestmark = pytest.mark.django_db
 
 KEYS = {"title_vi", "lead_agency", "collective", "addressees", "co_agencies", "deadline_text", "due_date", "precision",
-        "item", "excerpt", "flags"}
+        "item", "excerpt", "flags", "members"}
 
 CURRENT = """Số: 60/TB-VPCP
 Hà Nội, ngày 23 tháng 02 năm 2025
@@ -43,13 +43,17 @@ def test_json_gives_the_meeting_and_every_drafted_directive(seed_data):
     assert len(directives) == 9 and all(set(d) == KEYS for d in directives)
     assert directives[1] == {
         "title_vi": "Xây dựng cơ sở dữ liệu về tài nguyên số", "lead_agency": "MIC", "collective": False,
-        "addressees": None, "co_agencies": ["MONRE"], "deadline_text": "hoàn thành trong quý III/2024",
+        "addressees": None, "members": [], "co_agencies": ["MONRE"],
+        "deadline_text": "hoàn thành trong quý III/2024",
         "due_date": "2024-09-30", "precision": "quarter", "item": "II.1.b",
         "excerpt": "Chủ trì, phối hợp với Bộ Tài nguyên và Môi trường xây dựng cơ sở dữ liệu về tài nguyên số; "
                    "hoàn thành trong quý III/2024.",
         "flags": ["agency merged on 01/03/2025 → MOST: 'Bộ Thông tin và Truyền thông'",
                   "agency merged on 01/03/2025 → MAE: 'Bộ Tài nguyên và Môi trường'"],
     }
+    # "UBND tỉnh Quảng Ninh, UBND thành phố Đà Nẵng chia sẻ kinh nghiệm …": each province a share of its own
+    assert (directives[8]["collective"], directives[8]["addressees"], directives[8]["members"],
+            directives[8]["co_agencies"]) == (True, "EACH", ["QUANG-NINH", "DA-NANG"], [])
     assert Directive.objects.filter(meeting__number=8).count() == 2  # the fixtures' own; nothing saved
 
 
