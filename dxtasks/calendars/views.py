@@ -26,16 +26,21 @@ from .models import FeedKind, FeedToken
 SESSION_NEW_URLS = "calendars.new_feed"
 
 
+# A feed is fetched by calendar programs, which send no language and show the body, if at all, to
+# whoever subscribed: its few plain-text answers say the same in both languages, in every language.
+NOT_FOUND_TEXT = "Không tìm thấy lịch. / Calendar not found.\n"
+TOO_MANY_TEXT = "Quá nhiều yêu cầu; hãy thử lại sau. / Too many requests; try again later.\n"
+
+
 def _not_found() -> HttpResponse:
     """A bare 404: no page echoing the path (it holds a token), no hint of why."""
-    response = HttpResponseNotFound(b"Not found\n", content_type="text/plain; charset=utf-8")
+    response = HttpResponseNotFound(NOT_FOUND_TEXT, content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 def _too_many(retry_after: int) -> HttpResponse:
-    response = HttpResponse(_("Quá nhiều yêu cầu; hãy thử lại sau.\n"), status=429,
-                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(TOO_MANY_TEXT, status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "private, no-store"
     return response

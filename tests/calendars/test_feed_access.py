@@ -96,7 +96,7 @@ def test_revoked_unknown_and_malformed_tokens_answer_the_same_404(user_factory, 
         client.get(feed_path("A" * 500)),
     ]
     assert [r.status_code for r in answers] == [404] * 5
-    assert {r.content for r in answers} == {b"Not found\n"}
+    assert {r.content.decode() for r in answers} == {"Không tìm thấy lịch. / Calendar not found.\n"}
 
 
 def test_deactivated_and_deleted_owners_tokens_answer_404(user_factory, issue, fetch):

@@ -101,6 +101,21 @@ def test_bursts_from_one_token_are_answered_429(settings, secretary, issue):
     assert client.get(feed_path(issue(secretary).secret)).status_code == 200
 
 
+@pytest.mark.parametrize("language", ["vi", "en", "fr"])
+def test_feed_errors_say_the_same_in_both_languages_whatever_the_client_asks(settings, secretary, issue, language):
+    settings.CALENDARS = {"TOKEN_RATE": (1, 60), "ADDRESS_RATE": (1000, 60)}
+    cache.clear()
+    secret = issue(secretary, "all").secret
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies["django_language"] = language
+    missing = client.get(feed_path("A" * 43))
+    assert client.get(feed_path(secret)).status_code == 200
+    limited = client.get(feed_path(secret))
+    assert (missing.status_code, missing.content.decode()) == (404, "Không tìm thấy lịch. / Calendar not found.\n")
+    assert (limited.status_code, limited.content.decode()) == (
+        429, "Quá nhiều yêu cầu; hãy thử lại sau. / Too many requests; try again later.\n")
+
+
 def test_bursts_from_one_address_are_answered_429_even_for_unknown_tokens(settings, secretary, issue):
     settings.CALENDARS = {"TOKEN_RATE": (1000, 60), "ADDRESS_RATE": (4, 60)}
     cache.clear()
