@@ -7,6 +7,9 @@ os.environ.setdefault("ENV_FILE", "")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SITE_URL", "http://testserver")
+# Production's 30 s guard against a hung query is not a test's business: on a loaded CI machine a briefing's
+# query waited past it once (tests/operations/test_timeouts.py checks the setting itself).
+os.environ.setdefault("DB_STATEMENT_TIMEOUT", "120")
 
 from dxtasks.settings import *  # noqa: E402,F401,F403
 
