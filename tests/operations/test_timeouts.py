@@ -16,7 +16,8 @@ OPTIONS = "import django, json; django.setup(); from django.conf import settings
 
 
 def settings_options(**env) -> dict:
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DXTASKS_PROCESS"}}
+    # (tests/settings.py raises DB_STATEMENT_TIMEOUT for the suite: the defaults are checked here without it)
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DXTASKS_PROCESS", "DB_STATEMENT_TIMEOUT"}}
     result = subprocess.run([sys.executable, "-c", OPTIONS], capture_output=True, text=True, timeout=60,
                             env={**base, "DJANGO_SETTINGS_MODULE": "dxtasks.settings", "DEBUG": "1", **env})
     assert result.returncode == 0, result.stderr
