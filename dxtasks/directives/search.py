@@ -17,7 +17,7 @@ What a query means (the same on both databases):
 
 Engines: PostgreSQL full-text search — `to_tsvector('simple', …)` over text
 folded by `unaccent` in SQL (`dxtasks_search_words`), titles weighted A,
-reference B, full text C, one GIN expression index; SQLite FTS5 — a
+reference B, full text C, kept in a `search_vector` column by a trigger, with a GIN index; SQLite FTS5 — a
 `directive_search` table with the `unicode61 remove_diacritics 2` tokenizer
 (đ replaced first, the one letter it keeps) with prefix indexes for the
 unfinished word, kept current by triggers on the
@@ -80,9 +80,12 @@ def search_directives(queryset: QuerySet, query: str) -> QuerySet:
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
-PG_VECTOR = (f'dxtasks_directive_vector("{DIRECTIVE_TABLE}"."title_vi", "{DIRECTIVE_TABLE}"."title_en", '
-             f'"{DIRECTIVE_TABLE}"."reference", "{DIRECTIVE_TABLE}"."full_text")')
-PG_INDEXED = "dxtasks_directive_vector(title_vi, title_en, reference, full_text)"  # the same, in the index
+# The words are kept in a column of their own, written by a trigger: an expression index finds the rows,
+# but ranking them re-made each matching row's vector three times (unaccent over the full text) — 4.5 s
+# for a 17,000-hit query at 100,000 directives. The column is not on the model: Django never reads it.
+PG_COLUMN = "search_vector"
+PG_VECTOR = f'"{DIRECTIVE_TABLE}"."{PG_COLUMN}"'
+PG_INDEX = "directive_search_words"
 
 
 def _tsquery(words: Words, joiner: str, weight: str = "") -> str:
@@ -137,10 +140,24 @@ PG_INSTALL = [
        $$ SELECT setweight(to_tsvector('simple'::regconfig, dxtasks_search_words($1 || ' ' || $2)), 'A')
               || setweight(to_tsvector('simple'::regconfig, dxtasks_search_words($3)), 'B')
               || setweight(to_tsvector('simple'::regconfig, dxtasks_search_words($4)), 'C') $$""",
-    f"CREATE INDEX IF NOT EXISTS directive_search_vector ON {DIRECTIVE_TABLE} USING gin (({PG_INDEXED}))",
+    f"ALTER TABLE {DIRECTIVE_TABLE} ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector",
+    f"""CREATE OR REPLACE FUNCTION dxtasks_directive_search_row() RETURNS trigger LANGUAGE plpgsql AS
+       $$ BEGIN
+            NEW.{PG_COLUMN} := dxtasks_directive_vector(NEW.title_vi, NEW.title_en, NEW.reference, NEW.full_text);
+            RETURN NEW;
+          END $$""",
+    f"DROP TRIGGER IF EXISTS directive_search_row ON {DIRECTIVE_TABLE}",
+    f"""CREATE TRIGGER directive_search_row BEFORE INSERT OR UPDATE OF title_vi, title_en, reference, full_text
+        ON {DIRECTIVE_TABLE} FOR EACH ROW EXECUTE FUNCTION dxtasks_directive_search_row()""",
+    f"UPDATE {DIRECTIVE_TABLE} SET {PG_COLUMN} = dxtasks_directive_vector(title_vi, title_en, reference, full_text)",
+    "DROP INDEX IF EXISTS directive_search_vector",  # the expression index of the first version
+    f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {DIRECTIVE_TABLE} USING gin ({PG_COLUMN})",
 ]
 PG_UNINSTALL = [
-    "DROP INDEX IF EXISTS directive_search_vector",
+    f"DROP INDEX IF EXISTS {PG_INDEX}",
+    f"DROP TRIGGER IF EXISTS directive_search_row ON {DIRECTIVE_TABLE}",
+    "DROP FUNCTION IF EXISTS dxtasks_directive_search_row()",
+    f"ALTER TABLE {DIRECTIVE_TABLE} DROP COLUMN IF EXISTS {PG_COLUMN}",
     "DROP FUNCTION IF EXISTS dxtasks_directive_vector(text, text, text, text)",
     "DROP FUNCTION IF EXISTS dxtasks_search_words(text)",
 ]
@@ -171,8 +188,9 @@ def install_search_index(connection) -> bool:
     """Create whatever of the index is missing; True when something had to be (re)built."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'directive_search_vector'")
-            if cursor.fetchone():
+            cursor.execute("SELECT (SELECT count(*) FROM pg_indexes WHERE indexname = %s)"
+                           " + (SELECT count(*) FROM pg_trigger WHERE tgname = 'directive_search_row')", [PG_INDEX])
+            if cursor.fetchone()[0] == 2:
                 return False
             for statement in PG_INSTALL:
                 cursor.execute(statement)
