@@ -1,5 +1,6 @@
-"""Shared test fixtures: real agencies, meetings and users on the real database."""
+"""Shared test fixtures: real agencies, meetings and users on the real database; a real Chromium."""
 import datetime
+import os
 from pathlib import Path
 
 import hypothesis
@@ -77,6 +78,30 @@ def directive_factory(db, agency_factory):
     return make
 
 
+
+
+# --- A real browser ---------------------------------------------------------------------------------
+# Debian's Chromium driven by Playwright (`playwright install` has no network here): see TECH-NOTES.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser():
+    """A Chromium for one test, closed after it; the test is skipped (loudly, see below) without one.
+
+    Each browser test makes its own context from it (viewport, locale, permissions, listeners).
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test stay synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session", autouse=True)
