@@ -22,7 +22,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from dxtasks.directives.services import StaleEdit
 
-from . import directives, reference
+from . import directives, inbox, reference, shares
 from .auth import BearerToken, PerCallerRate, Session
 from .problems import MEDIA_TYPE, ApiProblem, django_errors, from_exception, problem, pydantic_errors
 
@@ -192,3 +192,5 @@ def _refused(request, exc: ValidationError):
 
 api.add_router("/", reference.router)
 api.add_router("/", directives.router)
+api.add_router("/", shares.router)
+api.add_router("/", inbox.router)

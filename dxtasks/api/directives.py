@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from dxtasks.directives import services
-from dxtasks.directives.models import Agency, Directive, ExtensionRequest, Meeting
+from dxtasks.directives import selectors, services
+from dxtasks.directives.models import Agency, Directive, ExtensionRequest, Meeting, Share
 from dxtasks.portal import access
 from dxtasks.portal.forms import (
     CancelForm,
@@ -74,7 +74,8 @@ ORDERINGS = {
 class DirectiveFilters(Schema):
     agency: AgencyCode | None = Field(default=None, description="Agency code (lead or co-ordinating, see `agency_role`).")
     agency_role: Literal["involved", "lead"] = Field(
-        default="involved", description="`involved`: the agency leads or co-ordinates; `lead`: it leads.")
+        default="involved", description="`involved`: the agency leads, co-ordinates or has a share; `lead`: it leads "
+                                        "or has a share (a collective directive's share is its own to carry out).")
     status: StatusValue | None = Field(default=None, description="Status category on `as_of`.")
     as_of: IsoDate | None = Field(default=None, description="Status as of this day (default today); only "
                                                                    "directives assigned by then are listed.")
@@ -126,8 +127,10 @@ def list_directives(request: HttpRequest, response: HttpResponse, filters: Query
     queryset = register_directives(data, user, as_of)
     rows, next_cursor, next_url = paginate(request, queryset, ORDERINGS[filters.sort], cursor=filters.cursor,
                                            limit=filters.limit)
-    by_pk = {d.pk: d for d in rep.directives_queryset(Directive.objects.filter(pk__in=[r.pk for r in rows]))}
-    results = [rep.summary(_with_status(by_pk[r.pk], r), as_of or today) for r in rows]
+    page = Directive.objects.filter(pk__in=[r.pk for r in rows])
+    by_pk = {d.pk: d for d in rep.directives_queryset(page)}
+    summaries = selectors.share_summaries(page, as_of=as_of)
+    results = [rep.summary(_with_status(by_pk[r.pk], r), as_of or today, summaries) for r in rows]
     body = {"results": results, "next_cursor": next_cursor, "next": next_url}
     return not_modified_or_tag(request, response, rep.content_etag(body)) or body
 
@@ -165,26 +168,52 @@ def get_directive(request: HttpRequest, response: HttpResponse, path: Path[Direc
 # --- Workflow writes -----------------------------------------------------------------------
 
 
-def _act(request: HttpRequest, response: HttpResponse, public_id: uuid.UUID, *, allowed, form_class, data: dict, perform):
-    """The shape of every workflow write: scope, existence, role, fields, then the service under lock."""
+class ShareChoice(Schema):
+    agency: AgencyCode | None = Field(
+        default=None, description="On a collective directive, the share acted on. A focal point acts on their own "
+                                  "agency's share (this may only name it); the secretariat names any share (none: the "
+                                  "directive as a whole, for a note or a cancellation).")
+
+
+def _acting_share(user, directive: Directive, code: str | None) -> Share | None:
+    """The share a write acts on, by the portal's rule (`access.acting_share`); 422 for a wrong `agency`."""
+    if code and not directive.is_collective:
+        raise _unprocessable([("agency", _("Nhiệm vụ %(ref)s không giao theo phần việc của từng cơ quan; "
+                                           "hãy bỏ tham số agency.") % {"ref": directive.reference})])
+    try:
+        return access.acting_share(user, directive, code or "")
+    except access.NoSuchShare as exc:
+        raise _unprocessable([("agency", str(exc))]) from exc
+
+
+def _act(request: HttpRequest, response: HttpResponse, public_id: uuid.UUID, *, allowed, perform,
+         form_class=None, data: dict | None = None, agency: str | None = None):
+    """The shape of every workflow write: scope, existence, share, role, fields, then the service under lock.
+
+    `allowed(user, directive, share)` raises PermissionDenied; `perform(directive, data, by, share)` writes.
+    """
     caller = require_write(request)
     directive = _directive_or_404(public_id)
-    allowed(caller.user, directive)
-    form = form_class(data)
-    if not form.is_valid():
-        raise _unprocessable(form_errors(form))
+    share = _acting_share(caller.user, directive, agency)
+    allowed(caller.user, directive, share)
+    cleaned = {}
+    if form_class is not None:
+        form = form_class(data)
+        if not form.is_valid():
+            raise _unprocessable(form_errors(form))
+        cleaned = form.cleaned_data
     with transaction.atomic():
         locked = Directive.objects.select_for_update().get(pk=directive.pk)
         check_if_match(request, locked)
-        perform(locked, form.cleaned_data, caller.user)
+        perform(locked, cleaned, caller.user, share)
     return _detail_response(request, response, directive.public_id)
 
 
-def _report(user, directive):
-    access.require_report(user, directive)
+def _report(user, directive, share):
+    access.require_report_action(user, directive, share)
 
 
-def _manage(user, directive):
+def _manage(user, directive, share):
     access.require_manage(user)
 
 
@@ -194,32 +223,32 @@ def _date(value: datetime.date | None) -> str:
 
 @router.post("/directives/{public_id}/progress/", response={200: DirectiveDetail, **WRITE_ERRORS},
              summary="Report progress")
-def report_progress(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath], payload: ProgressIn):
-    """The focal point of a lead or co-ordinating agency, or the secretariat."""
-    return _act(request, response, path.public_id, allowed=_report, form_class=ProgressForm,
+def report_progress(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath], payload: ProgressIn,
+                    choice: Query[ShareChoice]):
+    """The focal point of a lead or co-ordinating agency, or the secretariat; on a collective directive, on a share."""
+    return _act(request, response, path.public_id, allowed=_report, form_class=ProgressForm, agency=choice.agency,
                 data={"percent": payload.percent, "note": payload.note, "evidence_url": payload.evidence_url or ""},
-                perform=lambda d, data, by: services.record_progress(directive=d, by=by, **data))
+                perform=lambda d, data, by, share: services.record_progress(directive=d, by=by, share=share, **data))
 
 
 @router.post("/directives/{public_id}/extension/", response={200: DirectiveDetail, **WRITE_ERRORS},
              summary="Request an extension")
 def request_extension(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath],
-                      payload: ExtensionIn):
-    """One pending request at a time; the secretariat decides."""
+                      payload: ExtensionIn, choice: Query[ShareChoice]):
+    """One pending request at a time (per share on a collective directive); the secretariat decides."""
     return _act(request, response, path.public_id, allowed=_report, form_class=ExtensionRequestForm,
-                data={"proposed_due": _date(payload.proposed_due), "reason": payload.reason},
-                perform=lambda d, data, by: services.request_extension(directive=d, by=by, **data))
+                agency=choice.agency, data={"proposed_due": _date(payload.proposed_due), "reason": payload.reason},
+                perform=lambda d, data, by, share: services.request_extension(directive=d, by=by, share=share,
+                                                                              **data))
 
 
 @router.post("/directives/{public_id}/extension/{request_id}/decision/",
              response={200: DirectiveDetail, **WRITE_ERRORS}, summary="Decide an extension (secretariat)")
 def decide_extension(request: HttpRequest, response: HttpResponse, path: Path[ExtensionPath], payload: DecisionIn):
-    """Approve (the deadline moves, calendars follow) or reject."""
+    """Approve (the deadline moves, calendars follow; a share's request moves that share's) or reject."""
 
-    def perform(directive, data, by):
-        extension = ExtensionRequest.objects.filter(pk=path.request_id, directive=directive).first()
-        if extension is None:
-            raise Http404
+    def perform(directive, data, by, _share):
+        extension = _extension_or_404(directive, path.request_id)
         services.decide_extension(request=extension, by=by, approve=data["decision"] == "approve",
                                   note=data["note"])
 
@@ -227,36 +256,67 @@ def decide_extension(request: HttpRequest, response: HttpResponse, path: Path[Ex
                 data={"decision": payload.decision, "note": payload.note}, perform=perform)
 
 
+@router.post("/directives/{public_id}/extension/{request_id}/withdraw/",
+             response={200: DirectiveDetail, **WRITE_ERRORS}, summary="Withdraw a pending extension request")
+def withdraw_extension(request: HttpRequest, response: HttpResponse, path: Path[ExtensionPath]):
+    """Whoever made the request, or the secretariat; the request is kept, as `withdrawn`. No body."""
+
+    def allowed(user, directive, _share):
+        access.require_withdraw(user, _extension_or_404(directive, path.request_id))
+
+    def perform(directive, _data, by, _share):
+        services.withdraw_extension(request=_extension_or_404(directive, path.request_id), by=by)
+
+    return _act(request, response, path.public_id, allowed=allowed, perform=perform)
+
+
+def _extension_or_404(directive: Directive, request_id: int) -> ExtensionRequest:
+    extension = ExtensionRequest.objects.filter(pk=request_id, directive=directive).first()
+    if extension is None:
+        raise Http404
+    return extension
+
+
 @router.post("/directives/{public_id}/submit/", response={200: DirectiveDetail, **WRITE_ERRORS},
              summary="Submit for review")
-def submit(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath], payload: SubmitIn):
-    return _act(request, response, path.public_id, allowed=_report, form_class=SubmitForm,
+def submit(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath], payload: SubmitIn,
+           choice: Query[ShareChoice]):
+    return _act(request, response, path.public_id, allowed=_report, form_class=SubmitForm, agency=choice.agency,
                 data={"note": payload.note},
-                perform=lambda d, data, by: services.submit_for_review(directive=d, by=by, note=data["note"]))
+                perform=lambda d, data, by, share: services.submit_for_review(directive=d, by=by, note=data["note"],
+                                                                              share=share))
 
 
 @router.post("/directives/{public_id}/complete/", response={200: DirectiveDetail, **WRITE_ERRORS},
              summary="Confirm completion (secretariat)")
-def complete(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath], payload: CompleteIn):
-    return _act(request, response, path.public_id, allowed=_manage, form_class=CompleteForm,
+def complete(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath], payload: CompleteIn,
+             choice: Query[ShareChoice]):
+    """On a collective directive, of one share (`agency`); the directive completes with its last share."""
+    return _act(request, response, path.public_id, allowed=_manage, form_class=CompleteForm, agency=choice.agency,
                 data={"completed_on": _date(payload.completed_on), "outcome": payload.outcome},
-                perform=lambda d, data, by: services.complete_directive(directive=d, by=by, **data))
+                perform=lambda d, data, by, share: services.complete_directive(directive=d, by=by, share=share,
+                                                                               **data))
 
 
 @router.post("/directives/{public_id}/return/", response={200: DirectiveDetail, **WRITE_ERRORS},
              summary="Return for more work (secretariat)")
-def return_for_rework(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath], payload: ReturnIn):
-    return _act(request, response, path.public_id, allowed=_manage, form_class=ReturnForm,
+def return_for_rework(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath], payload: ReturnIn,
+                      choice: Query[ShareChoice]):
+    return _act(request, response, path.public_id, allowed=_manage, form_class=ReturnForm, agency=choice.agency,
                 data={"note": payload.note},
-                perform=lambda d, data, by: services.return_for_rework(directive=d, by=by, note=data["note"]))
+                perform=lambda d, data, by, share: services.return_for_rework(directive=d, by=by, note=data["note"],
+                                                                              share=share))
 
 
 @router.post("/directives/{public_id}/cancel/", response={200: DirectiveDetail, **WRITE_ERRORS},
              summary="Cancel (secretariat)")
-def cancel(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath], payload: CancelIn):
-    return _act(request, response, path.public_id, allowed=_manage, form_class=CancelForm,
+def cancel(request: HttpRequest, response: HttpResponse, path: Path[DirectivePath], payload: CancelIn,
+           choice: Query[ShareChoice]):
+    """The whole directive, or with `agency` one share of a collective directive."""
+    return _act(request, response, path.public_id, allowed=_manage, form_class=CancelForm, agency=choice.agency,
                 data={"reason": payload.reason},
-                perform=lambda d, data, by: services.cancel_directive(directive=d, by=by, reason=data["reason"]))
+                perform=lambda d, data, by, share: services.cancel_directive(directive=d, by=by,
+                                                                             reason=data["reason"], share=share))
 
 
 # --- Entry (secretariat) -------------------------------------------------------------------

@@ -54,7 +54,27 @@ class Ordering:
         return condition
 
     def key(self, row) -> list:
-        return [_jsonable(getattr(row, name)) for name, _d, _n in self.fields]
+        return [_jsonable(_value(row, name)) for name, _d, _n in self.fields]
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> "Ordering":
+        """The order a selector already gave its queryset (names, `-` for descending; the last one unique).
+
+        Every field but the primary key is taken as nullable (nulls last), which
+        is also right for fields that are never null.
+        """
+        names = list(queryset.query.order_by)
+        if not all(isinstance(name, str) for name in names):
+            raise TypeError("Ordering.of reads field names, not expressions")
+        return cls(tuple((name.lstrip("-"), name.startswith("-"), name.lstrip("-") not in ("pk", "id"))
+                         for name in names))
+
+
+def _value(row, name: str):
+    """`row.name`, following relations written Django's way (`agency__kind`)."""
+    for part in name.split("__"):
+        row = getattr(row, part) if row is not None else None
+    return row
 
 
 def _jsonable(value):
@@ -86,8 +106,12 @@ def _bad_cursor() -> ApiProblem:
                       kind="validation", errors=[("cursor", _("Con trỏ trang không hợp lệ."))])
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, ordering: Ordering, *, cursor: str | None, limit: int):
-    """(rows of this page, next cursor or None, next URL or None)."""
+def paginate(request: HttpRequest, queryset: QuerySet, ordering: Ordering, *, cursor: str | None, limit: int,
+             params: dict | None = None):
+    """(rows of this page, next cursor or None, next URL or None).
+
+    The next URL is this request's with the new cursor (and `params` set, when given).
+    """
     queryset = queryset.order_by(*ordering.order_by())
     try:
         if cursor:
@@ -99,6 +123,8 @@ def paginate(request: HttpRequest, queryset: QuerySet, ordering: Ordering, *, cu
         return rows, None, None
     rows = rows[:limit]
     next_cursor = encode(ordering.key(rows[-1]))
-    params = request.GET.copy()
-    params["cursor"] = next_cursor
-    return rows, next_cursor, f"{request.path}?{urlencode(sorted(params.lists()), doseq=True)}"
+    query = request.GET.copy()
+    for name, value in (params or {}).items():
+        query[name] = value
+    query["cursor"] = next_cursor
+    return rows, next_cursor, f"{request.path}?{urlencode(sorted(query.lists()), doseq=True)}"

@@ -12,8 +12,10 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Strict
 
+from dxtasks.directives.groups import GROUPS
 from dxtasks.directives.models import AgencyKind, AgencyTransfer, Committee, ExtensionRequest, Pillar, Precision, State
 from dxtasks.directives.status import Status
+from dxtasks.directives.worklists import SPECS
 
 StatusValue = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
 StateValue = Literal[tuple(State.values)]  # type: ignore[valid-type]
@@ -126,12 +128,30 @@ class Progress(Schema):
     evidence_url: str | None
     reported_at: datetime.datetime
     reported_by: str | None = Field(description="Username.")
+    share: str | None = Field(default=None, description="Agency code of the share concerned; null: the directive.")
 
 
 class LatestProgress(Schema):
     percent: int
     note: str
     reported_at: datetime.datetime
+
+
+class RollUp(Schema):
+    """A collective directive's shares counted by status (as of `status_as_of`): "21/34 completed, 5 overdue"."""
+
+    total: int
+    counted: int = Field(description="Shares not cancelled.")
+    completed: int = Field(description="Completed on time or late.")
+    completed_on_time: int
+    completed_late: int
+    within_deadline: int
+    overdue: int
+    no_deadline: int
+    cancelled: int
+
+
+AddresseesValue = Literal[("",) + tuple(GROUPS)]  # type: ignore[valid-type]
 
 
 class DirectiveSummary(Schema):
@@ -141,7 +161,9 @@ class DirectiveSummary(Schema):
     title_en: str
     meeting: int | None = Field(description="Meeting number.")
     pillar: PillarValue
-    lead_agency: AgencyRef
+    lead_agency: AgencyRef = Field(description="For a collective directive, the group's pseudo-agency (e.g. `ALL`).")
+    addressees: AddresseesValue = Field(description="The group a collective directive is given to (one share per "
+                                                    "agency); empty for a single lead agency.")
     co_agencies: list[AgencyRef]
     owner: str | None = Field(description="Username of the person responsible.")
     assigned_on: datetime.date
@@ -155,7 +177,9 @@ class DirectiveSummary(Schema):
     cancelled_on: datetime.date | None
     version: int = Field(description="Increases on every change a calendar shows (due date, title, state, lead).")
     updated_at: datetime.datetime
-    latest_progress: LatestProgress | None
+    latest_progress: LatestProgress | None = Field(
+        description="The latest report; on a collective directive, about the directive as a whole (see its shares).")
+    roll_up: RollUp | None = Field(description="A collective directive's shares by status; null for a single lead.")
     url: str = Field(description="The directive's page in the portal.")
 
 
@@ -171,6 +195,7 @@ class DeadlineChangeOut(Schema):
     reason: str
     approved_by: str | None
     approved_at: datetime.datetime
+    share: str | None = Field(default=None, description="Agency code of the share concerned; null: the directive.")
 
 
 class StateChangeOut(Schema):
@@ -179,6 +204,7 @@ class StateChangeOut(Schema):
     note: str
     changed_by: str | None
     changed_at: datetime.datetime
+    share: str | None = Field(default=None, description="Agency code of the share concerned; null: the directive.")
 
 
 class AgencyTransferOut(Schema):
@@ -200,6 +226,7 @@ class ExtensionOut(Schema):
     decided_by: str | None
     decided_at: datetime.datetime | None
     decision_note: str
+    share: str | None = Field(default=None, description="Agency code of the share concerned; null: the directive.")
 
 
 class History(Schema):
@@ -217,15 +244,108 @@ class Permissions(Schema):
     manage: bool = Field(description="Edit, decide extensions, complete, return, cancel (secretariat).")
 
 
+class SharePermissions(Schema):
+    report: bool = Field(description="Report progress, request an extension, submit for review on this share.")
+
+
+class ShareOut(Schema):
+    """One addressed agency's share of a collective directive, followed like a directive of its own."""
+
+    agency: AgencyRef
+    owner: str | None = Field(description="Username of the person responsible for the share.")
+    deadline_text: str
+    due_date: datetime.date | None
+    deadline_precision: PrecisionValue
+    due_as_of: datetime.date | None = Field(description="The due date in force on `status_as_of`.")
+    state: StateValue
+    status: StatusValue = Field(description="The Government Office category on `status_as_of`.")
+    status_as_of: datetime.date
+    days_overdue: int | None = Field(description="Days past `due_as_of` when overdue; otherwise null.")
+    completed_on: datetime.date | None
+    cancelled_on: datetime.date | None
+    latest_progress: LatestProgress | None
+    pending_extension: ExtensionOut | None
+    version: int = Field(description="The share's calendar SEQUENCE; increases when its deadline or state changes.")
+    updated_at: datetime.datetime
+    permissions: SharePermissions
+    url: str = Field(description="The directive's page in the portal, on this share.")
+
+
+class ShareHistory(Schema):
+    progress: list[Progress]
+    deadline_changes: list[DeadlineChangeOut]
+    state_changes: list[StateChangeOut]
+    extension_requests: list[ExtensionOut]
+
+
+class DirectiveRef(Schema):
+    public_id: uuid.UUID
+    reference: str
+    title_vi: str
+    title_en: str
+    lead_agency: AgencyRef
+    addressees: AddresseesValue
+    owner: str | None
+    due_date: datetime.date | None
+    state: StateValue
+    url: str = Field(description="The directive's page in the portal.")
+
+
+class ShareDetail(ShareOut):
+    directive: DirectiveRef
+    outcome: str
+    history: ShareHistory
+
+
+class SharePage(Page):
+    roll_up: RollUp | None = Field(description="Every share by status (whatever the filters); null for a single lead.")
+    results: list[ShareOut]
+
+
 class DirectiveDetail(DirectiveSummary):
     full_text: str
     source_ref: str
     source_url: str
     outcome: str
     created_at: datetime.datetime
-    pending_extension: ExtensionOut | None
+    pending_extension: ExtensionOut | None = Field(
+        description="The pending request for the directive itself; a share's is in its `pending_extension`.")
+    shares: list[ShareOut] = Field(description="A collective directive's shares, by agency; empty for a single lead.")
     history: History
     permissions: Permissions
+
+
+# --- The worklist --------------------------------------------------------------------------
+
+
+WorklistValue = Literal[tuple(SPECS)]  # type: ignore[valid-type]
+ActionValue = Literal[tuple(dict.fromkeys(spec.action for spec in SPECS.values()))]  # type: ignore[valid-type]
+RowKindValue = Literal[tuple(dict.fromkeys(spec.model for spec in SPECS.values()))]  # type: ignore[valid-type]
+
+
+class WorklistRow(Schema):
+    directive: DirectiveRef
+    extension_request: ExtensionOut | None = Field(description="For the lists of requests; null otherwise.")
+    age_days: int | None = Field(description="Days since the row's date (requested, submitted, due …); "
+                                             "negative for a due date still ahead.")
+    action: ActionValue = Field(description="What the row asks for (`decide`, `complete`, `withdraw`, `open`).")
+    action_path: str = Field(description="The API path that does it (`open`: the directive).")
+
+
+class Worklist(Page):
+    name: WorklistValue
+    label: str
+    count: int = Field(description="Rows in the whole list (with the `agency` filter).")
+    row_kind: RowKindValue
+    results: list[WorklistRow] = Field(description="The list's rows, oldest first (decisions and new assignments: "
+                                                   "newest first), a page of `limit`.")
+
+
+class Inbox(Schema):
+    lists: list[Worklist] = Field(description="The caller's lists in the portal's order (only `list` when given).")
+    total: int = Field(description="The navigation's number: everything waiting, without the informational decisions "
+                                   "and without the `agency` filter.")
+    unread_notifications: int
 
 
 # --- Writes --------------------------------------------------------------------------------

@@ -73,6 +73,18 @@ def involving_agency(agency: Agency | int, queryset: QuerySet | None = None) -> 
     return queryset.filter(Q(lead_agency_id=agency_id) | Q(pk__in=co) | Q(pk__in=shared))
 
 
+def led_by_agency(agency: Agency | int, queryset: QuerySet | None = None) -> QuerySet:
+    """Directives that are the agency's own to carry out: those it leads, and those it has a share of.
+
+    A collective directive's lead is its group; each addressed agency leads its
+    own share (the agency's line of the scorecards, the agency page).
+    """
+    agency_id = agency.pk if isinstance(agency, Agency) else agency
+    queryset = Directive.objects.all() if queryset is None else queryset
+    shared = Share.objects.filter(agency_id=agency_id).values("directive_id")
+    return queryset.filter(Q(lead_agency_id=agency_id) | Q(pk__in=shared))
+
+
 def for_user(user, queryset: QuerySet | None = None) -> QuerySet:
     """"My directives": those the user owns, and those the user's agency leads, co-ordinates or has a share of
     (or whose share the user owns).

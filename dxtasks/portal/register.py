@@ -66,8 +66,8 @@ def register_directives(data: dict, user, as_of: datetime.date | None = None) ->
     """The register's filters on already-validated values, status-annotated, unsorted.
 
     Shared by the register page, its exports and the JSON API. `agency` is a
-    code; `agency_role` "lead" keeps the directives it leads, anything else
-    those it leads or co-ordinates. With `as_of` the status is the one of that
+    code; `agency_role` "lead" keeps the directives it leads or has a share of,
+    anything else also those it co-ordinates. With `as_of` the status is the one of that
     day and only directives already assigned then are included.
     """
     if as_of is None:
@@ -79,7 +79,7 @@ def register_directives(data: dict, user, as_of: datetime.date | None = None) ->
         if agency is None:
             queryset = queryset.none()
         elif data.get("agency_role") == "lead":
-            queryset = queryset.filter(lead_agency=agency)
+            queryset = selectors.led_by_agency(agency, queryset)
         else:
             queryset = selectors.involving_agency(agency, queryset)
     if data.get("status"):

@@ -122,3 +122,19 @@ def test_unknown_paths_and_methods_are_not_500(setting):
     assert client.get("/api/v1/nothing/").status_code == 404 and problem(client.get("/api/v2/x"))["status"] == 404
     assert client.send("delete", path).status_code == 405
     assert client.get("/api/v1/directives/not-a-uuid/").status_code == 422
+
+
+def test_withdrawing_twice_a_decided_or_an_unknown_request_writes_nothing(setting, demo, api):
+    directive, _client, path = setting
+    focal = api(demo["mps.focal"])
+    request = services.request_extension(directive=directive, by=demo["mps.focal"],
+                                         proposed_due=directive.due_date.replace(year=directive.due_date.year + 1),
+                                         reason="thêm")
+    assert focal.post(f"{path}extension/{request.pk}/withdraw/").status_code == 200
+    again = focal.post(f"{path}extension/{request.pk}/withdraw/")
+    assert again.status_code == 422 and problem(again)["detail"]
+    assert focal.post(f"{path}extension/999999/withdraw/").status_code == 404
+    other = Directive.objects.exclude(pk=directive.pk).first()
+    assert focal.post(f"/api/v1/directives/{other.public_id}/extension/{request.pk}/withdraw/").status_code == 404
+    request.refresh_from_db()
+    assert request.decision == "withdrawn" and request.decided_by == demo["mps.focal"]

@@ -54,6 +54,8 @@ ACTIONS = {
     "extension": (REPORTERS, None, "post", "extension/", {"proposed_due": "2031-03-31", "reason": "Chờ luật"}),
     "submit": (REPORTERS, None, "post", "submit/", {"note": "Xong"}),
     "decide": (MANAGERS, "pending", "post", "extension/{request_id}/decision/", {"decision": "approve", "note": ""}),
+    # The request is lead_focal's: whoever made it, or the secretariat, may take it back.
+    "withdraw": ({"secretariat", "lead_focal"}, "pending", "post", "extension/{request_id}/withdraw/", None),
     "complete": (MANAGERS, None, "post", "complete/", {"completed_on": None, "outcome": "Luật đã ban hành"}),
     "return": (MANAGERS, "submitted", "post", "return/", {"note": "Thiếu báo cáo"}),
     "cancel": (MANAGERS, None, "post", "cancel/", {"reason": "Không còn cần"}),

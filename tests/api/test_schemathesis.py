@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from dxtasks.api.models import Scope
-from dxtasks.directives.models import Directive, ExtensionRequest
+from dxtasks.directives.models import Directive, ExtensionRequest, Share
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection]
@@ -58,18 +58,31 @@ def same_connection_for_wsgi_calls():
     request_finished.connect(close_old_connections)
 
 
-def _real_parameters(case) -> dict | None:
-    """The generated path parameters with a real directive (and its pending extension, if any)."""
+def _real_parameters(case) -> tuple[dict, dict] | None:
+    """The generated path and query parameters with a real directive (and its pending extension, if any).
+
+    Every other time a collective directive: for a share's path with one of its
+    agencies, for a write naming one of its shares in `agency`.
+    """
     params = dict(case.path_parameters or {})
+    query = dict(case.query or {})
     if "public_id" not in params:
         return None
-    directives = list(Directive.objects.order_by("pk").values_list("pk", "public_id"))
-    pk, public_id = random.Random(str(params)).choice(directives)
+    chooser = random.Random(str(params) + str(case.query))
+    directives = Directive.objects.order_by("pk")
+    if "agency_code" in params or chooser.random() < 0.5:
+        directives = directives.exclude(addressees="")
+    pk, public_id = chooser.choice(list(directives.values_list("pk", "public_id")))
     params["public_id"] = str(public_id)
+    codes = list(Share.objects.filter(directive_id=pk).order_by("pk").values_list("agency__code", flat=True))
+    if "agency_code" in params:
+        params["agency_code"] = chooser.choice(codes)
+    if "agency" in query and codes:
+        query["agency"] = chooser.choice(["MPS", *codes])
     if "request_id" in params:
         pending = ExtensionRequest.objects.filter(directive_id=pk).order_by("-pk").values_list("pk", flat=True).first()
         params["request_id"] = pending or params["request_id"]
-    return params
+    return params, query
 
 
 @schema.parametrize()
@@ -83,12 +96,12 @@ def test_every_operation_conforms_for_every_role(case, role_tokens, turns):
     real = _real_parameters(case)
     if real is not None:
         # The same request on a real directive: no longer the negative case it was generated as.
-        original = case.path_parameters
-        case.path_parameters = real
+        original = case.path_parameters, case.query
+        case.path_parameters, case.query = real
         try:
             case.call_and_validate(headers=headers, checks=CHECKS_ON_REAL_DIRECTIVE)
         finally:
-            case.path_parameters = original
+            case.path_parameters, case.query = original
 
 
 @pytest.fixture

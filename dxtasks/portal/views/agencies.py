@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     involved = selectors.involving_agency(agency, annotated())
     # Led directives and the agency's shares of collective ones: its own line of the scorecard.
-    led = annotated().filter(Q(lead_agency=agency) | Q(pk__in=agency.shares.values("directive_id")))
+    led = selectors.led_by_agency(agency, annotated())
     counts = selectors.status_counts(involved)
     page = Paginator(involved.order_by(F("due_date").asc(nulls_last=True), "reference"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list_rows(page.object_list)

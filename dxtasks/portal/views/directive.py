@@ -6,8 +6,8 @@ write. A refused form re-renders the page with the errors and what was typed.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,27 +49,8 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 
 def _acting_share(request: HttpRequest, directive: Directive) -> Share | None:
-    """The share a request acts on: on a collective directive, the user's agency's share.
-
-    The secretariat picks any share with `share=<agency code>` (none: the
-    directive as a whole). A focal point always acts on their own agency's
-    share; naming another agency's is refused (403, nothing written).
-    """
-    if not directive.is_collective:
-        return None
-    code = (request.POST.get("share") or request.GET.get("share") or "").strip().upper()
-    user = request.user
-    if roles.can_manage(user):
-        if not code:
-            return None
-        share = directive.shares.filter(agency__code=code).select_related("agency", "owner").first()
-        if share is None:
-            raise Http404(_("Nhiệm vụ này không giao cho cơ quan %(code)s.") % {"code": code[:32]})
-        return share
-    own = selectors.share_for(directive, agency=user.agency_id) if user.is_authenticated else None
-    if code and (own is None or own.agency.code != code):
-        raise PermissionDenied(_("Chỉ được báo cáo, đề nghị gia hạn và gửi xác nhận trên phần việc của cơ quan mình."))
-    return own
+    """The share a request acts on (`share=<agency code>` in the form or the address; see `access.acting_share`)."""
+    return access.acting_share(request.user, directive, request.POST.get("share") or request.GET.get("share") or "")
 
 
 def _latest_share_percent(share: Share) -> int | None:
@@ -193,11 +174,7 @@ def _action(request, public_id, *, form_class, form_key, allowed, perform, succe
 
 
 def _report(user, directive, share=None):
-    if share is not None:
-        access.require_report_on_share(user, share)
-    elif not (directive.is_collective and roles.can_manage(user)):
-        # A collective directive as a whole: only the secretariat writes a note about it.
-        access.require_report(user, directive)
+    access.require_report_action(user, directive, share)
 
 
 def _manage(user, directive, share=None):
