@@ -11,7 +11,7 @@ from django.conf import settings
 
 from dxtasks.directives.models import Directive, Meeting
 
-from .test_browser import browser, demo, live_portal, page, sign_in  # noqa: F401 (fixtures)
+from .test_browser import demo, live_portal, page, sign_in  # noqa: F401 (fixtures; `browser` is tests/conftest.py's)
 
 pytestmark = [pytest.mark.browser]
 
