@@ -580,6 +580,10 @@ class Event(models.Model):
                                   related_name="events")
     extension_request = models.ForeignKey(ExtensionRequest, on_delete=models.CASCADE, null=True, blank=True,
                                           related_name="events")
+    # The agency's share the change is about, for a collective directive (empty otherwise): its
+    # owner or agency is told, not the directive's lead.
+    share = models.ForeignKey(Share, verbose_name=_("phần việc"), on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.SET_NULL,
                               null=True, blank=True, related_name="+")
     note = models.TextField(_("ghi chú"), blank=True)

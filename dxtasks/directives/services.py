@@ -198,7 +198,12 @@ def create_directive(
     directive.co_agencies.set([a for a in co_agencies if a.pk != lead_agency.pk])
     if addressees:
         members = listed if listed is not None else list(groups.members(addressees, assigned_on))
-        open_shares(directive=directive, agencies=members)
+        shares = open_shares(directive=directive, agencies=members)
+        # Each addressed agency hears of its own share; the group's pseudo-agency has nobody to tell.
+        events.record_for_shares(EventKind.ASSIGNED, directive=directive, shares=shares, actor=by)
+        if directive.owner is not None:
+            events.record(EventKind.ASSIGNED, directive=directive, actor=by, users=[directive.owner])
+        return directive
     events.record(EventKind.ASSIGNED, directive=directive, actor=by, new_owner=directive.owner)
     return directive
 
@@ -244,12 +249,15 @@ def open_shares(*, directive: Directive, agencies: Iterable[Agency]) -> list[Sha
 @transaction.atomic
 def assign_share(*, share: Share, by, owner) -> Share:
     """Give a share its owner (None: its agency's focal point or contact is reminded instead)."""
-    current = Share.objects.select_for_update().get(pk=share.pk)
+    current = Share.objects.select_for_update().select_related("agency", "directive").get(pk=share.pk)
     if owner is not None and owner.agency_id not in (None, current.agency_id) and owner.role == "focal_point":
         raise DirectiveError({"owner": _("Người phụ trách phải thuộc cơ quan của phần việc.")})
+    old_owner = current.owner_id
     Share.objects.filter(pk=current.pk).update(owner=owner, updated_at=timezone.now())
     Directive.objects.filter(pk=current.directive_id).update(updated_at=timezone.now())
     current.refresh_from_db()
+    if owner is not None and owner.pk != old_owner:  # the new owner is told (nobody else: nothing else moved)
+        events.record(EventKind.ASSIGNED, directive=current.directive, actor=by, share=current, users=[owner])
     return current
 
 
@@ -400,9 +408,11 @@ def change_deadline(
         old_deadline_text=target.deadline_text, new_deadline_text=text, reason=reason,
         approved_by=approved_by, approved_at=now,
     )
-    if notify:  # an approved extension tells its own story (decide_extension)
+    if notify and (share is not None or not current.is_collective):
+        # An approved extension tells its own story (decide_extension); a collective directive's shares
+        # that follow the move are told below, each its own.
         events.record(EventKind.DEADLINE_CHANGED, directive=current, actor=approved_by, note=reason,
-                      data=_deadline_data(change))
+                      data=_deadline_data(change), share=share)
     moved = dict(due_date=due, deadline_precision=precision, deadline_text=text, version=F("version") + 1,
                  updated_at=now)
     if share is not None:
@@ -423,6 +433,12 @@ def change_deadline(
             for followed in following
         )
         Share.objects.filter(pk__in=[followed.pk for followed in following]).update(**moved)
+        if notify:
+            events.record_for_shares(EventKind.DEADLINE_CHANGED, directive=current, shares=following,
+                                     actor=approved_by, note=reason, data=_deadline_data(change))
+            if current.owner_id:
+                events.record(EventKind.DEADLINE_CHANGED, directive=current, actor=approved_by, note=reason,
+                              data=_deadline_data(change), users=[current.owner])
     Directive.objects.filter(pk=current.pk).update(**moved)
     return change
 
@@ -466,7 +482,8 @@ def submit_for_review(*, directive: Directive, by, note: str = "", share: Share 
         _refuse_collective_without_share(directive, _("gửi xác nhận hoàn thành"))
     changed = _transition(directive, by=by, allowed_from={State.OPEN}, new_state=State.SUBMITTED, note=note,
                           share=share)
-    events.record(EventKind.SUBMITTED, directive=_directive_of(changed), actor=by, note=note)
+    events.record(EventKind.SUBMITTED, directive=_directive_of(changed), actor=by, note=note,
+                  share=_share_of(changed))
     return changed
 
 
@@ -476,13 +493,18 @@ def return_for_rework(*, directive: Directive, by, note: str, share: Share | Non
         _refuse_collective_without_share(directive, _("trả lại"))
     changed = _transition(directive, by=by, allowed_from={State.SUBMITTED}, new_state=State.OPEN, note=note,
                           share=share)
-    events.record(EventKind.RETURNED, directive=_directive_of(changed), actor=by, note=note)
+    events.record(EventKind.RETURNED, directive=_directive_of(changed), actor=by, note=note,
+                  share=_share_of(changed))
     return changed
 
 
 def _directive_of(changed) -> Directive:
     """The directive a transition changed, whether it returned the directive or one of its shares."""
     return changed.directive if isinstance(changed, Share) else changed
+
+
+def _share_of(changed) -> Share | None:
+    return changed if isinstance(changed, Share) else None
 
 
 @transaction.atomic
@@ -505,7 +527,7 @@ def complete_directive(
         share=share, **fields,
     )
     events.record(EventKind.COMPLETED, directive=_directive_of(current), actor=by, note=note or outcome,
-                  data={"completed_on": completed_on.isoformat()})
+                  data={"completed_on": completed_on.isoformat()}, share=_share_of(current))
     return current
 
 
@@ -546,7 +568,7 @@ def request_extension(
         directive=current, share=share, proposed_due=proposed_due, reason=reason, requested_by=by,
         requested_at=timezone.now(),
     )
-    events.record(EventKind.EXTENSION_REQUESTED, directive=current, actor=by, request=request, note=reason,
+    events.record(EventKind.EXTENSION_REQUESTED, directive=current, actor=by, request=request, note=reason, share=share,
                   data={"proposed_due": proposed_due.isoformat(),
                         "old_due": target.due_date.isoformat() if target.due_date else None})
     return request
@@ -571,8 +593,9 @@ def decide_extension(*, request: ExtensionRequest, by, approve: bool, note: str 
     current.decision_note = note
     current.save()
     directive = Directive.objects.select_related("owner", "lead_agency").get(pk=current.directive_id)
+    share = Share.objects.select_related("agency", "owner").get(pk=current.share_id) if current.share_id else None
     events.record(EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REJECTED, directive=directive,
-                  actor=by, request=current, note=note, data=data)
+                  actor=by, request=current, note=note, data=data, share=share)
     return current
 
 
@@ -599,7 +622,9 @@ def transfer_to_successor(
     to MOST and MCST), so the secretariat picks which directives move.
     Where the merged agency co-ordinates, the successor takes its place too;
     where it has a share of a collective directive, the share (with its
-    history) passes to the successor.
+    history: progress, requests, deadline and state changes) passes to the
+    successor, owned by the successor's focal point, who is told; a closed
+    share stays where it was closed (refused, like a closed directive).
     """
     if agency.successor_id is None:
         raise DirectiveError(_("%(agency)s không có cơ quan kế thừa.") % {"agency": agency.name(_language())})
@@ -620,12 +645,18 @@ def transfer_to_successor(
             )
             role = AgencyTransfer.Role.LEAD
         elif directive.shares.filter(agency=agency).exists():
+            if directive.shares.filter(agency=agency, state__in=[State.COMPLETED, State.CANCELLED]).exists():
+                raise DirectiveError(
+                    _("Phần việc của %(agency)s trong nhiệm vụ %(ref)s đã đóng, không chuyển.")
+                    % {"ref": directive.reference, "agency": agency.short_name(_language())}
+                )
             if directive.shares.filter(agency=successor).exists():
                 raise DirectiveError(
                     _("Nhiệm vụ %(ref)s đã có phần việc của %(agency)s.")
                     % {"ref": directive.reference, "agency": successor.short_name_vi}
                 )
-            directive.shares.filter(agency=agency).update(
+            moved_share = directive.shares.get(agency=agency)
+            directive.shares.filter(pk=moved_share.pk).update(
                 agency=successor, owner=default_owner(successor), version=F("version") + 1, updated_at=now
             )
             Directive.objects.filter(pk=directive.pk).update(updated_at=now)
@@ -649,6 +680,9 @@ def transfer_to_successor(
         )
         if role == AgencyTransfer.Role.LEAD:  # the successor's focal points take it over
             events.record(EventKind.ASSIGNED, directive=directive, actor=by, new_lead_id=successor.pk, note=reason)
+        elif role == AgencyTransfer.Role.SHARE:  # so do they of the share (its new owner among them)
+            events.record_for_shares(EventKind.ASSIGNED, directive=directive, shares=[moved_share], actor=by,
+                                     note=reason)
     return transfers
 
 

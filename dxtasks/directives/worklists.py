@@ -11,8 +11,17 @@ secretariat's morning summary and the JSON API all read these functions:
 - `top(user, limit, today=None)` → the first rows across the user's lists;
 - `pending_requests_counts()` → the secretariat's pending extensions and submissions.
 
+Collective directives are followed share by share: in a list of directives
+a collective directive appears as the shares that meet the list's condition
+(a share due within 7 days, submitted, without an owner …), each row a
+`Share` (its `worklist_model` is "share", a single-lead directive's
+"directive"), with the share's own deadline, owner, state and history. A
+focal point's lists hold their agency's shares (and shares they own); the
+secretariat's hold every agency's. The directive of a collective directive
+is never a row itself: its shares carry the follow-up.
+
 Secretariat: pending extension requests, submissions for review, open
-directives without an owner, overdue directives without progress for
+directives or shares without an owner, overdue directives without progress for
 `STALE_DAYS`, open directives of merged agencies not yet transferred.
 Focal point (their agency leads or co-ordinates, or they own): due within
 `SOON_DAYS`, overdue, returned for rework, decisions on their requests in
@@ -22,14 +31,14 @@ assignments of the last `RECENT_DAYS`.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dxtasks.accounts import roles
 
 from . import selectors
-from .models import Directive, ExtensionRequest, ProgressUpdate, State, StateChange
+from .models import Directive, ExtensionRequest, ProgressUpdate, Share, State, StateChange
 
 STALE_DAYS = 30
 SOON_DAYS = 7
@@ -76,9 +85,13 @@ def _now_and_today(today):
     return now, today or timezone.localdate()
 
 
-def _last_state_change(field: str):
-    return Subquery(StateChange.objects.filter(directive=OuterRef("pk")).order_by("-changed_at", "-pk")
-                    .values(field)[:1])
+def _last_state_change(field: str, *, of_share: bool = False):
+    changes = (StateChange.objects.filter(share=OuterRef("pk")) if of_share
+               else StateChange.objects.filter(directive=OuterRef("pk"), share__isnull=True))
+    return Subquery(changes.order_by("-changed_at", "-pk").values(field)[:1])
+
+
+SINGLE = Q(addressees="")  # directive lists hold single-lead directives; collective ones are followed by share
 
 
 def _directive_filters(user, today: datetime.date, now: datetime.datetime) -> dict[str, Q]:
@@ -89,11 +102,32 @@ def _directive_filters(user, today: datetime.date, now: datetime.datetime) -> di
     merged_co = Directive.co_agencies.through.objects.filter(directive=OuterRef("pk"),
                                                              agency__successor__isnull=False)
     return {
+        "submitted": SINGLE & Q(state=State.SUBMITTED),
+        "unowned": SINGLE & Q(state__in=OPEN_STATES, owner__isnull=True),
+        "stale_overdue": SINGLE & Q(state=State.OPEN, due_date__lt=today, assigned_on__lte=today
+                                    - datetime.timedelta(days=STALE_DAYS)) & ~Exists(recent_progress),
+        # A collective directive's co-ordinator may have merged too; its shares' agencies are the shares' rows.
+        "merged": Q(state__in=OPEN_STATES) & (Q(lead_agency__successor__isnull=False) | Exists(merged_co)),
+        "due_soon": SINGLE & Q(state=State.OPEN, due_date__gte=today,
+                               due_date__lte=today + datetime.timedelta(days=SOON_DAYS)),
+        "overdue": SINGLE & Q(state=State.OPEN, due_date__lt=today),
+        "returned": SINGLE & Q(state=State.OPEN, last_old_state=State.SUBMITTED, last_new_state=State.OPEN,
+                               last_changed_at__gte=recent),
+        "new": SINGLE & Q(state__in=OPEN_STATES, created_at__gte=recent),
+    }
+
+
+def _share_filters(user, today: datetime.date, now: datetime.datetime) -> dict[str, Q]:
+    """The same lists on Share: each condition on the share's own deadline, owner, state and history."""
+    stale_since = now - datetime.timedelta(days=STALE_DAYS)
+    recent = now - datetime.timedelta(days=RECENT_DAYS)
+    recent_progress = ProgressUpdate.objects.filter(share=OuterRef("pk"), reported_at__gte=stale_since)
+    return {
         "submitted": Q(state=State.SUBMITTED),
         "unowned": Q(state__in=OPEN_STATES, owner__isnull=True),
-        "stale_overdue": Q(state=State.OPEN, due_date__lt=today, assigned_on__lte=today
+        "stale_overdue": Q(state=State.OPEN, due_date__lt=today, directive__assigned_on__lte=today
                            - datetime.timedelta(days=STALE_DAYS)) & ~Exists(recent_progress),
-        "merged": Q(state__in=OPEN_STATES) & (Q(lead_agency__successor__isnull=False) | Exists(merged_co)),
+        "merged": Q(state__in=OPEN_STATES, agency__successor__isnull=False),
         "due_soon": Q(state=State.OPEN, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=SOON_DAYS)),
         "overdue": Q(state=State.OPEN, due_date__lt=today),
         "returned": Q(state=State.OPEN, last_old_state=State.SUBMITTED, last_new_state=State.OPEN,
@@ -125,10 +159,29 @@ def _directive_base(user, names, agency=None) -> QuerySet:
     return queryset
 
 
+def _share_base(user, names, agency=None) -> QuerySet:
+    """Shares of open collective directives: a focal point's agency's (or owned), or every share."""
+    queryset = Share.objects.filter(directive__state__in=OPEN_STATES)
+    if not roles.is_secretariat(user):
+        if not user.is_active:
+            return queryset.none()
+        mine = Q(owner=user) | (Q(agency_id=user.agency_id) if user.agency_id else Q(pk__in=[]))
+        queryset = queryset.filter(mine)
+    if agency is not None:
+        queryset = queryset.filter(agency=agency)
+    if "returned" in names:
+        queryset = queryset.annotate(last_old_state=_last_state_change("old_state", of_share=True),
+                                     last_new_state=_last_state_change("new_state", of_share=True),
+                                     last_changed_at=_last_state_change("changed_at", of_share=True))
+    return queryset
+
+
 def _requests(agency=None) -> QuerySet:
+    """Extension requests; with `agency`, those about a directive it leads or co-ordinates or its own share."""
     queryset = ExtensionRequest.objects.all()
     if agency is not None:
-        queryset = queryset.filter(directive_id__in=selectors.involving_agency(agency).values("pk"))
+        involved = Q(share__isnull=True, directive_id__in=selectors.involving_agency(agency).values("pk"))
+        queryset = queryset.filter(involved | Q(share__agency=agency))
     return queryset
 
 
@@ -142,9 +195,18 @@ def counts(user, *, agency=None, today: datetime.date | None = None) -> dict[str
     directive_names = [n for n in names if SPECS[n].model == "directive"]
     request_names = [n for n in names if SPECS[n].model == "extension_request"]
     if directive_names:
-        filters = _directive_filters(user, today, now)
-        result.update(_directive_base(user, directive_names, agency).aggregate(
-            **{name: Count("pk", filter=filters[name]) for name in directive_names}))
+        # Directives and shares counted in one query: two one-row aggregates, UNION ALL, summed here.
+        filters, share_filters = _directive_filters(user, today, now), _share_filters(user, today, now)
+        one = Value(1, output_field=IntegerField())
+        directive_counts = (_directive_base(user, directive_names, agency).order_by().annotate(_one=one)
+                            .values("_one").annotate(**{name: Count("pk", filter=filters[name])
+                                                        for name in directive_names}).values(*directive_names))
+        share_counts = (_share_base(user, directive_names, agency).order_by().annotate(_one=one)
+                        .values("_one").annotate(**{name: Count("pk", filter=share_filters[name])
+                                                    for name in directive_names}).values(*directive_names))
+        for row in directive_counts.union(share_counts, all=True):
+            for name in directive_names:
+                result[name] = result.get(name, 0) + (row[name] or 0)
     if request_names:
         filters = _request_filters(user, now)
         result.update(_requests(agency).aggregate(
@@ -164,23 +226,83 @@ def rows(user, name: str, *, agency=None, today: datetime.date | None = None) ->
     now, today = _now_and_today(today)
     if SPECS[name].model == "extension_request":
         queryset = (_requests(agency).filter(_request_filters(user, now)[name])
-                    .select_related("directive__lead_agency", "directive__owner", "requested_by", "decided_by"))
+                    .select_related("directive__lead_agency", "directive__owner", "requested_by", "decided_by",
+                                    "share__agency"))
         if name == "decisions":
             return queryset.annotate(age_from=F("decided_at")).order_by("-decided_at", "-pk")
         return queryset.annotate(age_from=F("requested_at")).order_by("requested_at", "pk")
-    queryset = (_directive_base(user, [name], agency).filter(_directive_filters(user, today, now)[name])
-                .select_related("lead_agency", "owner"))
+    directives = _directive_base(user, [name], agency).filter(_directive_filters(user, today, now)[name])
+    shares = _share_base(user, [name], agency).filter(_share_filters(user, today, now)[name])
+    return MixedRows(name, directives, shares)
+
+
+def _age_from(name: str, *, of_share: bool):
+    """What a row's age counts from, and whether the list shows the newest first."""
     if name == "submitted":
-        submitted_at = Subquery(StateChange.objects.filter(directive=OuterRef("pk"), new_state=State.SUBMITTED)
-                                .order_by("-changed_at", "-pk").values("changed_at")[:1])
-        return queryset.annotate(age_from=submitted_at).order_by("age_from", "pk")
+        changes = (StateChange.objects.filter(share=OuterRef("pk")) if of_share
+                   else StateChange.objects.filter(directive=OuterRef("pk"), share__isnull=True))
+        return Subquery(changes.filter(new_state=State.SUBMITTED).order_by("-changed_at", "-pk")
+                        .values("changed_at")[:1]), False
     if name == "returned":
-        return queryset.annotate(age_from=F("last_changed_at")).order_by("age_from", "pk")
+        return F("last_changed_at"), False
     if name == "new":
-        return queryset.annotate(age_from=F("created_at")).order_by("-created_at", "-pk")
+        return F("created_at"), True
     if name in ("stale_overdue", "overdue", "due_soon"):
-        return queryset.annotate(age_from=F("due_date")).order_by("due_date", "pk")
-    return queryset.annotate(age_from=F("assigned_on")).order_by("assigned_on", "pk")
+        return F("due_date"), False
+    return F("directive__assigned_on" if of_share else "assigned_on"), False
+
+
+class MixedRows:
+    """A directive list: single-lead directives and shares in one order, one page at a time.
+
+    Sliceable and countable like a queryset (the Paginator, `[:n]`, `list()`):
+    the order is one UNION query of (kind, pk, age_from), and a page reads its
+    directives and shares by primary key, two more queries. Every row carries
+    `age_from` and `worklist_model` ("directive" or "share").
+    """
+
+    def __init__(self, name: str, directives: QuerySet, shares: QuerySet):
+        self.name = name
+        directive_age, newest_first = _age_from(name, of_share=False)
+        share_age, _newest = _age_from(name, of_share=True)
+        keyed_directives = (directives.order_by().annotate(row_kind=Value("directive", output_field=CharField()),
+                                                           row_age=directive_age)
+                            .values_list("row_kind", "pk", "row_age"))
+        keyed_shares = (shares.order_by().annotate(row_kind=Value("share", output_field=CharField()),
+                                                   row_age=share_age)
+                        .values_list("row_kind", "pk", "row_age"))
+        order = ("-row_age", "-row_kind", "-pk") if newest_first else ("row_age", "row_kind", "pk")
+        self._keys = keyed_directives.union(keyed_shares, all=True).order_by(*order)
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._keys.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index:index + 1][0]
+        keys = list(self._keys[index])
+        directive_ids = [pk for kind, pk, _age in keys if kind == "directive"]
+        share_ids = [pk for kind, pk, _age in keys if kind == "share"]
+        directives = (Directive.objects.select_related("lead_agency__successor", "owner").in_bulk(directive_ids)
+                      if directive_ids else {})
+        shares = (Share.objects.select_related("directive", "agency__successor", "owner").in_bulk(share_ids)
+                  if share_ids else {})
+        found = []
+        for kind, pk, age in keys:
+            row = (directives if kind == "directive" else shares).get(pk)
+            if row is not None:
+                row.age_from, row.worklist_model = age, kind
+                found.append(row)
+        return found
 
 
 def age_days(age_from, today: datetime.date | None = None) -> int | None:

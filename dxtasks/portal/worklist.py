@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 
 from dxtasks.directives import worklists
-from dxtasks.directives.models import Directive, ExtensionRequest, Notification
+from dxtasks.directives.models import Directive, ExtensionRequest, Notification, Share
 
 from .dashboard import DEFAULT_TTL, data_version
 
@@ -69,15 +69,19 @@ def top_rows(user, today: datetime.date, version: str | None = None) -> list[tup
     if not worklists.lists_for(user):
         return []
     top = _cached("top", user, today, version, lambda: [
-        (name, worklists.SPECS[name].model, row.pk, row.age_from)
+        (name, getattr(row, "worklist_model", worklists.SPECS[name].model), row.pk, row.age_from)
         for name, row in worklists.top(user, limit=TOP_ROWS, today=today)])
-    directives = Directive.objects.select_related("lead_agency").in_bulk(
-        [pk for _n, model, pk, _a in top if model == "directive"])
-    requests = ExtensionRequest.objects.select_related("directive__lead_agency").in_bulk(
-        [pk for _n, model, pk, _a in top if model == "extension_request"])
+    found = {
+        "directive": Directive.objects.select_related("lead_agency").in_bulk(
+            [pk for _n, model, pk, _a in top if model == "directive"]),
+        "share": Share.objects.select_related("directive", "agency").in_bulk(
+            [pk for _n, model, pk, _a in top if model == "share"]),
+        "extension_request": ExtensionRequest.objects.select_related("directive__lead_agency").in_bulk(
+            [pk for _n, model, pk, _a in top if model == "extension_request"]),
+    }
     rows = []
     for name, model, pk, age_from in top:
-        row = (directives if model == "directive" else requests).get(pk)
+        row = found[model].get(pk)
         if row is not None:
             rows.append((name, worklists.SPECS[name].label, row, worklists.age_days(age_from, today)))
     return rows

@@ -32,16 +32,29 @@ def _day(value: str | None) -> str:
     return f"{datetime.date.fromisoformat(value):%d/%m/%Y}" if value else _("không có hạn")
 
 
-def _sentence(notification: Notification) -> str:
-    """What happened, in the active language."""
+def _share_reference(event, language: str) -> str:
+    """"UBQG-10/01 (phần việc của BCA)" for an event on one agency's share; the bare reference otherwise."""
+    reference = event.directive.reference
+    if event.share_id is None:
+        return reference
+    return _("%(ref)s (phần việc của %(agency)s)") % {"ref": reference,
+                                                      "agency": event.share.agency.short_name(language)}
+
+
+def _sentence(notification: Notification, language: str = "vi") -> str:
+    """What happened, in the active language; on a share, the share's agency is named."""
     event = notification.event
     directive = event.directive
     data = event.data or {}
-    values = {"actor": str(event.actor) if event.actor else _("Thư ký Ủy ban"), "ref": directive.reference,
+    agency = event.share.agency if event.share_id else directive.lead_agency
+    values = {"actor": str(event.actor) if event.actor else _("Thư ký Ủy ban"),
+              "ref": _share_reference(event, language),
               "proposed": _day(data.get("proposed_due")), "old": _day(data.get("old_due")),
-              "new": _day(data.get("new_due")), "agency": directive.lead_agency.short_name_vi}
+              "new": _day(data.get("new_due")), "agency": agency.short_name_vi}
     kind = event.kind
     if kind == EventKind.ASSIGNED:
+        if event.share_id:
+            values.update(ref=directive.reference, agency=agency.short_name(language))
         return _("%(actor)s giao nhiệm vụ %(ref)s cho %(agency)s.") % values
     if kind == EventKind.EXTENSION_REQUESTED:
         return _("%(actor)s đề nghị gia hạn nhiệm vụ %(ref)s đến %(proposed)s (hạn hiện tại %(old)s).") % values
@@ -72,10 +85,11 @@ def _section(language: str, notifications: list[Notification], *, pending: dict 
             items.append({
                 "heading": str(event.get_kind_display()),
                 "colour": KIND_COLOURS.get(event.kind, "#175cd3"),
-                "reference": directive.reference,
+                "reference": _share_reference(event, language),
                 "title": (directive.title_en or directive.title_vi) if english else directive.title_vi,
-                "url": directive_url(directive.public_id),
-                "sentence": _sentence(notification),
+                "url": directive_url(directive.public_id)
+                + (f"?share={event.share.agency.code}" if event.share_id else ""),
+                "sentence": _sentence(notification, language),
                 "note": event.note,
                 "when": f"{timezone.localtime(event.created_at):%d/%m/%Y %H:%M}",
             })
@@ -110,7 +124,7 @@ def subject_for(notifications: list[Notification], language: str) -> str:
     with translation.override(language):
         if len(notifications) == 1:
             event = notifications[0].event
-            return f"[dxtasks] {event.get_kind_display()}: {event.directive.reference}"
+            return f"[dxtasks] {event.get_kind_display()}: {_share_reference(event, language)}"
         n = len(notifications)
         return "[dxtasks] " + ngettext("%(n)s thông báo công việc", "%(n)s thông báo công việc", n) % {"n": n}
 

@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 # Notifications handled per run; a larger backlog is taken by the next run.
 BATCH = 5000
-RELATED = ("user", "event__directive__lead_agency", "event__actor", "event__extension_request")
+RELATED = ("user", "event__directive__lead_agency", "event__actor", "event__extension_request", "event__share__agency")
 
 
 @dataclass
@@ -71,7 +71,8 @@ class Plan:
 
 def _row(notification: Notification, *, recipient: str, today: datetime.date, **fields) -> Delivery:
     event = notification.event
-    return Delivery(notification=notification, directive_id=event.directive_id, recipient=recipient,
+    return Delivery(notification=notification, directive_id=event.directive_id, share_id=event.share_id,
+                    recipient=recipient,
                     kind=Kind.NOTICE, occurrence=str(notification.pk), due_key="",
                     slot_date=timezone.localdate(event.created_at), sweep_date=today, **fields)
 

@@ -58,7 +58,10 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _open_involving(agency: Agency) -> QuerySet:
-    return selectors.involving_agency(agency, Directive.objects.filter(state__in=OPEN_STATES)).order_by("reference")
+    """Open directives the agency is in, less those where its share is already closed (nothing to hand over)."""
+    closed_shares = agency.shares.exclude(state__in=OPEN_STATES).values("directive_id")
+    return (selectors.involving_agency(agency, Directive.objects.filter(state__in=OPEN_STATES))
+            .exclude(pk__in=closed_shares).order_by("reference"))
 
 
 def _transfer_form(request: HttpRequest, agency: Agency) -> TransferForm | None:

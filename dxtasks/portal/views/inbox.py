@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from dxtasks.directives import events, worklists
@@ -21,8 +22,17 @@ OVERVIEW_ROWS = 10
 
 
 def _rows(rows, today):
+    """Each row with its age; a directive list's row (a directive, or one agency's share of a collective
+    directive) also with what the table shows the same way for both: `item` (the directive), `followed_agency`,
+    `share_code` ("" for a directive) and `link` (the directive page, on the share)."""
     for row in rows:
         row.age = worklists.age_days(row.age_from, today)
+        kind = getattr(row, "worklist_model", "")
+        if kind == "share":
+            row.item, row.followed_agency, row.share_code = row.directive, row.agency, row.agency.code
+            row.link = f"{row.directive.get_absolute_url()}?{urlencode({'share': row.agency.code})}"
+        elif kind == "directive":
+            row.item, row.followed_agency, row.share_code, row.link = row, row.lead_agency, "", row.get_absolute_url()
     return rows
 
 
@@ -56,7 +66,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             sections.append({"spec": worklists.SPECS[name], "count": counts[name], "rows": rows})
     unread_only = request.GET.get("notifications") == "unread"
     notifications = (Notification.objects.filter(user=user)
-                     .select_related("event__directive", "event__actor", "event__extension_request"))
+                     .select_related("event__directive", "event__actor", "event__extension_request",
+                                     "event__share__agency"))
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     return render(request, "portal/inbox.html", {
