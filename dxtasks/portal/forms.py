@@ -418,6 +418,9 @@ class NoticeReadForm(PortalForm):
                            widget=forms.Textarea(attrs={"rows": 10, "maxlength": 200_000}))
     file = forms.FileField(label=gettext_lazy("hoặc chọn tệp (.txt, .docx, .pdf có chữ; tối đa 5 MB)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf"}))
+    meeting = MeetingChoiceField(label=gettext_lazy("Phiên họp (khi thông báo không ghi rõ)"),
+                                 queryset=Meeting.objects.all(), required=False,
+                                 empty_label=gettext_lazy("— theo phiên họp ghi trong thông báo —"))
 
     def clean(self):
         data = super().clean()

@@ -67,3 +67,29 @@ def test_secretariat_drafts_edits_and_saves_a_notice(live_portal, page):  # noqa
                         deadline_text="hoàn thành trước Tết Nguyên đán 2026").exists()
     assert saved.filter(lead_agency__code="GO", deadline_precision="ongoing").exists()
     assert not page.console_errors
+
+
+def test_a_new_meeting_is_created_inline_on_the_notice_page_and_used_for_the_notice(live_portal, page):  # noqa: F811
+    """The notice intake offers "new meeting" before reading, with the import page's own form and mechanism."""
+    base = live_portal.url
+    sign_in(page, base, "secretariat", "demo-secretariat")
+    page.goto(f"{base}/import/notice/")
+    page.get_by_text("Phiên họp chưa có trong danh sách? Thêm phiên họp mới").click()
+    page.locator("#id_committee").select_option("steering")
+    page.locator("#id_session_number").fill("3")
+    page.locator("#id_date").fill("12/09/2025")
+    page.locator("#id_chair").fill("Phạm Minh Chính")
+    page.get_by_role("button", name="Tạo phiên họp rồi quay lại đọc thông báo").click()
+    page.wait_for_url(f"{base}/import/notice/?meeting=*")
+    meeting = Meeting.objects.get(committee="steering", session_number=3)
+    assert meeting.changes.get().action == "created"
+    assert page.get_by_text(f"Đã tạo {meeting.label}.").is_visible()
+    # Back on the notice page, the new meeting is the one chosen; reading the notice keeps it.
+    assert page.locator("#id_meeting").input_value() == str(meeting.pk)
+    page.get_by_label("Dán nội dung thông báo").fill(NOTICE)
+    page.get_by_role("button", name="Đọc thông báo").click()
+    page.wait_for_url(f"{base}/import/notice/review/")
+    assert page.locator("#id_meeting").input_value() == str(meeting.pk)
+    assert not page.get_by_text("Chưa có phiên họp này trong danh sách").is_visible()
+    assert Meeting.objects.filter(committee="steering", session_number=3).count() == 1
+    assert not page.console_errors

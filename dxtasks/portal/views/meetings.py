@@ -16,7 +16,8 @@ from ..forms import MeetingForm
 from .directive import _add_service_errors
 
 # Where "new meeting" may send the user back to (the import page offers it inline).
-RETURN_TO = {"import": "portal:import", "import_notice": "portal:import_notice_review"}
+RETURN_TO = {"import": "portal:import", "import_notice": "portal:import_notice_review",
+             "import_notice_read": "portal:import_notice"}
 
 
 def _initial(meeting: Meeting) -> dict:

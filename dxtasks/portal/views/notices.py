@@ -28,11 +28,13 @@ SESSION_KEY = "portal_notice"
 def read(request: HttpRequest) -> HttpResponse:
     access.require_manage(request.user)
     try:
-        form = NoticeReadForm(request.POST or None, request.FILES or None)
+        form = NoticeReadForm(request.POST or None, request.FILES or None,
+                              initial={"meeting": request.GET.get("meeting")})
     except RequestDataTooBig:  # a paste of megabytes: Django refuses to parse it
         error = _("Văn bản dán vào quá dài (tối đa %(max)s ký tự). Hãy tải tệp lên thay vì dán.") % {
             "max": f"{MAX_CHARS:,}"}
-        return render(request, "portal/import_notice.html", {"form": NoticeReadForm(), "error": error}, status=400)
+        return render(request, "portal/import_notice.html", {"form": NoticeReadForm(), "error": error,
+                                                             "meeting_form": MeetingForm()}, status=400)
     status = 200
     if request.method == "POST":
         status = 400
@@ -45,14 +47,15 @@ def read(request: HttpRequest) -> HttpResponse:
                 else:
                     name, content = "", b""
                     text = text_from_paste(form.cleaned_data["text"])
-                reading, meeting = notice_import.read(text)
+                # A meeting chosen (or just created inline) wins over the one the header names.
+                reading, meeting = notice_import.read(text, meeting=form.cleaned_data.get("meeting"))
             except NoticeError as error:
                 form.add_error("file" if upload else "text", str(error))
             else:
                 request.session[SESSION_KEY] = notice_import.draft(reading, meeting, file_name=name, content=content)
                 return redirect("portal:import_notice_review")
-    return render(request, "portal/import_notice.html", {"form": form, "has_draft": SESSION_KEY in request.session},
-                  status=status)
+    return render(request, "portal/import_notice.html", {"form": form, "has_draft": SESSION_KEY in request.session,
+                                                         "meeting_form": MeetingForm()}, status=status)
 
 
 def _rows(stored: dict, formset) -> list[dict]:
