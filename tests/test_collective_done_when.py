@@ -1,5 +1,6 @@
 """Issue 9's acceptance check, on a fresh `bootstrap --demo`, through the real pages, feed and briefing."""
 from io import StringIO
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import icalendar
@@ -10,11 +11,12 @@ from django.test import Client
 from dxtasks.accounts.models import User
 from dxtasks.briefings.content import Kind, build_content, make_spec
 from dxtasks.directives.models import Directive, Share
+from tests.briefings.pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
-def test_after_bootstrap_demo_the_mps_focal_point_follows_its_shares(db):
+def test_after_bootstrap_demo_the_mps_focal_point_follows_its_shares(db, tmp_path):
     call_command("bootstrap", "--demo", stdout=StringIO())
     call_command("createcachetable", verbosity=0)
     mps = User.objects.get(username="mps.focal")
@@ -40,3 +42,15 @@ def test_after_bootstrap_demo_the_mps_focal_point_follows_its_shares(db):
     content = build_content(make_spec(kind=Kind.MEETING, scope=str(ubqg10.meeting.number)))
     [row] = [r for r in content["overdue"] if r["reference"] == "UBQG-10/01"]
     assert "Ngân hàng Nhà nước Việt Nam" in row["late_agencies"]
+    # The printed briefing (real WeasyPrint) names them too.
+    out = tmp_path / "meeting.pdf"
+    call_command("briefing", "--meeting", str(ubqg10.meeting.number), "--out", str(out), stdout=StringIO())
+    assert "Ngân hàng Nhà nước Việt Nam" in pdf_text(out.read_bytes())
+
+
+def test_the_readme_documents_groups_shares_the_roll_up_rule_and_who_is_told():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for needle in ("`ALL-MINISTRIES`", "`ALL-PROVINCES`", "### Collective directives and shares",
+                   "overdue, within deadline, no deadline, completed late, completed on time",
+                   "| event on a share | told |", "**Collective directives in the worklists.**"):
+        assert needle in readme, needle
