@@ -7,7 +7,11 @@ secretariat's morning summary and the JSON API all read these functions:
 - `counts(user, agency=None, today=None)` → {name: count} (two queries);
 - `rows(user, name, agency=None, today=None)` → the list's queryset, oldest
   first, each row with `age_from` (the datetime or date its age counts from);
-  `agency` (an Agency) keeps the rows that agency leads or co-ordinates;
+  `agency` (an Agency) keeps the rows that agency leads or co-ordinates (or
+  its shares); for a list of directives, its single-lead directives;
+- `share_rows(...)` → the same list's shares of collective directives;
+- `mixed_rows(...)` → both in one order, paged (what the inbox and the
+  dashboard show);
 - `top(user, limit, today=None)` → the first rows across the user's lists;
 - `pending_requests_counts()` → the secretariat's pending extensions and submissions.
 
@@ -231,9 +235,35 @@ def rows(user, name: str, *, agency=None, today: datetime.date | None = None) ->
         if name == "decisions":
             return queryset.annotate(age_from=F("decided_at")).order_by("-decided_at", "-pk")
         return queryset.annotate(age_from=F("requested_at")).order_by("requested_at", "pk")
+    return _ordered(name, _directive_base(user, [name], agency).filter(_directive_filters(user, today, now)[name])
+                    .select_related("lead_agency", "owner"), of_share=False)
+
+
+def share_rows(user, name: str, *, agency=None, today: datetime.date | None = None) -> QuerySet:
+    """The shares of a directive list (see the module's docstring), oldest first, with `age_from`."""
+    if name not in lists_for(user) or SPECS[name].model != "directive":
+        return Share.objects.none()
+    now, today = _now_and_today(today)
+    return _ordered(name, _share_base(user, [name], agency).filter(_share_filters(user, today, now)[name])
+                    .select_related("directive", "agency__successor", "owner"), of_share=True)
+
+
+def mixed_rows(user, name: str, *, agency=None, today: datetime.date | None = None):
+    """The whole list as the inbox shows it: `rows` and `share_rows` in one order (`MixedRows`);
+    a list of extension requests is `rows` itself."""
+    if name not in lists_for(user) or SPECS[name].model != "directive":
+        return rows(user, name, agency=agency, today=today)
+    now, today = _now_and_today(today)
     directives = _directive_base(user, [name], agency).filter(_directive_filters(user, today, now)[name])
     shares = _share_base(user, [name], agency).filter(_share_filters(user, today, now)[name])
     return MixedRows(name, directives, shares)
+
+
+def _ordered(name: str, queryset: QuerySet, *, of_share: bool) -> QuerySet:
+    age, newest_first = _age_from(name, of_share=of_share)
+    queryset = queryset.annotate(age_from=age, worklist_model=Value("share" if of_share else "directive",
+                                                                    output_field=CharField()))
+    return queryset.order_by("-age_from", "-pk") if newest_first else queryset.order_by("age_from", "pk")
 
 
 def _age_from(name: str, *, of_share: bool):
@@ -317,12 +347,13 @@ def age_days(age_from, today: datetime.date | None = None) -> int | None:
 def top(user, *, limit: int = 5, today: datetime.date | None = None) -> list[tuple[str, object]]:
     """The first rows of the user's lists, list by list, at most `limit` in all (for the dashboard).
 
-    One query per non-empty list (plus the counts), whatever the amount of data.
+    At most three queries per non-empty list (its keys, then its directives and shares by primary key),
+    plus the counts, whatever the amount of data.
     """
     found = []
     for name, count in counts(user, today=today).items():
         if count:
-            found.extend((name, row) for row in rows(user, name, today=today)[:limit])
+            found.extend((name, row) for row in mixed_rows(user, name, today=today)[:limit])
     return found[:limit]
 
 

@@ -50,10 +50,10 @@ def test_a_focal_point_lists_their_agencys_shares_due_soon_overdue_and_new(world
     focal = world.users["lead_focal"]
     counts = worklists.counts(focal)
     assert counts["due_soon"] == 1 and counts["overdue"] == 1
-    assert keys(worklists.rows(focal, "due_soon")) == [("COL-1", "LEAD")]
-    assert keys(worklists.rows(focal, "overdue")) == [("COL-2", "LEAD")]
+    assert keys(worklists.mixed_rows(focal, "due_soon")) == [("COL-1", "LEAD")]
+    assert keys(worklists.mixed_rows(focal, "overdue")) == [("COL-2", "LEAD")]
     # New assignments: the single-lead directive and the agency's two shares (newest first), never the directive.
-    assert sorted(keys(worklists.rows(focal, "new"))) == [("COL-1", "LEAD"), ("COL-2", "LEAD"), ("UBQG-7/01", "")]
+    assert sorted(keys(worklists.mixed_rows(focal, "new"))) == [("COL-1", "LEAD"), ("COL-2", "LEAD"), ("UBQG-7/01", "")]
     # Another agency's share moves another focal point's lists only.
     services.complete_directive(directive=late, share=share(late, "OTHER"), by=world.users["secretariat"],
                                 completed_on=timezone.localdate())
@@ -62,7 +62,7 @@ def test_a_focal_point_lists_their_agencys_shares_due_soon_overdue_and_new(world
     services.change_deadline(directive=late, share=share(late, "LEAD"), approved_by=world.users["secretariat"],
                              new_due=timezone.localdate() + datetime.timedelta(days=2), reason="gia hạn")
     assert worklists.counts(focal)["overdue"] == 0
-    assert keys(worklists.rows(focal, "due_soon")) == [("COL-2", "LEAD"), ("COL-1", "LEAD")]
+    assert keys(worklists.mixed_rows(focal, "due_soon")) == [("COL-2", "LEAD"), ("COL-1", "LEAD")]
     page = client_for(focal).get("/inbox/?list=due_soon").content.decode()
     assert f"{soon.get_absolute_url()}?share=LEAD" in page and "phần việc của BCT1" in page
 
@@ -74,11 +74,11 @@ def test_returned_shares_and_decisions_on_a_shares_request_reach_the_focal_point
     services.return_for_rework(directive=soon, share=share(soon, "LEAD"), by=sec, note="Thiếu phụ lục")
     request = services.request_extension(directive=late, share=share(late, "LEAD"), by=focal,
                                          proposed_due=D(2031, 1, 1), reason="Chờ hướng dẫn")
-    assert keys(worklists.rows(focal, "returned")) == [("COL-1", "LEAD")]
+    assert keys(worklists.mixed_rows(focal, "returned")) == [("COL-1", "LEAD")]
     assert worklists.counts(world.users["other_focal"])["returned"] == 0
-    assert [r.pk for r in worklists.rows(focal, "my_requests")] == [request.pk]
+    assert [r.pk for r in worklists.mixed_rows(focal, "my_requests")] == [request.pk]
     services.decide_extension(request=request, by=sec, approve=False, note="Chưa đủ căn cứ")
-    [decision] = worklists.rows(focal, "decisions")
+    [decision] = worklists.mixed_rows(focal, "decisions")
     assert decision.share.agency.code == "LEAD"
     page = client_for(focal).get("/inbox/").content.decode()
     assert "Chưa đủ căn cứ" in page and "phần việc của BCT1" in page
@@ -88,16 +88,16 @@ def test_the_secretariat_sees_shares_without_an_owner_and_submitted_shares(world
     soon, late, third = collective
     sec = world.users["secretariat"]
     # THIRD has no focal point: its two shares have no owner; the collective directives themselves are not rows.
-    assert keys(worklists.rows(sec, "unowned")) == [("UBQG-7/01", ""), ("COL-1", "THIRD"), ("COL-2", "THIRD")]
+    assert keys(worklists.mixed_rows(sec, "unowned")) == [("UBQG-7/01", ""), ("COL-1", "THIRD"), ("COL-2", "THIRD")]
     assert worklists.counts(sec)["unowned"] == 3
     assert worklists.counts(sec, agency=third)["unowned"] == 2
     # The stale overdue list: COL-2's shares are overdue and nobody reported in 30 days.
-    assert keys(worklists.rows(sec, "stale_overdue")) == [("COL-2", "LEAD"), ("COL-2", "OTHER"), ("COL-2", "THIRD")]
+    assert keys(worklists.mixed_rows(sec, "stale_overdue")) == [("COL-2", "LEAD"), ("COL-2", "OTHER"), ("COL-2", "THIRD")]
     services.record_progress(directive=late, share=share(late, "OTHER"), by=world.users["other_focal"], percent=40,
                              note="Đang dự thảo")
-    assert keys(worklists.rows(sec, "stale_overdue")) == [("COL-2", "LEAD"), ("COL-2", "THIRD")]
+    assert keys(worklists.mixed_rows(sec, "stale_overdue")) == [("COL-2", "LEAD"), ("COL-2", "THIRD")]
     services.submit_for_review(directive=soon, share=share(soon, "OTHER"), by=world.users["other_focal"])
-    assert keys(worklists.rows(sec, "submitted")) == [("COL-1", "OTHER")]
+    assert keys(worklists.mixed_rows(sec, "submitted")) == [("COL-1", "OTHER")]
     page = client_for(sec).get("/inbox/?list=unowned").content.decode()
     assert "phần việc của T3" in page and "chưa có người phụ trách" in page
 
@@ -138,9 +138,9 @@ def test_a_merged_agencys_shares_wait_for_their_transfer(world, collective, agen
     successor = agency_factory("THIRD-2025", name_vi="Tỉnh Mới", short_name_vi="TM", kind="province")
     type(third).objects.filter(pk=third.pk).update(successor=successor, succeeded_on=D(2025, 7, 1), active=False)
     third.refresh_from_db()
-    assert sorted(keys(worklists.rows(sec, "merged"))) == [("COL-1", "THIRD"), ("COL-2", "THIRD")]
+    assert sorted(keys(worklists.mixed_rows(sec, "merged"))) == [("COL-1", "THIRD"), ("COL-2", "THIRD")]
     services.transfer_to_successor(agency=third, directives=[late], by=sec)
-    assert keys(worklists.rows(sec, "merged")) == [("COL-1", "THIRD")]
+    assert keys(worklists.mixed_rows(sec, "merged")) == [("COL-1", "THIRD")]
 
 
 def test_the_dashboard_top_rows_include_shares(world, collective):
@@ -153,7 +153,11 @@ def test_pages_of_a_mixed_list_keep_one_order(world, collective, directive_facto
     with events.muted():
         for n in range(3):
             directive_factory(lead=world.other, reference=f"SOLO-{n}")
-    rows = worklists.rows(sec, "unowned")
+    rows = worklists.mixed_rows(sec, "unowned")
     everything = keys(rows)
     assert len(everything) == rows.count() == 6
     assert keys(rows[:2]) + keys(rows[2:4]) + keys(rows[4:]) == everything
+    # The same list as two querysets (for callers that page by keys): its directives, its shares.
+    assert sorted(keys(worklists.rows(sec, "unowned")) + keys(worklists.share_rows(sec, "unowned"))) \
+        == sorted(everything)
+    assert all(row.worklist_model == "share" for row in worklists.share_rows(sec, "unowned"))

@@ -55,13 +55,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     sections = []
     page = None
     if chosen:
-        page = Paginator(worklists.rows(user, chosen, agency=agency, today=today), PAGE_SIZE).get_page(
+        page = Paginator(worklists.mixed_rows(user, chosen, agency=agency, today=today), PAGE_SIZE).get_page(
             request.GET.get("page"))
         page.object_list = _rows(list(page.object_list), today)
         sections.append({"spec": worklists.SPECS[chosen], "count": counts[chosen], "rows": page.object_list})
     else:
         for name in names:
-            rows = _rows(list(worklists.rows(user, name, agency=agency, today=today)[:OVERVIEW_ROWS]), today) \
+            rows = _rows(list(worklists.mixed_rows(user, name, agency=agency, today=today)[:OVERVIEW_ROWS]), today) \
                 if counts[name] else []
             sections.append({"spec": worklists.SPECS[name], "count": counts[name], "rows": rows})
     unread_only = request.GET.get("notifications") == "unread"
