@@ -85,24 +85,26 @@ def led_by_agency(agency: Agency | int, queryset: QuerySet | None = None) -> Que
     return queryset.filter(Q(lead_agency_id=agency_id) | Q(pk__in=shared))
 
 
-def for_user(user, queryset: QuerySet | None = None) -> QuerySet:
+def for_user(user, queryset: QuerySet | None = None, *, shares: bool = True) -> QuerySet:
     """"My directives": those the user owns, and those the user's agency leads, co-ordinates or has a share of
     (or whose share the user owns).
 
     Decided by the user's agency now, so someone who moves agency stops
-    seeing the old agency's directives.
+    seeing the old agency's directives. `shares=False` leaves the shares out
+    (a caller that follows collective directives by their shares itself).
     """
     queryset = Directive.objects.all() if queryset is None else queryset
     if not user.is_active:
         return queryset.none()
-    owned_shares = Share.objects.filter(owner=user).values("directive_id")
+    owned_shares = Q(pk__in=Share.objects.filter(owner=user).values("directive_id")) if shares else Q(pk__in=[])
     if user.agency_id is None:
-        return queryset.filter(Q(owner=user) | Q(pk__in=owned_shares))
+        return queryset.filter(Q(owner=user) | owned_shares)
     co = Directive.co_agencies.through.objects.filter(directive=OuterRef("pk"), agency_id=user.agency_id)
+    mine = Q(owner=user) | Q(lead_agency_id=user.agency_id) | Exists(co)
+    if not shares:
+        return queryset.filter(mine)
     shared = Share.objects.filter(agency_id=user.agency_id).values("directive_id")
-    return queryset.filter(
-        Q(owner=user) | Q(lead_agency_id=user.agency_id) | Exists(co) | Q(pk__in=shared) | Q(pk__in=owned_shares)
-    )
+    return queryset.filter(mine | Q(pk__in=shared) | owned_shares)
 
 
 def status_counts(queryset: QuerySet) -> dict[str, int]:

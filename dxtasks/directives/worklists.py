@@ -153,7 +153,9 @@ def _request_filters(user, now: datetime.datetime) -> dict[str, Q]:
 def _directive_base(user, names, agency=None) -> QuerySet:
     queryset = Directive.objects.all()
     if not roles.is_secretariat(user):
-        queryset = selectors.for_user(user, queryset)
+        # A focal point's directive rows are single-lead (collective ones are their shares' rows): the
+        # directives they own, or their agency leads or co-ordinates — `for_user` less its share subqueries.
+        queryset = selectors.for_user(user, queryset, shares=False)
     if agency is not None:
         queryset = selectors.involving_agency(agency, queryset)
     if "returned" in names:
