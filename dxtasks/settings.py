@@ -306,3 +306,14 @@ REMINDERS = {
     "CLAIM_LEASE_MINUTES": env.int("REMINDER_CLAIM_LEASE_MINUTES", default=30),  # a crashed sender's claim expires
     "SEND_THREADS": env.int("REMINDER_SEND_THREADS", default=4),
 }
+
+# The printed briefing's cover, as an administrative document (Decree 30/2020/NĐ-CP): the issuing
+# body (and the line beneath it), the number's symbol ("Số: …/BC-BKHCN"; the number itself is left
+# for the clerk unless BRIEFINGS_NUMBER is set) and the place on the date line.
+BRIEFINGS_ISSUER = env.str("BRIEFINGS_ISSUER", default="Bộ Khoa học và Công nghệ")
+BRIEFINGS_ISSUER_UNIT = env.str("BRIEFINGS_ISSUER_UNIT", default="Cơ quan thường trực Ban Chỉ đạo")
+BRIEFINGS_NUMBER = env.str("BRIEFINGS_NUMBER", default="")
+BRIEFINGS_SYMBOL = env.str("BRIEFINGS_SYMBOL", default="BC-BKHCN")
+BRIEFINGS_PLACE = env.str("BRIEFINGS_PLACE", default="Hà Nội")
+BRIEFINGS_ISSUER_EN = env.str("BRIEFINGS_ISSUER_EN", default="Ministry of Science and Technology")
+BRIEFINGS_ISSUER_UNIT_EN = env.str("BRIEFINGS_ISSUER_UNIT_EN", default="Standing agency of the Steering Committee")

@@ -17,14 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dxtasks.directives import groups, selectors
+from dxtasks.directives import groups, labels, scopes, selectors
 from dxtasks.directives.models import Agency, Committee, DeadlineChange, Directive, Meeting, Pillar
 from dxtasks.directives.status import REPORT_ORDER, Status, end_of_day
 
+from . import cover
 from .charts import STATUS_COLOURS, stacked_bars
 
 # Bump when the layout or content changes, so stored PDFs of the old layout are not reused.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 UPCOMING_DAYS = 30
 CHART_AGENCIES = 15  # agencies drawn in the chart (those with most overdue work); the rest in a note
 
@@ -39,9 +40,10 @@ class Kind:
 class BriefingError(ValueError):
     """A briefing that can't be made; the message is for the user."""
 
-    def __init__(self, message: str, *, not_found: bool = False) -> None:
+    def __init__(self, message: str, *, not_found: bool = False, field: str = "") -> None:
         super().__init__(message)
         self.not_found = not_found  # the web answers 404 instead of 400
+        self.field = field  # the options form's field it is about ("" for the form as a whole)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +54,15 @@ class BriefingSpec:
     language: str
     period_start: datetime.date | None = None  # None: from the first directive
     period_end: datetime.date | None = None  # None: up to the as-of date
+
+    @property
+    def figure_scope(self) -> scopes.Scope:
+        """The scope every figure of this briefing is computed over (the dashboard's, for the same choices)."""
+        return scopes.Scope(
+            as_of=self.as_of, period_start=self.period_start, period_end=self.period_end,
+            meeting=int(self.scope) if self.kind == Kind.MEETING else None,
+            agency=self.scope if self.kind == Kind.AGENCY else "", role=scopes.LEAD,
+        )
 
     @property
     def period_key(self) -> str:
@@ -76,77 +87,45 @@ def make_spec(
     period_start: datetime.date | None = None,
     period_end: datetime.date | None = None,
 ) -> BriefingSpec:
-    """Validate a briefing request; raise `BriefingError` with a message naming the bad field."""
-    today = timezone.localdate()
-    as_of = as_of or today
+    """Validate a briefing request; raise `BriefingError` with a message naming the bad field.
+
+    The dates, meeting and agency are checked by `scopes.make_scope`, the one
+    validation the dashboard's scope controls use too.
+    """
     language = language or settings.LANGUAGE_CODE
     if kind not in Kind.ALL:
-        raise BriefingError(_("Không có loại báo cáo “%(kind)s”.") % {"kind": kind}, not_found=True)
+        raise BriefingError(_("Không có loại báo cáo “%(kind)s”.") % {"kind": kind}, not_found=True, field="kind")
     if language not in supported_languages():
         raise BriefingError(
             _("Ngôn ngữ “%(lang)s” không được hỗ trợ; chọn một trong: %(choices)s.")
-            % {"lang": language, "choices": ", ".join(supported_languages())}
-        )
-    if as_of > today:
-        raise BriefingError(
-            _("Ngày số liệu %(as_of)s ở tương lai; hãy chọn một ngày đến hết hôm nay (%(today)s).")
-            % {"as_of": as_of.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")}
-        )
-    first = Directive.objects.aggregate(first=Min("assigned_on"))["first"]
-    if first is None or as_of < first:
-        raise BriefingError(
-            _("Chưa có dữ liệu vào ngày %(as_of)s: nhiệm vụ đầu tiên được giao ngày %(first)s.")
-            % {"as_of": as_of.strftime("%d/%m/%Y"), "first": first.strftime("%d/%m/%Y") if first else "—"}
+            % {"lang": language, "choices": ", ".join(supported_languages())}, field="lang"
         )
     if kind == Kind.MEETING:
-        meeting = Meeting.objects.filter(number=int(scope)).first() if str(scope).isascii() and str(scope).isdecimal() else None
-        if meeting is None:
-            raise BriefingError(_("Không có phiên họp số “%(scope)s”.") % {"scope": scope}, not_found=True)
-        if as_of < meeting.date:
-            raise BriefingError(
-                _("Phiên họp số %(number)s diễn ra ngày %(date)s: chưa có nhiệm vụ nào vào ngày %(as_of)s.")
-                % {"number": meeting.number, "date": meeting.date.strftime("%d/%m/%Y"),
-                   "as_of": as_of.strftime("%d/%m/%Y")}
-            )
-        scope = str(meeting.number)
+        number = int(scope) if str(scope).isascii() and str(scope).isdecimal() else -1
+        if not Meeting.objects.filter(number=number).exists():
+            raise BriefingError(_("Không có phiên họp số “%(scope)s”.") % {"scope": scope}, not_found=True,
+                                field="meeting")
     elif kind == Kind.AGENCY:
         scope = str(scope).upper()
         if not Agency.objects.filter(code=scope).exists():
-            raise BriefingError(_("Không có cơ quan mã “%(scope)s”.") % {"scope": scope}, not_found=True)
+            raise BriefingError(_("Không có cơ quan mã “%(scope)s”.") % {"scope": scope}, not_found=True,
+                                field="agency")
     else:
         scope = ""
-        if period_start is None and period_end is None:
-            # The overall briefing defaults to the as-of date's year.
-            period_start = as_of.replace(month=1, day=1)
-    if period_start and period_end and period_start > period_end:
-        raise BriefingError(_("Đầu kỳ phải trước cuối kỳ."))
-    if period_start and period_start > as_of:
-        raise BriefingError(_("Đầu kỳ phải trước ngày số liệu."))
-    if period_end and period_end >= as_of:
-        period_end = None  # the as-of date already ends the period
+    try:
+        checked = scopes.make_scope(
+            as_of=as_of, period_start=period_start, period_end=period_end,
+            meeting=int(scope) if kind == Kind.MEETING else None, agency=scope if kind == Kind.AGENCY else "",
+        )
+    except scopes.ScopeError as error:
+        raise BriefingError(str(error), field=error.field) from error
+    as_of, period_start, period_end = checked.as_of, checked.period_start, checked.period_end
     return BriefingSpec(kind, scope, as_of, language, period_start, period_end)
 
 
 def scope_queryset(spec: BriefingSpec) -> QuerySet:
-    """The briefing's directives, annotated with `status` and `due_as_of` for the as-of date.
-
-    Overall and agency briefings with a period take every directive that was
-    in play during it: assigned before its end, and not completed or
-    cancelled before its start (so work carried over from earlier years counts).
-    """
-    base = Directive.objects.all()
-    if spec.kind == Kind.MEETING:
-        base = base.filter(meeting__number=int(spec.scope))
-    elif spec.kind == Kind.AGENCY:
-        base = base.filter(lead_agency__code=spec.scope)
-    if spec.period_end:
-        base = base.filter(assigned_on__lte=spec.period_end)
-    if spec.period_start:
-        base = base.filter(
-            Q(completed_on__isnull=True) | Q(completed_on__gte=spec.period_start),
-            Q(cancelled_on__isnull=True) | Q(cancelled_on__gte=spec.period_start),
-        )
-    return selectors.directives_as_of(spec.as_of, base)
+    """The briefing's directives, annotated for the as-of date: `scopes.directives` of its scope."""
+    return scopes.directives(spec.figure_scope)
 
 
 def fingerprint(spec: BriefingSpec) -> str:
@@ -158,10 +137,6 @@ def fingerprint(spec: BriefingSpec) -> str:
 
 def _percent(share: float | None) -> float | None:
     return None if share is None else share * 100
-
-
-def _agency_name(row: dict, language: str) -> str:
-    return row["lead_agency__name_en"] if language == "en" else row["lead_agency__name_vi"]
 
 
 def _title(directive: Directive, language: str) -> str:
@@ -210,9 +185,9 @@ def _directive_rows(queryset: QuerySet, spec: BriefingSpec, shares: tuple[dict, 
                 else groups.label(d.addressees, summary["total"]),
                 "roll_up": _roll_up_text(summary) if summary else "",
                 "late_agencies": _late_text(late.get(d.pk, []), spec.language),
-                "deadline_text": d.deadline_text,
+                "deadline_text": d.deadline_text_as_of,
                 "due": d.due_as_of,
-                "due_differs": _date_adds_to(d.deadline_text, d.due_as_of),
+                "due_differs": _date_adds_to(d.deadline_text_as_of, d.due_as_of),
                 "status": d.status,
                 "status_label": STATUS_LABELS[d.status],
                 "days_overdue": selectors.days_overdue(d.due_as_of, spec.as_of) if d.status == Status.OVERDUE else None,
@@ -272,6 +247,21 @@ def _committee_name(spec: BriefingSpec) -> str:
     return str(getattr(settings, "BRIEFINGS_COMMITTEE", None) or Committee.NCDT.label)
 
 
+def _cover_title(spec: BriefingSpec) -> str:
+    """The subject under "BÁO CÁO" on the cover."""
+    if spec.kind == Kind.MEETING:
+        return _("Tình hình thực hiện nhiệm vụ của phiên họp")
+    if spec.kind == Kind.AGENCY:
+        return _("Kết quả thực hiện nhiệm vụ của cơ quan")
+    return _("Tổng hợp tình hình thực hiện nhiệm vụ")
+
+
+def _label_scorecards(scorecards: list[dict], language: str) -> None:
+    """Each line's name and abbreviation, merged agencies marked ("BTTTT (đã hợp nhất vào BKHCN 01/03/2025)")."""
+    for card in labels.label_scorecards(scorecards, language):
+        card["on_time_percent"] = _percent(card["on_time_rate"])
+
+
 def _title_lines(spec: BriefingSpec) -> tuple[str, str, Meeting | None]:
     """The briefing's title, its subject line (meeting or agency), and the meeting."""
     if spec.kind == Kind.MEETING:
@@ -290,10 +280,8 @@ def build_content(spec: BriefingSpec) -> dict:
     queryset = scope_queryset(spec)
     as_of = spec.as_of
     figures = selectors.headline_figures(queryset)
-    scorecards = selectors.agency_scorecards(queryset, as_of)
-    for card in scorecards:
-        card["name"] = _agency_name(card, spec.language)
-        card["on_time_percent"] = _percent(card["on_time_rate"])
+    scorecards = scopes.scorecards(spec.figure_scope, queryset)
+    _label_scorecards(scorecards, spec.language)
 
     listed = selectors.with_latest_progress(queryset.select_related("lead_agency"), as_of=as_of)
     shares = (selectors.share_summaries(queryset, as_of=as_of), selectors.late_agencies(queryset, as_of=as_of))
@@ -338,13 +326,17 @@ def build_content(spec: BriefingSpec) -> dict:
         (Status.OVERDUE, figures[Status.OVERDUE]),
         (Status.NO_DEADLINE, figures[Status.NO_DEADLINE]),
     ]
+    generated_at = timezone.localtime()
     return {
         "spec": spec,
+        "scope_line": cover.no_orphan(scopes.describe(spec.figure_scope,
+                                                      subject=subject or (meeting.label if meeting else ""))),
+        "cover": cover.cover(_cover_title(spec), subject, figures, scorecards, as_of, generated_at.date(), spec.language),
         "committee": _committee_name(spec),
         "title": title,
         "subject": subject,
         "meeting": meeting,
-        "generated_at": timezone.localtime(),
+        "generated_at": generated_at,
         "figures": figures,
         "headline": [
             {"status": s.value, "label": STATUS_LABELS[s], "count": n, "colour": STATUS_COLOURS[s],

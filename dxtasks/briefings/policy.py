@@ -22,7 +22,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from .content import BriefingSpec, Kind
+from .content import BriefingSpec
 from .models import StoredBriefing
 
 CUSTOM_PER_DAY = 5
@@ -37,8 +37,7 @@ def canonical_day(day: datetime.date, today: datetime.date) -> bool:
 
 
 def default_period(spec: BriefingSpec) -> bool:
-    if spec.kind == Kind.OVERALL:
-        return spec.period_start == spec.as_of.replace(month=1, day=1) and spec.period_end is None
+    """No period: every directive followed (the dashboard's default scope)."""
     return spec.period_start is None and spec.period_end is None
 
 

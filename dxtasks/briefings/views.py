@@ -1,9 +1,8 @@
 """Briefing URLs: each answers with the PDF, or with a page that waits for a queued one."""
-import datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from . import policy
 from .content import BriefingError, Kind, make_spec
+from .forms import BriefingForm
 from .models import StoredBriefing
 from .rendering import render as render_briefing
 from .store import file_is_present, obtain
@@ -18,31 +18,32 @@ from .store import file_is_present, obtain
 REFRESH_SECONDS = 3
 
 
-def _date_param(request: HttpRequest, name: str) -> datetime.date | None:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise BriefingError(_("“%(value)s” không phải ngày hợp lệ (YYYY-MM-DD) ở tham số %(name)s.")
-                            % {"value": raw[:40], "name": name}) from None
+OPTION_PARAMS = ("kind", "meeting", "agency", "from", "to", "as_of", "lang")
 
 
-def _briefing(request: HttpRequest, kind: str, scope: str = "") -> HttpResponse:
-    try:
-        spec = make_spec(
-            kind=kind,
-            scope=scope,
-            as_of=_date_param(request, "as_of"),
-            language=request.GET.get("lang") or request.LANGUAGE_CODE,
-            period_start=_date_param(request, "from"),
-            period_end=_date_param(request, "to"),
-        )
-    except BriefingError as error:
-        if error.not_found:
-            raise Http404(str(error)) from error
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+def _options_page(request: HttpRequest, form: BriefingForm, status: int = 200) -> HttpResponse:
+    return render(request, "briefings/options.html", {"form": form}, status=status)
+
+
+def _briefing(request: HttpRequest, kind: str = "", scope: str = "") -> HttpResponse:
+    """The PDF for the request's options, or the options form (with the errors, in the user's language)."""
+    params = {name: request.GET[name] for name in OPTION_PARAMS if request.GET.get(name, "").strip()}
+    if kind:  # /briefings/meeting/7/, /briefings/agency/MPS/: the path names the subject
+        params["kind"] = kind
+        params[kind] = scope.upper() if kind == Kind.AGENCY else scope
+        try:
+            make_spec(kind=kind, scope=scope)
+        except BriefingError as error:
+            if error.not_found:
+                raise Http404(str(error)) from error
+    if request.GET.get("edit") or not params:
+        return _options_page(request, BriefingForm(initial=params or None))
+    params.setdefault("kind", Kind.OVERALL)
+    params.setdefault("lang", request.LANGUAGE_CODE)
+    form = BriefingForm(params)
+    if not form.is_valid():
+        return _options_page(request, form, status=400)
+    spec = form.spec
     decision = policy.plan(spec, request.user)
     if decision == "render":  # a custom date or period, small: made now, not kept
         response = HttpResponse(render_briefing(spec).pdf, content_type="application/pdf")
@@ -65,7 +66,8 @@ def _briefing(request: HttpRequest, kind: str, scope: str = "") -> HttpResponse:
 @require_GET
 @login_required
 def overall(request: HttpRequest) -> HttpResponse:
-    return _briefing(request, Kind.OVERALL)
+    """`/briefings/`: without parameters (or with `edit=1`) the options form; with them, the briefing."""
+    return _briefing(request)
 
 
 @require_GET
@@ -118,11 +120,11 @@ def _briefing_url(briefing: StoredBriefing) -> str:
         url = reverse("briefings:agency", args=[briefing.scope])
     else:
         url = reverse("briefings:overall")
-    params = {"as_of": briefing.as_of.isoformat(), "lang": briefing.language}
+    params = {"as_of": f"{briefing.as_of:%d/%m/%Y}", "lang": briefing.language}
     if briefing.period_start:
-        params["from"] = briefing.period_start.isoformat()
+        params["from"] = f"{briefing.period_start:%d/%m/%Y}"
     if briefing.period_end:
-        params["to"] = briefing.period_end.isoformat()
+        params["to"] = f"{briefing.period_end:%d/%m/%Y}"
     return f"{url}?{urlencode(params)}"
 
 

@@ -23,7 +23,7 @@ def directives_as_of(as_of: datetime.date | None = None, queryset: QuerySet | No
 
 def with_related(queryset: QuerySet) -> QuerySet:
     """The relations every list shows, fetched in the same query or one more."""
-    return queryset.select_related("lead_agency", "meeting", "owner").prefetch_related("co_agencies")
+    return queryset.select_related("lead_agency__successor", "meeting", "owner").prefetch_related("co_agencies")
 
 
 def with_latest_progress(queryset: QuerySet, as_of: datetime.date | None = None) -> QuerySet:
@@ -47,10 +47,13 @@ def with_latest_progress(queryset: QuerySet, as_of: datetime.date | None = None)
     )
 
 
-def latest_progress_by_directive(queryset: QuerySet) -> dict[int, tuple[int, str]]:
-    """(percent, note) of each directive's latest progress report, in one query (a window function)."""
+def latest_progress_by_directive(queryset: QuerySet, as_of: datetime.date | None = None) -> dict[int, tuple[int, str]]:
+    """(percent, note) of each directive's latest progress report (by the end of `as_of`), in one query."""
+    reports = ProgressUpdate.objects.filter(directive_id__in=Subquery(queryset.values("pk")), share__isnull=True)
+    if as_of is not None:
+        reports = reports.filter(reported_at__lt=end_of_day(as_of))
     ranked = (
-        ProgressUpdate.objects.filter(directive_id__in=Subquery(queryset.values("pk")), share__isnull=True)
+        reports
         .annotate(rank=Window(RowNumber(), partition_by=[F("directive_id")],
                               order_by=[F("reported_at").desc(), F("pk").desc()]))
         .filter(rank=1)
@@ -146,7 +149,7 @@ def _share(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
-def agency_scorecards(queryset: QuerySet, as_of: datetime.date) -> list[dict]:
+def agency_scorecards(queryset: QuerySet, as_of: datetime.date, *, share_agency_id: int | None = None) -> list[dict]:
     """Per agency: assigned, completed, on time, overdue, oldest overdue.
 
     From a status-annotated queryset; cancelled directives are left out. A
@@ -157,7 +160,8 @@ def agency_scorecards(queryset: QuerySet, as_of: datetime.date) -> list[dict]:
     Ordered by overdue count, then by the oldest overdue, so the agencies to
     chase come first. Three queries: counts grouped by (agency id, status) —
     each row's status evaluated once, no join — for directives and for shares,
-    then the agencies' names.
+    then the agencies' names. With `share_agency_id` (a figure about one
+    agency) only that agency's shares count.
     """
     grouped = (
         queryset.filter(addressees="").order_by()
@@ -165,8 +169,11 @@ def agency_scorecards(queryset: QuerySet, as_of: datetime.date) -> list[dict]:
         .annotate(n=Count("pk"), oldest_due=Min("due_as_of"))
     )
     collective = queryset.exclude(addressees="").values("pk")
+    share_rows = Share.objects.filter(directive__in=collective)
+    if share_agency_id is not None:
+        share_rows = share_rows.filter(agency_id=share_agency_id)
     shares = (
-        shares_as_of(as_of, queryset=Share.objects.filter(directive__in=collective)).order_by()
+        shares_as_of(as_of, queryset=share_rows).order_by()
         .values("agency_id", "status")
         .annotate(n=Count("pk"), oldest_due=Min("due_as_of"))
     )

@@ -73,15 +73,15 @@ ROLL_UP_ORDER = [
 ROLL_UP_RANK = {status: rank for rank, status in enumerate(ROLL_UP_ORDER, start=1)}
 
 
-def due_as_of(as_of: datetime.date, *, of_shares: bool = False):
-    """The due date that was in force at the end of `as_of`.
+def _in_force(as_of: datetime.date, field: str, old_field: str, output_field, *, of_shares: bool):
+    """`field` as it stood at the end of `as_of`: the `old_field` of the first deadline change approved later.
 
-    Today and later need no history: the current due date is the answer,
-    which keeps the everyday query free of a correlated subquery. With
-    `of_shares`, for a Share queryset: the share's own deadline changes.
+    Today and later need no history: the current value is the answer, which
+    keeps the everyday query free of a correlated subquery. With `of_shares`,
+    for a Share queryset: the share's own deadline changes.
     """
     if as_of >= timezone.localdate():
-        return F("due_date")
+        return F(field)
     from .models import DeadlineChange  # models import this module's Status
 
     if of_shares:
@@ -92,10 +92,20 @@ def due_as_of(as_of: datetime.date, *, of_shares: bool = False):
         )
     first_later = later_changes.order_by("approved_at", "pk")
     return Case(
-        When(Exists(later_changes), then=Subquery(first_later.values("old_due")[:1])),
-        default=F("due_date"),
-        output_field=models.DateField(),
+        When(Exists(later_changes), then=Subquery(first_later.values(old_field)[:1])),
+        default=F(field),
+        output_field=output_field,
     )
+
+
+def due_as_of(as_of: datetime.date, *, of_shares: bool = False):
+    """The due date that was in force at the end of `as_of`."""
+    return _in_force(as_of, "due_date", "old_due", models.DateField(), of_shares=of_shares)
+
+
+def deadline_text_as_of(as_of: datetime.date, *, of_shares: bool = False):
+    """The deadline as written that was in force at the end of `as_of` (an extension approved later not yet)."""
+    return _in_force(as_of, "deadline_text", "old_deadline_text", models.CharField(), of_shares=of_shares)
 
 
 def status_expression(as_of: datetime.date, *, ranked: bool = False) -> Case:
@@ -149,13 +159,40 @@ def roll_up_expression(as_of: datetime.date, own: Case) -> Case:
     )
 
 
-def annotate_status(queryset, as_of: datetime.date | None = None):
-    """Add `due_as_of` and `status` (a Status value) for the given day.
+def _agency_share(agency_id: int, as_of: datetime.date):
+    """The agency's share of the outer directive, with its due date and status as of the day."""
+    from .models import Share
+
+    return annotate_share_status(Share.objects.filter(directive=OuterRef("pk"), agency_id=agency_id), as_of)
+
+
+def annotate_status(queryset, as_of: datetime.date | None = None, *, agency_id: int | None = None):
+    """Add `due_as_of`, `deadline_text_as_of` and `status` (a Status value) for the given day.
 
     Works for Directive querysets; a collective directive's status is the
-    roll-up of its shares' (see the module's docstring).
+    roll-up of its shares' (see the module's docstring). With `agency_id`
+    (a figure about one agency), a collective directive in which that agency
+    has a share takes the share's due date, deadline text and status instead:
+    the agency answers for its share, not for the others'.
     """
     as_of = as_of or timezone.localdate()
-    return queryset.annotate(due_as_of=due_as_of(as_of)).annotate(
-        status=roll_up_expression(as_of, status_expression(as_of))
+    if agency_id is None:
+        return queryset.annotate(due_as_of=due_as_of(as_of), deadline_text_as_of=deadline_text_as_of(as_of)).annotate(
+            status=roll_up_expression(as_of, status_expression(as_of))
+        )
+    share = _agency_share(agency_id, as_of)
+    has_share = Q(Exists(share)) & ~Q(addressees="")
+    texts = share.annotate(text_as_of=deadline_text_as_of(as_of, of_shares=True))
+    return queryset.annotate(
+        due_as_of=Case(When(has_share, then=Subquery(share.values("due_as_of")[:1])), default=due_as_of(as_of),
+                       output_field=models.DateField()),
+        deadline_text_as_of=Case(When(has_share, then=Subquery(texts.values("text_as_of")[:1])),
+                                 default=deadline_text_as_of(as_of), output_field=models.CharField()),
+    ).annotate(
+        status=Case(
+            When(has_share & ~Q(cancelled_on__isnull=False, cancelled_on__lte=as_of),
+                 then=Subquery(share.values("status")[:1])),
+            default=roll_up_expression(as_of, status_expression(as_of)),
+            output_field=models.CharField(max_length=20, choices=Status.choices),
+        )
     )

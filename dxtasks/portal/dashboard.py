@@ -19,10 +19,11 @@ import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Q
+from django.utils import timezone
 
-from dxtasks.directives import selectors
+from dxtasks.directives import scopes, selectors
 from dxtasks.directives.models import Directive, State
-from dxtasks.directives.status import annotate_status
+from dxtasks.directives.status import Status
 
 DEFAULT_TTL = 600
 OPEN_STATES = [State.OPEN, State.SUBMITTED]
@@ -41,29 +42,39 @@ def _ttl() -> int:
     return getattr(settings, "PORTAL_DASHBOARD_CACHE_SECONDS", DEFAULT_TTL)
 
 
-def _compute(today: datetime.date) -> dict:
-    annotated = annotate_status(Directive.objects.all(), today)
-    upcoming = Q(state__in=OPEN_STATES, due_date__gte=today)
-    due_soon = Directive.objects.aggregate(
-        in_7=Count("pk", filter=upcoming & Q(due_date__lte=today + datetime.timedelta(days=7))),
-        in_30=Count("pk", filter=upcoming & Q(due_date__lte=today + datetime.timedelta(days=30))),
+LIST_ROWS = 10
+
+
+def _compute(scope: scopes.Scope) -> dict:
+    """The dashboard's figures over `scope`: the same selectors, on the same queryset, as the briefings'."""
+    annotated = scopes.directives(scope)
+    within = Q(status=Status.WITHIN_DEADLINE)
+    due_soon = annotated.order_by().aggregate(
+        in_7=Count("pk", filter=within & Q(due_as_of__lte=scope.as_of + datetime.timedelta(days=7))),
+        in_30=Count("pk", filter=within & Q(due_as_of__lte=scope.as_of + datetime.timedelta(days=30))),
     )
+    soon = annotated.filter(within, due_as_of__lte=scope.as_of + datetime.timedelta(days=30))
     return {
         "headline": selectors.headline_figures(annotated),
         "due_soon": due_soon,
-        "scorecards": selectors.agency_scorecards(annotated, today),
+        "scorecards": scopes.scorecards(scope, annotated),
+        # Ids of the rows the lists show: the lists then read ten rows, not a status per directive.
+        "overdue_ids": list(annotated.filter(status=Status.OVERDUE).order_by("due_as_of", "pk")
+                            .values_list("pk", flat=True)[:LIST_ROWS]),
+        "soon_ids": list(soon.order_by("due_as_of", "pk").values_list("pk", flat=True)[:LIST_ROWS]),
     }
 
 
-def dashboard_figures(today: datetime.date, version: str | None = None) -> dict:
-    """{"headline", "due_soon", "scorecards"} for `today`, from the cache when the data has not moved."""
+def dashboard_figures(scope: scopes.Scope, version: str | None = None) -> dict:
+    """{"headline", "due_soon", "scorecards", "overdue_ids", "soon_ids"} for `scope`, cached until the data moves."""
     ttl = _ttl()
     if not ttl:
-        return _compute(today)
-    key = f"portal:dashboard:{today.isoformat()}:{version or data_version()}"
+        return _compute(scope)
+    key = (f"portal:dashboard:{timezone.localdate().isoformat()}:{scope.as_of}:{scope.period_start}:"
+           f"{scope.period_end}:{version or data_version()}")
     figures = cache.get(key)
     if figures is None:
-        figures = _compute(today)
+        figures = _compute(scope)
         cache.set(key, figures, ttl)
     return figures
 

@@ -24,21 +24,30 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dxtasks.directives import selectors
-from dxtasks.directives.models import Share
+from dxtasks.directives import labels, selectors
+from dxtasks.directives.models import Directive, Share
 from dxtasks.directives.status import Status
 
 CHUNK = 2000
+DATE_FORMAT = "DD/MM/YYYY"  # Excel's number format: the cell holds a date, shown as Vietnamese documents write it
 
 
 def columns() -> list[str]:
     return [
         _("Số hiệu"), _("Tên nhiệm vụ"), _("Tên tiếng Anh"), _("Phiên họp"), _("Đơn vị chủ trì"),
         _("Đơn vị phối hợp"), _("Trụ cột"), _("Người phụ trách"), _("Ngày giao"), _("Thời hạn (nguyên văn)"),
-        _("Hạn"), _("Trạng thái xử lý"), _("Tình trạng"), _("Ngày hoàn thành"), _("Kết quả"), _("Đường dẫn"),
+        _("Hạn"), _("Trạng thái xử lý"), _("Tình trạng"), _("Số ngày quá hạn"), _("Ngày hoàn thành"), _("Kết quả"),
+        _("Tiến độ gần nhất (phần trăm)"), _("Báo cáo tiến độ gần nhất"), _("Đường dẫn"),
     ]
+
+
+# Column widths in characters, in the order above (then the share columns).
+WIDTHS = [14, 60, 40, 9, 16, 22, 16, 16, 12, 30, 12, 18, 22, 10, 12, 40, 10, 50, 40]
+SHARE_WIDTHS = [16, 18, 12, 18, 22, 12]
+DATE_COLUMNS = {8, 10, 14}  # Ngày giao, Hạn, Ngày hoàn thành (0-based)
 
 
 def share_columns() -> list[str]:
@@ -64,55 +73,79 @@ def _safe(value: str) -> str:
     return "".join("'" + part if part.lstrip()[:1] in _FORMULA_START else part for part in _PARTS.split(value))
 
 
-def _directive_cells(d, site_url: str) -> list:
+def _cell(value):
+    """Dates and numbers stay typed (XLSX writes them as such); text is made safe."""
+    if value is None:
+        return ""
+    if isinstance(value, (datetime.date, int)):
+        return value
+    return _safe(str(value))
+
+
+def as_text(value) -> str:
+    """The CSV form of a cell: dates dd/mm/yyyy."""
+    if isinstance(value, datetime.date):
+        return _dmy(value)
+    return "" if value is None else str(value)
+
+
+def _agency(agency, language: str) -> str:
+    return labels.short_label(agency, language)
+
+
+def _directive_cells(d, site_url: str, as_of: datetime.date, progress: dict, language: str) -> list:
+    percent, note = progress.get(d.pk, (None, ""))
+    overdue = (as_of - d.due_as_of).days if d.status == Status.OVERDUE and d.due_as_of else None
     return [
         d.reference, d.title_vi, d.title_en, d.meeting.number if d.meeting else "",
-        d.lead_agency.code, "; ".join(a.code for a in d.co_agencies.all()), d.get_pillar_display(),
-        d.owner.username if d.owner else "", _dmy(d.assigned_on), d.deadline_text, _dmy(d.due_date),
-        d.get_state_display(), Status(d.status).label, _dmy(d.completed_on), d.outcome,
+        _agency(d.lead_agency, language), "; ".join(_agency(a, language) for a in d.co_agencies.all()),
+        d.get_pillar_display(), d.owner.username if d.owner else "", d.assigned_on, d.deadline_text_as_of,
+        d.due_as_of, d.get_state_display(), Status(d.status).label, overdue,
+        d.completed_on if d.completed_on and d.completed_on <= as_of else None, d.outcome, percent, note,
         f"{site_url}{d.get_absolute_url()}",
     ]
 
 
-def rows(queryset: QuerySet, site_url: str, *, per_share: bool = False) -> Iterator[list[str]]:
-    queryset = queryset.select_related("lead_agency", "meeting", "owner").prefetch_related("co_agencies")
-    if per_share:
-        yield from _share_rows(queryset, site_url)
-        return
-    for d in queryset.iterator(chunk_size=CHUNK):
-        yield [_safe(str(v)) for v in _directive_cells(d, site_url)]
-
-
-def _share_rows(queryset: QuerySet, site_url: str) -> Iterator[list[str]]:
-    """A chunk of directives at a time, and their shares (with status as of today) in one query per chunk."""
+def rows(queryset: QuerySet, site_url: str, *, per_share: bool = False,
+         as_of: datetime.date | None = None) -> Iterator[list]:
+    """The export's rows, a chunk of directives at a time (their progress and shares: one query per chunk)."""
+    as_of = as_of or timezone.localdate()
+    language = (get_language() or "vi")[:2]
+    queryset = queryset.select_related("lead_agency__successor", "meeting", "owner").prefetch_related(
+        "co_agencies__successor")
     chunk: list = []
     for d in queryset.iterator(chunk_size=CHUNK):
         chunk.append(d)
         if len(chunk) == CHUNK:
-            yield from _share_chunk(chunk, site_url)
+            yield from _chunk(chunk, site_url, per_share, as_of, language)
             chunk = []
     if chunk:
-        yield from _share_chunk(chunk, site_url)
+        yield from _chunk(chunk, site_url, per_share, as_of, language)
 
 
-def _share_chunk(directives: list, site_url: str) -> Iterator[list[str]]:
+def _chunk(directives: list, site_url: str, per_share: bool, as_of: datetime.date, language: str) -> Iterator[list]:
+    progress = selectors.latest_progress_by_directive(Directive.objects.filter(pk__in=[d.pk for d in directives]),
+                                                      as_of=as_of)
     shares: dict[int, list] = {}
     collective = [d.pk for d in directives if d.is_collective]
-    if collective:
-        found = selectors.shares_as_of(queryset=Share.objects.filter(directive_id__in=collective))
-        for share in found.select_related("agency", "owner").order_by("agency__kind", "agency__name_vi"):
+    if per_share and collective:
+        found = selectors.shares_as_of(as_of, queryset=Share.objects.filter(directive_id__in=collective))
+        for share in found.select_related("agency__successor", "owner").order_by("agency__kind", "agency__name_vi"):
             shares.setdefault(share.directive_id, []).append(share)
     for d in directives:
-        cells = _directive_cells(d, site_url)
-        if not d.is_collective:
-            extra = [d.lead_agency.code, d.owner.username if d.owner else "", _dmy(d.due_date),
-                     d.get_state_display(), Status(d.status).label, _dmy(d.completed_on)]
-            yield [_safe(str(v)) for v in cells + extra]
-            continue
-        for share in shares.get(d.pk, []):
-            extra = [share.agency.code, share.owner.username if share.owner else "", _dmy(share.due_date),
-                     share.get_state_display(), Status(share.status).label, _dmy(share.completed_on)]
-            yield [_safe(str(v)) for v in cells + extra]
+        cells = _directive_cells(d, site_url, as_of, progress, language)
+        if not per_share:
+            yield [_cell(v) for v in cells]
+        elif not d.is_collective:
+            extra = [_agency(d.lead_agency, language), d.owner.username if d.owner else "", d.due_as_of,
+                     d.get_state_display(), Status(d.status).label, cells[14]]
+            yield [_cell(v) for v in cells + extra]
+        else:
+            for share in shares.get(d.pk, []):
+                extra = [_agency(share.agency, language), share.owner.username if share.owner else "",
+                         share.due_as_of, share.get_state_display(), Status(share.status).label,
+                         share.completed_on if share.completed_on and share.completed_on <= as_of else None]
+                yield [_cell(v) for v in cells + extra]
 
 
 def _filename(extension: str, per_share: bool = False) -> str:
@@ -129,29 +162,59 @@ def _header(per_share: bool) -> list[str]:
     return columns() + (share_columns() if per_share else [])
 
 
-def csv_response(queryset: QuerySet, site_url: str, *, per_share: bool = False) -> StreamingHttpResponse:
+def csv_response(queryset: QuerySet, site_url: str, *, per_share: bool = False,
+                 as_of: datetime.date | None = None) -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)  # a quoted field stays one cell whatever the separator
     header = _header(per_share)  # translated now, while the request's language is active
+    all_rows = rows(queryset, site_url, per_share=per_share, as_of=as_of)  # the language read now, too
 
     def lines() -> Iterable[str]:
         yield "\ufeff"  # BOM: Excel then reads the Vietnamese as UTF-8
         yield writer.writerow(header)
-        for row in rows(queryset, site_url, per_share=per_share):
-            yield writer.writerow(row)
+        for row in all_rows:
+            yield writer.writerow([as_text(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv", per_share)}"'
     return response
 
 
-def xlsx_response(queryset: QuerySet, site_url: str, *, per_share: bool = False) -> HttpResponse:
+def xlsx_response(queryset: QuerySet, site_url: str, *, per_share: bool = False,
+                  as_of: datetime.date | None = None) -> HttpResponse:
+    """A sheet Excel users expect: real date cells (dd/mm/yyyy), frozen header, autofilter, column widths."""
     from openpyxl import Workbook  # here, not at module level: 0.3 s the URLconf needn't pay
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Nhiệm vụ"))
-    sheet.append(_header(per_share))
-    for row in rows(queryset, site_url, per_share=per_share):
-        sheet.append(row)
+    header = _header(per_share)
+    widths = WIDTHS + (SHARE_WIDTHS if per_share else [])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    heading = []
+    for title in header:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font, cell.alignment = bold, wrap
+        heading.append(cell)
+    sheet.append(heading)
+    dates = DATE_COLUMNS | ({len(WIDTHS) + 2, len(WIDTHS) + 5} if per_share else set())
+    count = 0
+    for row in rows(queryset, site_url, per_share=per_share, as_of=as_of):
+        cells = []
+        for index, value in enumerate(row):
+            if index in dates and isinstance(value, datetime.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = DATE_FORMAT
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import get_language
 
-from dxtasks.directives import services
+from dxtasks.directives import labels, scopes, services
 from dxtasks.directives.deadlines import Deadline, DeadlineError, parse_deadline
 from dxtasks.directives.models import Agency, Committee, Directive, Meeting, Pillar
 from dxtasks.directives.status import REPORT_ORDER
@@ -40,15 +40,14 @@ class DayField(forms.DateField):
 
 
 def agency_label(agency: Agency) -> str:
-    """"BCA — Bộ Công an" / "MPS — Ministry of Public Security": in the page's language."""
-    language = (get_language() or "vi")[:2]
-    return f"{agency.short_name(language)} — {agency.name(language)}"
+    """"BCA — Bộ Công an" / "MPS — Ministry of Public Security", merged and pre-2025 rows marked (labels.py)."""
+    return labels.agency_label(agency, (get_language() or "vi")[:2])
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, agency: Agency) -> str:
         label = agency_label(agency)
-        return label if agency.active else _("%(label)s (đã hợp nhất)") % {"label": label}
+        return label if agency.active or labels.note(agency) else _("%(label)s (đã hợp nhất)") % {"label": label}
 
 
 class AgencyMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -101,13 +100,53 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+def _period_fields(form: forms.Form) -> None:
+    """`as_of`, `from`, `to`: the scope's days (`from` is a Python keyword, so added by name)."""
+    form.fields["as_of"] = DayField(label=gettext_lazy("Số liệu đến ngày"), required=False,
+                                    help_text=gettext_lazy("Để trống: hôm nay."))
+    form.fields["from"] = DayField(label=gettext_lazy("Kỳ từ ngày"), required=False)
+    form.fields["to"] = DayField(label=gettext_lazy("đến ngày"), required=False)
+
+
+def _check_scope(form: forms.Form, cleaned: dict, **fixed) -> scopes.Scope | None:
+    """The scope the form's days describe, checked by `scopes.make_scope`; its error on the field it names."""
+    if any(name in form.errors for name in ("as_of", "from", "to")):
+        return None
+    try:
+        return scopes.make_scope(as_of=cleaned.get("as_of"), period_start=cleaned.get("from"),
+                                 period_end=cleaned.get("to"), **fixed)
+    except scopes.ScopeError as error:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, str(error))
+        return None
+
+
+class ScopeForm(PortalForm):
+    """The dashboard's scope controls: as-of day and period, dd/mm/yyyy, validated as the briefing's are."""
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        _period_fields(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["scope"] = _check_scope(self, cleaned)
+        return cleaned
+
+    def scope(self) -> scopes.Scope:
+        """The valid scope, or every directive as of today when the form is unbound or wrong."""
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("scope"):
+            return self.cleaned_data["scope"]
+        return scopes.today_scope()
+
+
 class RegisterFilterForm(PortalForm):
     """The register's GET parameters; invalid ones are reported, not guessed."""
 
     q = forms.CharField(label=gettext_lazy("Tìm kiếm"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search",
                                                       "placeholder": gettext_lazy("số hiệu, tên nhiệm vụ…")}))
-    agency = forms.ChoiceField(label=gettext_lazy("Cơ quan (chủ trì hoặc phối hợp)"), required=False)
+    agency = forms.ChoiceField(label=gettext_lazy("Cơ quan"), required=False)
     status = forms.ChoiceField(label=gettext_lazy("Tình trạng"), required=False)
     meeting = forms.ChoiceField(label=gettext_lazy("Phiên họp"), required=False)
     pillar = forms.ChoiceField(label=gettext_lazy("Trụ cột"), required=False)
@@ -118,6 +157,12 @@ class RegisterFilterForm(PortalForm):
         widget=forms.TextInput(attrs={"type": "search", "list": "owner-suggestions", "autocomplete": "off",
                                       "placeholder": gettext_lazy("tên đăng nhập hoặc họ tên; me: của tôi")}),
     )
+    role = forms.ChoiceField(
+        label=gettext_lazy("Vai trò của cơ quan"), required=False,
+        choices=[(scopes.INVOLVED, gettext_lazy("Chủ trì, phối hợp hoặc có phần việc")),
+                 (scopes.LEAD, gettext_lazy("Chủ trì (kể cả phần việc được giao)")),
+                 (scopes.SHARE, gettext_lazy("Chỉ phần việc trong nhiệm vụ giao chung"))],
+    )
     due_from = DayField(label=gettext_lazy("Hạn từ ngày"), required=False)
     due_to = DayField(label=gettext_lazy("đến ngày"), required=False)
     sort = forms.ChoiceField(label=gettext_lazy("Sắp xếp"), required=False)
@@ -125,19 +170,26 @@ class RegisterFilterForm(PortalForm):
     def __init__(self, data=None, *, user=None, agencies=None, meetings=None):
         super().__init__(data)
         everyone = [("", _("Tất cả"))]
+        language = (get_language() or "vi")[:2]
         self.fields["agency"].choices = everyone + [(a.code, agency_label(a))
-                                                    for a in agencies or ()]
+                                                    for a in labels.ordered(agencies or (), language)]
         self.fields["status"].choices = everyone + [(s.value, s.label) for s in REPORT_ORDER]
         self.fields["meeting"].choices = everyone + [(str(m.number), m.label)
                                                      for m in meetings or ()]
         self.fields["pillar"].choices = everyone + list(Pillar.choices)
         self.fields["sort"].choices = list(SORT_LABELS.items())
+        _period_fields(self)
 
     def clean(self):
         cleaned = super().clean()
         due_from, due_to = cleaned.get("due_from"), cleaned.get("due_to")
         if due_from and due_to and due_from > due_to:
             self.add_error("due_to", _("Ngày cuối phải sau ngày đầu."))
+        if any(cleaned.get(name) for name in ("as_of", "from", "to")):
+            checked = _check_scope(self, cleaned)
+            if checked is not None:
+                cleaned["as_of"], cleaned["from"], cleaned["to"] = (checked.as_of, checked.period_start,
+                                                                     checked.period_end)
         return cleaned
 
 
@@ -208,6 +260,10 @@ class DirectiveForm(PortalForm):
             # A merged agency still co-ordinating stays offered, so saving does not drop it unseen.
             current = [a.pk for a in directive.co_agencies.all()]
             self.fields["co_agencies"].queryset = Agency.objects.filter(Q(active=True) | Q(pk__in=current))
+        for name in ("lead_agency", "co_agencies"):  # ministries → ministerial → government → provinces
+            field = self.fields[name]
+            field.queryset = field.queryset.select_related("successor").alias(rank=labels.kind_rank()).order_by(
+                "rank", "name_vi", "code")
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"].strip()

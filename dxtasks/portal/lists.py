@@ -13,9 +13,12 @@ def annotated() -> QuerySet:
     return annotate_status(Directive.objects.all())
 
 
-def list_rows(queryset: QuerySet) -> QuerySet:
-    """Relations and the latest progress for the rows shown (apply after slicing to a page)."""
-    return selectors.with_share_counts(selectors.with_latest_progress(selectors.with_related(queryset)))
+def list_rows(queryset: QuerySet, as_of=None) -> QuerySet:
+    """Relations and the latest progress (reported by `as_of`, when given) for the rows shown.
+
+    Apply after slicing to a page.
+    """
+    return selectors.with_share_counts(selectors.with_latest_progress(selectors.with_related(queryset), as_of=as_of))
 
 
 def status_rows(counts: dict) -> list[dict]:

@@ -7,12 +7,13 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from dxtasks.accounts.models import Role
-from dxtasks.directives import selectors
-from dxtasks.directives.models import Agency, Directive, Meeting
+
+from dxtasks.directives import scopes, selectors
+from dxtasks.directives.models import Agency, Meeting
 from dxtasks.directives.search import search_directives
-from dxtasks.directives.status import annotate_status
 
 from .forms import SORTS, RegisterFilterForm
 
@@ -22,7 +23,9 @@ def filter_form(params, user) -> RegisterFilterForm:
     return RegisterFilterForm(
         params or None,
         user=user,
-        agencies=Agency.objects.order_by("kind", "short_name_vi").only("code", "short_name_vi", "short_name_en", "name_vi", "name_en", "kind"),
+        agencies=Agency.objects.select_related("successor").only(
+            "code", "short_name_vi", "short_name_en", "name_vi", "name_en", "kind", "established_on", "succeeded_on",
+            "successor__short_name_vi", "successor__short_name_en", "successor__code"),
         meetings=Meeting.objects.only("number", "date", "committee", "session_number"),
     )
 
@@ -65,27 +68,28 @@ def filtered_directives(form: RegisterFilterForm, user) -> QuerySet:
 def register_directives(data: dict, user, as_of: datetime.date | None = None) -> QuerySet:
     """The register's filters on already-validated values, status-annotated, unsorted.
 
-    Shared by the register page, its exports and the JSON API. `agency` is a
-    code; `agency_role` "lead" keeps the directives it leads or has a share of,
-    anything else also those it co-ordinates. With `as_of` the status is the one of that
-    day and only directives already assigned then are included.
+    Shared by the register page, its exports and the JSON API. The base is a
+    scope (`scopes.directives`: the same population and status rule as every
+    figure that links here): `as_of`, `from`, `to`, `meeting`, and `agency`
+    (a code) with `role` — `lead` (it leads, or has a share), `share` (its
+    shares only), anything else `involved` (leads, co-ordinates or has a
+    share); `agency_role` is the API's name for `role`. With an agency, a
+    collective directive's status is that agency's share's. `status`,
+    `due_from` and `due_to` then filter on the status and due date in force
+    on the as-of day.
     """
-    if as_of is None:
-        queryset = annotate_status(Directive.objects.all())
-    else:
-        queryset = selectors.directives_as_of(as_of)
-    if data.get("agency"):
-        agency = Agency.objects.filter(code=data["agency"]).first()
-        if agency is None:
-            queryset = queryset.none()
-        elif data.get("agency_role") == "lead":
-            queryset = selectors.led_by_agency(agency, queryset)
-        else:
-            queryset = selectors.involving_agency(agency, queryset)
+    as_of = as_of or data.get("as_of") or timezone.localdate()
+    if data.get("agency") and not Agency.objects.filter(code=data["agency"]).exists():
+        return selectors.directives_as_of(as_of).none()
+    role = data.get("role") or data.get("agency_role") or scopes.INVOLVED
+    scope = scopes.Scope(
+        as_of=as_of, period_start=data.get("from"), period_end=data.get("to"),
+        meeting=int(data["meeting"]) if data.get("meeting") else None, agency=data.get("agency") or "",
+        role=role if role in scopes.ROLES else scopes.INVOLVED,
+    )
+    queryset = scopes.directives(scope)
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
-    if data.get("meeting"):
-        queryset = queryset.filter(meeting__number=data["meeting"])
     if data.get("pillar"):
         queryset = queryset.filter(pillar=data["pillar"])
     owner = (data.get("owner") or "").strip()
@@ -94,9 +98,9 @@ def register_directives(data: dict, user, as_of: datetime.date | None = None) ->
     elif owner:
         queryset = queryset.filter(owner__in=_people(owner).values("pk"))
     if data.get("due_from"):
-        queryset = queryset.filter(due_date__gte=data["due_from"])
+        queryset = queryset.filter(due_as_of__gte=data["due_from"])
     if data.get("due_to"):
-        queryset = queryset.filter(due_date__lte=data["due_to"])
+        queryset = queryset.filter(due_as_of__lte=data["due_to"])
     if data.get("q"):
         queryset = search_directives(queryset, data["q"])  # annotates search_rank, the relevance
     return queryset

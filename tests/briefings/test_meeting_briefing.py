@@ -78,7 +78,8 @@ def test_the_bundled_dejavu_font_is_embedded(meeting7_pdf):
     assert all(key == "/FontFile2" for _name, key, _program in fonts)  # TrueType, embedded
     # Only the @font-face family of briefing.css: no text fell back to a font of the machine.
     names = {name.split("+")[-1] for name, _key, _program in fonts}
-    assert names == {"DejaVu-Sans-Bundled", "DejaVu-Sans-Bundled-Bold"}
+    # (the oblique face is the cover's date line, Decree 30/2020's italics)
+    assert names == {"DejaVu-Sans-Bundled", "DejaVu-Sans-Bundled-Bold", "DejaVu-Sans-Bundled-Italic"}
     # …and the programs embedded are DejaVu Sans (its name table survives subsetting).
     for _name, _key, program in fonts:
         assert b"DejaVu" in program or "DejaVu".encode("utf-16-be") in program
@@ -102,7 +103,7 @@ def test_english_edition_uses_english_names_and_dates(seed_data, tmp_path):
         (["--meeting", "99"], "phiên họp số “99”"),
         (["--agency", "NOPE"], "cơ quan mã “NOPE”"),
         (["--as-of", "2999-01-01"], "tương lai"),
-        (["--as-of", "2001-01-01"], "Chưa có dữ liệu"),
+        (["--as-of", "2001-01-01"], "trước phiên họp đầu tiên"),
         (["--meeting", "7", "--as-of", "2023-12-27"], "diễn ra ngày 28/12/2023"),
         (["--as-of", "31/12/2024"], "YYYY-MM-DD"),
         (["--lang", "fr"], "“fr”"),

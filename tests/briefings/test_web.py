@@ -82,7 +82,9 @@ def test_another_language_or_date_is_another_briefing(staff_client, seed_data):
         ("briefings:agency", ["NOPE"], {}, 404),
         ("briefings:overall", [], {"as_of": "2999-01-01"}, 400),
         ("briefings:overall", [], {"as_of": "2001-01-01"}, 400),
-        ("briefings:overall", [], {"as_of": "01/07/2025"}, 400),
+        ("briefings:overall", [], {"as_of": "31/02/2025"}, 400),
+        ("briefings:overall", [], {"kind": "nope"}, 400),
+        ("briefings:overall", [], {"kind": "agency", "agency": "NOPE"}, 400),
         ("briefings:overall", [], {"lang": "fr"}, 400),
         ("briefings:overall", [], {"from": "2025-06-01", "to": "2025-01-01", "as_of": "2025-07-01"}, 400),
     ],
@@ -152,5 +154,5 @@ def test_a_failed_task_shows_an_error_page_with_a_way_to_retry(staff_client, see
     page = staff_client.get(reverse("briefings:stored", args=[stored.pk]))
     assert page.status_code == 500
     assert "Không lập được báo cáo" in page.content.decode()
-    assert reverse("briefings:meeting", args=[7]) + "?as_of=2025-07-01" in page.content.decode()
+    assert reverse("briefings:meeting", args=[7]) + "?as_of=01%2F07%2F2025" in page.content.decode()
     assert staff_client.get(reverse("briefings:download", args=[stored.pk])).status_code == 404

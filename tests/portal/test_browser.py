@@ -87,7 +87,7 @@ def test_focal_point_reports_and_asks_for_time_then_secretariat_approves(live_po
     # The register, filtered by agency and searched without diacritics.
     page.get_by_role("link", name="Nhiệm vụ", exact=True).click()
     page.get_by_label("Tìm kiếm").fill("ket noi co so du lieu")
-    page.get_by_label("Cơ quan (chủ trì hoặc phối hợp)").select_option("MPS")
+    page.get_by_label("Cơ quan", exact=True).select_option("MPS")
     page.get_by_role("button", name="Lọc").click()
     page.wait_for_url("**/directives/?*")
     assert "agency=MPS" in page.url and "q=ket+noi" in page.url

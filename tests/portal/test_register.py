@@ -111,7 +111,7 @@ def test_csv_export_holds_the_current_filter_in_full(world, register):
     assert rows[0][0] == "Số hiệu"
     assert sorted(r[0] for r in rows[1:]) == ["UBQG-7/01", "UBQG-7/03"]
     first = next(r for r in rows if r[0] == "UBQG-7/01")
-    assert "Xây dựng Luật Bảo vệ dữ liệu cá nhân" in first and "COAG" in first and "31/12/2030" in first
+    assert "Xây dựng Luật Bảo vệ dữ liệu cá nhân" in first and "BPH" in first and "31/12/2030" in first
 
 
 def test_xlsx_export_opens_in_excel_form(world, register):

@@ -47,6 +47,22 @@ def abbr(agency) -> str:
 
 
 @register.filter
+def short_label(agency) -> str:
+    """The abbreviation with what tells it apart: "An Giang (từ 01/07/2025)", "BTTTT (đã hợp nhất vào BKHCN …)"."""
+    from dxtasks.directives import labels
+
+    return labels.short_label(agency, (get_language() or "vi")[:2]) if agency else ""
+
+
+@register.filter
+def name_label(agency) -> str:
+    """The full name with the same mark."""
+    from dxtasks.directives import labels
+
+    return labels.name_label(agency, (get_language() or "vi")[:2]) if agency else ""
+
+
+@register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
@@ -71,3 +87,32 @@ def optional_url(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.simple_tag
+def register_link(scope_params: dict | None = None, **extra) -> str:
+    """The register filtered to a scope (its GET parameters) and more: the list a count was counted from."""
+    from django.utils.http import urlencode
+
+    params = dict(scope_params or {})
+    params.update({key: value for key, value in extra.items() if value not in (None, "")})
+    url = reverse("portal:register")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+@register.simple_tag(takes_context=True)
+def lateness(context, directive) -> str:
+    """"quá hạn 12 ngày" for an overdue row, "giao 640 ngày trước" for an open one without a date, else ""."""
+    from django.utils import timezone
+    from django.utils.translation import ngettext
+
+    as_of = context.get("as_of") or timezone.localdate()
+    status = getattr(directive, "status", "")
+    due = getattr(directive, "due_as_of", None)
+    if status == Status.OVERDUE and due:
+        n = (as_of - due).days
+        return ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", n) % {"n": n}
+    if status == Status.NO_DEADLINE and directive.assigned_on:
+        n = (as_of - directive.assigned_on).days
+        return ngettext("giao %(n)s ngày trước", "giao %(n)s ngày trước", n) % {"n": n}
+    return ""

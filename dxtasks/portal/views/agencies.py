@@ -13,20 +13,22 @@ from django.views.decorators.http import require_POST
 from django.utils.translation import get_language
 
 from dxtasks.accounts import roles
-from dxtasks.directives import selectors, services
+from dxtasks.directives import labels, scopes, selectors, services
 from dxtasks.directives.models import Agency, Directive
 
 from .. import access
 from ..dashboard import OPEN_STATES
 from ..forms import TransferForm
-from ..lists import PAGE_SIZE, annotated, list_rows, status_rows
+from ..lists import PAGE_SIZE, list_rows, status_rows
 
 
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    scorecards = {row["lead_agency__code"]: row for row in selectors.agency_scorecards(annotated(), today)}
-    rows = [(agency, scorecards.get(agency.code)) for agency in Agency.objects.select_related("successor")]
+    scope = scopes.today_scope()
+    scorecards = {row["lead_agency__code"]: row for row in scopes.scorecards(scope)}
+    language = (get_language() or "vi")[:2]
+    agencies = labels.ordered(Agency.objects.select_related("successor"), language)
+    rows = [(agency, scorecards.get(agency.code)) for agency in agencies]
     return render(request, "portal/agencies.html", {"rows": rows})
 
 
@@ -34,18 +36,23 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.select_related("successor"), code=code)
     today = timezone.localdate()
-    involved = selectors.involving_agency(agency, annotated())
-    # Led directives and the agency's shares of collective ones: its own line of the scorecard.
-    led = selectors.led_by_agency(agency, annotated())
+    language = (get_language() or "vi")[:2]
+    # Two scopes of the one definition: what it answers for (leads, or its shares), and everything it is in.
+    lead = scopes.Scope(as_of=today, agency=agency.code, role=scopes.LEAD)
+    involved_scope = scopes.Scope(as_of=today, agency=agency.code, role=scopes.INVOLVED)
+    involved = scopes.directives(involved_scope)
+    led = scopes.directives(lead)
     counts = selectors.status_counts(involved)
     page = Paginator(involved.order_by(F("due_date").asc(nulls_last=True), "reference"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list_rows(page.object_list)
-    lead_scorecard = next((card for card in selectors.agency_scorecards(led, today)
-                           if card["lead_agency_id"] == agency.pk), None)
+    lead_scorecard = next((card for card in scopes.scorecards(lead, led) if card["lead_agency_id"] == agency.pk), None)
     return render(request, "portal/agency_detail.html", {
         "transfer_form": _transfer_form(request, agency),
         "agency": agency,
-        "register_url": f"{reverse('portal:register')}?{urlencode({'agency': agency.code})}",
+        "scope_line": scopes.describe(lead, subject=agency.short_name(language)),
+        "register_url": f"{reverse('portal:register')}?{urlencode(involved_scope.params())}",
+        "lead_register_url": f"{reverse('portal:register')}?{urlencode(lead.params())}",
+        "briefing_query": urlencode({"kind": "agency", "agency": agency.code}),
         "predecessors": agency.predecessors.all(),
         "counts": counts,
         "status_rows": status_rows(counts),

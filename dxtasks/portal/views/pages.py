@@ -10,40 +10,51 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
-from dxtasks.directives import selectors
+from dxtasks.directives import labels, scopes, selectors
 from dxtasks.directives.models import Meeting
 
 from .. import exporting, worklist
-from ..dashboard import OPEN_STATES, dashboard_figures, data_version, my_open_ids
-from ..forms import SORT_LABELS
+from ..dashboard import dashboard_figures, data_version, my_open_ids
+from ..forms import SORT_LABELS, ScopeForm
 from ..lists import PAGE_SIZE, annotated, list_rows, status_rows
 from ..register import filter_form, filtered_directives, owner_suggestions
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The figures over one scope (every directive followed, as of today, unless the controls say otherwise)."""
     today = timezone.localdate()
     version = data_version()
     request.worklist_counts = worklist.counts(request.user, today, version)  # the navigation's, cached
-    figures = dashboard_figures(today, version)
-    current = annotated()
-    in_7, in_30 = today + datetime.timedelta(days=7), today + datetime.timedelta(days=30)
-    # The lists use the (state, due_date) index; only their ten rows get a status.
-    overdue = list_rows(current.filter(state__in=OPEN_STATES, due_date__lt=today)).order_by("due_date", "pk")
-    soon = list_rows(current.filter(state__in=OPEN_STATES, due_date__gte=today, due_date__lte=in_30))
-    mine = list_rows(current.filter(pk__in=my_open_ids(request.user, today, version)))
+    form = ScopeForm(request.GET or None)
+    scope = form.scope()
+    figures = dashboard_figures(scope, version)
+    current = scopes.directives(scope)
+    # Only the listed rows are read again (their ids come with the cached figures).
+    overdue = list_rows(current.filter(pk__in=figures["overdue_ids"]), scope.as_of).order_by("due_as_of", "pk")
+    soon = list_rows(current.filter(pk__in=figures["soon_ids"]), scope.as_of).order_by("due_as_of", "pk")
+    mine = list_rows(annotated().filter(pk__in=my_open_ids(request.user, today, version)))
+    params = scope.params()
     return render(request, "portal/dashboard.html", {
         "today": today,
+        "as_of": scope.as_of,
+        "scope_form": form,
+        "scope_line": scopes.describe(scope),
+        "scope_params": params,
+        "briefing_query": urlencode({"kind": "overall", **scope.params()}),
         "headline": figures["headline"],
+        "already_due": figures["headline"]["completed"] + figures["headline"]["overdue"],
         "status_rows": status_rows(figures["headline"]),
         "due_soon": figures["due_soon"],
-        "in_7": in_7,
-        "in_30": in_30,
-        "overdue": overdue[:10],
-        "soon": soon.order_by("due_date", "pk")[:10],
+        "in_7": scope.as_of + datetime.timedelta(days=7),
+        "in_30": scope.as_of + datetime.timedelta(days=30),
+        "overdue": overdue,
+        "soon": soon,
         "mine": mine.order_by(F("due_date").asc(nulls_last=True), "pk")[:10],
-        "scorecards": figures["scorecards"][:15],
+        "scorecards": labels.label_scorecards([dict(card) for card in figures["scorecards"][:15]],
+                                              (get_language() or "vi")[:2]),
         "worklist_top": worklist.top_rows(request.user, today, version),
     })
 
@@ -53,10 +64,11 @@ def register(request: HttpRequest) -> HttpResponse:
     form = filter_form(request.GET, request.user)
     form.is_valid()  # errors are shown beside the fields; the valid filters still apply
     queryset = filtered_directives(form, request.user)
+    as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or timezone.localdate()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list_rows(page.object_list)
+    page.object_list = list_rows(page.object_list, as_of)
     return render(request, "portal/register.html", {
-        "form": form, "page": page, "sort_labels": SORT_LABELS,
+        "form": form, "page": page, "sort_labels": SORT_LABELS, "as_of": as_of,
         "current_sort": request.GET.get("sort") or ("relevance" if request.GET.get("q") else "due"),
     })
 
@@ -73,9 +85,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     form.is_valid()
     queryset = filtered_directives(form, request.user)
     per_share = request.GET.get("per") == "share"  # one row per share of a collective directive
+    as_of = form.cleaned_data.get("as_of") if form.is_bound else None
     if fmt == "xlsx":
-        return exporting.xlsx_response(queryset, settings.SITE_URL, per_share=per_share)
-    return exporting.csv_response(queryset, settings.SITE_URL, per_share=per_share)
+        return exporting.xlsx_response(queryset, settings.SITE_URL, per_share=per_share, as_of=as_of)
+    return exporting.csv_response(queryset, settings.SITE_URL, per_share=per_share, as_of=as_of)
 
 
 @login_required
@@ -87,12 +100,15 @@ def meetings(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, number: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, number=number)
-    current = annotated().filter(meeting=meeting)
+    scope = scopes.Scope(as_of=timezone.localdate(), meeting=meeting.number)
+    current = scopes.directives(scope)
     counts = selectors.status_counts(current)
     return render(request, "portal/meeting_detail.html", {
         "meeting": meeting,
         "counts": counts,
-        "register_url": f"{reverse('portal:register')}?{urlencode({'meeting': meeting.number})}",
+        "scope_line": scopes.describe(scope, subject=meeting.label),
+        "register_url": f"{reverse('portal:register')}?{urlencode(scope.params())}",
+        "briefing_query": urlencode({"kind": "meeting", **scope.params()}),
         "status_rows": status_rows(counts),
         "directives": list_rows(current).order_by("reference"),
         "changes": meeting.changes.select_related("changed_by")[:50],

@@ -1,0 +1,85 @@
+"""How agencies are named in lists: unambiguous labels and one order, in the reader's language.
+
+The names and abbreviations are reference data on the Agency rows
+(`short_name_vi`/`name_vi`, `short_name_en`/`name_en`, from fixtures/); this
+module only adds what tells two rows apart and marks merged agencies:
+
+- a province of before the July 2025 merger and the unit of the same name
+  after it: "An Giang (đến 30/06/2025)" / "An Giang (từ 01/07/2025)";
+- a merged ministry or agency: "BTTTT (đã hợp nhất vào BKHCN 01/03/2025)";
+- lists are ordered ministries → ministerial-level agencies → government
+  agencies → provinces (then groups), alphabetically within each kind by the
+  name in the reader's language, accents folded (Đ sorts with D).
+"""
+import datetime
+
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .folding import fold
+from .models import Agency, AgencyKind
+
+KIND_ORDER = [AgencyKind.MINISTRY, AgencyKind.MINISTERIAL, AgencyKind.GOVERNMENT, AgencyKind.PROVINCE,
+              AgencyKind.OTHER]
+KIND_RANK = {kind.value: rank for rank, kind in enumerate(KIND_ORDER)}
+
+
+def kind_rank():
+    """An ORDER BY expression for the kinds in the order above (the codes' alphabet is not it)."""
+    return Case(*[When(kind=kind.value, then=Value(rank)) for rank, kind in enumerate(KIND_ORDER)],
+                default=Value(len(KIND_ORDER)), output_field=IntegerField())
+
+
+def sort_key(agency: Agency, language: str = "vi") -> tuple:
+    return (KIND_RANK.get(agency.kind, len(KIND_ORDER)), fold(agency.name(language)),
+            agency.established_on or datetime.date.min, agency.code)
+
+
+def ordered(agencies, language: str = "vi") -> list[Agency]:
+    return sorted(agencies, key=lambda a: sort_key(a, language))
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def note(agency: Agency, language: str = "vi") -> str:
+    """What tells this row apart from another of the same name, or marks it merged ("" when nothing)."""
+    with override(language):
+        if agency.successor_id and agency.succeeded_on:
+            if agency.kind == AgencyKind.PROVINCE:
+                return _("đến %(day)s") % {"day": _day(agency.succeeded_on - datetime.timedelta(days=1))}
+            return _("đã hợp nhất vào %(successor)s %(day)s") % {
+                "successor": agency.successor.short_name(language), "day": _day(agency.succeeded_on)}
+        if agency.established_on and agency.kind == AgencyKind.PROVINCE:
+            return _("từ %(day)s") % {"day": _day(agency.established_on)}
+    return ""
+
+
+def short_label(agency: Agency, language: str = "vi") -> str:
+    """"BCA", "An Giang (từ 01/07/2025)", "BTTTT (đã hợp nhất vào BKHCN 01/03/2025)"."""
+    extra = note(agency, language)
+    short = agency.short_name(language)
+    return f"{short} ({extra})" if extra else short
+
+
+def agency_label(agency: Agency, language: str = "vi") -> str:
+    """"BCA — Bộ Công an", "An Giang (đến 30/06/2025) — Tỉnh An Giang": the choice lists' label."""
+    return f"{short_label(agency, language)} — {agency.name(language)}"
+
+
+def name_label(agency: Agency, language: str = "vi") -> str:
+    """The full name with the same note: "Bộ Thông tin và Truyền thông (đã hợp nhất vào BKHCN 01/03/2025)"."""
+    extra = note(agency, language)
+    return f"{agency.name(language)} ({extra})" if extra else agency.name(language)
+
+
+def label_scorecards(scorecards: list[dict], language: str = "vi") -> list[dict]:
+    """Add each scorecard line's `name` and `short` label (merged agencies marked), in one query."""
+    agencies = Agency.objects.select_related("successor").in_bulk([card["lead_agency_id"] for card in scorecards])
+    for card in scorecards:
+        agency = agencies[card["lead_agency_id"]]
+        card["name"] = name_label(agency, language)
+        card["short"] = short_label(agency, language)
+    return scorecards
