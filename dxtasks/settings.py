@@ -305,6 +305,8 @@ REMINDERS = {
     "RETRY_EVERY_MINUTES": env.int("REMINDER_RETRY_EVERY_MINUTES", default=15),
     "CLAIM_LEASE_MINUTES": env.int("REMINDER_CLAIM_LEASE_MINUTES", default=30),  # a crashed sender's claim expires
     "SEND_THREADS": env.int("REMINDER_SEND_THREADS", default=4),
+    "SWEEP_DEADLINE_MINUTES": env.int("REMINDER_SWEEP_DEADLINE_MINUTES", default=30),  # then the retry job heals
+    "SWEEP_DEAD_AFTER_SECONDS": env.float("REMINDER_SWEEP_DEAD_AFTER_SECONDS", default=300),  # no heartbeat: died
 }
 
 # The printed briefing's cover, as an administrative document (Decree 30/2020/NĐ-CP): the issuing

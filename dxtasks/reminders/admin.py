@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Delivery, RecipientPreference, WorkingDayOverride
+from .models import Delivery, RecipientPreference, SweepRun, WorkingDayOverride
 
 
 @admin.register(Delivery)
@@ -44,3 +44,24 @@ class WorkingDayOverrideAdmin(admin.ModelAdmin):
     list_display = ("date", "working", "note")
     list_filter = ("working",)
     date_hierarchy = "date"
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    """Read-only: one row per day's sweep, newest first; an unfinished past day is a sweep that died."""
+
+    list_display = ("day", "started_at", "finished_at", "runs", "trigger", "recipients", "emails_sent",
+                    "emails_failed", "directives_covered", "no_recipient", "short_error")
+    list_filter = ("trigger",)
+    date_hierarchy = "day"
+    readonly_fields = [f.name for f in SweepRun._meta.fields]
+
+    @admin.display(description=_("lỗi"))
+    def short_error(self, obj):
+        return obj.error[:80]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -72,6 +72,12 @@ class RemindersConfig(AppConfig):
             },
         ]
 
+    def readiness_checks(self) -> dict:
+        """Collected by /readyz: the day's sweep ran (operations.health)."""
+        from .runs import readiness
+
+        return {"sweep": readiness}
+
     def timeline_entries(self, directive) -> list[dict]:
         """Reminders of this directive for its page's history (collected by the portal)."""
         from .models import Delivery, Kind, Outcome

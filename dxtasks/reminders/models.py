@@ -47,7 +47,7 @@ class Delivery(models.Model):
     # The due date the reminder was for: a moved deadline starts a new sequence.
     due_key = models.CharField(_("theo hạn"), max_length=10, blank=True)
     slot_date = models.DateField(_("ngày đến lượt"), db_index=True)
-    sweep_date = models.DateField(_("ngày quét"))
+    sweep_date = models.DateField(_("ngày quét"), db_index=True)  # the day's figures; pruning
     outcome = models.CharField(_("kết quả"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING,
                                db_index=True)
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
@@ -134,3 +134,40 @@ class WorkingDayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {'✓' if self.working else '✗'}"
+
+
+class SweepRun(models.Model):
+    """The record of one day's sweep: when it started and finished, what it did.
+
+    One row per day, however many times the sweep ran that day: a sweep that
+    died mid-way (its worker killed) is completed by the retry job, which
+    adds its figures to the same row and counts the run. `heartbeat_at` is
+    refreshed while digests go out; a started sweep whose heartbeat has
+    stopped is dead, and its claims are taken over at once.
+    """
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Lịch chạy hằng ngày")
+        RETRY = "retry", _("Tác vụ gửi lại (tự hoàn tất)")
+        COMMAND = "command", _("Lệnh send_reminders")
+
+    day = models.DateField(_("ngày quét"), unique=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"))
+    finished_at = models.DateTimeField(_("hoàn tất lúc"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("còn chạy lúc"))
+    runs = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    trigger = models.CharField(_("lần chạy cuối do"), max_length=16, choices=Trigger.choices)
+    recipients = models.PositiveIntegerField(_("số người nhận"), default=0)
+    emails_sent = models.PositiveIntegerField(_("thư đã gửi"), default=0)
+    emails_failed = models.PositiveIntegerField(_("thư gửi lỗi"), default=0)
+    directives_covered = models.PositiveIntegerField(_("nhiệm vụ được nhắc"), default=0)
+    no_recipient = models.PositiveIntegerField(_("không có người nhận"), default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("lượt quét nhắc hạn")
+        verbose_name_plural = _("lượt quét nhắc hạn")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {'✓' if self.finished_at else '…'}"

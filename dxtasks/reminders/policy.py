@@ -40,6 +40,10 @@ DEFAULTS = {
     "CLAIM_LEASE_MINUTES": 30,
     # Digests sent in parallel on PostgreSQL (each thread waits on its own commits and SMTP replies).
     "SEND_THREADS": 4,
+    # The retry job starts (or completes) the day's sweep if it has not finished this long after its time.
+    "SWEEP_DEADLINE_MINUTES": 30,
+    # A started sweep that has not shown a sign of life for this long died; its claims are taken over.
+    "SWEEP_DEAD_AFTER_SECONDS": 300,
 }
 
 
@@ -56,6 +60,8 @@ class Policy:
     retry_every_minutes: int
     claim_lease_minutes: int
     send_threads: int
+    sweep_deadline_minutes: int = 30
+    sweep_dead_after_seconds: float = 300
 
     @classmethod
     def from_settings(cls) -> "Policy":
@@ -72,6 +78,8 @@ class Policy:
             retry_every_minutes=max(1, int(values["RETRY_EVERY_MINUTES"])),
             claim_lease_minutes=int(values["CLAIM_LEASE_MINUTES"]),
             send_threads=max(1, int(values["SEND_THREADS"])),
+            sweep_deadline_minutes=max(0, int(values["SWEEP_DEADLINE_MINUTES"])),
+            sweep_dead_after_seconds=max(1.0, float(values["SWEEP_DEAD_AFTER_SECONDS"])),
         )
 
 

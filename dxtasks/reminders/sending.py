@@ -53,9 +53,15 @@ class SendResult:
     error: str = ""
 
 
-def retryable(policy: Policy, now: datetime.datetime) -> Q:
-    """Rows another attempt may take over: failed and due, or claimed and abandoned."""
+def retryable(policy: Policy, now: datetime.datetime, abandoned_before: datetime.datetime | None = None) -> Q:
+    """Rows another attempt may take over: failed and due, or claimed and abandoned.
+
+    A claim is abandoned once its lease has expired, or earlier when the sweep
+    that made it is known to be dead (`abandoned_before`, from runs.owed).
+    """
     lease = now - datetime.timedelta(minutes=policy.claim_lease_minutes)
+    if abandoned_before is not None:
+        lease = max(lease, abandoned_before)
     return Q(outcome=Outcome.FAILED, next_attempt_at__lte=now, attempts__lt=policy.max_attempts) | Q(
         outcome=Outcome.PENDING, claimed_at__lt=lease
     )
@@ -69,12 +75,14 @@ def _key_filter(wanted: list[Wanted]) -> Q:
     return condition
 
 
-def claim_rows(*, new: list[Delivery], retry: Q | None, policy: Policy) -> uuid.UUID:
+def claim_rows(*, new: list[Delivery], retry: Q | None, policy: Policy,
+               abandoned_before: datetime.datetime | None = None) -> uuid.UUID:
     """Insert `new` rows and take over the `retry` rows still retryable, all under one fresh token.
 
     A row another attempt inserted first is left alone (the unique constraint
     decides); a row another attempt took over first no longer matches.
     Whatever carries the returned token afterwards is this attempt's to send.
+    `abandoned_before`: claims made before it belong to a sweep known to be dead.
     """
     token = uuid.uuid4()
     now = timezone.now()
@@ -83,19 +91,20 @@ def claim_rows(*, new: list[Delivery], retry: Q | None, policy: Policy) -> uuid.
             row.claim, row.claimed_at, row.outcome = token, now, Outcome.PENDING
         Delivery.objects.bulk_create(new, ignore_conflicts=True)  # lost the race: another attempt owns that row
     if retry is not None:
-        Delivery.objects.filter(retry, retryable(policy, now)).update(claim=token, claimed_at=now,
-                                                                      outcome=Outcome.PENDING)
+        Delivery.objects.filter(retry, retryable(policy, now, abandoned_before)).update(
+            claim=token, claimed_at=now, outcome=Outcome.PENDING)
     return token
 
 
 def claim(*, recipient: str, new: list[Wanted], retry: list[Wanted], sweep_date: datetime.date,
-          policy: Policy) -> tuple[uuid.UUID, list[Wanted]]:
+          policy: Policy, abandoned_before: datetime.datetime | None = None) -> tuple[uuid.UUID, list[Wanted]]:
     """Claim what this attempt may send to `recipient`; return the token and the claimed reminders."""
     token = claim_rows(
         new=[Delivery(directive_id=w.directive_id, share_id=w.share_id, recipient=recipient, kind=w.kind,
                       occurrence=w.occurrence,
                       due_key=w.due_key, slot_date=w.slot_date, sweep_date=sweep_date) for w in new],
         retry=(_key_filter(retry) & Q(recipient=recipient)) if retry else None, policy=policy,
+        abandoned_before=abandoned_before,
     )
     mine = set(Delivery.objects.filter(claim=token).values_list("directive_id", "share_id", "kind", "occurrence",
                                                                 "due_key"))

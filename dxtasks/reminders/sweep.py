@@ -23,6 +23,7 @@ from dxtasks.accounts.models import Role
 from dxtasks.directives.deadlines import recurrence_of
 from dxtasks.directives.models import Directive, ProgressUpdate, Share, State
 
+from . import runs
 from .digest import make_item
 from .models import Delivery, Frequency, Kind, Outcome, RecipientPreference
 from .policy import MAX_SHIFT, DirectiveFacts, Policy, Slot, escalation_slot, ongoing_months, owner_slot
@@ -158,8 +159,9 @@ class Audience:
         return sorted({*([leadership] if leadership else []), *self.secretariat})
 
 
-def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalendar,
-               summary: SweepSummary) -> tuple[dict[str, RecipientPlan], list[tuple[dict, Slot]]]:
+def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalendar, summary: SweepSummary,
+               abandoned_before: datetime.datetime | None = None
+               ) -> tuple[dict[str, RecipientPlan], list[tuple[dict, Slot]]]:
     rows = open_directive_rows(today, policy)
     recurrences = {(row["id"], row["share_id"]): recurrence_of(row["deadline_text"]) for row in rows
                    if row["deadline_precision"] == "ongoing"}
@@ -170,6 +172,8 @@ def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalenda
     )
     now = timezone.now()
     lease = now - datetime.timedelta(minutes=policy.claim_lease_minutes)
+    if abandoned_before is not None:  # the sweep that claimed them is dead
+        lease = max(lease, abandoned_before)
     existing = {
         (d, sh, r, k, o, dk): (outcome, attempts, next_at, claimed_at)
         for d, sh, r, k, o, dk, outcome, attempts, next_at, claimed_at in Delivery.objects.filter(
@@ -247,7 +251,13 @@ def record_no_recipient(no_recipient: list[tuple[dict, Slot]], today: datetime.d
 
 
 def run_sweep(today: datetime.date | None = None, *, dry_run: bool = False, connection=None,
-              policy: Policy | None = None) -> SweepSummary:
+              policy: Policy | None = None, trigger: str = "schedule",
+              abandoned_before: datetime.datetime | None = None) -> SweepSummary:
+    """The day's sweep; recorded in the day's SweepRun (except a dry run).
+
+    `abandoned_before`: claims made before it belong to a sweep that died and
+    are taken over now rather than after their lease (the retry job's healing).
+    """
     today = today or timezone.localdate()
     policy = policy or Policy.from_settings()
     calendar = WorkingCalendar()
@@ -255,17 +265,36 @@ def run_sweep(today: datetime.date | None = None, *, dry_run: bool = False, conn
     if not calendar.is_working_day(today):
         summary.working_day = False
         return summary
+    if dry_run:
+        return _plan_only(today, policy=policy, calendar=calendar, summary=summary)
+    run = runs.started(today, trigger)
+    try:
+        _sweep(today, policy=policy, calendar=calendar, summary=summary, connection=connection,
+               abandoned_before=abandoned_before, heartbeat=runs.Heartbeat(run, policy))
+    except BaseException as exc:  # recorded, then raised: the retry job completes the day
+        runs.failed(run, exc)
+        raise
+    runs.finished(run)
+    return summary
+
+
+def _plan_only(today, *, policy, calendar, summary) -> SweepSummary:
     plans, no_recipient = plan_sweep(today, policy=policy, calendar=calendar, summary=summary)
     summary.no_recipient = sorted({row["reference"] for row, _ in no_recipient})
-    ordered = [plans[email] for email in sorted(plans)]
-    if dry_run:
-        summary.plans = ordered
-        summary.recipients = len(ordered)
-        summary.directives_covered = len({w.directive_id for p in ordered for w in p.wanted})
-        return summary
-    record_no_recipient(no_recipient, today)
-    deliver(ordered, today=today, policy=policy, connection=connection, summary=summary)
+    summary.plans = [plans[email] for email in sorted(plans)]
+    summary.recipients = len(summary.plans)
+    summary.directives_covered = len({w.directive_id for p in summary.plans for w in p.wanted})
     return summary
+
+
+def _sweep(today, *, policy, calendar, summary, connection, abandoned_before, heartbeat) -> None:
+    plans, no_recipient = plan_sweep(today, policy=policy, calendar=calendar, summary=summary,
+                                     abandoned_before=abandoned_before)
+    summary.no_recipient = sorted({row["reference"] for row, _ in no_recipient})
+    ordered = [plans[email] for email in sorted(plans)]
+    record_no_recipient(no_recipient, today)
+    deliver(ordered, today=today, policy=policy, connection=connection, summary=summary,
+            abandoned_before=abandoned_before, heartbeat=heartbeat)
 
 
 def send_threads(policy: Policy, connection) -> int:
@@ -281,15 +310,18 @@ def send_threads(policy: Policy, connection) -> int:
 
 
 def deliver(plans: list[RecipientPlan], *, today: datetime.date, policy: Policy, connection,
-            summary: SweepSummary) -> None:
+            summary: SweepSummary, abandoned_before: datetime.datetime | None = None,
+            heartbeat: "runs.Heartbeat | None" = None) -> None:
     threads = min(send_threads(policy, connection), max(1, len(plans)))
+    extra = {"abandoned_before": abandoned_before, "heartbeat": heartbeat}
     if threads == 1:
-        covered = _deliver_share(plans, today=today, policy=policy, connection=connection, summary=summary)
+        covered = _deliver_share(plans, today=today, policy=policy, connection=connection, summary=summary,
+                                 **extra)
     else:
         shares = [plans[i::threads] for i in range(threads)]
         partial = [SweepSummary(today=today) for _ in shares]
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="reminders") as pool:
-            futures = [pool.submit(_deliver_in_thread, share, today=today, policy=policy, summary=part)
+            futures = [pool.submit(_deliver_in_thread, share, today=today, policy=policy, summary=part, **extra)
                        for share, part in zip(shares, partial)]
             covered = set().union(*(future.result() for future in futures))
         for part in partial:
@@ -309,14 +341,16 @@ def _deliver_in_thread(plans, **kwargs) -> set[int]:
 
 
 def _deliver_share(plans: list[RecipientPlan], *, today: datetime.date, policy: Policy, connection,
-                   summary: SweepSummary) -> set[int]:
+                   summary: SweepSummary, abandoned_before=None, heartbeat=None) -> set[int]:
     connection = connection or get_connection()
     covered: set[int] = set()
     connection.open()
     try:
         for plan in plans:
+            if heartbeat is not None:
+                heartbeat.beat()  # before the claim: a claim is never younger than the beat before it + its interval
             token, claimed = claim(recipient=plan.email, new=plan.new, retry=plan.retry, sweep_date=today,
-                                   policy=policy)
+                                   policy=policy, abandoned_before=abandoned_before)
             if not claimed:
                 summary.in_progress_elsewhere += len(plan.wanted)
                 continue

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 f"--date {today:%Y-%m-%d} is after today ({timezone.localdate():%Y-%m-%d}): that would send and "
                 "record reminders that are not owed yet. Add --dry-run to see what would go out, or "
                 "--really-send if you mean it.")
-        summary = run_sweep(today, dry_run=dry_run)
+        summary = run_sweep(today, dry_run=dry_run, trigger="command")
         out = self.stdout
         if not summary.working_day:
             out.write(f"{today:%Y-%m-%d} is not a working day in Vietnam: nothing sent "
