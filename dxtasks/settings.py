@@ -169,13 +169,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files (meeting notices) under MEDIA_ROOT; MEDIA_STORAGE (JSON) names a shared storage instead.
+    "default": env.json("MEDIA_STORAGE", default={"BACKEND": "django.core.files.storage.FileSystemStorage"}),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Stored briefing PDFs: the database by default, so every web and worker host reaches them;
+# BRIEFINGS_STORAGE='{"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {...}}' for object storage.
+STORAGES["briefings"] = env.json("BRIEFINGS_STORAGE", default={"BACKEND": "dxtasks.briefings.storage.DatabaseStorage"})
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
 

@@ -3,14 +3,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .storage import briefing_storage
+
 
 class StoredBriefing(models.Model):
     """One PDF for a briefing kind + scope + as-of date + language + period, on one state of the data.
 
     `fingerprint` hashes the data the briefing shows (selectors.data_fingerprint
     of its directives) with the layout version: when a directive changes, the
-    next request gets a new row and a new file. The file lives under
-    MEDIA_ROOT and is served only through the login-checked download view.
+    next request gets a new row and a new file. The file lives in the
+    briefings storage (storage.py: the database by default) and is served
+    only through the login-checked download view.
     """
 
     class State(models.TextChoices):
@@ -28,7 +31,8 @@ class StoredBriefing(models.Model):
     period_key = models.CharField(max_length=32, editable=False)
     fingerprint = models.CharField(max_length=64)
     state = models.CharField(_("trạng thái"), max_length=8, choices=State.choices, default=State.PENDING)
-    file = models.FileField(_("tệp PDF"), upload_to="briefings/%Y/%m/", blank=True)
+    # In the briefings storage (the database unless BRIEFINGS_STORAGE says otherwise): every host reaches it.
+    file = models.FileField(_("tệp PDF"), upload_to="briefings/%Y/%m/", blank=True, storage=briefing_storage)
     directive_count = models.PositiveIntegerField(_("số nhiệm vụ"), default=0)
     page_count = models.PositiveIntegerField(_("số trang"), default=0)
     task_id = models.CharField(max_length=64, blank=True)
@@ -52,3 +56,19 @@ class StoredBriefing(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.scope} {self.as_of} {self.language} ({self.state})"
+
+
+class StoredFile(models.Model):
+    """A file of the database storage (storage.DatabaseStorage): a stored briefing's PDF."""
+
+    name = models.CharField(_("tên tệp"), max_length=255, unique=True)
+    content = models.BinaryField(_("nội dung"))
+    size = models.PositiveBigIntegerField(_("kích thước (byte)"))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp báo cáo")
+        verbose_name_plural = _("tệp báo cáo")
+
+    def __str__(self):
+        return self.name

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_q.conf import Conf
 
-from dxtasks.briefings.models import StoredBriefing
+from dxtasks.briefings.models import StoredBriefing, StoredFile
 
 from .pdftext import pdf_text
 
@@ -27,7 +27,9 @@ def _database_url() -> str:
     return f"postgres://{db.get('USER') or 'postgres'}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-def test_a_qcluster_worker_makes_the_queued_briefing(client, seed_data, user_factory, settings, media_root, monkeypatch):
+def test_a_qcluster_worker_makes_the_queued_briefing(client, seed_data, user_factory, settings, media_root, monkeypatch,
+                                                     tmp_path):
+    """The worker runs as on another host: its own MEDIA_ROOT; the web host serves the PDF from the database."""
     monkeypatch.setattr(Conf, "SYNC", False)
     settings.BRIEFINGS_SYNC_LIMIT = 5
     client.force_login(user_factory(username="worker-test"))
@@ -37,7 +39,7 @@ def test_a_qcluster_worker_makes_the_queued_briefing(client, seed_data, user_fac
     assert stored.state == StoredBriefing.State.PENDING
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": _database_url(),
-           "MEDIA_ROOT": str(media_root), "Q_WORKERS": "1"}
+           "MEDIA_ROOT": str(tmp_path / "worker-host-media"), "Q_WORKERS": "1"}
     worker = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
@@ -58,3 +60,6 @@ def test_a_qcluster_worker_makes_the_queued_briefing(client, seed_data, user_fac
     assert page["Location"] == reverse("briefings:download", args=[stored.pk])
     pdf = client.get(page["Location"])
     assert "Ngân hàng Nhà nước Việt Nam" in pdf_text(b"".join(pdf.streaming_content))
+    # Neither host's disk holds it: it is in the database.
+    assert not any(Path(media_root).rglob("*.pdf")) and not any((tmp_path / "worker-host-media").rglob("*.pdf"))
+    assert StoredFile.objects.get(name=stored.file.name).size == stored.file.size
