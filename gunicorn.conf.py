@@ -7,6 +7,10 @@ killed only if something else hangs it.
 """
 import multiprocessing
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dxtasks.operations.logs import logging_config  # noqa: E402  (plain logging; no Django here)
 
 
 def _int(name: str, default: int) -> int:
@@ -32,5 +36,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
+# The same handler and format as Django's (LOG_FORMAT=text|json, LOG_LEVEL): one line per event.
+logconfig_dict = logging_config(fmt=os.environ.get("LOG_FORMAT") or "text", level=os.environ.get("LOG_LEVEL") or "INFO")
 # %(U)s is the path without the query string: nothing after "?" reaches the log.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'

@@ -274,19 +274,21 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit of failures, in the admin
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # no banner on every manage.py command
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "dxtasks.logfilters.RedactTokens"}},  # feed/preference tokens
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},  # one INFO line per page otherwise
-        "fontTools": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},  # failures and locks; not a line per successful sign-in
-    },
-}
+# --- Logs and error reporting ------------------------------------------------------
+# One line per event on stderr (text, or LOG_FORMAT=json), 403/404 at INFO; gunicorn.conf.py
+# uses the same configuration for its own lines. See dxtasks/operations/logs.py.
+from dxtasks.operations.logs import logging_config  # noqa: E402  (no Django import inside)
+
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from dxtasks.operations.errors import init_sentry  # noqa: E402
+
+    init_sentry(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+                release=env.str("SENTRY_RELEASE", default=""),
+                traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))
 
 # --- JSON API (/api/v1/) ---------------------------------------------------------
 # RATE: requests per token (or per session user) per window of seconds, counted atomically.
