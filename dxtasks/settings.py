@@ -231,6 +231,9 @@ CACHES = {
     }
 }
 
+# Weekly pruning (expired sessions, old deliveries): cron in Q_CLUSTER's time zone; bootstrap registers it.
+PRUNE_CRON = env.str("PRUNE_CRON", default="0 3 * * 0")  # Sundays 03:00
+
 # --- Health endpoints ---------------------------------------------------------------
 READYZ_TIMEOUT = env.float("READYZ_TIMEOUT", default=4.0)  # /readyz answers within this, whatever hangs
 READYZ_DB_CONNECT_TIMEOUT = env.int("READYZ_DB_CONNECT_TIMEOUT", default=3)  # its own fresh connection
@@ -296,6 +299,33 @@ API = {
     "RATE": (env.int("API_RATE_LIMIT", default=120), env.int("API_RATE_WINDOW_SECONDS", default=60)),
 }
 
+# --- The apps' settings (README: each app's "Settings" table) ------------------------
+# Every key can be set from the environment: a flat variable per key, cast like its default
+# (CALENDAR_TOKEN_RATE=10,60), or one JSON object for the whole setting (CALENDARS='{"ALARM_HOUR": 9}').
+from dxtasks.calendars.conf import DEFAULTS as _CALENDAR_DEFAULTS  # noqa: E402  (plain values)
+
+
+def _flat(name: str, default):
+    if isinstance(default, bool):
+        return env.bool(name, default=default)
+    if isinstance(default, int):
+        return env.int(name, default=default)
+    if isinstance(default, tuple):
+        return tuple(env.list(name, cast=int, default=list(default)))
+    return env.str(name, default=default)
+
+
+CALENDARS = {key: _flat(f"CALENDAR_{key}", default) for key, default in _CALENDAR_DEFAULTS.items()}
+CALENDARS.update(env.json("CALENDARS", default={}))
+BRIEFINGS_SYNC_LIMIT = env.int("BRIEFINGS_SYNC_LIMIT", default=300)  # above: made by a worker (store.SYNC_LIMIT)
+BRIEFINGS_COMMITTEE = env.str("BRIEFINGS_COMMITTEE", default="")  # "": the National Committee's own name
+BRIEFINGS_DATE_FORMATS = env.json("BRIEFINGS_DATE_FORMATS", default={"vi": "d/m/Y", "en": "j M Y"})
+BRIEFINGS_DATETIME_FORMATS = env.json("BRIEFINGS_DATETIME_FORMATS",
+                                      default={"vi": "H:i \\n\\g\\à\\y d/m/Y", "en": "j M Y, H:i"})
+PORTAL_DASHBOARD_CACHE_SECONDS = env.int("PORTAL_DASHBOARD_CACHE_SECONDS", default=600)  # 0: no cache
+if "PORTAL_CSP" in env.ENVIRON:  # otherwise portal/security.py's DEFAULT_CSP; "" sends none
+    PORTAL_CSP = env.str("PORTAL_CSP")
+
 # --- Reminder policy ----------------------------------------------------------------
 # Read by the reminder sweep and by the calendar feeds (their VALARMs), so both
 # follow one policy. Documented in README "Reminders".
@@ -313,6 +343,8 @@ REMINDERS = {
     "SEND_THREADS": env.int("REMINDER_SEND_THREADS", default=4),
     "SWEEP_DEADLINE_MINUTES": env.int("REMINDER_SWEEP_DEADLINE_MINUTES", default=30),  # then the retry job heals
     "SWEEP_DEAD_AFTER_SECONDS": env.float("REMINDER_SWEEP_DEAD_AFTER_SECONDS", default=300),  # no heartbeat: died
+    "DIGEST_MAX_ITEMS": env.int("REMINDER_DIGEST_MAX_ITEMS", default=50),  # per group; then a link; 0: no cap
+    "KEEP_DELIVERIES_DAYS": env.int("REMINDER_KEEP_DELIVERIES_DAYS", default=400),  # weekly pruning
 }
 
 # The printed briefing's cover, as an administrative document (Decree 30/2020/NĐ-CP): the issuing

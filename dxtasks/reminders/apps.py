@@ -72,6 +72,18 @@ class RemindersConfig(AppConfig):
             },
         ]
 
+    def prune(self, today) -> dict[str, int]:
+        """Weekly (operations.pruning): deliveries and sweep records older than KEEP_DELIVERIES_DAYS."""
+        import datetime
+
+        from .models import Delivery, SweepRun
+        from .policy import Policy
+
+        before = today - datetime.timedelta(days=Policy.from_settings().keep_deliveries_days)
+        deliveries, _ = Delivery.objects.filter(sweep_date__lt=before).delete()
+        runs, _ = SweepRun.objects.filter(day__lt=before).delete()
+        return {"reminder deliveries": deliveries, "sweep records": runs}
+
     def readiness_checks(self) -> dict:
         """Collected by /readyz: the day's sweep ran (operations.health)."""
         from .runs import readiness

@@ -143,7 +143,27 @@ def _days_text(item: DigestItem) -> str:
     return ngettext("Còn %(n)s ngày", "Còn %(n)s ngày", item.days_left) % {"n": item.days_left}
 
 
-def section(language: str, groups, *, today: datetime.date, total: int, escalate_after: int) -> dict:
+def capped(groups, limit: int) -> tuple[list[tuple[str, list[DigestItem]]], dict[str, int]]:
+    """At most `limit` lines per group (the longest overdue first: `grouped` sorts them), and how many were left out.
+
+    An escalation digest of the secretariat can hold thousands of directives;
+    the email lists the worst and links to the register for the rest.
+    """
+    if limit <= 0:
+        return groups, {}
+    shown = [(name, items[:limit]) for name, items in groups]
+    left_out = {name: len(items) - limit for name, items in groups if len(items) > limit}
+    return shown, left_out
+
+
+def more_url(group: str) -> str:
+    """The register filtered to the group's directives (the full list behind a capped digest)."""
+    status = {OVERDUE: "overdue"}.get(group, "")
+    return f"{settings.SITE_URL}/directives/" + (f"?status={status}" if status else "")  # the portal's register
+
+
+def section(language: str, groups, *, today: datetime.date, total: int, escalate_after: int,
+            left_out: dict[str, int] | None = None) -> dict:
     """Everything one language's part of the digest says, translated here once.
 
     Templates then only place strings: rendering 5,000 digests stays fast.
@@ -178,6 +198,12 @@ def section(language: str, groups, *, today: datetime.date, total: int, escalate
                     "name": name,
                     "heading": headings[name],
                     "colour": GROUP_COLOURS[name],
+                    "count": len(items) + (left_out or {}).get(name, 0),
+                    "more": ngettext("… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
+                                     "… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
+                                     (left_out or {})[name]) % {"n": (left_out or {})[name]}
+                    if (left_out or {}).get(name) else "",
+                    "more_url": more_url(name) if (left_out or {}).get(name) else "",
                     "items": [
                         {
                             "reference": item.reference,
@@ -202,12 +228,13 @@ def build_digest(*, recipient: str, language: str, items: list[DigestItem], toda
     items = merge_items(items)
     groups = grouped(items)
     counts = {name: len(group) for name, group in groups}
+    groups, left_out = capped(groups, Policy.from_settings().digest_max_items)
     languages = (language, *[lang for lang in LANGUAGES if lang != language]) if language in LANGUAGES else LANGUAGES
     prefs = preferences_url(recipient)
     escalate_after = Policy.from_settings().escalate_after_days
     context = {
-        "sections": [section(lang, groups, today=today, total=len(items), escalate_after=escalate_after)
-                     for lang in languages],
+        "sections": [section(lang, groups, today=today, total=len(items), escalate_after=escalate_after,
+                             left_out=left_out) for lang in languages],
         "preferences_url": prefs,
     }
     subject = subject_for(counts, languages[0])

@@ -44,6 +44,10 @@ DEFAULTS = {
     "SWEEP_DEADLINE_MINUTES": 30,
     # A started sweep that has not shown a sign of life for this long died; its claims are taken over.
     "SWEEP_DEAD_AFTER_SECONDS": 300,
+    # Lines per group of one digest (the longest overdue first); the rest is a link to the register.
+    "DIGEST_MAX_ITEMS": 50,
+    # Delivery rows (and sweep records) older than this are deleted by the weekly pruning.
+    "KEEP_DELIVERIES_DAYS": 400,
 }
 
 
@@ -62,6 +66,8 @@ class Policy:
     send_threads: int
     sweep_deadline_minutes: int = 30
     sweep_dead_after_seconds: float = 300
+    digest_max_items: int = 50
+    keep_deliveries_days: int = 400
 
     @classmethod
     def from_settings(cls) -> "Policy":
@@ -80,6 +86,8 @@ class Policy:
             send_threads=max(1, int(values["SEND_THREADS"])),
             sweep_deadline_minutes=max(0, int(values["SWEEP_DEADLINE_MINUTES"])),
             sweep_dead_after_seconds=max(1.0, float(values["SWEEP_DEAD_AFTER_SECONDS"])),
+            digest_max_items=max(0, int(values["DIGEST_MAX_ITEMS"])),
+            keep_deliveries_days=max(1, int(values["KEEP_DELIVERIES_DAYS"])),
         )
 
 

@@ -70,3 +70,18 @@ def test_user_text_is_escaped_in_html(directive_due, sweep):
     html = sent[0].alternatives[0][0]
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<script>alert(1)</script> & dữ liệu" in sent[0].body  # plain text is not HTML-escaped
+
+
+def test_a_long_digest_lists_the_longest_overdue_and_links_to_the_full_list(directive_due, sweep, settings):
+    settings.REMINDERS = {**settings.REMINDERS, "DIGEST_MAX_ITEMS": 3}
+    for n, due in enumerate(["2025-01-06", "2025-01-13", "2025-01-20", "2025-01-27", "2025-02-03", "2025-02-10"]):
+        directive_due(day(due), reference=f"LATE-{n}")
+    summary, messages = sweep(day("2025-03-12"))
+    [message] = [m for m in messages if m.to == ["quan@bca.example.gov.vn"]]  # (the leadership gets one too)
+    text = message.body
+    assert [ref for ref in (f"LATE-{n}" for n in range(6)) if ref in text] == ["LATE-0", "LATE-1", "LATE-2"]
+    assert "… và 3 nhiệm vụ khác: xem danh sách đầy đủ: http://testserver/directives/?status=overdue" in text
+    assert "(6)" in text  # the heading still counts them all
+    html = message.alternatives[0][0]
+    assert 'href="http://testserver/directives/?status=overdue"' in html and "LATE-3" not in html
+    assert summary.directives_covered == 6  # all six are recorded as reminded
