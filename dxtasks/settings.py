@@ -318,6 +318,7 @@ def _flat(name: str, default):
 CALENDARS = {key: _flat(f"CALENDAR_{key}", default) for key, default in _CALENDAR_DEFAULTS.items()}
 CALENDARS.update(env.json("CALENDARS", default={}))
 BRIEFINGS_SYNC_LIMIT = env.int("BRIEFINGS_SYNC_LIMIT", default=300)  # above: made by a worker (store.SYNC_LIMIT)
+BRIEFINGS_CUSTOM_PER_DAY = env.int("BRIEFINGS_CUSTOM_PER_DAY", default=5)  # large custom briefings/user/day
 BRIEFINGS_COMMITTEE = env.str("BRIEFINGS_COMMITTEE", default="")  # "": the National Committee's own name
 BRIEFINGS_DATE_FORMATS = env.json("BRIEFINGS_DATE_FORMATS", default={"vi": "d/m/Y", "en": "j M Y"})
 BRIEFINGS_DATETIME_FORMATS = env.json("BRIEFINGS_DATETIME_FORMATS",

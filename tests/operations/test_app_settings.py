@@ -6,6 +6,7 @@ import sys
 
 from django.conf import settings
 
+from dxtasks.briefings import policy as briefing_policy
 from dxtasks.briefings import rendering, store
 from dxtasks.calendars import conf as calendars_conf
 from dxtasks.portal import dashboard
@@ -26,6 +27,7 @@ def probe(**env) -> dict:
 def test_the_declared_defaults_are_the_apps_own():
     assert settings.CALENDARS == calendars_conf.DEFAULTS
     assert settings.BRIEFINGS_SYNC_LIMIT == store.SYNC_LIMIT
+    assert settings.BRIEFINGS_CUSTOM_PER_DAY == briefing_policy.CUSTOM_PER_DAY
     assert settings.BRIEFINGS_DATE_FORMATS == rendering.DATE_FORMATS
     assert settings.BRIEFINGS_DATETIME_FORMATS == rendering.DATETIME_FORMATS
     assert settings.PORTAL_DASHBOARD_CACHE_SECONDS == dashboard.DEFAULT_TTL
