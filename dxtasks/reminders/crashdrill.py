@@ -143,7 +143,10 @@ def run_drill(day: datetime.date, *, recipients: int, kill_after: int, redis_url
     from aiosmtpd.controller import Controller
 
     from dxtasks.directives.management.commands.bootstrap import register_schedules
+    from dxtasks.directives.models import Notification
 
+    if Notification.objects.exists():  # their emails would be counted as digests
+        raise RuntimeError("the drill counts reminder digests: the database must hold no workflow notifications")
     if redis_url:
         import redis
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from dxtasks.accounts.models import Role, User
+from dxtasks.directives.models import Event
 from dxtasks.reminders.crashdrill import run_drill
 from dxtasks.reminders.models import SweepRun
 
@@ -44,6 +45,9 @@ def test_a_sweep_killed_mid_way_is_completed_by_the_next_retry_run_exactly_once(
     )
     for user in User.objects.filter(username__startswith="fp"):
         directive_factory(lead=lead, owner=user, deadline_text="12/03/2025", assigned_on=day("2025-01-02"))
+    # The drill counts what the SMTP server accepts: the owners' "assigned" notifications (their own
+    # exactly-once is tests/notifications') would be counted as second digests.
+    Event.objects.all().delete()
 
     result = run_drill(day("2025-03-12"), recipients=RECIPIENTS, kill_after=KILL_AFTER, redis_url=redis_url)
 
