@@ -9,8 +9,17 @@ import multiprocessing
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import environ  # noqa: E402
+from dxtasks.clientaddress import gunicorn_forwarded_allow_ips  # noqa: E402  (no settings needed)
 from dxtasks.operations.logs import logging_config  # noqa: E402  (plain logging; no Django here)
+
+# The same environment file as dxtasks/settings.py (ENV_FILE, default .env; the environment wins over it),
+# so gunicorn and Django read one TRUSTED_PROXIES, LOG_FORMAT …
+_env_file = os.environ.get("ENV_FILE", os.path.join(HERE, ".env"))
+if _env_file:
+    environ.Env.read_env(_env_file)
 
 
 def _int(name: str, default: int) -> int:
@@ -31,8 +40,13 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)  # behind a proxy that keeps connectio
 # Recycle workers now and then: WeasyPrint (small briefings are made in the request) holds memory.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
-# The proxy in front terminates TLS and says so in X-Forwarded-Proto; only trust it from these.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# The proxy in front terminates TLS and says so in X-Forwarded-Proto: gunicorn believes that only from the
+# proxies named in TRUSTED_PROXIES, the list Django believes X-Forwarded-For from (dxtasks/clientaddress.py).
+# One list: gunicorn's own FORWARDED_ALLOW_IPS would be a second one that drifts apart, so it is refused.
+if os.environ.get("FORWARDED_ALLOW_IPS") is not None:
+    raise RuntimeError("FORWARDED_ALLOW_IPS is not read by dxtasks: name the proxies in TRUSTED_PROXIES "
+                       "(gunicorn and Django both follow it), and unset FORWARDED_ALLOW_IPS")
+forwarded_allow_ips = gunicorn_forwarded_allow_ips(os.environ.get("TRUSTED_PROXIES", ""))
 
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"

@@ -71,3 +71,32 @@ def client_address(request) -> str:
         if not _is_trusted(address, networks):
             break
     return client
+
+
+# gunicorn compares the peer with a list of addresses (no networks): a network is listed address by address.
+GUNICORN_MAX_ADDRESSES = 1024
+
+
+def gunicorn_forwarded_allow_ips(value: str) -> str:
+    """gunicorn's `forwarded_allow_ips` for a TRUSTED_PROXIES value (gunicorn.conf.py): one setting for both.
+
+    gunicorn believes the scheme headers (X-Forwarded-Proto) only from these
+    peers, Django its X-Forwarded-For only from the same ones. "" trusts none,
+    as Django does. IPv4 addresses are also listed in their IPv6-mapped form
+    (a peer on a dual-stack socket). A network of more than
+    GUNICORN_MAX_ADDRESSES addresses is a configuration error: name the
+    proxies' addresses instead.
+    """
+    addresses: list[str] = []
+    for network in parse_networks(value.split(",")):
+        if network.num_addresses > GUNICORN_MAX_ADDRESSES:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {network} has {network.num_addresses} addresses; gunicorn lists each one, "
+                f"so at most {GUNICORN_MAX_ADDRESSES}: name the proxies' own addresses")
+        for address in (network if network.num_addresses > 1 else [network.network_address]):
+            addresses.append(str(address))
+            if address.version == 4:
+                addresses.append(f"::ffff:{address}")
+    if len(addresses) > 2 * GUNICORN_MAX_ADDRESSES:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: more than {GUNICORN_MAX_ADDRESSES} addresses in all")
+    return ",".join(dict.fromkeys(addresses))

@@ -276,6 +276,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # guesses during a lock d
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit of failures, in the admin
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # no banner on every manage.py command
+# The weekly pruning deletes axes' sign-in logs (successes and failures) older than this, and expired
+# attempt counts (AccountsConfig.prune, with axes' own cleanup helpers).
+SIGNIN_LOG_KEEP_DAYS = env.int("SIGNIN_LOG_KEEP_DAYS", default=180)
 
 # --- Logs and error reporting ------------------------------------------------------
 # One line per event on stderr (text, or LOG_FORMAT=json), 403/404 at INFO; gunicorn.conf.py

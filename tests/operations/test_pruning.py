@@ -57,3 +57,32 @@ def test_bootstrap_registers_the_weekly_schedule():
     schedule = Schedule.objects.get(name=PRUNE_SCHEDULE)
     assert (schedule.func, schedule.cron) == ("dxtasks.operations.tasks.weekly_prune", "0 3 * * 0")
     assert schedule.next_run > timezone.now()
+
+
+def test_sign_in_logs_past_their_retention_and_expired_counts_go_recent_ones_stay(client, user_factory, settings):
+    """django-axes' records, made by real sign-ins, then aged: its own cleanup helpers delete them."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    settings.SIGNIN_LOG_KEEP_DAYS = 90
+    user_factory(username="lan")
+    user_factory(username="quan")
+    for _ in range(2):
+        assert client.post("/accounts/login/", {"username": "lan", "password": "correct horse battery"}).status_code == 302
+        client.logout()
+    for address in ("10.0.0.1", "10.0.0.2"):
+        client.post("/accounts/login/", {"username": "quan", "password": "wrong"}, REMOTE_ADDR=address)
+    assert (AccessLog.objects.count(), AccessFailureLog.objects.count(), AccessAttempt.objects.count()) == (2, 2, 2)
+    now = timezone.now()
+    AccessLog.objects.filter(pk=AccessLog.objects.earliest("pk").pk).update(
+        attempt_time=now - datetime.timedelta(days=91))
+    AccessFailureLog.objects.filter(ip_address="10.0.0.1").update(attempt_time=now - datetime.timedelta(days=91))
+    AccessAttempt.objects.filter(ip_address="10.0.0.1").update(
+        attempt_time=now - settings.AXES_COOLOFF_TIME - datetime.timedelta(minutes=1))  # its lock has expired
+    kept_log = AccessLog.objects.latest("pk").pk
+
+    message = weekly_prune(day=TODAY.isoformat())
+
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [kept_log]
+    assert list(AccessFailureLog.objects.values_list("ip_address", flat=True)) == ["10.0.0.2"]
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["10.0.0.2"]  # still counting
+    assert "1 sign-in logs" in message and "1 sign-in failure logs" in message and "1 expired sign-in counts" in message
