@@ -145,7 +145,7 @@ def pytest_terminal_summary(terminalreporter):
                                red=True, bold=True)
     write("Chromium (/usr/bin/chromium) or Playwright is missing, so the portal was not tested in a browser.")
     write("Install the system packages (README, 'Two commands'):")
-    write("  sudo apt-get install -y chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0")
+    write("  sudo apt-get install -y chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 curl")
     terminalreporter.write_sep("!", red=True, bold=True)
 
 
