@@ -5,6 +5,7 @@ production"). The timeouts are chosen around the database's: a web request's
 statement is cancelled after DB_STATEMENT_TIMEOUT (30 s), so a worker is
 killed only if something else hangs it.
 """
+
 import multiprocessing
 import os
 import sys
@@ -44,8 +45,10 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # proxies named in TRUSTED_PROXIES, the list Django believes X-Forwarded-For from (dxtasks/clientaddress.py).
 # One list: gunicorn's own FORWARDED_ALLOW_IPS would be a second one that drifts apart, so it is refused.
 if os.environ.get("FORWARDED_ALLOW_IPS") is not None:
-    raise RuntimeError("FORWARDED_ALLOW_IPS is not read by dxtasks: name the proxies in TRUSTED_PROXIES "
-                       "(gunicorn and Django both follow it), and unset FORWARDED_ALLOW_IPS")
+    raise RuntimeError(
+        "FORWARDED_ALLOW_IPS is not read by dxtasks: name the proxies in TRUSTED_PROXIES "
+        "(gunicorn and Django both follow it), and unset FORWARDED_ALLOW_IPS"
+    )
 forwarded_allow_ips = gunicorn_forwarded_allow_ips(os.environ.get("TRUSTED_PROXIES", ""))
 
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")

@@ -12,6 +12,7 @@ is never read.
 One function for every consumer: sign-in lockout (django-axes'
 AXES_CLIENT_IP_CALLABLE), the feeds' and other rate limits, the audit.
 """
+
 import ipaddress
 from functools import lru_cache
 
@@ -92,8 +93,9 @@ def gunicorn_forwarded_allow_ips(value: str) -> str:
         if network.num_addresses > GUNICORN_MAX_ADDRESSES:
             raise ImproperlyConfigured(
                 f"TRUSTED_PROXIES: {network} has {network.num_addresses} addresses; gunicorn lists each one, "
-                f"so at most {GUNICORN_MAX_ADDRESSES}: name the proxies' own addresses")
-        for address in (network if network.num_addresses > 1 else [network.network_address]):
+                f"so at most {GUNICORN_MAX_ADDRESSES}: name the proxies' own addresses"
+            )
+        for address in network if network.num_addresses > 1 else [network.network_address]:
             addresses.append(str(address))
             if address.version == 4:
                 addresses.append(f"::ffff:{address}")

@@ -7,6 +7,7 @@ exporting anything by hand. An existing file is never touched: it may hold
 the user's own settings. Standard library only: it runs before the
 virtualenv has Django.
 """
+
 import argparse
 import secrets
 import sys

@@ -13,6 +13,7 @@ formatted exception text. It does not touch objects attached to the record
 (Django's `record.request`): a formatter that writes fields of those must
 pass them through `redact(text)` itself.
 """
+
 import logging
 import re
 

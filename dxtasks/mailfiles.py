@@ -3,6 +3,7 @@
 Django's file backend appends every message of a connection to one .log file;
 a new user wants to double-click what a recipient would have received.
 """
+
 import os
 import uuid
 from pathlib import Path

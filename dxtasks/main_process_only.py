@@ -8,6 +8,7 @@ until SIGKILL. Signalled alone, the main process stops its workers in order
 (measured: about 4 s). Usage: `python -m dxtasks.main_process_only CMD ARGS...`
 (Procfile.dev). Production supervisors do the same with systemd's KillMode=mixed.
 """
+
 import signal
 import subprocess
 import sys

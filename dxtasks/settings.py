@@ -5,6 +5,7 @@ ORM broker, .eml files under var/mail/. Production sets DEBUG=0 (the default)
 with SECRET_KEY, ALLOWED_HOSTS and SITE_URL, and usually DATABASE_URL,
 REDIS_URL and EMAIL_URL.
 """
+
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -95,9 +96,10 @@ TEMPLATES = [
     },
 ]
 
+
 # --- Database -----------------------------------------------------------------
 def _process_kind() -> str:
-    """"web" (gunicorn, runserver, tests) or "worker" (qcluster and other manage.py commands)."""
+    """ "web" (gunicorn, runserver, tests) or "worker" (qcluster and other manage.py commands)."""
     explicit = env.str("DXTASKS_PROCESS", default="")
     if explicit:
         return explicit
@@ -292,9 +294,12 @@ SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     from dxtasks.operations.errors import init_sentry  # noqa: E402
 
-    init_sentry(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"),
-                release=env.str("SENTRY_RELEASE", default=""),
-                traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # --- JSON API (/api/v1/) ---------------------------------------------------------
 # RATE: requests per token (or per session user) per window of seconds, counted atomically.
@@ -324,8 +329,9 @@ BRIEFINGS_SYNC_LIMIT = env.int("BRIEFINGS_SYNC_LIMIT", default=300)  # above: ma
 BRIEFINGS_CUSTOM_PER_DAY = env.int("BRIEFINGS_CUSTOM_PER_DAY", default=5)  # large custom briefings/user/day
 BRIEFINGS_COMMITTEE = env.str("BRIEFINGS_COMMITTEE", default="")  # "": the National Committee's own name
 BRIEFINGS_DATE_FORMATS = env.json("BRIEFINGS_DATE_FORMATS", default={"vi": "d/m/Y", "en": "j M Y"})
-BRIEFINGS_DATETIME_FORMATS = env.json("BRIEFINGS_DATETIME_FORMATS",
-                                      default={"vi": "H:i \\n\\g\\à\\y d/m/Y", "en": "j M Y, H:i"})
+BRIEFINGS_DATETIME_FORMATS = env.json(
+    "BRIEFINGS_DATETIME_FORMATS", default={"vi": "H:i \\n\\g\\à\\y d/m/Y", "en": "j M Y, H:i"}
+)
 PORTAL_DASHBOARD_CACHE_SECONDS = env.int("PORTAL_DASHBOARD_CACHE_SECONDS", default=600)  # 0: no cache
 if "PORTAL_CSP" in env.ENVIRON:  # otherwise portal/security.py's DEFAULT_CSP; "" sends none
     PORTAL_CSP = env.str("PORTAL_CSP")

@@ -4,6 +4,7 @@ Every connection is opened first, one after another (a burst of connects
 overflows the test server's small listen backlog), so each already has its
 server thread waiting; then all threads pass a barrier and send together.
 """
+
 import http.client
 import threading
 from concurrent.futures import ThreadPoolExecutor

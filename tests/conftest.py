@@ -1,4 +1,5 @@
 """Shared test fixtures: real agencies, meetings and users on the real database; a real Chromium."""
+
 import datetime
 import os
 from pathlib import Path
@@ -13,11 +14,16 @@ from dxtasks.directives.models import Agency, AgencyKind
 
 # Hypothesis keeps its examples under var/ like every other file a run leaves.
 hypothesis.settings.register_profile(
-    "dxtasks", database=DirectoryBasedExampleDatabase(Path(__file__).resolve().parent.parent / "var" / "hypothesis"))
+    "dxtasks", database=DirectoryBasedExampleDatabase(Path(__file__).resolve().parent.parent / "var" / "hypothesis")
+)
 hypothesis.settings.load_profile("dxtasks")
 
-FIXTURE_FILES = ["fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meetings.json",
-                 "fixtures/directives.json"]
+FIXTURE_FILES = [
+    "fixtures/agencies.json",
+    "fixtures/provinces.json",
+    "fixtures/meetings.json",
+    "fixtures/directives.json",
+]
 
 
 @pytest.fixture
@@ -36,8 +42,12 @@ def agency_factory(db):
     def make(code=None, **fields):
         n = next(counter)
         code = code or f"T{n}"
-        defaults = {"name_vi": f"Cơ quan {code}", "name_en": f"Agency {code}", "short_name_vi": code,
-                    "kind": AgencyKind.MINISTRY}
+        defaults = {
+            "name_vi": f"Cơ quan {code}",
+            "name_en": f"Agency {code}",
+            "short_name_vi": code,
+            "kind": AgencyKind.MINISTRY,
+        }
         defaults.update(fields)
         return Agency.objects.create(code=code, **defaults)
 
@@ -51,8 +61,9 @@ def user_factory(db):
     def make(role=Role.VIEWER, agency=None, username=None, **fields):
         username = username or f"user{next(counter)}"
         fields.setdefault("email", f"{username}@example.gov.vn")
-        return User.objects.create_user(username=username, password="correct horse battery", role=role,
-                                        agency=agency, **fields)
+        return User.objects.create_user(
+            username=username, password="correct horse battery", role=role, agency=agency, **fields
+        )
 
     return make
 
@@ -78,13 +89,17 @@ def directive_factory(db, agency_factory):
     return make
 
 
-
-
 # --- A real browser ---------------------------------------------------------------------------------
 # Debian's Chromium driven by Playwright (`playwright install` has no network here): see TECH-NOTES.
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -141,8 +156,9 @@ def pytest_terminal_summary(terminalreporter):
     if not _skipped_browser_tests:
         return
     write = terminalreporter.write_line
-    terminalreporter.write_sep("!", f"{len(_skipped_browser_tests)} BROWSER TESTS SKIPPED: the suite is NOT whole",
-                               red=True, bold=True)
+    terminalreporter.write_sep(
+        "!", f"{len(_skipped_browser_tests)} BROWSER TESTS SKIPPED: the suite is NOT whole", red=True, bold=True
+    )
     write("Chromium (/usr/bin/chromium) or Playwright is missing, so the portal was not tested in a browser.")
     write("Install the system packages (README, 'Two commands'):")
     write("  sudo apt-get install -y chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 curl")

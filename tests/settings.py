@@ -1,4 +1,5 @@
 """Test settings: the real settings, with a fixed key and no HTTPS redirect."""
+
 import os
 
 # The suite never reads the developer's .env (make install writes one): runs must not depend on it.

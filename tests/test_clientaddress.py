@@ -1,4 +1,5 @@
 """The client address: X-Forwarded-For believed only from TRUSTED_PROXIES, and only from the right."""
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory

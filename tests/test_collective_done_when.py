@@ -1,4 +1,5 @@
 """Issue 9's acceptance check, on a fresh `bootstrap --demo`, through the real pages, feed and briefing."""
+
 from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,7 +51,12 @@ def test_after_bootstrap_demo_the_mps_focal_point_follows_its_shares(db, tmp_pat
 
 def test_the_readme_documents_groups_shares_the_roll_up_rule_and_who_is_told():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    for needle in ("`ALL-MINISTRIES`", "`ALL-PROVINCES`", "### Collective directives and shares",
-                   "overdue, within deadline, no deadline, completed late, completed on time",
-                   "| event on a share | told |", "**Collective directives in the worklists.**"):
+    for needle in (
+        "`ALL-MINISTRIES`",
+        "`ALL-PROVINCES`",
+        "### Collective directives and shares",
+        "overdue, within deadline, no deadline, completed late, completed on time",
+        "| event on a share | told |",
+        "**Collective directives in the worklists.**",
+    ):
         assert needle in readme, needle

@@ -5,6 +5,7 @@ of the PDF its button produced (real WeasyPrint, read back with pdftotext),
 the register's from the count it prints: three independent paths, so a second
 definition of a figure anywhere shows up as a mismatch.
 """
+
 import datetime
 import html
 import re
@@ -50,8 +51,12 @@ def briefing_figures(text: str) -> dict[str, int]:
     flat = re.sub(r"\s+", " ", text)
     completed, counted = re.search(r"Tỉ lệ hoàn thành \((\d+)/(\d+)\)", flat).groups()
     overdue, already_due = re.search(r"đến hạn \((\d+)/(\d+)\)", flat).groups()
-    return {"counted": int(counted), "completed": int(completed), "overdue": int(overdue),
-            "already_due": int(already_due)}
+    return {
+        "counted": int(counted),
+        "completed": int(completed),
+        "overdue": int(overdue),
+        "already_due": int(already_due),
+    }
 
 
 def briefing_button(page: str) -> str:
@@ -63,12 +68,15 @@ def register_count(client: Client, url: str) -> int:
     return int(re.search(r'<p role="status"><strong>(\d+)</strong>', page).group(1))
 
 
-@pytest.mark.parametrize("params", [
-    {},  # the default scope: every directive followed, as of today
-    {"as_of": "30/06/2025"},
-    {"from": "01/01/2025", "to": "30/06/2025"},
-    {"from": "01/01/2024", "as_of": "31/12/2024"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},  # the default scope: every directive followed, as of today
+        {"as_of": "30/06/2025"},
+        {"from": "01/01/2025", "to": "30/06/2025"},
+        {"from": "01/01/2024", "as_of": "31/12/2024"},
+    ],
+)
 def test_dashboard_figures_equal_the_briefing_its_button_makes(demo_site, params):
     page = demo_site.get("/", params).content.decode()
     shown = dashboard_figures(page)
@@ -80,8 +88,11 @@ def test_dashboard_figures_equal_the_briefing_its_button_makes(demo_site, params
 
 def test_the_default_count_is_every_directive_assigned_by_today_not_cancelled(demo_site):
     today = timezone.localdate()
-    expected = (Directive.objects.filter(assigned_on__lte=today)
-                .exclude(cancelled_on__isnull=False, cancelled_on__lte=today).count())
+    expected = (
+        Directive.objects.filter(assigned_on__lte=today)
+        .exclude(cancelled_on__isnull=False, cancelled_on__lte=today)
+        .count()
+    )
     page = demo_site.get("/").content.decode()
     assert dashboard_figures(page)["counted"] == expected
     assert f"Tất cả nhiệm vụ đang theo dõi, số liệu đến {today:%d/%m/%Y}" in page
@@ -92,8 +103,13 @@ def test_every_count_on_the_dashboard_opens_a_register_filter_of_that_count(demo
     # the agency's line is not (and its register filter must not list it either).
     ubqg10 = Directive.objects.get(reference="UBQG-10/01")
     mps_share = Share.objects.get(directive=ubqg10, agency__code="MPS")
-    services.complete_directive(directive=ubqg10, share=mps_share, by=User.objects.get(username="secretariat"),
-                                completed_on=timezone.localdate(), outcome="Kế hoạch đã ban hành.")
+    services.complete_directive(
+        directive=ubqg10,
+        share=mps_share,
+        by=User.objects.get(username="secretariat"),
+        completed_on=timezone.localdate(),
+        outcome="Kế hoạch đã ban hành.",
+    )
     for params in ({}, {"as_of": "30/06/2025"}):
         page = demo_site.get("/", params).content.decode()
         links = re.findall(r'<a class="figure [a-z_]+" href="([^"]+)"><span class="n">(\d+)</span>', page)
@@ -116,11 +132,16 @@ def test_the_agency_pages_counts_open_filters_of_the_same_count(demo_site):
 def test_a_briefing_as_of_yesterday_prints_the_deadline_in_force_yesterday(demo_site):
     directive = Directive.objects.get(reference="DEMO-05")  # led by MPS, due in 30 days
     old_text, old_due = directive.deadline_text, directive.due_date
-    services.change_deadline(directive=directive, approved_by=User.objects.get(username="secretariat"),
-                             reason="Bộ Công an đề nghị gia hạn", new_deadline_text="trước ngày 31/03/2027")
+    services.change_deadline(
+        directive=directive,
+        approved_by=User.objects.get(username="secretariat"),
+        reason="Bộ Công an đề nghị gia hạn",
+        new_deadline_text="trước ngày 31/03/2027",
+    )
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    then = pdftotext(_body(demo_site.get("/briefings/", {"kind": "agency", "agency": "MPS",
-                                                         "as_of": f"{yesterday:%d/%m/%Y}"})))
+    then = pdftotext(
+        _body(demo_site.get("/briefings/", {"kind": "agency", "agency": "MPS", "as_of": f"{yesterday:%d/%m/%Y}"}))
+    )
     row = re.search(r"DEMO-05.*?(?=DEMO-0[678]|UBQG|\Z)", then, re.S).group(0)
     assert old_text in row or f"{old_due:%d/%m/%Y}" in row
     assert "31/03/2027" not in then

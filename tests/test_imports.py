@@ -5,6 +5,7 @@ imported by the functions that make PDFs and spreadsheets, not by loading the
 URLconf, so the first request after a restart doesn't wait for them.
 Checked in a fresh interpreter: this test process has imported them already.
 """
+
 import json
 import subprocess
 import sys
@@ -25,14 +26,22 @@ print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
 
 def heavy_modules_after(load: str) -> list[str]:
     env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin", "DEBUG": "1"}
-    result = subprocess.run([sys.executable, "-c", PROBE.format(load=load, heavy=HEAVY)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(load=load, heavy=HEAVY)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_loading_the_urlconf_imports_no_heavy_library():
-    load = "from django.urls import get_resolver\nresolver = get_resolver()\nresolver.url_patterns\nresolver.resolve('/')"
+    load = (
+        "from django.urls import get_resolver\nresolver = get_resolver()\nresolver.url_patterns\nresolver.resolve('/')"
+    )
     assert heavy_modules_after(load) == []
 
 

@@ -1,4 +1,5 @@
 """Feed and preference tokens never reach a log line in full."""
+
 import logging
 
 import pytest
@@ -11,8 +12,10 @@ from dxtasks.reminders.preferences import preferences_token
 
 def test_tokened_paths_are_redacted():
     secret = "A" * 43
-    assert redact(f'"GET /feeds/{secret}.ics?format=todo HTTP/1.1" 200') == \
-        '"GET /feeds/[redacted].ics?format=todo HTTP/1.1" 200'
+    assert (
+        redact(f'"GET /feeds/{secret}.ics?format=todo HTTP/1.1" 200')
+        == '"GET /feeds/[redacted].ics?format=todo HTTP/1.1" 200'
+    )
     link = preferences_token("quan@bca.example.gov.vn")
     assert redact(f"Not Found: /reminders/preferences/{link}/") == "Not Found: /reminders/preferences/[redacted]/"
     assert redact("GET /directives/?q=feeds 200") == "GET /directives/?q=feeds 200"
@@ -20,8 +23,9 @@ def test_tokened_paths_are_redacted():
 
 def test_the_filter_rewrites_messages_with_arguments_and_tracebacks():
     secret = "b" * 43
-    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", (f"/feeds/{secret}.ics",),
-                               None)
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", (f"/feeds/{secret}.ics",), None
+    )
     try:
         raise ValueError(f"while serving /feeds/{secret}.ics")
     except ValueError:
@@ -40,8 +44,10 @@ def console_output(settings):
     import logging.config
 
     stream = io.StringIO()
-    config = {**settings.LOGGING, "handlers": {"console": {**settings.LOGGING["handlers"]["console"],
-                                                            "stream": stream}}}
+    config = {
+        **settings.LOGGING,
+        "handlers": {"console": {**settings.LOGGING["handlers"]["console"], "stream": stream}},
+    }
     logging.config.dictConfig(config)
     yield stream
     logging.config.dictConfig(settings.LOGGING)

@@ -1,4 +1,5 @@
 """The shared fixed-window limiter: counts, windows, and both backends."""
+
 import os
 import uuid
 
@@ -18,8 +19,13 @@ def backend(request, settings):
             redis.Redis.from_url(url, socket_connect_timeout=1).ping()
         except redis.exceptions.ConnectionError:
             pytest.skip(f"no Redis at {url}")
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                                       "KEY_PREFIX": f"limiter-{uuid.uuid4().hex}"}}
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": f"limiter-{uuid.uuid4().hex}",
+            }
+        }
     return request.param
 
 

@@ -8,6 +8,7 @@ project's variables: a command that needs DEBUG or SECRET_KEY exported by
 hand fails here. Only the benchmarks' sizes are shrunk (same command, fewer
 directives); long-running processes (qcluster) must start and stop cleanly.
 """
+
 import contextlib
 import os
 import pty
@@ -28,9 +29,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 PREFIX = ".venv/bin/python manage.py"
-PROJECT_VARIABLES = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DJANGO_SETTINGS_MODULE", "DATABASE_URL",
-                     "REDIS_URL", "EMAIL_URL", "ENV_FILE", "SQLITE_TEST_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE",
-                     "CSRF_TRUSTED_ORIGINS", "PYTHONPATH", "UPDATE_SCREENSHOTS"}
+PROJECT_VARIABLES = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "ENV_FILE",
+    "SQLITE_TEST_NAME",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "CSRF_TRUSTED_ORIGINS",
+    "PYTHONPATH",
+    "UPDATE_SCREENSHOTS",
+}
 SMALLER = {  # the benchmarks as written take minutes at 100,000 directives; the same code at a small size
     "benchmark_reminders": {"--directives": "200", "--recipients": "20", "--small": "0"},
     "benchmark_portal": {"--directives": "200", "--runs": "1", "--users": "20"},
@@ -73,8 +87,16 @@ def shrunk(words: list[str]) -> list[str]:
 @pytest.fixture(scope="module")
 def project_copy(tmp_path_factory):
     copy = tmp_path_factory.mktemp("readme") / "dxtasks"
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, check=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, files):
         source = ROOT / name
         if source.is_file() and not name.startswith(("var/", ".venv")) and name != ".env":
@@ -134,8 +156,15 @@ def test_make_install_writes_a_dotenv_once_and_every_readme_command_works(projec
 
 def starts_and_stops(copy: Path, words: list[str]) -> str | None:
     """Up for a while, then SIGTERM to its main process (as a supervisor sends it) stops everything it started."""
-    process = subprocess.Popen(words, cwd=copy, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
+    process = subprocess.Popen(
+        words,
+        cwd=copy,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     time.sleep(8)
     if process.poll() is not None:
         return f"exited at once ({process.returncode}): {process.stdout.read()[-2000:]}"
@@ -168,8 +197,9 @@ def processes_in(directory: Path) -> list[int]:
 def create_superuser_at_a_terminal(copy: Path, words: list[str]) -> str | None:
     """createsuperuser prompts on a terminal: answer it on a pseudo-terminal as a person would."""
     controller, terminal = pty.openpty()
-    process = subprocess.Popen(words, cwd=copy, env=clean_env(), stdin=terminal, stdout=terminal, stderr=terminal,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        words, cwd=copy, env=clean_env(), stdin=terminal, stdout=terminal, stderr=terminal, start_new_session=True
+    )
     os.close(terminal)
     answers = iter(["readme.admin", "readme.admin@example.gov.vn", "Readme-check-Pass-2031", "Readme-check-Pass-2031"])
     output, deadline = b"", time.monotonic() + 120
@@ -194,8 +224,15 @@ def create_superuser_at_a_terminal(copy: Path, words: list[str]) -> str | None:
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_make_run_serves_on_the_chosen_port_links_included_and_stops_cleanly(project_copy, stop):
     copy, port = project_copy, free_port()  # several checkouts may run this suite at once
-    make = subprocess.Popen(["make", "-o", ".venv/.installed", "run", f"PORT={port}"], cwd=copy, env=clean_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    make = subprocess.Popen(
+        ["make", "-o", ".venv/.installed", "run", f"PORT={port}"],
+        cwd=copy,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline, status = time.monotonic() + 240, None
         while time.monotonic() < deadline and make.poll() is None and status != 200:

@@ -1,4 +1,5 @@
 """Settings come from the environment; the embedded default needs nothing set."""
+
 import json
 import os
 import subprocess
@@ -20,10 +21,18 @@ PROBE = (
 
 
 def probe(**env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG",
-                                                              "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
-    result = subprocess.run([sys.executable, "-c", PROBE], env={**base, "DJANGO_SETTINGS_MODULE": "dxtasks.settings",
-                            "ENV_FILE": "", **env}, capture_output=True, text=True, timeout=60)
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env={**base, "DJANGO_SETTINGS_MODULE": "dxtasks.settings", "ENV_FILE": "", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return result
 
 
@@ -40,8 +49,12 @@ def test_embedded_default_is_sqlite_immediate_orm_broker_and_eml_files():
 
 
 def test_redis_url_switches_broker_and_cache_and_database_url_is_honoured():
-    result = probe(DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3",
-                   DATABASE_URL="postgres://postgres@127.0.0.1:5432/dxtasks", EMAIL_URL="smtp+tls://u:p@mail:587")
+    result = probe(
+        DEBUG="1",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/dxtasks",
+        EMAIL_URL="smtp+tls://u:p@mail:587",
+    )
     assert result.returncode == 0, result.stderr
     conf = json.loads(result.stdout)
     assert conf["q"]["redis"] == "redis://127.0.0.1:6379/3" and "orm" not in conf["q"]
@@ -58,8 +71,9 @@ def test_production_without_a_secret_key_refuses_to_start():
 
 def test_eml_backend_writes_one_readable_file_per_message(tmp_path):
     with override_settings(EMAIL_BACKEND="dxtasks.mailfiles.EmlFileBackend", EMAIL_FILE_PATH=str(tmp_path)):
-        sent = mail.send_mail("Nhắc hạn: 2 quá hạn", "Nội dung có dấu", "a@example.gov.vn",
-                              ["b@example.gov.vn", "c@example.gov.vn"])
+        sent = mail.send_mail(
+            "Nhắc hạn: 2 quá hạn", "Nội dung có dấu", "a@example.gov.vn", ["b@example.gov.vn", "c@example.gov.vn"]
+        )
         mail.get_connection().send_messages([mail.EmailMessage("Thứ hai", "x", to=["d@example.gov.vn"])])
     files = sorted(tmp_path.glob("*.eml"))
     assert sent == 1 and len(files) == 2
@@ -67,5 +81,4 @@ def test_eml_backend_writes_one_readable_file_per_message(tmp_path):
     parsed = [message_from_bytes(f.read_bytes()) for f in files]
     subjects = {str(make_header(decode_header(m["Subject"]))) for m in parsed}
     assert subjects == {"Nhắc hạn: 2 quá hạn", "Thứ hai"}
-    assert isinstance(mail.get_connection("dxtasks.mailfiles.EmlFileBackend", file_path=str(tmp_path)),
-                      EmlFileBackend)
+    assert isinstance(mail.get_connection("dxtasks.mailfiles.EmlFileBackend", file_path=str(tmp_path)), EmlFileBackend)

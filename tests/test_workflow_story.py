@@ -1,4 +1,5 @@
 """The issue's story, through the real pages and the real delivery: meeting 11, an import, an extension, its decision."""
+
 import datetime
 import io
 
@@ -28,8 +29,10 @@ def signed_in(username: str) -> Client:
 def approve_from_inbox(secretariat: Client, directive, request, note: str):
     """The secretariat approves inline on /inbox/ and is sent back there; returns the email to mps.focal,
     after checking mps.focal and MPS's contact address (its deadline moved) got one email each, nobody else."""
-    response = secretariat.post(f"{directive.get_absolute_url()}extension/{request.pk}/decide/",
-                                {"decision": "approve", "note": note, "next": "/inbox/"})
+    response = secretariat.post(
+        f"{directive.get_absolute_url()}extension/{request.pk}/decide/",
+        {"decision": "approve", "note": note, "next": "/inbox/"},
+    )
     assert response["Location"] == "/inbox/"
     send_notifications()
     assert sorted(m.to[0] for m in mail.outbox) == ["dau-moi@bca.example.gov.vn", "mps.focal@example.gov.vn"]
@@ -43,16 +46,29 @@ def test_meeting_11_import_extension_and_decision_each_told_exactly_once(setting
     secretariat = signed_in("secretariat")
 
     # The secretariat registers meeting 11 in the portal …
-    response = secretariat.post("/meetings/new/", {
-        "committee": "ncdt", "session_number": "11", "date": f"{timezone.localdate():%d/%m/%Y}",
-        "title_vi": "", "title_en": "", "chair": "Phạm Minh Chính", "notice_ref": "552/TB-VPCP",
-        "notice_date": "", "source_url": "", "next": "import"})
+    response = secretariat.post(
+        "/meetings/new/",
+        {
+            "committee": "ncdt",
+            "session_number": "11",
+            "date": f"{timezone.localdate():%d/%m/%Y}",
+            "title_vi": "",
+            "title_en": "",
+            "chair": "Phạm Minh Chính",
+            "notice_ref": "552/TB-VPCP",
+            "notice_date": "",
+            "source_url": "",
+            "next": "import",
+        },
+    )
     meeting = Meeting.objects.get(committee="ncdt", session_number=11)
     assert response["Location"] == f"/import/?meeting={meeting.pk}"
     # … and imports directives into it.
-    csv = ("reference,title_vi,lead_agency,deadline\n"
-           "UBQG-11/01,Hoàn thiện Cơ sở dữ liệu quốc gia về dân cư,MPS,trong năm 2031\n"
-           "UBQG-11/02,Thanh toán không dùng tiền mặt,SBV,quý IV/2031\n")
+    csv = (
+        "reference,title_vi,lead_agency,deadline\n"
+        "UBQG-11/01,Hoàn thiện Cơ sở dữ liệu quốc gia về dân cư,MPS,trong năm 2031\n"
+        "UBQG-11/02,Thanh toán không dùng tiền mặt,SBV,quý IV/2031\n"
+    )
     upload = SimpleUploadedFile("phien-11.csv", csv.encode(), content_type="text/csv")
     assert secretariat.post("/import/", {"file": upload, "meeting": meeting.pk}).status_code == 200
     assert secretariat.post("/import/commit/")["Location"] == "/meetings/11/"
@@ -64,8 +80,10 @@ def test_meeting_11_import_extension_and_decision_each_told_exactly_once(setting
 
     # mps.focal requests an extension → exactly one email, to the secretariat; it is in /inbox/.
     focal = signed_in("mps.focal")
-    focal.post(f"{directive.get_absolute_url()}extension/",
-               {"proposed_due": "30/06/2032", "reason": "Chờ Luật Dữ liệu có hiệu lực"})
+    focal.post(
+        f"{directive.get_absolute_url()}extension/",
+        {"proposed_due": "30/06/2032", "reason": "Chờ Luật Dữ liệu có hiệu lực"},
+    )
     request = ExtensionRequest.objects.get(directive=directive)
     assert "1 emails sent" in send_notifications()
     assert [m.to for m in mail.outbox] == [["secretariat@example.gov.vn"]]
@@ -106,8 +124,10 @@ def test_the_same_story_on_a_share_of_a_collective_directive_tells_that_shares_p
     assert f"{directive.get_absolute_url()}?share=MPS" in overdue and "phần việc của BCA" in overdue
 
     # The extension request, at the directive's usual URL: it is MPS's share's.
-    response = focal.post(f"{directive.get_absolute_url()}extension/",
-                          {"proposed_due": "30/06/2027", "reason": "Chờ hướng dẫn của Bộ KH&CN"})
+    response = focal.post(
+        f"{directive.get_absolute_url()}extension/",
+        {"proposed_due": "30/06/2027", "reason": "Chờ hướng dẫn của Bộ KH&CN"},
+    )
     assert response.status_code == 302
     request = ExtensionRequest.objects.get(directive=directive)
     assert request.share == mps_share
@@ -137,6 +157,12 @@ def test_the_readme_documents_meetings_worklists_notification_kinds_and_preferen
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    for needle in ("### Meetings", "### Worklists and notifications", "| event | told |", "| event on a share | told |",
-                   "**Preferences**", "send_notifications"):
+    for needle in (
+        "### Meetings",
+        "### Worklists and notifications",
+        "| event | told |",
+        "| event on a share | told |",
+        "**Preferences**",
+        "send_notifications",
+    ):
         assert needle in readme, needle

@@ -6,6 +6,7 @@ gives nobody a working credential. A plain (unsalted) hash is enough here:
 the secret is random, not a password, so there is nothing to guess from the
 digest, and the lookup by digest stays one indexed query.
 """
+
 import hashlib
 import re
 import secrets

@@ -18,6 +18,7 @@ hashing; a success deletes the row (AXES_RESET_ON_SUCCESS).
 The row's user_agent is always "": otherwise a client could open a fresh row
 (and five fresh guesses) per User-Agent string. The failure log keeps it.
 """
+
 import logging
 import math
 
@@ -68,8 +69,12 @@ def reserve_attempt(request, credentials) -> bool:
         try:
             with transaction.atomic(using=using):
                 AccessAttempt.objects.create(
-                    **key, **details, failures_since_start=1, attempt_time=now,
-                    get_data=get_query_str(request.GET), post_data=get_query_str(request.POST),
+                    **key,
+                    **details,
+                    failures_since_start=1,
+                    attempt_time=now,
+                    get_data=get_query_str(request.GET),
+                    post_data=get_query_str(request.POST),
                 )
             return True
         except IntegrityError:
@@ -109,16 +114,23 @@ class AtomicDatabaseHandler(AxesDatabaseHandler):
             request.axes_failures_since_start = failures
             if failures >= get_failure_limit(request, credentials):
                 request.axes_locked_out = True
-                log.warning("Sign-in locked after %s failures from %s on %s", failures, request.axes_ip_address,
-                            request.axes_path_info)
+                log.warning(
+                    "Sign-in locked after %s failures from %s on %s",
+                    failures,
+                    request.axes_ip_address,
+                    request.axes_path_info,
+                )
         if request.axes_locked_out:
             request.axes_credentials = credentials
             user_locked_out.send("axes", request=request, username=username, ip_address=request.axes_ip_address)
         # The audit: every failure, including those refused unchecked while locked.
         AccessFailureLog.objects.create(
-            username=username, ip_address=request.axes_ip_address or None,
-            user_agent=request.axes_user_agent[:255], http_accept=request.axes_http_accept[:1025],
-            path_info=request.axes_path_info[:255], locked_out=request.axes_locked_out,
+            username=username,
+            ip_address=request.axes_ip_address or None,
+            user_agent=request.axes_user_agent[:255],
+            http_accept=request.axes_http_accept[:1025],
+            path_info=request.axes_path_info[:255],
+            locked_out=request.axes_locked_out,
         )
         self.remove_out_of_limit_failure_logs(username=username)
 
@@ -128,7 +140,7 @@ class AtomicDatabaseHandler(AxesDatabaseHandler):
 
         limit = limit or settings.AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT
         failures = AccessFailureLog.objects.filter(username=username)
-        cutoff = failures.order_by("-attempt_time", "-pk").values_list("pk", flat=True)[limit:limit + 1]
+        cutoff = failures.order_by("-attempt_time", "-pk").values_list("pk", flat=True)[limit : limit + 1]
         if not cutoff:
             return 0
         count, _ = failures.filter(pk__lte=cutoff[0]).delete()
@@ -139,10 +151,14 @@ def lockout_response(request, original_response=None, credentials=None):
     """429 with Retry-After and the message in the user's language, on the sign-in page."""
     seconds = seconds_left(request, credentials)
     minutes = max(1, math.ceil(seconds / 60))
-    message = _("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)s phút, "
-                "hoặc đề nghị Thư ký Ủy ban mở khóa.") % {"minutes": minutes}
-    context = {"form": AuthenticationForm(request, label_suffix=""), "lockout_message": message,
-               "next": request.POST.get("next", "")}
+    message = _(
+        "Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)s phút, hoặc đề nghị Thư ký Ủy ban mở khóa."
+    ) % {"minutes": minutes}
+    context = {
+        "form": AuthenticationForm(request, label_suffix=""),
+        "lockout_message": message,
+        "next": request.POST.get("next", ""),
+    }
     response = render(request, "registration/login.html", context, status=429)
     response["Retry-After"] = str(seconds)
     return response

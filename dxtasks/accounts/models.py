@@ -5,6 +5,7 @@ exactly three, they are mutually exclusive, and every permission check in the
 portal, the feeds and the reminders reads it (see `dxtasks.accounts.roles`).
 Django's `is_staff`/`is_superuser` only govern the admin site.
 """
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _

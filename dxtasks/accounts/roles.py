@@ -10,6 +10,7 @@
 Views, feeds and commands ask these predicates; none of them compares role
 strings itself.
 """
+
 from .models import Role
 
 

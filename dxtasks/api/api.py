@@ -5,6 +5,7 @@ document (pydantic), so the published schema can't drift from what the code
 accepts, and schemathesis can check every operation against it. It ships
 Swagger UI and Redoc as static files (no CDN), which our strict CSP needs.
 """
+
 import datetime
 import json
 
@@ -80,14 +81,21 @@ class DxtasksAPI(NinjaAPI):
                         content[MEDIA_TYPE] = content.pop("application/json")
                     elif int(code) < 300 and method != "delete":
                         response.setdefault("headers", {})["ETag"] = {
-                            "description": "The representation's entity tag.", "schema": {"type": "string"}}
+                            "description": "The representation's entity tag.",
+                            "schema": {"type": "string"},
+                        }
                 codes = {str(code) for code in responses}
                 condition = "If-None-Match" if "304" in codes else "If-Match" if "412" in codes else None
                 if condition:
-                    operation.setdefault("parameters", []).append({
-                        "name": condition, "in": "header", "required": False, "schema": {"type": "string"},
-                        "description": CONDITION_HELP[condition],
-                    })
+                    operation.setdefault("parameters", []).append(
+                        {
+                            "name": condition,
+                            "in": "header",
+                            "required": False,
+                            "schema": {"type": "string"},
+                            "description": CONDITION_HELP[condition],
+                        }
+                    )
         schema["info"]["description"] = API_DESCRIPTION
         return schema
 
@@ -142,28 +150,52 @@ def _api_problem(request, exc: ApiProblem):
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc: NinjaValidationError):
     errors = pydantic_errors(exc.errors)
-    return problem(422, _("Dữ liệu gửi lên không hợp lệ: %(fields)s.") % {"fields": ", ".join(f for f, _m in errors)},
-                   kind="validation", errors=errors)
+    return problem(
+        422,
+        _("Dữ liệu gửi lên không hợp lệ: %(fields)s.") % {"fields": ", ".join(f for f, _m in errors)},
+        kind="validation",
+        errors=errors,
+    )
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     if isinstance(exc, AuthenticationError):
-        return problem(401, _("Cần mã API (Authorization: Bearer …) hoặc phiên đăng nhập."), kind="unauthorized",
-                       headers={"WWW-Authenticate": 'Bearer realm="dxtasks"'})
+        return problem(
+            401,
+            _("Cần mã API (Authorization: Bearer …) hoặc phiên đăng nhập."),
+            kind="unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="dxtasks"'},
+        )
     if isinstance(exc, Throttled):
         wait = int(exc.wait or 1)
-        return problem(429, _("Quá nhiều yêu cầu; hãy thử lại sau %(seconds)d giây.") % {"seconds": wait},
-                       kind="rate-limited", headers={"Retry-After": str(wait)})
+        return problem(
+            429,
+            _("Quá nhiều yêu cầu; hãy thử lại sau %(seconds)d giây.") % {"seconds": wait},
+            kind="rate-limited",
+            headers={"Retry-After": str(wait)},
+        )
     if isinstance(exc.__cause__, BodyTooLarge):
-        return problem(413, _("Nội dung gửi lên vượt quá 1 MB."), kind="too-large",
-                       errors=[("body", _("Tối đa %(n)d byte.") % {"n": MAX_BODY_BYTES})])
+        return problem(
+            413,
+            _("Nội dung gửi lên vượt quá 1 MB."),
+            kind="too-large",
+            errors=[("body", _("Tối đa %(n)d byte.") % {"n": MAX_BODY_BYTES})],
+        )
     if exc.status_code == 400:
-        return problem(400, _("Nội dung gửi lên không phải JSON hợp lệ."), kind="malformed",
-                       errors=[("body", _("JSON không hợp lệ."))])
+        return problem(
+            400,
+            _("Nội dung gửi lên không phải JSON hợp lệ."),
+            kind="malformed",
+            errors=[("body", _("JSON không hợp lệ."))],
+        )
     if exc.status_code == 403:  # ninja's CSRF refusal for a session write
-        return problem(403, _("Thiếu hoặc sai mã CSRF (X-CSRFToken) cho yêu cầu dùng phiên đăng nhập."),
-                       kind="csrf", errors=[("X-CSRFToken", _("Thiếu hoặc sai."))])
+        return problem(
+            403,
+            _("Thiếu hoặc sai mã CSRF (X-CSRFToken) cho yêu cầu dùng phiên đăng nhập."),
+            kind="csrf",
+            errors=[("X-CSRFToken", _("Thiếu hoặc sai."))],
+        )
     return problem(exc.status_code, str(exc))
 
 
@@ -179,8 +211,12 @@ def _forbidden(request, exc: PermissionDenied):
 
 @api.exception_handler(StaleEdit)
 def _stale(request, exc: StaleEdit):
-    return problem(412, " ".join(exc.messages), kind="stale",
-                   errors=[("If-Match", _("Nhiệm vụ đã thay đổi từ khi bạn đọc; hãy GET lại để lấy ETag mới."))])
+    return problem(
+        412,
+        " ".join(exc.messages),
+        kind="stale",
+        errors=[("If-Match", _("Nhiệm vụ đã thay đổi từ khi bạn đọc; hãy GET lại để lấy ETag mới."))],
+    )
 
 
 @api.exception_handler(ValidationError)

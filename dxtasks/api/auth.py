@@ -10,6 +10,7 @@
 - Each token (and each session user) has its own rate limit, counted atomically
   by `dxtasks.ratelimits` (shared with the calendar feeds).
 """
+
 import threading
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """ETag / If-None-Match on reads, If-Match on writes."""
+
 import datetime
 
 from django.http import HttpRequest, HttpResponse

@@ -7,6 +7,7 @@ has (`lists_for`), their counts (`counts`, two queries), their rows
 Without `list`, every list with its first `limit` rows (the portal's
 overview); with `list`, that list in cursor pages.
 """
+
 from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
@@ -27,12 +28,17 @@ router = Router(tags=["worklist"])
 
 
 class InboxFilters(Schema):
-    list: WorklistValue | None = Field(default=None, description="One of the caller's lists (`lists_for` their "
-                                                                "role); without it, every list's first rows.")
-    agency: AgencyCode | None = Field(default=None, description="Only what this agency leads, co-ordinates or has a "
-                                                                "share of (as the portal's inbox filter).")
+    list: WorklistValue | None = Field(
+        default=None,
+        description="One of the caller's lists (`lists_for` their role); without it, every list's first rows.",
+    )
+    agency: AgencyCode | None = Field(
+        default=None,
+        description="Only what this agency leads, co-ordinates or has a share of (as the portal's inbox filter).",
+    )
     cursor: Annotated[str, Field(max_length=500, pattern=r"^[A-Za-z0-9_-]*$")] | None = Field(
-        default=None, description="With `list`: the `next_cursor` of its previous page.")
+        default=None, description="With `list`: the `next_cursor` of its previous page."
+    )
     limit: int = Field(default=10, ge=1, le=100, description="Rows per list.")
 
 
@@ -52,8 +58,9 @@ def _row(spec: worklists.WorklistSpec, row, today) -> dict:
         "extension_request": rep.extension(request) if request is not None else None,
         "age_days": worklists.age_days(row.age_from, today),
         "action": spec.action,
-        "action_path": ACTION_PATHS[spec.action].format(public_id=directive.public_id,
-                                                        request_id=request.pk if request is not None else ""),
+        "action_path": ACTION_PATHS[spec.action].format(
+            public_id=directive.public_id, request_id=request.pk if request is not None else ""
+        ),
     }
 
 
@@ -66,8 +73,13 @@ def inbox(request: HttpRequest, response: HttpResponse, filters: Query[InboxFilt
     names = worklists.lists_for(user)
     errors = []
     if filters.list and filters.list not in names:
-        errors.append(("list", _("Danh sách “%(name)s” không thuộc vai trò của bạn; các danh sách của bạn: "
-                                 "%(names)s.") % {"name": filters.list, "names": ", ".join(names) or "—"}))
+        errors.append(
+            (
+                "list",
+                _("Danh sách “%(name)s” không thuộc vai trò của bạn; các danh sách của bạn: %(names)s.")
+                % {"name": filters.list, "names": ", ".join(names) or "—"},
+            )
+        )
     if filters.cursor and not filters.list:
         errors.append(("cursor", _("Con trỏ trang chỉ dùng cùng tham số list.")))
     agency = None
@@ -86,11 +98,28 @@ def inbox(request: HttpRequest, response: HttpResponse, filters: Query[InboxFilt
             queryset = worklists.rows(user, name, agency=agency, today=today)
             if spec.model == "extension_request":
                 queryset = queryset.select_related("share__agency")
-            rows, next_cursor, next_url = paginate(request, queryset, Ordering.of(queryset), cursor=filters.cursor,
-                                                   limit=filters.limit, params={"list": name})
-        lists.append({"name": name, "label": str(spec.label), "count": counts[name], "row_kind": spec.model,
-                      "results": [_row(spec, row, today) for row in rows], "next_cursor": next_cursor,
-                      "next": next_url})
-    body = {"lists": lists, "total": worklists.total(user, today=today),
-            "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()}
+            rows, next_cursor, next_url = paginate(
+                request,
+                queryset,
+                Ordering.of(queryset),
+                cursor=filters.cursor,
+                limit=filters.limit,
+                params={"list": name},
+            )
+        lists.append(
+            {
+                "name": name,
+                "label": str(spec.label),
+                "count": counts[name],
+                "row_kind": spec.model,
+                "results": [_row(spec, row, today) for row in rows],
+                "next_cursor": next_cursor,
+                "next": next_url,
+            }
+        )
+    body = {
+        "lists": lists,
+        "total": worklists.total(user, today=today),
+        "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+    }
     return not_modified_or_tag(request, response, rep.content_etag(body)) or body

@@ -5,6 +5,7 @@ A token acts as its owner, with the owner's role and agency at each request
 token can't write even when its owner could. Only a SHA-256 digest is stored;
 the token is shown once, when it is issued.
 """
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,9 @@ class ApiToken(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người sở hữu"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("tên"), max_length=100, help_text=_("Chương trình dùng mã này, ví dụ “Hệ thống báo cáo của Bộ”."))
+    name = models.CharField(
+        _("tên"), max_length=100, help_text=_("Chương trình dùng mã này, ví dụ “Hệ thống báo cáo của Bộ”.")
+    )
     scope = models.CharField(_("phạm vi"), max_length=8, choices=Scope.choices, default=Scope.READ)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(_("4 ký tự cuối"), max_length=4, editable=False)

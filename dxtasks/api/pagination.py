@@ -5,6 +5,7 @@ base64 of JSON). Unlike page numbers it neither skips nor repeats rows when
 directives are added meanwhile, and it costs the same on page 1 and page
 4,000 (an index range, no OFFSET).
 """
+
 import base64
 import binascii
 import datetime
@@ -66,8 +67,9 @@ class Ordering:
         names = list(queryset.query.order_by)
         if not all(isinstance(name, str) for name in names):
             raise TypeError("Ordering.of reads field names, not expressions")
-        return cls(tuple((name.lstrip("-"), name.startswith("-"), name.lstrip("-") not in ("pk", "id"))
-                         for name in names))
+        return cls(
+            tuple((name.lstrip("-"), name.startswith("-"), name.lstrip("-") not in ("pk", "id")) for name in names)
+        )
 
 
 def _value(row, name: str):
@@ -93,21 +95,38 @@ def decode(cursor: str, ordering: Ordering) -> list:
         values = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
     except (ValueError, binascii.Error, UnicodeEncodeError):
         values = None
-    if not isinstance(values, list) or len(values) != len(ordering.fields) or not all(
-        v is None or (isinstance(v, str) and len(v) <= 200)
-        or (isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**63) for v in values
+    if (
+        not isinstance(values, list)
+        or len(values) != len(ordering.fields)
+        or not all(
+            v is None
+            or (isinstance(v, str) and len(v) <= 200)
+            or (isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**63)
+            for v in values
+        )
     ):
         raise _bad_cursor()
     return values
 
 
 def _bad_cursor() -> ApiProblem:
-    return ApiProblem(422, _("Con trỏ trang không hợp lệ; hãy dùng next_cursor của trang trước."),
-                      kind="validation", errors=[("cursor", _("Con trỏ trang không hợp lệ."))])
+    return ApiProblem(
+        422,
+        _("Con trỏ trang không hợp lệ; hãy dùng next_cursor của trang trước."),
+        kind="validation",
+        errors=[("cursor", _("Con trỏ trang không hợp lệ."))],
+    )
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, ordering: Ordering, *, cursor: str | None, limit: int,
-             params: dict | None = None):
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    ordering: Ordering,
+    *,
+    cursor: str | None,
+    limit: int,
+    params: dict | None = None,
+):
     """(rows of this page, next cursor or None, next URL or None).
 
     The next URL is this request's with the new cursor (and `params` set, when given).

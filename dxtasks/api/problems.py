@@ -3,6 +3,7 @@
 Every refusal the API gives goes through `problem()`, so clients see one
 shape: {"type", "title", "status", "detail", "errors": [{"field", "message"}]}.
 """
+
 import json
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError

@@ -1,4 +1,5 @@
 """Reference data: agencies (with their succession) and committee meetings."""
+
 from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse

@@ -3,6 +3,7 @@
 Reads go through `directives.selectors` (status, latest progress, relations)
 so the API shows what the portal, the briefings and the feeds show.
 """
+
 import datetime
 import hashlib
 import json
@@ -17,8 +18,12 @@ from dxtasks.directives.status import REPORT_ORDER, Status, annotate_status
 
 
 def agency_ref(agency: Agency) -> dict:
-    return {"code": agency.code, "short_name_vi": agency.short_name_vi, "name_vi": agency.name_vi,
-            "name_en": agency.name_en}
+    return {
+        "code": agency.code,
+        "short_name_vi": agency.short_name_vi,
+        "name_vi": agency.name_vi,
+        "name_en": agency.name_en,
+    }
 
 
 def agency(agency: Agency) -> dict:
@@ -39,9 +44,15 @@ def agencies_queryset() -> QuerySet:
 
 def meeting(meeting: Meeting) -> dict:
     return {
-        "number": meeting.number, "committee": meeting.committee, "date": meeting.date,
-        "title_vi": meeting.title_vi, "title_en": meeting.title_en, "chair": meeting.chair,
-        "notice_ref": meeting.notice_ref, "notice_date": meeting.notice_date, "source_url": meeting.source_url,
+        "number": meeting.number,
+        "committee": meeting.committee,
+        "date": meeting.date,
+        "title_vi": meeting.title_vi,
+        "title_en": meeting.title_en,
+        "chair": meeting.chair,
+        "notice_ref": meeting.notice_ref,
+        "notice_date": meeting.notice_date,
+        "source_url": meeting.source_url,
     }
 
 
@@ -104,10 +115,16 @@ def summary(directive: Directive, as_of: datetime.date, summaries: dict[int, dic
 def directive_ref(directive: Directive) -> dict:
     """A directive named in another resource (a share, a worklist row)."""
     return {
-        "public_id": directive.public_id, "reference": directive.reference, "title_vi": directive.title_vi,
-        "title_en": directive.title_en, "lead_agency": agency_ref(directive.lead_agency),
-        "addressees": directive.addressees, "owner": _username(directive.owner), "due_date": directive.due_date,
-        "state": directive.state, "url": directive.get_absolute_url(),
+        "public_id": directive.public_id,
+        "reference": directive.reference,
+        "title_vi": directive.title_vi,
+        "title_en": directive.title_en,
+        "lead_agency": agency_ref(directive.lead_agency),
+        "addressees": directive.addressees,
+        "owner": _username(directive.owner),
+        "due_date": directive.due_date,
+        "state": directive.state,
+        "url": directive.get_absolute_url(),
     }
 
 
@@ -118,10 +135,16 @@ def _share_code(row) -> str | None:
 
 def extension(request: ExtensionRequest) -> dict:
     return {
-        "id": request.pk, "proposed_due": request.proposed_due, "reason": request.reason,
-        "requested_by": _username(request.requested_by), "requested_at": request.requested_at,
-        "decision": request.decision, "decided_by": _username(request.decided_by),
-        "decided_at": request.decided_at, "decision_note": request.decision_note, "share": _share_code(request),
+        "id": request.pk,
+        "proposed_due": request.proposed_due,
+        "reason": request.reason,
+        "requested_by": _username(request.requested_by),
+        "requested_at": request.requested_at,
+        "decision": request.decision,
+        "decided_by": _username(request.decided_by),
+        "decided_at": request.decided_at,
+        "decision_note": request.decision_note,
+        "share": _share_code(request),
     }
 
 
@@ -129,19 +152,38 @@ def _history(followed, extensions: list[ExtensionRequest]) -> dict:
     """The history lists of a directive or of a share (`followed`)."""
     return {
         "progress": [
-            {"percent": p.percent, "note": p.note, "evidence_url": p.evidence_url or None,
-             "reported_at": p.reported_at, "reported_by": _username(p.reported_by), "share": _share_code(p)}
+            {
+                "percent": p.percent,
+                "note": p.note,
+                "evidence_url": p.evidence_url or None,
+                "reported_at": p.reported_at,
+                "reported_by": _username(p.reported_by),
+                "share": _share_code(p),
+            }
             for p in followed.progress_updates.select_related("reported_by", "share__agency")
         ],
         "deadline_changes": [
-            {"old_due": c.old_due, "new_due": c.new_due, "old_deadline_text": c.old_deadline_text,
-             "new_deadline_text": c.new_deadline_text, "reason": c.reason,
-             "approved_by": _username(c.approved_by), "approved_at": c.approved_at, "share": _share_code(c)}
+            {
+                "old_due": c.old_due,
+                "new_due": c.new_due,
+                "old_deadline_text": c.old_deadline_text,
+                "new_deadline_text": c.new_deadline_text,
+                "reason": c.reason,
+                "approved_by": _username(c.approved_by),
+                "approved_at": c.approved_at,
+                "share": _share_code(c),
+            }
             for c in followed.deadline_changes.select_related("approved_by", "share__agency")
         ],
         "state_changes": [
-            {"old_state": c.old_state, "new_state": c.new_state, "note": c.note,
-             "changed_by": _username(c.changed_by), "changed_at": c.changed_at, "share": _share_code(c)}
+            {
+                "old_state": c.old_state,
+                "new_state": c.new_state,
+                "note": c.note,
+                "changed_by": _username(c.changed_by),
+                "changed_at": c.changed_at,
+                "share": _share_code(c),
+            }
             for c in followed.state_changes.select_related("changed_by", "share__agency")
         ],
         "extension_requests": [extension(e) for e in extensions],
@@ -201,8 +243,9 @@ def load_directive(public_id) -> Directive | None:
 
 def detail(directive: Directive, caller) -> dict:
     extensions = _extensions(directive.extension_requests)
-    pending = next((e for e in extensions if e.decision == ExtensionRequest.Decision.PENDING and e.share_id is None),
-                   None)
+    pending = next(
+        (e for e in extensions if e.decision == ExtensionRequest.Decision.PENDING and e.share_id is None), None
+    )
     user = caller.user
     today = timezone.localdate()
     summaries, shares = {}, []
@@ -222,9 +265,14 @@ def detail(directive: Directive, caller) -> dict:
         "history": {
             **_history(directive, extensions),
             "agency_transfers": [
-                {"role": t.role, "from_agency": t.from_agency.code, "to_agency": t.to_agency.code,
-                 "reason": t.reason, "transferred_by": _username(t.transferred_by),
-                 "transferred_at": t.transferred_at}
+                {
+                    "role": t.role,
+                    "from_agency": t.from_agency.code,
+                    "to_agency": t.to_agency.code,
+                    "reason": t.reason,
+                    "transferred_by": _username(t.transferred_by),
+                    "transferred_at": t.transferred_at,
+                }
                 for t in directive.agency_transfers.select_related("from_agency", "to_agency", "transferred_by")
             ],
         },

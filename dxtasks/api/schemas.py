@@ -4,6 +4,7 @@ Every input schema forbids unknown fields, so a misspelt field is an error
 naming it rather than a silently ignored value. Dates are ISO 8601
 (`2024-12-31`), instants ISO 8601 with their offset.
 """
+
 import datetime
 import re
 import uuid
@@ -95,7 +96,9 @@ class AgencyOut(AgencyRef):
 
 
 class MeetingOut(Schema):
-    number: int = Field(description="The register number used in URLs: 7 is NCDT session 7; 101+ E-Government, 201+ Steering Committee.")
+    number: int = Field(
+        description="The register number used in URLs: 7 is NCDT session 7; 101+ E-Government, 201+ Steering Committee."
+    )
     committee: CommitteeValue
     date: datetime.date
     title_vi: str
@@ -162,8 +165,10 @@ class DirectiveSummary(Schema):
     meeting: int | None = Field(description="Meeting number.")
     pillar: PillarValue
     lead_agency: AgencyRef = Field(description="For a collective directive, the group's pseudo-agency (e.g. `ALL`).")
-    addressees: AddresseesValue = Field(description="The group a collective directive is given to (one share per "
-                                                    "agency); empty for a single lead agency.")
+    addressees: AddresseesValue = Field(
+        description="The group a collective directive is given to (one share per "
+        "agency); empty for a single lead agency."
+    )
     co_agencies: list[AgencyRef]
     owner: str | None = Field(description="Username of the person responsible.")
     assigned_on: datetime.date
@@ -178,7 +183,8 @@ class DirectiveSummary(Schema):
     version: int = Field(description="Increases on every change a calendar shows (due date, title, state, lead).")
     updated_at: datetime.datetime
     latest_progress: LatestProgress | None = Field(
-        description="The latest report; on a collective directive, about the directive as a whole (see its shares).")
+        description="The latest report; on a collective directive, about the directive as a whole (see its shares)."
+    )
     roll_up: RollUp | None = Field(description="A collective directive's shares by status; null for a single lead.")
     url: str = Field(description="The directive's page in the portal.")
 
@@ -309,7 +315,8 @@ class DirectiveDetail(DirectiveSummary):
     outcome: str
     created_at: datetime.datetime
     pending_extension: ExtensionOut | None = Field(
-        description="The pending request for the directive itself; a share's is in its `pending_extension`.")
+        description="The pending request for the directive itself; a share's is in its `pending_extension`."
+    )
     shares: list[ShareOut] = Field(description="A collective directive's shares, by agency; empty for a single lead.")
     history: History
     permissions: Permissions
@@ -326,8 +333,9 @@ RowKindValue = Literal[tuple(dict.fromkeys(spec.model for spec in SPECS.values()
 class WorklistRow(Schema):
     directive: DirectiveRef
     extension_request: ExtensionOut | None = Field(description="For the lists of requests; null otherwise.")
-    age_days: int | None = Field(description="Days since the row's date (requested, submitted, due …); "
-                                             "negative for a due date still ahead.")
+    age_days: int | None = Field(
+        description="Days since the row's date (requested, submitted, due …); negative for a due date still ahead."
+    )
     action: ActionValue = Field(description="What the row asks for (`decide`, `complete`, `withdraw`, `open`).")
     action_path: str = Field(description="The API path that does it (`open`: the directive).")
 
@@ -337,14 +345,17 @@ class Worklist(Page):
     label: str
     count: int = Field(description="Rows in the whole list (with the `agency` filter).")
     row_kind: RowKindValue
-    results: list[WorklistRow] = Field(description="The list's rows, oldest first (decisions and new assignments: "
-                                                   "newest first), a page of `limit`.")
+    results: list[WorklistRow] = Field(
+        description="The list's rows, oldest first (decisions and new assignments: newest first), a page of `limit`."
+    )
 
 
 class Inbox(Schema):
     lists: list[Worklist] = Field(description="The caller's lists in the portal's order (only `list` when given).")
-    total: int = Field(description="The navigation's number: everything waiting, without the informational decisions "
-                                   "and without the `agency` filter.")
+    total: int = Field(
+        description="The navigation's number: everything waiting, without the informational decisions "
+        "and without the `agency` filter."
+    )
     unread_notifications: int
 
 
@@ -390,8 +401,11 @@ class DirectiveIn(Input):
     title_en: Text = Field(default="", max_length=300)
     lead_agency: AgencyCode = Field(description="Agency code, e.g. `MPS`.", max_length=32)
     co_agencies: list[AgencyCode] = Field(default_factory=list, max_length=100)
-    deadline_text: Text = Field(min_length=1, max_length=200,
-                               description="As written: “hoàn thành trong quý II/2024”, “trước ngày 15/3/2024”, “thường xuyên”.")
+    deadline_text: Text = Field(
+        min_length=1,
+        max_length=200,
+        description="As written: “hoàn thành trong quý II/2024”, “trước ngày 15/3/2024”, “thường xuyên”.",
+    )
     assigned_on: IsoDate
     meeting: StrictInt | None = Field(default=None, ge=1, le=2_147_483_647, description="Meeting number.")
     owner: Text | None = Field(default=None, description="Username.", max_length=150)

@@ -1,4 +1,5 @@
 """A deactivated user's API tokens end for good: reactivation issues new ones, never revives the old."""
+
 from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver

@@ -4,6 +4,7 @@ A token is "dxt_" followed by `accounts.credentials.new_secret()` (256 random
 bits). The prefix lets secret scanners and log filters recognise it. Only the
 digest of the whole token is stored; the token is returned once, to be shown once.
 """
+
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -44,8 +45,7 @@ def issue_token(*, owner, name: str, scope: str = Scope.READ) -> IssuedToken:
     if len(active) >= MAX_ACTIVE_PER_USER:
         raise ApiTokenError(_("Bạn đã có %(n)d mã API đang dùng; hãy thu hồi bớt.") % {"n": MAX_ACTIVE_PER_USER})
     secret = PREFIX + new_secret()
-    token = ApiToken.objects.create(owner=owner, name=name, scope=scope, token_hash=digest(secret),
-                                    hint=secret[-4:])
+    token = ApiToken.objects.create(owner=owner, name=name, scope=scope, token_hash=digest(secret), hint=secret[-4:])
     return IssuedToken(token=token, secret=secret)
 
 
@@ -62,7 +62,7 @@ def revoke_all(*, owner) -> int:
 
 def find_active(secret: str) -> ApiToken | None:
     """The active token with this secret, with its owner, or None (malformed included)."""
-    if not (secret or "").startswith(PREFIX) or not well_formed(secret[len(PREFIX):]):
+    if not (secret or "").startswith(PREFIX) or not well_formed(secret[len(PREFIX) :]):
         return None
     return (
         ApiToken.objects.select_related("owner", "owner__agency")

@@ -12,7 +12,6 @@ urlpatterns = [
 ]
 
 
-
 def unknown_api_path(request, rest=""):
     """Any other /api/ address: a problem document, not the portal's HTML page."""
     return problem(404, "No such API path; see /api/v1/docs.", kind="not-found")

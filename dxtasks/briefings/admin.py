@@ -7,8 +7,17 @@ from .models import StoredBriefing
 class StoredBriefingAdmin(admin.ModelAdmin):
     """Read-only: rows are made by the briefing views and tasks; deleting one only forces a rebuild."""
 
-    list_display = ["kind", "scope", "as_of", "language", "state", "directive_count", "page_count",
-                    "requested_at", "finished_at"]
+    list_display = [
+        "kind",
+        "scope",
+        "as_of",
+        "language",
+        "state",
+        "directive_count",
+        "page_count",
+        "requested_at",
+        "finished_at",
+    ]
     list_filter = ["kind", "state", "language"]
     search_fields = ["scope"]
     date_hierarchy = "requested_at"

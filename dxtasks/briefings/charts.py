@@ -4,6 +4,7 @@ Only numbers are computed here; the SVG itself is a template
 (`briefings/_stacked_bars.svg`), so labels are escaped like any other text
 and the PDF keeps the charts as vectors.
 """
+
 from dxtasks.directives.status import Status
 
 STATUS_COLOURS = {

@@ -7,6 +7,7 @@ an as-of date in the future or before any data, an unsupported language) and
 is always the database's, for the as-of date (`selectors.directives_as_of`),
 so a past date shows what the status was then.
 """
+
 import dataclasses
 import datetime
 import hashlib
@@ -59,9 +60,12 @@ class BriefingSpec:
     def figure_scope(self) -> scopes.Scope:
         """The scope every figure of this briefing is computed over (the dashboard's, for the same choices)."""
         return scopes.Scope(
-            as_of=self.as_of, period_start=self.period_start, period_end=self.period_end,
+            as_of=self.as_of,
+            period_start=self.period_start,
+            period_end=self.period_end,
             meeting=int(self.scope) if self.kind == Kind.MEETING else None,
-            agency=self.scope if self.kind == Kind.AGENCY else "", role=scopes.LEAD,
+            agency=self.scope if self.kind == Kind.AGENCY else "",
+            role=scopes.LEAD,
         )
 
     @property
@@ -98,24 +102,30 @@ def make_spec(
     if language not in supported_languages():
         raise BriefingError(
             _("Ngôn ngữ “%(lang)s” không được hỗ trợ; chọn một trong: %(choices)s.")
-            % {"lang": language, "choices": ", ".join(supported_languages())}, field="lang"
+            % {"lang": language, "choices": ", ".join(supported_languages())},
+            field="lang",
         )
     if kind == Kind.MEETING:
         number = int(scope) if str(scope).isascii() and str(scope).isdecimal() else -1
         if not Meeting.objects.filter(number=number).exists():
-            raise BriefingError(_("Không có phiên họp số “%(scope)s”.") % {"scope": scope}, not_found=True,
-                                field="meeting")
+            raise BriefingError(
+                _("Không có phiên họp số “%(scope)s”.") % {"scope": scope}, not_found=True, field="meeting"
+            )
     elif kind == Kind.AGENCY:
         scope = str(scope).upper()
         if not Agency.objects.filter(code=scope).exists():
-            raise BriefingError(_("Không có cơ quan mã “%(scope)s”.") % {"scope": scope}, not_found=True,
-                                field="agency")
+            raise BriefingError(
+                _("Không có cơ quan mã “%(scope)s”.") % {"scope": scope}, not_found=True, field="agency"
+            )
     else:
         scope = ""
     try:
         checked = scopes.make_scope(
-            as_of=as_of, period_start=period_start, period_end=period_end,
-            meeting=int(scope) if kind == Kind.MEETING else None, agency=scope if kind == Kind.AGENCY else "",
+            as_of=as_of,
+            period_start=period_start,
+            period_end=period_end,
+            meeting=int(scope) if kind == Kind.MEETING else None,
+            agency=scope if kind == Kind.AGENCY else "",
         )
     except scopes.ScopeError as error:
         raise BriefingError(str(error), field=error.field) from error
@@ -181,7 +191,8 @@ def _directive_rows(queryset: QuerySet, spec: BriefingSpec, shares: tuple[dict, 
             {
                 "reference": d.reference,
                 "title": _title(d, spec.language),
-                "lead": d.lead_agency.name(spec.language) if summary is None
+                "lead": d.lead_agency.name(spec.language)
+                if summary is None
                 else groups.label(d.addressees, summary["total"]),
                 "roll_up": _roll_up_text(summary) if summary else "",
                 "late_agencies": _late_text(late.get(d.pk, []), spec.language),
@@ -205,8 +216,10 @@ def _status_chart_by_agency(scorecards: list[dict], language: str) -> dict:
     """The agencies with most overdue work, one bar each; the rest are summed in a note, not a bar
     (a bar of thirty agencies' sum would squash every other bar to a sliver)."""
     rows = [
-        (card["lead_agency__short_name_vi"] if language == "vi" else card["lead_agency__short_name_en"],
-         _scorecard_counts(card))
+        (
+            card["lead_agency__short_name_vi"] if language == "vi" else card["lead_agency__short_name_en"],
+            _scorecard_counts(card),
+        )
         for card in scorecards[:CHART_AGENCIES]
     ]
     rest = scorecards[CHART_AGENCIES:]
@@ -229,9 +242,13 @@ def _scorecard_counts(card: dict) -> dict[str, int]:
 
 def _status_chart_by_pillar(queryset: QuerySet):
     counts = {
-        status.value: Count("pk", filter=Q(status=status.value)) for status in REPORT_ORDER if status != Status.CANCELLED
+        status.value: Count("pk", filter=Q(status=status.value))
+        for status in REPORT_ORDER
+        if status != Status.CANCELLED
     }
-    by_pillar = {row["pillar"]: row for row in queryset.exclude(status=Status.CANCELLED).values("pillar").annotate(**counts)}
+    by_pillar = {
+        row["pillar"]: row for row in queryset.exclude(status=Status.CANCELLED).values("pillar").annotate(**counts)
+    }
     rows = []
     for pillar in Pillar:
         if pillar.value in by_pillar:
@@ -273,8 +290,6 @@ def _title_lines(spec: BriefingSpec) -> tuple[str, str, Meeting | None]:
     return _("Báo cáo tổng hợp tình hình thực hiện nhiệm vụ"), "", None
 
 
-
-
 def build_content(spec: BriefingSpec) -> dict:
     """Everything the template prints, computed by the database; no further queries in the template."""
     queryset = scope_queryset(spec)
@@ -287,9 +302,13 @@ def build_content(spec: BriefingSpec) -> dict:
     shares = (selectors.share_summaries(queryset, as_of=as_of), selectors.late_agencies(queryset, as_of=as_of))
     overdue = _directive_rows(listed.filter(status=Status.OVERDUE).order_by("due_as_of", "reference"), spec, shares)
     upcoming = _directive_rows(
-        listed.filter(status=Status.WITHIN_DEADLINE, due_as_of__gte=as_of,
-                      due_as_of__lte=as_of + datetime.timedelta(days=UPCOMING_DAYS)).order_by("due_as_of", "reference"),
-        spec, shares,
+        listed.filter(
+            status=Status.WITHIN_DEADLINE,
+            due_as_of__gte=as_of,
+            due_as_of__lte=as_of + datetime.timedelta(days=UPCOMING_DAYS),
+        ).order_by("due_as_of", "reference"),
+        spec,
+        shares,
     )
     register = []
     if spec.kind != Kind.OVERALL:
@@ -300,8 +319,12 @@ def build_content(spec: BriefingSpec) -> dict:
     # directive-wide change leaves on every share that followed it).
     changes = DeadlineChange.objects.filter(
         directive__in=queryset.values("pk"), approved_at__lt=end_of_day(spec.period_end or as_of)
-    ).exclude(share__isnull=False, approved_at__in=DeadlineChange.objects.filter(
-        directive=OuterRef("directive"), share__isnull=True).values("approved_at"))
+    ).exclude(
+        share__isnull=False,
+        approved_at__in=DeadlineChange.objects.filter(directive=OuterRef("directive"), share__isnull=True).values(
+            "approved_at"
+        ),
+    )
     if changes_start:
         changes = changes.filter(approved_at__gte=end_of_day(changes_start - datetime.timedelta(days=1)))
     changes = [
@@ -329,9 +352,12 @@ def build_content(spec: BriefingSpec) -> dict:
     generated_at = timezone.localtime()
     return {
         "spec": spec,
-        "scope_line": cover.no_orphan(scopes.describe(spec.figure_scope,
-                                                      subject=subject or (meeting.label if meeting else ""))),
-        "cover": cover.cover(_cover_title(spec), subject, figures, scorecards, as_of, generated_at.date(), spec.language),
+        "scope_line": cover.no_orphan(
+            scopes.describe(spec.figure_scope, subject=subject or (meeting.label if meeting else ""))
+        ),
+        "cover": cover.cover(
+            _cover_title(spec), subject, figures, scorecards, as_of, generated_at.date(), spec.language
+        ),
         "committee": _committee_name(spec),
         "title": title,
         "subject": subject,
@@ -339,8 +365,13 @@ def build_content(spec: BriefingSpec) -> dict:
         "generated_at": generated_at,
         "figures": figures,
         "headline": [
-            {"status": s.value, "label": STATUS_LABELS[s], "count": n, "colour": STATUS_COLOURS[s],
-             "percent": _percent(n / figures["counted"]) if figures["counted"] else None}
+            {
+                "status": s.value,
+                "label": STATUS_LABELS[s],
+                "count": n,
+                "colour": STATUS_COLOURS[s],
+                "percent": _percent(n / figures["counted"]) if figures["counted"] else None,
+            }
             for s, n in headline
         ],
         "completion_percent": _percent(figures["completion_rate"]),
@@ -361,4 +392,3 @@ def build_content(spec: BriefingSpec) -> dict:
         "changes": changes,
         "directive_count": figures["total"],
     }
-

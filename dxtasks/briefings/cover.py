@@ -10,6 +10,7 @@ with a leading zero, as the decree asks); then the document kind ("BÁO CÁO")
 and its subject, which never leaves a lone word on its last line; and a
 short narrative of the figures that reads as a sentence.
 """
+
 import datetime
 import unicodedata
 
@@ -66,10 +67,14 @@ def narrative(figures: dict, scorecards: list[dict], as_of: datetime.date, langu
     due = figures["completed"] + overdue
     sentences = []
     if due:
-        sentences.append(ngettext(
-            "Tính đến %(day)s, %(overdue)s/%(due)s nhiệm vụ đã đến hạn bị quá hạn (%(rate)s).",
-            "Tính đến %(day)s, %(overdue)s/%(due)s nhiệm vụ đã đến hạn bị quá hạn (%(rate)s).", due,
-        ) % {"day": day, "overdue": overdue, "due": due, "rate": _percent(overdue, due, language)})
+        sentences.append(
+            ngettext(
+                "Tính đến %(day)s, %(overdue)s/%(due)s nhiệm vụ đã đến hạn bị quá hạn (%(rate)s).",
+                "Tính đến %(day)s, %(overdue)s/%(due)s nhiệm vụ đã đến hạn bị quá hạn (%(rate)s).",
+                due,
+            )
+            % {"day": day, "overdue": overdue, "due": due, "rate": _percent(overdue, due, language)}
+        )
     else:
         sentences.append(_("Tính đến %(day)s, chưa nhiệm vụ nào đến hạn.") % {"day": day})
     late = [card for card in scorecards if (card.get("oldest_overdue_days") or 0) > LONG_OVERDUE_DAYS]
@@ -77,24 +82,43 @@ def narrative(figures: dict, scorecards: list[dict], as_of: datetime.date, langu
         names = ", ".join(card["short"] for card in late[:NAMES_IN_SUMMARY])
         if len(late) > NAMES_IN_SUMMARY:
             names += " " + _("và %(n)s cơ quan khác") % {"n": len(late) - NAMES_IN_SUMMARY}
-        sentences.append(ngettext(
-            "%(n)s cơ quan có nhiệm vụ quá hạn trên %(days)s ngày: %(names)s.",
-            "%(n)s cơ quan có nhiệm vụ quá hạn trên %(days)s ngày: %(names)s.", len(late),
-        ) % {"n": len(late), "days": LONG_OVERDUE_DAYS, "names": names})
+        sentences.append(
+            ngettext(
+                "%(n)s cơ quan có nhiệm vụ quá hạn trên %(days)s ngày: %(names)s.",
+                "%(n)s cơ quan có nhiệm vụ quá hạn trên %(days)s ngày: %(names)s.",
+                len(late),
+            )
+            % {"n": len(late), "days": LONG_OVERDUE_DAYS, "names": names}
+        )
     completed = figures["completed"]
     if completed:
-        sentences.append(ngettext(
-            "Đã hoàn thành %(done)s/%(total)s nhiệm vụ (%(rate)s), trong đó %(on_time)s đúng hạn.",
-            "Đã hoàn thành %(done)s/%(total)s nhiệm vụ (%(rate)s), trong đó %(on_time)s đúng hạn.", completed,
-        ) % {"done": completed, "total": counted, "rate": _percent(completed, counted, language),
-             "on_time": figures[Status.COMPLETED_ON_TIME]})
+        sentences.append(
+            ngettext(
+                "Đã hoàn thành %(done)s/%(total)s nhiệm vụ (%(rate)s), trong đó %(on_time)s đúng hạn.",
+                "Đã hoàn thành %(done)s/%(total)s nhiệm vụ (%(rate)s), trong đó %(on_time)s đúng hạn.",
+                completed,
+            )
+            % {
+                "done": completed,
+                "total": counted,
+                "rate": _percent(completed, counted, language),
+                "on_time": figures[Status.COMPLETED_ON_TIME],
+            }
+        )
     else:
         sentences.append(_("Chưa nhiệm vụ nào hoàn thành trong %(total)s nhiệm vụ.") % {"total": counted})
     return sentences
 
 
-def cover(title: str, subject: str, figures: dict, scorecards: list[dict], as_of: datetime.date,
-          day: datetime.date, language: str) -> dict:
+def cover(
+    title: str,
+    subject: str,
+    figures: dict,
+    scorecards: list[dict],
+    as_of: datetime.date,
+    day: datetime.date,
+    language: str,
+) -> dict:
     english = language == "en"
     issuer = settings.BRIEFINGS_ISSUER_EN if english else settings.BRIEFINGS_ISSUER
     return {

@@ -7,6 +7,7 @@ so the fetcher here serves plain files under the project's static directories
 and refuses everything else: no other scheme, no network, hence no redirect,
 and no path that resolves (symlinks and `..` included) outside those roots.
 """
+
 import mimetypes
 import os
 from pathlib import Path

@@ -5,6 +5,7 @@ accepted too, so older links keep working). The form's checks are
 `make_spec`'s — the ones the command and the dashboard's scope controls run
 — and each error is shown beside the field it is about, in the user's language.
 """
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language
@@ -25,24 +26,38 @@ KIND_LABELS = {
 
 def _day(label, help_text=""):
     return forms.DateField(
-        label=label, required=False, input_formats=DATE_INPUT_FORMATS, help_text=help_text,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
-                                                         "autocomplete": "off"}),
+        label=label,
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=help_text,
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        ),
         error_messages={"invalid": _("Nhập ngày dạng dd/mm/yyyy, ví dụ 31/12/2025.")},
     )
 
 
 class BriefingForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=list(KIND_LABELS.items()), initial=Kind.OVERALL,
-                             widget=forms.RadioSelect, error_messages={
-                                 "invalid_choice": _("Không có loại báo cáo “%(value)s”.")})
-    meeting = forms.ChoiceField(label=_("Phiên họp"), required=False, error_messages={
-        "invalid_choice": _("Không có phiên họp số “%(value)s”.")})
-    agency = forms.ChoiceField(label=_("Cơ quan"), required=False, error_messages={
-        "invalid_choice": _("Không có cơ quan mã “%(value)s”.")})
+    kind = forms.ChoiceField(
+        label=_("Loại báo cáo"),
+        choices=list(KIND_LABELS.items()),
+        initial=Kind.OVERALL,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Không có loại báo cáo “%(value)s”.")},
+    )
+    meeting = forms.ChoiceField(
+        label=_("Phiên họp"), required=False, error_messages={"invalid_choice": _("Không có phiên họp số “%(value)s”.")}
+    )
+    agency = forms.ChoiceField(
+        label=_("Cơ quan"), required=False, error_messages={"invalid_choice": _("Không có cơ quan mã “%(value)s”.")}
+    )
     as_of = _day(_("Số liệu đến hết ngày"), _("Để trống: hôm nay (hoặc cuối kỳ, nếu có)."))
-    lang = forms.ChoiceField(label=_("Ngôn ngữ"), choices=settings.LANGUAGES, required=False, error_messages={
-        "invalid_choice": _("Ngôn ngữ “%(value)s” không được hỗ trợ.")})
+    lang = forms.ChoiceField(
+        label=_("Ngôn ngữ"),
+        choices=settings.LANGUAGES,
+        required=False,
+        error_messages={"invalid_choice": _("Ngôn ngữ “%(value)s” không được hỗ trợ.")},
+    )
 
     def __init__(self, data=None, *, initial=None):
         super().__init__(data, initial=initial, label_suffix="")
@@ -52,10 +67,12 @@ class BriefingForm(forms.Form):
         self.order_fields(["kind", "meeting", "agency", "from", "to", "as_of", "lang"])
         language = (get_language() or "vi")[:2]
         self.fields["meeting"].choices = [("", _("— chọn phiên họp —"))] + [
-            (str(m.number), m.label) for m in Meeting.objects.order_by("-date")]
+            (str(m.number), m.label) for m in Meeting.objects.order_by("-date")
+        ]
         self.fields["agency"].choices = [("", _("— chọn cơ quan —"))] + [
-            (a.code, labels.agency_label(a, language)) for a in labels.ordered(
-                Agency.objects.exclude(kind="other").select_related("successor"), language)]
+            (a.code, labels.agency_label(a, language))
+            for a in labels.ordered(Agency.objects.exclude(kind="other").select_related("successor"), language)
+        ]
         self.fields["lang"].initial = language
 
     def clean(self):
@@ -68,9 +85,14 @@ class BriefingForm(forms.Form):
             self.add_error(kind, _("Chọn phiên họp.") if kind == Kind.MEETING else _("Chọn cơ quan."))
             return cleaned
         try:
-            cleaned["spec"] = make_spec(kind=kind, scope=scope or "", as_of=cleaned.get("as_of"),
-                                        language=cleaned.get("lang") or None, period_start=cleaned.get("from"),
-                                        period_end=cleaned.get("to"))
+            cleaned["spec"] = make_spec(
+                kind=kind,
+                scope=scope or "",
+                as_of=cleaned.get("as_of"),
+                language=cleaned.get("lang") or None,
+                period_start=cleaned.get("from"),
+                period_end=cleaned.get("to"),
+            )
         except BriefingError as error:
             self.add_error(error.field if error.field in self.fields else None, str(error))
         return cleaned

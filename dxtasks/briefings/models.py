@@ -1,4 +1,5 @@
 """Briefing PDFs made once and kept, so the same request on unchanged data is served from disk."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -16,6 +16,7 @@ limit each one a queued job. The policy:
 - A stored briefing as of an earlier day that is not canonical any more
   ("today" yesterday, mid-month) is dropped when its scope is made again.
 """
+
 import calendar
 import datetime
 
@@ -46,8 +47,13 @@ def is_canonical(spec: BriefingSpec, today: datetime.date | None = None) -> bool
 
 
 def _same_scope(spec_or_row) -> dict:
-    return {"kind": spec_or_row.kind, "scope": spec_or_row.scope, "as_of": spec_or_row.as_of,
-            "language": spec_or_row.language, "period_key": spec_or_row.period_key}
+    return {
+        "kind": spec_or_row.kind,
+        "scope": spec_or_row.scope,
+        "as_of": spec_or_row.as_of,
+        "language": spec_or_row.language,
+        "period_key": spec_or_row.period_key,
+    }
 
 
 def custom_made_today(user) -> int:
@@ -71,16 +77,18 @@ def may_store_custom(user) -> bool:
 
 def seconds_until_tomorrow() -> int:
     now = timezone.localtime()
-    tomorrow = timezone.make_aware(datetime.datetime.combine(now.date() + datetime.timedelta(days=1),
-                                                             datetime.time.min))
+    tomorrow = timezone.make_aware(
+        datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time.min)
+    )
     return max(1, int((tomorrow - now).total_seconds()))
 
 
 def pending_job(spec: BriefingSpec, stalled_before: datetime.datetime) -> StoredBriefing | None:
     """A job already queued for this scope (on whatever data), unless it has stalled."""
     return (
-        StoredBriefing.objects.filter(**_same_scope(spec), state=StoredBriefing.State.PENDING,
-                                      requested_at__gte=stalled_before)
+        StoredBriefing.objects.filter(
+            **_same_scope(spec), state=StoredBriefing.State.PENDING, requested_at__gte=stalled_before
+        )
         .exclude(task_id="")
         .order_by("-requested_at")
         .first()
@@ -88,7 +96,7 @@ def pending_job(spec: BriefingSpec, stalled_before: datetime.datetime) -> Stored
 
 
 def plan(spec: BriefingSpec, user) -> str:
-    """"store" (stored and reused), "render" (made now, not kept) or "refuse" (the user's daily custom cap)."""
+    """ "store" (stored and reused), "render" (made now, not kept) or "refuse" (the user's daily custom cap)."""
     from .content import scope_queryset
     from .store import sync_limit
 
@@ -105,9 +113,13 @@ def prune_no_longer_canonical(stored: StoredBriefing) -> int:
     """Drop briefings of this kind, scope and language, finished before today, whose as-of day is custom now."""
     today = timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    older = StoredBriefing.objects.filter(
-        kind=stored.kind, scope=stored.scope, language=stored.language, as_of__lt=today, finished_at__lt=start
-    ).exclude(pk=stored.pk).exclude(state=StoredBriefing.State.PENDING)
+    older = (
+        StoredBriefing.objects.filter(
+            kind=stored.kind, scope=stored.scope, language=stored.language, as_of__lt=today, finished_at__lt=start
+        )
+        .exclude(pk=stored.pk)
+        .exclude(state=StoredBriefing.State.PENDING)
+    )
     dropped = 0
     for old in older:
         if not canonical_day(old.as_of, today):

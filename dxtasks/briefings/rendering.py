@@ -1,4 +1,5 @@
 """HTML and PDF of a briefing: the template, then WeasyPrint with the static-only fetcher."""
+
 import dataclasses
 import time
 from pathlib import Path

@@ -13,6 +13,7 @@ A hand-written backend because the database ones on PyPI are unmaintained;
 this one is the five methods Django's Storage API needs, and files are only
 ever read through the login-protected views (no URL).
 """
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed

@@ -5,6 +5,7 @@ ready if it was made before (or is small enough to make in the request),
 pending if a django-q task is making it. `build(stored)` is the one place
 a stored PDF is written (by the request or by the task).
 """
+
 import datetime
 import logging
 
@@ -48,11 +49,16 @@ def file_is_present(stored: StoredBriefing) -> bool:
 def obtain(spec: BriefingSpec, *, user=None) -> StoredBriefing:
     """The briefing for `spec` on the current data: stored, made now, or queued."""
     key = {
-        "kind": spec.kind, "scope": spec.scope, "as_of": spec.as_of, "language": spec.language,
-        "period_key": spec.period_key, "fingerprint": fingerprint(spec),
+        "kind": spec.kind,
+        "scope": spec.scope,
+        "as_of": spec.as_of,
+        "language": spec.language,
+        "period_key": spec.period_key,
+        "fingerprint": fingerprint(spec),
     }
     defaults = {
-        "period_start": spec.period_start, "period_end": spec.period_end,
+        "period_start": spec.period_start,
+        "period_end": spec.period_end,
         "requested_by": user if user is not None and user.is_authenticated else None,
         "requested_at": timezone.now(),
     }
@@ -87,11 +93,16 @@ def _stalled(stored: StoredBriefing) -> bool:
 
 def enqueue(stored: StoredBriefing, *, directive_count: int) -> StoredBriefing:
     # Claim the row: of parallel requests, only the one whose UPDATE matched queues a task.
-    claimed = StoredBriefing.objects.filter(pk=stored.pk).exclude(
-        state=StoredBriefing.State.PENDING, requested_at__gte=_stall_cutoff(), task_id__gt=""
-    ).update(
-        state=StoredBriefing.State.PENDING, error="", requested_at=timezone.now(), directive_count=directive_count,
-        task_id="queued",
+    claimed = (
+        StoredBriefing.objects.filter(pk=stored.pk)
+        .exclude(state=StoredBriefing.State.PENDING, requested_at__gte=_stall_cutoff(), task_id__gt="")
+        .update(
+            state=StoredBriefing.State.PENDING,
+            error="",
+            requested_at=timezone.now(),
+            directive_count=directive_count,
+            task_id="queued",
+        )
     )
     if not claimed:
         stored.refresh_from_db()
@@ -125,17 +136,26 @@ def build(stored: StoredBriefing) -> StoredBriefing:
     _prune_superseded(stored)
     policy.prune_no_longer_canonical(stored)
     if rendered.refused_urls:
-        logger.warning("briefing %s: refused %d URL(s): %s", stored.pk, len(rendered.refused_urls),
-                       rendered.refused_urls[:5])
+        logger.warning(
+            "briefing %s: refused %d URL(s): %s", stored.pk, len(rendered.refused_urls), rendered.refused_urls[:5]
+        )
     return stored
 
 
 def _prune_superseded(stored: StoredBriefing) -> None:
     """Drop the same briefing made on older data: it will never be served again."""
-    older = StoredBriefing.objects.filter(
-        kind=stored.kind, scope=stored.scope, as_of=stored.as_of, language=stored.language,
-        period_key=stored.period_key, requested_at__lt=stored.requested_at,
-    ).exclude(pk=stored.pk).exclude(state=StoredBriefing.State.PENDING)
+    older = (
+        StoredBriefing.objects.filter(
+            kind=stored.kind,
+            scope=stored.scope,
+            as_of=stored.as_of,
+            language=stored.language,
+            period_key=stored.period_key,
+            requested_at__lt=stored.requested_at,
+        )
+        .exclude(pk=stored.pk)
+        .exclude(state=StoredBriefing.State.PENDING)
+    )
     for old in older:
         if old.file:
             old.file.delete(save=False)

@@ -1,4 +1,5 @@
 """django-q task: make a large briefing in a worker."""
+
 from .models import StoredBriefing
 from .store import build
 

@@ -1,4 +1,5 @@
 """Briefing URLs: each answers with the PDF, or with a page that waits for a queued one."""
+
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -52,9 +53,14 @@ def _briefing(request: HttpRequest, kind: str = "", scope: str = "") -> HttpResp
         return response
     if decision == "refuse":
         response = HttpResponse(
-            _("Hôm nay bạn đã lập %(count)s báo cáo lớn theo ngày hoặc kỳ tự chọn. Hãy dùng số liệu đến hôm nay "
-              "hoặc đến đầu/cuối một tháng, hoặc thử lại vào ngày mai.") % {"count": policy.custom_per_day()},
-            status=429, content_type="text/plain; charset=utf-8")
+            _(
+                "Hôm nay bạn đã lập %(count)s báo cáo lớn theo ngày hoặc kỳ tự chọn. Hãy dùng số liệu đến hôm nay "
+                "hoặc đến đầu/cuối một tháng, hoặc thử lại vào ngày mai."
+            )
+            % {"count": policy.custom_per_day()},
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
         response["Retry-After"] = str(policy.seconds_until_tomorrow())
         return response
     stored = obtain(spec, user=request.user)
@@ -93,8 +99,12 @@ def stored(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(
         request,
         "briefings/preparing.html",
-        {"briefing": briefing, "failed": failed, "refresh_seconds": REFRESH_SECONDS,
-         "retry_url": _briefing_url(briefing)},
+        {
+            "briefing": briefing,
+            "failed": failed,
+            "refresh_seconds": REFRESH_SECONDS,
+            "retry_url": _briefing_url(briefing),
+        },
         status=500 if failed else 200,
     )
     if not failed:

@@ -12,6 +12,7 @@ Collective directives: "mine" and agency feeds show the shares (one event per
 share, `visible_shares`) instead of the directive; meeting and "all" feeds show
 the directive once, with its roll-up status.
 """
+
 from django.db.models import Q, QuerySet
 
 from dxtasks.accounts.roles import can_see_all_feed

@@ -15,6 +15,7 @@
 The reminder offsets come from `settings.REMINDERS["DAYS_BEFORE"]`, the policy
 the email reminders follow.
 """
+
 from django.conf import settings
 
 DEFAULTS = {

@@ -8,6 +8,7 @@ digest of what they depend on: a fresh process answering an unchanged
 serialising 5,000 events, and a build writes only the events it had to
 serialise. A stale row is never served: its digest no longer matches.
 """
+
 import logging
 
 from django.db import DatabaseError, transaction
@@ -51,7 +52,12 @@ def save(variant: str, events: list[tuple[int, str, bytes]]) -> None:
     rows = [StoredEvent(directive_id=pk, variant=variant, digest=digest, body=body) for pk, digest, body in events]
     try:
         with transaction.atomic():
-            StoredEvent.objects.bulk_create(rows, batch_size=500, update_conflicts=True,
-                                            unique_fields=["directive", "variant"], update_fields=["digest", "body"])
+            StoredEvent.objects.bulk_create(
+                rows,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["directive", "variant"],
+                update_fields=["digest", "body"],
+            )
     except DatabaseError:
         logger.warning("calendar events not stored (%d); they will be serialised again", len(rows), exc_info=True)

@@ -7,6 +7,7 @@ after a restart. The ETag covers everything the bytes depend on, so an entry
 is never stale; entries expire after a day (the day is part of the ETag).
 Stored zlib-compressed: iCalendar text shrinks about tenfold.
 """
+
 import zlib
 from collections.abc import Callable
 

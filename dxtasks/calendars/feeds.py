@@ -18,6 +18,7 @@ a third of the time; a test checks both agree on any text), and a VALARM,
 which depends only on its offset, hour and language, is serialised once and
 reused by every event that has it.
 """
+
 import datetime
 import functools
 import hashlib
@@ -225,8 +226,8 @@ def history_page(queryset: QuerySet, page: int) -> tuple[QuerySet, bool]:
     size = setting("HISTORY_PAGE_EVENTS")
     dated = queryset.filter(due_date__isnull=False)
     ordered = dated.order_by(*FEED_ORDER).values("pk")
-    has_next = ordered[page * size: page * size + 1].exists()
-    return dated.filter(pk__in=ordered[(page - 1) * size: page * size]), has_next
+    has_next = ordered[page * size : page * size + 1].exists()
+    return dated.filter(pk__in=ordered[(page - 1) * size : page * size]), has_next
 
 
 def alarm_hour_passed(now: datetime.datetime | None = None) -> bool:
@@ -235,8 +236,14 @@ def alarm_hour_passed(now: datetime.datetime | None = None) -> bool:
     return now.time() >= datetime.time(setting("ALARM_HOUR"))
 
 
-def fingerprint(feed: FeedToken, queryset: QuerySet, fmt: str, today: datetime.date,
-                now: datetime.datetime | None = None, part: str = "") -> tuple[str, datetime.datetime]:
+def fingerprint(
+    feed: FeedToken,
+    queryset: QuerySet,
+    fmt: str,
+    today: datetime.date,
+    now: datetime.datetime | None = None,
+    part: str = "",
+) -> tuple[str, datetime.datetime]:
     """ETag and Last-Modified of a feed, from the data (one aggregate query), not from the bytes.
 
     The day is part of the ETag because statuses, alarms and the cancelled
@@ -247,18 +254,33 @@ def fingerprint(feed: FeedToken, queryset: QuerySet, fmt: str, today: datetime.d
     count, latest, versions = selectors.data_fingerprint(queryset)
     owner = feed.owner
     parts = [
-        FEED_FORMAT_VERSION, feed.pk, feed.scope_key, owner.language, owner.agency_id, owner.role, fmt,
-        today.isoformat(), alarm_hour_passed(now), count, latest.isoformat() if latest else "-", versions,
-        ",".join(map(str, reminder_days_before())), setting("ALARM_HOUR"), setting("CANCELLED_KEEP_DAYS"),
-        setting("ALL_FEED_PAST_DAYS"), settings.SITE_URL, part,
+        FEED_FORMAT_VERSION,
+        feed.pk,
+        feed.scope_key,
+        owner.language,
+        owner.agency_id,
+        owner.role,
+        fmt,
+        today.isoformat(),
+        alarm_hour_passed(now),
+        count,
+        latest.isoformat() if latest else "-",
+        versions,
+        ",".join(map(str, reminder_days_before())),
+        setting("ALARM_HOUR"),
+        setting("CANCELLED_KEEP_DAYS"),
+        setting("ALL_FEED_PAST_DAYS"),
+        settings.SITE_URL,
+        part,
     ]
     etag = uuid.uuid5(uuid.NAMESPACE_URL, "|".join(map(str, parts))).hex
     last_modified = max(filter(None, [latest, start_of_day(today), feed.created_at]))
     return etag, last_modified
 
 
-def _alarm_days(due: datetime.date, state: str, today: datetime.date, policy: list[int],
-                hour_passed: bool) -> tuple[int, ...]:
+def _alarm_days(
+    due: datetime.date, state: str, today: datetime.date, policy: list[int], hour_passed: bool
+) -> tuple[int, ...]:
     """Reminder offsets still ahead at fetch time; none for closed directives.
 
     An alarm fires at ALARM_HOUR on its day: one on an earlier day, or today
@@ -282,13 +304,22 @@ def _context(fmt: str, language: str) -> str:
     """
     name_field = "name_en" if language == "en" else "name_vi"
     agencies = Agency.objects.order_by("pk").values_list("pk", "short_name_vi", "short_name_en", name_field)
-    parts = (FEED_FORMAT_VERSION, fmt, language, settings.SITE_URL, site_host(), reminder_days_before(),
-             setting("ALARM_HOUR"), list(agencies))
+    parts = (
+        FEED_FORMAT_VERSION,
+        fmt,
+        language,
+        settings.SITE_URL,
+        site_host(),
+        reminder_days_before(),
+        setting("ALARM_HOUR"),
+        list(agencies),
+    )
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def event_keys(queryset: QuerySet, *, fmt: str, language: str, today: datetime.date,
-               now: datetime.datetime | None = None) -> list[tuple[int, str]]:
+def event_keys(
+    queryset: QuerySet, *, fmt: str, language: str, today: datetime.date, now: datetime.datetime | None = None
+) -> list[tuple[int, str]]:
     """(directive id, key) of each event, in feed order: two queries, no text fetched.
 
     The key stands for everything an event's bytes depend on: the directive's
@@ -299,18 +330,27 @@ def event_keys(queryset: QuerySet, *, fmt: str, language: str, today: datetime.d
     context = _context(fmt, language)
     policy = reminder_days_before()
     hour_passed = alarm_hour_passed(now)
-    rows = (annotate_status(queryset, today).order_by(*FEED_ORDER)
-            .values_list("pk", "version", "updated_at", "status", "due_date", "state"))
+    rows = (
+        annotate_status(queryset, today)
+        .order_by(*FEED_ORDER)
+        .values_list("pk", "version", "updated_at", "status", "due_date", "state")
+    )
     return [
-        (pk, hashlib.blake2b(
-            f"{context}|{pk}|{version}|{updated_at.isoformat()}|{status}|"
-            f"{_alarm_days(due, state, today, policy, hour_passed)}".encode(), digest_size=16).hexdigest())
+        (
+            pk,
+            hashlib.blake2b(
+                f"{context}|{pk}|{version}|{updated_at.isoformat()}|{status}|"
+                f"{_alarm_days(due, state, today, policy, hour_passed)}".encode(),
+                digest_size=16,
+            ).hexdigest(),
+        )
         for pk, version, updated_at, status, due, state in rows
     ]
 
 
-def event_data(queryset: QuerySet, *, fmt: str, language: str, today: datetime.date,
-               now: datetime.datetime | None = None) -> list[tuple[int, EventData]]:
+def event_data(
+    queryset: QuerySet, *, fmt: str, language: str, today: datetime.date, now: datetime.datetime | None = None
+) -> list[tuple[int, EventData]]:
     """(directive id, event data) in feed order.
 
     Three queries whatever the number of directives: rows, co-ordinating
@@ -322,12 +362,24 @@ def event_data(queryset: QuerySet, *, fmt: str, language: str, today: datetime.d
         annotate_status(queryset, today)
         .order_by(*FEED_ORDER)
         .values_list(
-            "pk", "public_id", "reference", "title_en" if english else "title_vi", "title_vi",
+            "pk",
+            "public_id",
+            "reference",
+            "title_en" if english else "title_vi",
+            "title_vi",
             # The English edition says MPS where the Vietnamese says BCA (the code when no abbreviation is set).
-            Coalesce(NullIf("lead_agency__short_name_en", Value("")), "lead_agency__code") if english
+            Coalesce(NullIf("lead_agency__short_name_en", Value("")), "lead_agency__code")
+            if english
             else "lead_agency__short_name_vi",
             "lead_agency__name_en" if english else "lead_agency__name_vi",
-            "pillar", "state", "status", "due_date", "deadline_text", "completed_on", "created_at", "updated_at",
+            "pillar",
+            "state",
+            "status",
+            "due_date",
+            "deadline_text",
+            "completed_on",
+            "created_at",
+            "updated_at",
             "version",
         )
     )
@@ -342,14 +394,51 @@ def event_data(queryset: QuerySet, *, fmt: str, language: str, today: datetime.d
     hour_passed = alarm_hour_passed(now)
     no_progress = (None, "")
     return [
-        (pk, EventData(
-            fmt, language, site_url, host, public_id, reference, title or title_vi, lead_short, lead_name,
-            tuple(co_names.get(pk, ())), pillar, state, status, due, deadline_text, completed_on, created_at,
-            updated_at, version, *progress.get(pk, no_progress),
-            _alarm_days(due, state, today, policy, hour_passed), alarm_hour,
-        ))
-        for (pk, public_id, reference, title, title_vi, lead_short, lead_name, pillar, state, status, due,
-             deadline_text, completed_on, created_at, updated_at, version) in rows
+        (
+            pk,
+            EventData(
+                fmt,
+                language,
+                site_url,
+                host,
+                public_id,
+                reference,
+                title or title_vi,
+                lead_short,
+                lead_name,
+                tuple(co_names.get(pk, ())),
+                pillar,
+                state,
+                status,
+                due,
+                deadline_text,
+                completed_on,
+                created_at,
+                updated_at,
+                version,
+                *progress.get(pk, no_progress),
+                _alarm_days(due, state, today, policy, hour_passed),
+                alarm_hour,
+            ),
+        )
+        for (
+            pk,
+            public_id,
+            reference,
+            title,
+            title_vi,
+            lead_short,
+            lead_name,
+            pillar,
+            state,
+            status,
+            due,
+            deadline_text,
+            completed_on,
+            created_at,
+            updated_at,
+            version,
+        ) in rows
     ]
 
 
@@ -361,8 +450,9 @@ def feed_shares(queryset: QuerySet, shares: QuerySet, today: datetime.date) -> Q
     )
 
 
-def share_event_data(shares: QuerySet, *, fmt: str, language: str, today: datetime.date,
-                     now: datetime.datetime | None = None) -> list[EventData]:
+def share_event_data(
+    shares: QuerySet, *, fmt: str, language: str, today: datetime.date, now: datetime.datetime | None = None
+) -> list[EventData]:
     """One event per share, UID `<public id>-<agency code>@host`, SEQUENCE the share's own version.
 
     One query: the shares with their status and latest progress (their own reports). Built at each
@@ -373,10 +463,24 @@ def share_event_data(shares: QuerySet, *, fmt: str, language: str, today: dateti
         selectors.with_share_progress(selectors.shares_as_of(today, queryset=shares))
         .order_by("due_date", "directive__reference")
         .values_list(
-            "directive__public_id", "directive__reference", "directive__title_en" if english else "directive__title_vi",
-            "directive__title_vi", "agency__short_name_vi", "agency__name_en" if english else "agency__name_vi",
-            "directive__pillar", "state", "status", "due_date", "deadline_text", "completed_on", "created_at",
-            "updated_at", "version", "latest_percent", "latest_note", "agency__code",
+            "directive__public_id",
+            "directive__reference",
+            "directive__title_en" if english else "directive__title_vi",
+            "directive__title_vi",
+            "agency__short_name_vi",
+            "agency__name_en" if english else "agency__name_vi",
+            "directive__pillar",
+            "state",
+            "status",
+            "due_date",
+            "deadline_text",
+            "completed_on",
+            "created_at",
+            "updated_at",
+            "version",
+            "latest_percent",
+            "latest_note",
+            "agency__code",
         )
     )
     site_url, host, alarm_hour = settings.SITE_URL, site_host(), setting("ALARM_HOUR")
@@ -384,12 +488,51 @@ def share_event_data(shares: QuerySet, *, fmt: str, language: str, today: dateti
     hour_passed = alarm_hour_passed(now)
     return [
         EventData(
-            fmt, language, site_url, host, public_id, reference, title or title_vi, lead_short, lead_name, (),
-            pillar, state, status, due, deadline_text, completed_on, created_at, updated_at, version, percent,
-            note or "", _alarm_days(due, state, today, policy, hour_passed), alarm_hour, code,
+            fmt,
+            language,
+            site_url,
+            host,
+            public_id,
+            reference,
+            title or title_vi,
+            lead_short,
+            lead_name,
+            (),
+            pillar,
+            state,
+            status,
+            due,
+            deadline_text,
+            completed_on,
+            created_at,
+            updated_at,
+            version,
+            percent,
+            note or "",
+            _alarm_days(due, state, today, policy, hour_passed),
+            alarm_hour,
+            code,
         )
-        for (public_id, reference, title, title_vi, lead_short, lead_name, pillar, state, status, due,
-             deadline_text, completed_on, created_at, updated_at, version, percent, note, code) in rows
+        for (
+            public_id,
+            reference,
+            title,
+            title_vi,
+            lead_short,
+            lead_name,
+            pillar,
+            state,
+            status,
+            due,
+            deadline_text,
+            completed_on,
+            created_at,
+            updated_at,
+            version,
+            percent,
+            note,
+            code,
+        ) in rows
     ]
 
 
@@ -520,22 +663,34 @@ class _Memo(dict):
 MEMO = _Memo()
 
 
-def serialised_events(queryset: QuerySet, keys: list[tuple[int, str]], *, fmt: str, language: str,
-                      today: datetime.date, now: datetime.datetime | None = None) -> list[bytes]:
+def serialised_events(
+    queryset: QuerySet,
+    keys: list[tuple[int, str]],
+    *,
+    fmt: str,
+    language: str,
+    today: datetime.date,
+    now: datetime.datetime | None = None,
+) -> list[bytes]:
     """The bytes of each event: from this process's memo, else the store, else icalendar (then stored)."""
     bodies: list[bytes | None] = [MEMO.get(key) for _pk, key in keys]
     missing = {pk: key for (pk, key), body in zip(keys, bodies) if body is None}
     if not missing:
         return bodies
     variant = f"{fmt}:{language}"
-    found = {pk: body for pk, (key, body) in eventstore.load(variant, list(missing), queryset).items() if key == missing[pk]}
+    found = {
+        pk: body for pk, (key, body) in eventstore.load(variant, list(missing), queryset).items() if key == missing[pk]
+    }
     to_build = [pk for pk in missing if pk not in found]
     if to_build:
         # Only the events to build get their text, agencies and progress read.
         rows = queryset if len(to_build) > eventstore.CHUNK else queryset.filter(pk__in=to_build)
         wanted = set(to_build)
-        built = {pk: serialise(data) for pk, data in event_data(rows, fmt=fmt, language=language, today=today,
-                                                                now=now) if pk in wanted}
+        built = {
+            pk: serialise(data)
+            for pk, data in event_data(rows, fmt=fmt, language=language, today=today, now=now)
+            if pk in wanted
+        }
         eventstore.save(variant, [(pk, missing[pk], body) for pk, body in built.items()])
         found.update(built)
     result = []
@@ -573,8 +728,14 @@ def calendar_header(feed: FeedToken, fmt: str) -> bytes:
     return calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
 
 
-def build_feed(feed: FeedToken, queryset: QuerySet, *, fmt: str = "event", today: datetime.date | None = None,
-               now: datetime.datetime | None = None) -> bytes:
+def build_feed(
+    feed: FeedToken,
+    queryset: QuerySet,
+    *,
+    fmt: str = "event",
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> bytes:
     """The whole document for a token's directives (already filtered by `feed_directives`)."""
     today = today or timezone.localdate()
     language = feed.owner.language if feed.owner.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
@@ -590,6 +751,7 @@ def build_feed(feed: FeedToken, queryset: QuerySet, *, fmt: str = "event", today
     keys = event_keys(queryset, fmt=fmt, language=language, today=today, now=now)
     events = serialised_events(queryset, keys, fmt=fmt, language=language, today=today, now=now)
     if shares is not None:
-        events += [serialise(data) for data in share_event_data(shares, fmt=fmt, language=language, today=today,
-                                                                now=now)]
+        events += [
+            serialise(data) for data in share_event_data(shares, fmt=fmt, language=language, today=today, now=now)
+        ]
     return b"".join([header, *events, b"END:VCALENDAR\r\n"])

@@ -1,4 +1,5 @@
 """Absolute feed URLs (https and webcal://) from a token, for pages and commands."""
+
 from django.conf import settings
 from django.urls import reverse
 

@@ -4,6 +4,7 @@ Only a SHA-256 digest of the token is stored; the token itself is shown to
 its owner once, when it is issued. What a feed shows is decided at each
 request from the owner's rights then (see `access.py`), never frozen here.
 """
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
@@ -19,16 +20,26 @@ class FeedKind(models.TextChoices):
 
 class FeedToken(models.Model):
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người sở hữu"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sở hữu"),
+        on_delete=models.CASCADE,
         related_name="feed_tokens",
     )
     kind = models.CharField(_("loại lịch"), max_length=8, choices=FeedKind.choices)
     agency = models.ForeignKey(
-        "directives.Agency", verbose_name=_("cơ quan"), on_delete=models.CASCADE, null=True, blank=True,
+        "directives.Agency",
+        verbose_name=_("cơ quan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
     )
     meeting = models.ForeignKey(
-        "directives.Meeting", verbose_name=_("phiên họp"), on_delete=models.CASCADE, null=True, blank=True,
+        "directives.Meeting",
+        verbose_name=_("phiên họp"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
     )
     # "mine", "all", "agency:<pk>" or "meeting:<pk>": one active token per owner and scope.
@@ -45,13 +56,16 @@ class FeedToken(models.Model):
         ordering = ["owner", "kind", "created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "scope_key"], condition=models.Q(revoked_at__isnull=True),
+                fields=["owner", "scope_key"],
+                condition=models.Q(revoked_at__isnull=True),
                 name="feedtoken_one_active_per_scope",
             ),
             models.CheckConstraint(
-                condition=(models.Q(kind="agency", agency__isnull=False, meeting__isnull=True)
-                           | models.Q(kind="meeting", meeting__isnull=False, agency__isnull=True)
-                           | models.Q(kind__in=["mine", "all"], agency__isnull=True, meeting__isnull=True)),
+                condition=(
+                    models.Q(kind="agency", agency__isnull=False, meeting__isnull=True)
+                    | models.Q(kind="meeting", meeting__isnull=False, agency__isnull=True)
+                    | models.Q(kind__in=["mine", "all"], agency__isnull=True, meeting__isnull=True)
+                ),
                 name="feedtoken_scope_matches_kind",
             ),
         ]

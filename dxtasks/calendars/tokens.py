@@ -5,6 +5,7 @@ characters. Only its SHA-256 digest is stored, so a copy of the database
 gives nobody a working feed URL; the token is returned once, to be shown once.
 The secret and its digest come from `accounts.credentials`, shared with the API tokens.
 """
+
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -60,8 +61,13 @@ def issue_token(*, owner, kind: str, agency: Agency | None = None, meeting: Meet
     try:
         with transaction.atomic():
             feed = FeedToken.objects.create(
-                owner=owner, kind=kind, agency=agency, meeting=meeting, scope_key=key,
-                token_hash=digest(secret), hint=secret[-4:],
+                owner=owner,
+                kind=kind,
+                agency=agency,
+                meeting=meeting,
+                scope_key=key,
+                token_hash=digest(secret),
+                hint=secret[-4:],
             )
     except IntegrityError as exc:  # a concurrent issue for the same scope won the race
         raise FeedTokenError(_("Đường dẫn lịch này vừa được tạo ở nơi khác; hãy tải lại trang.")) from exc

@@ -1,4 +1,5 @@
 """The feed a calendar program polls, and the page where a user manages their feed links."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseRedirect

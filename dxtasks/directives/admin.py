@@ -2,6 +2,7 @@
 
 History rows are shown read-only: they are written by the services, never by hand.
 """
+
 from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
@@ -45,8 +46,16 @@ class ProgressInline(ReadOnlyInline):
 
 class DeadlineChangeInline(ReadOnlyInline):
     model = DeadlineChange
-    fields = ("approved_at", "approved_by", "share", "old_deadline_text", "old_due", "new_deadline_text", "new_due",
-              "reason")
+    fields = (
+        "approved_at",
+        "approved_by",
+        "share",
+        "old_deadline_text",
+        "old_due",
+        "new_deadline_text",
+        "new_due",
+        "reason",
+    )
     readonly_fields = fields
 
 
@@ -65,8 +74,7 @@ class AgencyTransferInline(ReadOnlyInline):
 
 class ExtensionRequestInline(ReadOnlyInline):
     model = ExtensionRequest
-    fields = ("requested_at", "requested_by", "share", "proposed_due", "reason", "decision", "decided_by",
-              "decided_at")
+    fields = ("requested_at", "requested_by", "share", "proposed_due", "reason", "decision", "decided_by", "decided_at")
     readonly_fields = fields
 
 
@@ -95,25 +103,85 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Directive)
 class DirectiveAdmin(admin.ModelAdmin):
-    list_display = ("reference", "title_vi", "lead_agency", "deadline_text", "due_date", "state", "status_label",
-                    "owner", "version")
+    list_display = (
+        "reference",
+        "title_vi",
+        "lead_agency",
+        "deadline_text",
+        "due_date",
+        "state",
+        "status_label",
+        "owner",
+        "version",
+    )
     list_filter = (StatusFilter, "state", "pillar", "deadline_precision", "meeting", "lead_agency__kind")
-    search_fields = ("reference", "title_vi", "title_en", "full_text", "lead_agency__code", "lead_agency__name_vi",
-                     "public_id")
+    search_fields = (
+        "reference",
+        "title_vi",
+        "title_en",
+        "full_text",
+        "lead_agency__code",
+        "lead_agency__name_vi",
+        "public_id",
+    )
     autocomplete_fields = ("lead_agency", "co_agencies", "owner", "meeting")
     list_select_related = ("lead_agency", "owner")
     date_hierarchy = "due_date"
-    readonly_fields = ("public_id", "due_date", "deadline_precision", "state", "completed_on", "cancelled_on",
-                       "version", "created_at", "updated_at", "status_label", "addressees")
+    readonly_fields = (
+        "public_id",
+        "due_date",
+        "deadline_precision",
+        "state",
+        "completed_on",
+        "cancelled_on",
+        "version",
+        "created_at",
+        "updated_at",
+        "status_label",
+        "addressees",
+    )
     fieldsets = (
         (None, {"fields": ("public_id", "reference", "title_vi", "title_en", "full_text", "pillar")}),
-        (_("Giao nhiệm vụ"), {"fields": ("meeting", "assigned_on", "source_ref", "source_url", "lead_agency",
-                                         "addressees", "co_agencies", "owner")}),
-        (_("Thời hạn và trạng thái"), {"fields": ("deadline_text", "due_date", "deadline_precision", "state",
-                                                   "status_label", "completed_on", "cancelled_on", "outcome")}),
+        (
+            _("Giao nhiệm vụ"),
+            {
+                "fields": (
+                    "meeting",
+                    "assigned_on",
+                    "source_ref",
+                    "source_url",
+                    "lead_agency",
+                    "addressees",
+                    "co_agencies",
+                    "owner",
+                )
+            },
+        ),
+        (
+            _("Thời hạn và trạng thái"),
+            {
+                "fields": (
+                    "deadline_text",
+                    "due_date",
+                    "deadline_precision",
+                    "state",
+                    "status_label",
+                    "completed_on",
+                    "cancelled_on",
+                    "outcome",
+                )
+            },
+        ),
         (_("Phiên bản"), {"fields": ("version", "created_at", "updated_at")}),
     )
-    inlines = [ShareInline, ProgressInline, DeadlineChangeInline, StateChangeInline, AgencyTransferInline, ExtensionRequestInline]
+    inlines = [
+        ShareInline,
+        ProgressInline,
+        DeadlineChangeInline,
+        StateChangeInline,
+        AgencyTransferInline,
+        ExtensionRequestInline,
+    ]
 
     def get_queryset(self, request):
         return annotate_status(super().get_queryset(request), timezone.localdate())
@@ -128,18 +196,34 @@ class DirectiveAdmin(admin.ModelAdmin):
         if change:
             fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.EDITABLE_FIELDS}
             if "deadline_text" in form.changed_data:
-                services.change_deadline(directive=obj, approved_by=request.user,
-                                         new_deadline_text=form.cleaned_data["deadline_text"],
-                                         reason=str(_("Sửa trong trang quản trị")))
+                services.change_deadline(
+                    directive=obj,
+                    approved_by=request.user,
+                    new_deadline_text=form.cleaned_data["deadline_text"],
+                    reason=str(_("Sửa trong trang quản trị")),
+                )
             if fields:
                 services.update_directive(directive=obj, by=request.user, **fields)
         else:
             created = services.create_directive(
                 by=request.user,
-                **{f: form.cleaned_data[f] for f in ("reference", "title_vi", "lead_agency", "deadline_text",
-                                                     "assigned_on")},
-                **{f: form.cleaned_data[f] for f in ("title_en", "full_text", "meeting", "source_ref",
-                                                     "source_url", "pillar", "owner", "outcome")},
+                **{
+                    f: form.cleaned_data[f]
+                    for f in ("reference", "title_vi", "lead_agency", "deadline_text", "assigned_on")
+                },
+                **{
+                    f: form.cleaned_data[f]
+                    for f in (
+                        "title_en",
+                        "full_text",
+                        "meeting",
+                        "source_ref",
+                        "source_url",
+                        "pillar",
+                        "owner",
+                        "outcome",
+                    )
+                },
             )
             obj.pk = created.pk
 
@@ -150,8 +234,17 @@ class DirectiveAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("code", "short_name_vi", "name_vi", "name_en", "kind", "active", "successor", "succeeded_on",
-                    "directive_count")
+    list_display = (
+        "code",
+        "short_name_vi",
+        "name_vi",
+        "name_en",
+        "kind",
+        "active",
+        "successor",
+        "succeeded_on",
+        "directive_count",
+    )
     list_filter = ("kind", "active")
     search_fields = ("code", "name_vi", "name_en", "short_name_vi")
     autocomplete_fields = ("successor",)
@@ -186,11 +279,15 @@ class MeetingAdmin(admin.ModelAdmin):
         fields = [name for name in form.changed_data if name in services.MEETING_FIELDS | {"number"}]
         if fields:
             MeetingChange.objects.create(
-                meeting=obj, changed_by=request.user, changed_at=timezone.now(),
+                meeting=obj,
+                changed_by=request.user,
+                changed_at=timezone.now(),
                 action=MeetingChange.Action.EDITED if change else MeetingChange.Action.CREATED,
-                changes={name: [str(form.initial.get(name) or ""), str(form.cleaned_data.get(name) or "")]
-                         for name in fields},
+                changes={
+                    name: [str(form.initial.get(name) or ""), str(form.cleaned_data.get(name) or "")] for name in fields
+                },
             )
+
     list_filter = ("committee",)
     search_fields = ("title_vi", "title_en", "notice_ref", "chair")
 

@@ -8,6 +8,7 @@ follow-up (deadline, state, completion, cancellation, outcome), and each of the
 directive's deadline changes is copied onto every share, so the status as of any
 past day is the same before and after. A directive already collective is left alone.
 """
+
 from . import groups
 
 
@@ -18,8 +19,11 @@ def convert_group_led(*, Agency, Directive, Share, DeadlineChange, User) -> int:
     """
     converted = 0
     focal_points = {}
-    for user_id, agency_id in (User.objects.filter(role="focal_point", is_active=True, agency__isnull=False)
-                               .order_by("-pk").values_list("pk", "agency_id")):
+    for user_id, agency_id in (
+        User.objects.filter(role="focal_point", is_active=True, agency__isnull=False)
+        .order_by("-pk")
+        .values_list("pk", "agency_id")
+    ):
         focal_points[agency_id] = user_id
     group_codes = list(groups.IMPORT_GROUP_CODES)
     led = Directive.objects.filter(lead_agency__code__in=group_codes, addressees="").select_related("lead_agency")
@@ -28,10 +32,15 @@ def convert_group_led(*, Agency, Directive, Share, DeadlineChange, User) -> int:
         members = groups.members(code, directive.assigned_on, agencies=Agency.objects.all())
         Share.objects.bulk_create(
             Share(
-                directive_id=directive.pk, agency_id=agency_id, owner_id=focal_points.get(agency_id),
+                directive_id=directive.pk,
+                agency_id=agency_id,
+                owner_id=focal_points.get(agency_id),
                 deadline_text=directive.deadline_text,
-                due_date=directive.due_date, deadline_precision=directive.deadline_precision,
-                state=directive.state, completed_on=directive.completed_on, cancelled_on=directive.cancelled_on,
+                due_date=directive.due_date,
+                deadline_precision=directive.deadline_precision,
+                state=directive.state,
+                completed_on=directive.completed_on,
+                cancelled_on=directive.cancelled_on,
                 outcome=directive.outcome,
             )
             for agency_id in members.order_by("pk").values_list("pk", flat=True)
@@ -40,9 +49,15 @@ def convert_group_led(*, Agency, Directive, Share, DeadlineChange, User) -> int:
         changes = list(DeadlineChange.objects.filter(directive_id=directive.pk, share__isnull=True))
         DeadlineChange.objects.bulk_create(
             DeadlineChange(
-                directive_id=directive.pk, share_id=share_id, old_due=change.old_due, new_due=change.new_due,
-                old_deadline_text=change.old_deadline_text, new_deadline_text=change.new_deadline_text,
-                reason=change.reason, approved_by_id=change.approved_by_id, approved_at=change.approved_at,
+                directive_id=directive.pk,
+                share_id=share_id,
+                old_due=change.old_due,
+                new_due=change.new_due,
+                old_deadline_text=change.old_deadline_text,
+                new_deadline_text=change.new_deadline_text,
+                reason=change.reason,
+                approved_by_id=change.approved_by_id,
+                approved_at=change.approved_at,
             )
             for change in changes
             for share_id in shares
@@ -58,5 +73,6 @@ def convert_loaded() -> int:
 
     from .models import Agency, DeadlineChange, Directive, Share
 
-    return convert_group_led(Agency=Agency, Directive=Directive, Share=Share, DeadlineChange=DeadlineChange,
-                             User=get_user_model())
+    return convert_group_led(
+        Agency=Agency, Directive=Directive, Share=Share, DeadlineChange=DeadlineChange, User=get_user_model()
+    )

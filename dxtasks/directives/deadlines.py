@@ -102,13 +102,49 @@ _FILLERS = tuple(
     sorted(
         {
             # Vietnamese, folded
-            "hoan thanh", "hoan tat", "xong", "trong", "truoc", "cham nhat", "la",
-            "muon nhat", "thuc hien", "trien khai", "thoi han", "han", "han chot",
-            "vao", "cuoi", "den", "het", "ngay trong", "tu nay", "tu bay gio", "khan truong",
+            "hoan thanh",
+            "hoan tat",
+            "xong",
+            "trong",
+            "truoc",
+            "cham nhat",
+            "la",
+            "muon nhat",
+            "thuc hien",
+            "trien khai",
+            "thoi han",
+            "han",
+            "han chot",
+            "vao",
+            "cuoi",
+            "den",
+            "het",
+            "ngay trong",
+            "tu nay",
+            "tu bay gio",
+            "khan truong",
             # English
-            "by", "in", "before", "complete", "completed", "finish", "finished",
-            "done", "due", "deadline", "no later than", "not later than", "within",
-            "during", "until", "till", "on", "at", "the", "end of", "to be",
+            "by",
+            "in",
+            "before",
+            "complete",
+            "completed",
+            "finish",
+            "finished",
+            "done",
+            "due",
+            "deadline",
+            "no later than",
+            "not later than",
+            "within",
+            "during",
+            "until",
+            "till",
+            "on",
+            "at",
+            "the",
+            "end of",
+            "to be",
         },
         key=len,
         reverse=True,
@@ -147,25 +183,43 @@ _MONTH_NAMES = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
     )
     for name in names
 }
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
-             "fourth": 4, "4th": 4}
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _HALVES = {"dau": 1, "cuoi": 2, "1": 1, "2": 2, "first": 1, "1st": 1, "second": 2, "2nd": 2}
 
-_ONGOING = ("thuong xuyen", "lien tuc", "dinh ky", "ongoing", "continuous", "continuously", "regularly",
-            "periodically")
-_ASAP = ("som", "som nhat", "cang som cang tot", "thoi gian som nhat", "khan truong",
-         "ngay", "ngay lap tuc", "asap", "a.s.a.p", "as soon as possible", "immediately",
-         "urgently", "urgent")
+_ONGOING = ("thuong xuyen", "lien tuc", "dinh ky", "ongoing", "continuous", "continuously", "regularly", "periodically")
+_ASAP = (
+    "som",
+    "som nhat",
+    "cang som cang tot",
+    "thoi gian som nhat",
+    "khan truong",
+    "ngay",
+    "ngay lap tuc",
+    "asap",
+    "a.s.a.p",
+    "as soon as possible",
+    "immediately",
+    "urgently",
+    "urgent",
+)
 
 
 def _alternatives(words: tuple[str, ...] | list[str]) -> str:
@@ -309,13 +363,34 @@ def _standing(precision: str) -> Builder:
     return build
 
 
-_UNITS = {"thang": "monthly", "month": "monthly", "quy": "quarterly", "quarter": "quarterly",
-          "nua nam": "half-yearly", "6 thang": "half-yearly", "sau thang": "half-yearly",
-          "nam": "yearly", "year": "yearly", "1": "monthly", "mot": "monthly", "3": "quarterly",
-          "ba": "quarterly", "6": "half-yearly", "sau": "half-yearly", "12": "yearly",
-          "monthly": "monthly", "quarterly": "quarterly", "half-yearly": "half-yearly",
-          "semi-annually": "half-yearly", "semiannually": "half-yearly", "biannually": "half-yearly",
-          "yearly": "yearly", "annually": "yearly", "annual": "yearly", "six months": "half-yearly"}
+_UNITS = {
+    "thang": "monthly",
+    "month": "monthly",
+    "quy": "quarterly",
+    "quarter": "quarterly",
+    "nua nam": "half-yearly",
+    "6 thang": "half-yearly",
+    "sau thang": "half-yearly",
+    "nam": "yearly",
+    "year": "yearly",
+    "1": "monthly",
+    "mot": "monthly",
+    "3": "quarterly",
+    "ba": "quarterly",
+    "6": "half-yearly",
+    "sau": "half-yearly",
+    "12": "yearly",
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "half-yearly": "half-yearly",
+    "semi-annually": "half-yearly",
+    "semiannually": "half-yearly",
+    "biannually": "half-yearly",
+    "yearly": "yearly",
+    "annually": "yearly",
+    "annual": "yearly",
+    "six months": "half-yearly",
+}
 
 
 def _standing_pattern(words: tuple[str, ...], then: str = "") -> str:
@@ -423,7 +498,7 @@ def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:
                 deadline = build(m, rest, reference)
                 if deadline is not None:
                     return deadline
-    key = whole[_filler_stops(whole)[-1]:]
+    key = whole[_filler_stops(whole)[-1] :]
 
     if len(_YEARS.findall(key)) > 1 or (_JOINERS.search(key) and _HINTS.search(key)):
         raise DeadlineError(f'ambiguous: "{shown}" names more than one deadline')
@@ -449,8 +524,12 @@ def written_with_year(deadline: Deadline) -> str:
     """
     due = deadline.due
     if deadline.recurrence:
-        return {"monthly": "định kỳ hằng tháng", "quarterly": "định kỳ hằng quý",
-                "half-yearly": "định kỳ 6 tháng một lần", "yearly": "định kỳ hằng năm"}[deadline.recurrence]
+        return {
+            "monthly": "định kỳ hằng tháng",
+            "quarterly": "định kỳ hằng quý",
+            "half-yearly": "định kỳ 6 tháng một lần",
+            "yearly": "định kỳ hằng năm",
+        }[deadline.recurrence]
     if due is None:
         return {"ongoing": "thường xuyên", "asap": "sớm"}[deadline.precision]
     if deadline.precision == "day":

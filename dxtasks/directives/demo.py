@@ -4,6 +4,7 @@ Deadlines are relative to the day `bootstrap --demo` first runs: some
 overdue, some due in 1, 7 and 30 days, some completed, one ongoing. Rows are
 created once (by username or reference) and never changed by later runs.
 """
+
 import datetime
 
 from django.db import transaction
@@ -39,28 +40,94 @@ def _directives(today: datetime.date):
     d = lambda days: f"{today + datetime.timedelta(days=days):%d/%m/%Y}"  # noqa: E731
     # reference, owner, lead, co, pillar, title_vi, title_en, deadline_text, completed days ago
     return [
-        ("DEMO-01", "mps.focal", "MPS", ["MOST"], "government",
-         "Kết nối Cơ sở dữ liệu quốc gia về dân cư với hệ thống bảo hiểm y tế",
-         "Connect the national population database with health insurance", d(-20), None),
-        ("DEMO-02", "sbv.focal", "SBV", [], "economy",
-         "Hướng dẫn mở tài khoản thanh toán trực tuyến bằng định danh điện tử",
-         "Guidance on opening payment accounts online with electronic identity", d(-3), None),
-        ("DEMO-03", "mps.focal", "MPS", ["SBV"], "society",
-         "Báo cáo kết quả xác thực tài khoản VNeID mức độ 2",
-         "Report on level-2 VNeID account verification", d(1), None),
-        ("DEMO-04", "sbv.focal", "SBV", ["MPS"], "economy",
-         "Triển khai đối soát giao dịch thanh toán không dùng tiền mặt",
-         "Roll out reconciliation of cashless payment transactions", d(7), None),
-        ("DEMO-05", "mps.focal", "MPS", [], "government",
-         "Rà soát an toàn thông tin các hệ thống cấp độ 4",
-         "Security review of level-4 information systems", d(30), None),
-        ("DEMO-06", "sbv.focal", "SBV", [], "economy",
-         "Báo cáo số liệu thanh toán di động quý", "Quarterly mobile payment statistics", d(-10), 12),
-        ("DEMO-07", "mps.focal", "MPS", [], "government",
-         "Cập nhật dữ liệu căn cước cho các bộ, ngành", "Keep identity data current for ministries",
-         "thường xuyên", None),
-        ("DEMO-08", "sbv.focal", "SBV", ["MOF"], "economy",
-         "Đề xuất cơ chế chia sẻ dữ liệu tín dụng", "Propose a credit data sharing mechanism", "sớm", None),
+        (
+            "DEMO-01",
+            "mps.focal",
+            "MPS",
+            ["MOST"],
+            "government",
+            "Kết nối Cơ sở dữ liệu quốc gia về dân cư với hệ thống bảo hiểm y tế",
+            "Connect the national population database with health insurance",
+            d(-20),
+            None,
+        ),
+        (
+            "DEMO-02",
+            "sbv.focal",
+            "SBV",
+            [],
+            "economy",
+            "Hướng dẫn mở tài khoản thanh toán trực tuyến bằng định danh điện tử",
+            "Guidance on opening payment accounts online with electronic identity",
+            d(-3),
+            None,
+        ),
+        (
+            "DEMO-03",
+            "mps.focal",
+            "MPS",
+            ["SBV"],
+            "society",
+            "Báo cáo kết quả xác thực tài khoản VNeID mức độ 2",
+            "Report on level-2 VNeID account verification",
+            d(1),
+            None,
+        ),
+        (
+            "DEMO-04",
+            "sbv.focal",
+            "SBV",
+            ["MPS"],
+            "economy",
+            "Triển khai đối soát giao dịch thanh toán không dùng tiền mặt",
+            "Roll out reconciliation of cashless payment transactions",
+            d(7),
+            None,
+        ),
+        (
+            "DEMO-05",
+            "mps.focal",
+            "MPS",
+            [],
+            "government",
+            "Rà soát an toàn thông tin các hệ thống cấp độ 4",
+            "Security review of level-4 information systems",
+            d(30),
+            None,
+        ),
+        (
+            "DEMO-06",
+            "sbv.focal",
+            "SBV",
+            [],
+            "economy",
+            "Báo cáo số liệu thanh toán di động quý",
+            "Quarterly mobile payment statistics",
+            d(-10),
+            12,
+        ),
+        (
+            "DEMO-07",
+            "mps.focal",
+            "MPS",
+            [],
+            "government",
+            "Cập nhật dữ liệu căn cước cho các bộ, ngành",
+            "Keep identity data current for ministries",
+            "thường xuyên",
+            None,
+        ),
+        (
+            "DEMO-08",
+            "sbv.focal",
+            "SBV",
+            ["MOF"],
+            "economy",
+            "Đề xuất cơ chế chia sẻ dữ liệu tín dụng",
+            "Propose a credit data sharing mechanism",
+            "sớm",
+            None,
+        ),
     ]
 
 
@@ -75,9 +142,13 @@ def create_demo(today: datetime.date | None = None, stdout=None) -> list[tuple[s
         if created:
             first, _, last = full_name.rpartition(" ")
             user = User.objects.create_user(
-                username=username, password=password, role=role, email=f"{username}@example.gov.vn",
+                username=username,
+                password=password,
+                role=role,
+                email=f"{username}@example.gov.vn",
                 agency=Agency.objects.get(code=agency_code) if agency_code else None,
-                first_name=last, last_name=first,
+                first_name=last,
+                last_name=first,
             )
         accounts.append((username, password, created))
     for code, (contact, leadership) in DEMO_AGENCY_CONTACTS.items():
@@ -97,18 +168,32 @@ def _demo_directives(today, start, secretariat) -> None:
         if Directive.objects.filter(reference=ref).exists():
             continue
         directive = services.create_directive(
-            by=secretariat, reference=ref, title_vi=title_vi, title_en=title_en, pillar=pillar,
-            lead_agency=Agency.objects.get(code=lead), co_agencies=Agency.objects.filter(code__in=co),
-            owner=User.objects.get(username=owner), deadline_text=deadline_text, assigned_on=start,
+            by=secretariat,
+            reference=ref,
+            title_vi=title_vi,
+            title_en=title_en,
+            pillar=pillar,
+            lead_agency=Agency.objects.get(code=lead),
+            co_agencies=Agency.objects.filter(code__in=co),
+            owner=User.objects.get(username=owner),
+            deadline_text=deadline_text,
+            assigned_on=start,
             source_ref=DEMO_SOURCES[lead],
         )
         if ref in ("DEMO-01", "DEMO-04"):
-            services.record_progress(directive=directive, by=directive.owner, percent=40,
-                                     note="Đã hoàn thành khảo sát, đang xây dựng dự thảo.")
+            services.record_progress(
+                directive=directive,
+                by=directive.owner,
+                percent=40,
+                note="Đã hoàn thành khảo sát, đang xây dựng dự thảo.",
+            )
         if completed_ago is not None:
-            services.complete_directive(directive=directive, by=secretariat,
-                                        completed_on=today - datetime.timedelta(days=completed_ago),
-                                        outcome="Báo cáo đã gửi Văn phòng Chính phủ.")
+            services.complete_directive(
+                directive=directive,
+                by=secretariat,
+                completed_on=today - datetime.timedelta(days=completed_ago),
+                outcome="Báo cáo đã gửi Văn phòng Chính phủ.",
+            )
 
 
 # UBQG-10/01 (each ministry and province issues its plan for Resolution 57, by 28/02/2025): most have
@@ -127,8 +212,10 @@ def _demo_shares(secretariat) -> None:
     central = directive.shares.exclude(agency__kind=AgencyKind.PROVINCE).exclude(agency__code__in=SHARES_LEFT_OPEN)
     provinces = list(directive.shares.filter(agency__kind=AgencyKind.PROVINCE).order_by("agency__code"))
     late = provinces[:PROVINCES_LATE]
-    on_time = list(central) + provinces[PROVINCES_LATE + PROVINCES_OPEN:]
+    on_time = list(central) + provinces[PROVINCES_LATE + PROVINCES_OPEN :]
     for share, day in [(s, datetime.date(2025, 2, 26)) for s in on_time] + [
-            (s, datetime.date(2025, 4, 15)) for s in late]:
-        services.complete_directive(directive=directive, share=share, by=secretariat, completed_on=day,
-                                    outcome="Kế hoạch đã ban hành.")
+        (s, datetime.date(2025, 4, 15)) for s in late
+    ]:
+        services.complete_directive(
+            directive=directive, share=share, by=secretariat, completed_on=day, outcome="Kế hoạch đã ban hành."
+        )

@@ -38,6 +38,7 @@ points and contact, never the group's pseudo-agency or the directive's owner.
 
 The actor is never told of their own change.
 """
+
 import contextlib
 import contextvars
 
@@ -76,8 +77,12 @@ def _focal_points(agency_id):
 
 
 def _submitter(directive: Directive, share: Share | None = None):
-    change = (StateChange.objects.filter(directive=directive, share=share, new_state=State.SUBMITTED)
-              .select_related("changed_by").order_by("-changed_at", "-pk").first())
+    change = (
+        StateChange.objects.filter(directive=directive, share=share, new_state=State.SUBMITTED)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
     return change.changed_by if change else None
 
 
@@ -92,8 +97,7 @@ def _share_people(share: Share, focal=None) -> list:
     return list(focal if focal is not None else _focal_points(share.agency_id))
 
 
-def _share_recipients(kind: str, share: Share, *, request=None, new_owner=None, focal=None
-                      ) -> tuple[list, list[str]]:
+def _share_recipients(kind: str, share: Share, *, request=None, new_owner=None, focal=None) -> tuple[list, list[str]]:
     """(users, addresses) for an event on one agency's share; see the module's docstring."""
     agency = share.agency
     if kind == EventKind.ASSIGNED:
@@ -116,8 +120,15 @@ def _share_recipients(kind: str, share: Share, *, request=None, new_owner=None, 
     return [], []
 
 
-def recipients_for(kind: str, directive: Directive, *, request: ExtensionRequest | None = None,
-                   new_owner=None, new_lead_id=None, share: Share | None = None) -> tuple[list, list[str]]:
+def recipients_for(
+    kind: str,
+    directive: Directive,
+    *,
+    request: ExtensionRequest | None = None,
+    new_owner=None,
+    new_lead_id=None,
+    share: Share | None = None,
+) -> tuple[list, list[str]]:
     """(users, addresses) to tell of an event; see the module's docstring."""
     if share is not None:
         return _share_recipients(kind, share, request=request, new_owner=new_owner)
@@ -149,19 +160,34 @@ def _distinct(users, addresses, actor) -> tuple[list, list[str]]:
             seen.add(user.pk)
             unique_users.append(user)
     user_addresses = {(u.email or "").strip().lower() for u in unique_users}
-    unique_addresses = sorted({a.strip().lower() for a in addresses or () if a and a.strip()} - user_addresses
-                              - {(getattr(actor, "email", "") or "").strip().lower()} - {""})
+    unique_addresses = sorted(
+        {a.strip().lower() for a in addresses or () if a and a.strip()}
+        - user_addresses
+        - {(getattr(actor, "email", "") or "").strip().lower()}
+        - {""}
+    )
     return unique_users, unique_addresses
 
 
 def _notifications(event: Event, users, addresses, now) -> list[Notification]:
-    return ([Notification(event=event, user=u, to_user=True, created_at=now) for u in users]
-            + [Notification(event=event, address=a, to_user=False, created_at=now) for a in addresses])
+    return [Notification(event=event, user=u, to_user=True, created_at=now) for u in users] + [
+        Notification(event=event, address=a, to_user=False, created_at=now) for a in addresses
+    ]
 
 
-def record(kind: str, *, directive: Directive, actor=None, note: str = "", data: dict | None = None,
-           request: ExtensionRequest | None = None, users=None, addresses=None, share: Share | None = None,
-           **who) -> Event | None:
+def record(
+    kind: str,
+    *,
+    directive: Directive,
+    actor=None,
+    note: str = "",
+    data: dict | None = None,
+    request: ExtensionRequest | None = None,
+    users=None,
+    addresses=None,
+    share: Share | None = None,
+    **who,
+) -> Event | None:
     """Write the event and its recipients now, inside the caller's transaction.
 
     With `share`, the event is about that agency's share and its recipients are the share's.
@@ -174,15 +200,24 @@ def record(kind: str, *, directive: Directive, actor=None, note: str = "", data:
     if not unique_users and not unique_addresses:
         return None
     now = timezone.now()
-    event = Event.objects.create(kind=kind, directive=directive, share=share, extension_request=request,
-                                 actor=actor, note=note, data=data or {}, created_at=now)
+    event = Event.objects.create(
+        kind=kind,
+        directive=directive,
+        share=share,
+        extension_request=request,
+        actor=actor,
+        note=note,
+        data=data or {},
+        created_at=now,
+    )
     Notification.objects.bulk_create(_notifications(event, unique_users, unique_addresses, now))
     _announce_on_commit(event.pk)
     return event
 
 
-def record_for_shares(kind: str, *, directive: Directive, shares, actor=None, note: str = "",
-                      data: dict | None = None) -> list[Event]:
+def record_for_shares(
+    kind: str, *, directive: Directive, shares, actor=None, note: str = "", data: dict | None = None
+) -> list[Event]:
     """One event per share (a collective directive assigned, its deadline moved), in a few queries.
 
     Each share's recipients are its own (`_share_recipients`); the agencies' focal
@@ -195,11 +230,13 @@ def record_for_shares(kind: str, *, directive: Directive, shares, actor=None, no
     from django.contrib.auth import get_user_model
 
     share_ids = [s.pk for s in shares]
-    shares = list(Share.objects.filter(pk__in=share_ids).select_related("agency", "owner", "directive")
-                  .order_by("pk"))
+    shares = list(Share.objects.filter(pk__in=share_ids).select_related("agency", "owner", "directive").order_by("pk"))
     focal: dict[int, list] = {}
-    for user in get_user_model().objects.filter(role=Role.FOCAL_POINT, is_active=True,
-                                                agency_id__in={s.agency_id for s in shares}).order_by("pk"):
+    for user in (
+        get_user_model()
+        .objects.filter(role=Role.FOCAL_POINT, is_active=True, agency_id__in={s.agency_id for s in shares})
+        .order_by("pk")
+    ):
         focal.setdefault(user.agency_id, []).append(user)
     now = timezone.now()
     planned = []
@@ -207,14 +244,16 @@ def record_for_shares(kind: str, *, directive: Directive, shares, actor=None, no
         users, addresses = _share_recipients(kind, share, focal=focal.get(share.agency_id, []))
         users, addresses = _distinct(users, addresses, actor)
         if users or addresses:
-            event = Event(kind=kind, directive=directive, share=share, actor=actor, note=note,
-                          data=data or {}, created_at=now)
+            event = Event(
+                kind=kind, directive=directive, share=share, actor=actor, note=note, data=data or {}, created_at=now
+            )
             planned.append((event, users, addresses))
     if not planned:
         return []
     created = Event.objects.bulk_create([event for event, _u, _a in planned])
     Notification.objects.bulk_create(
-        [n for event, users, addresses in planned for n in _notifications(event, users, addresses, now)])
+        [n for event, users, addresses in planned for n in _notifications(event, users, addresses, now)]
+    )
     _announce_on_commit(*[event.pk for event in created])
     return created
 

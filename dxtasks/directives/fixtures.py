@@ -5,6 +5,7 @@ agency's contact email or reopen a directive the secretariat had closed.
 `load_missing` inserts only the rows whose natural key is not in the
 database yet, in one transaction, with the same checks as `loaddata`.
 """
+
 from pathlib import Path
 
 from django.conf import settings

@@ -5,6 +5,7 @@ find "bảo vệ dữ liệu cá nhân", and "quy II/2024" must read as "quý II
 Folding keeps the text's length character for character, so a span found in
 the folded text can quote the original.
 """
+
 import unicodedata
 
 

@@ -10,6 +10,7 @@ directive is assigned, from the agencies' validity dates (`established_on`, `suc
 Each group has a pseudo-agency row with the group's code (in fixtures/agencies.json), which stands
 as the collective directive's `lead_agency`, so that lists, imports and exports name the group.
 """
+
 import datetime
 from dataclasses import dataclass
 
@@ -36,12 +37,24 @@ ALL_PROVINCES = "ALL-PROVINCES"
 EACH = "EACH"
 
 GROUPS: dict[str, Group] = {
-    ALL: Group(ALL, "Các bộ, ngành, địa phương", "All ministries, agencies and provinces",
-               tuple(CENTRAL_KINDS) + tuple(PROVINCE_KINDS)),
-    ALL_MINISTRIES: Group(ALL_MINISTRIES, "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
-                          "All ministries and government agencies", tuple(CENTRAL_KINDS)),
-    ALL_PROVINCES: Group(ALL_PROVINCES, "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
-                         "All provinces and centrally-run cities", tuple(PROVINCE_KINDS)),
+    ALL: Group(
+        ALL,
+        "Các bộ, ngành, địa phương",
+        "All ministries, agencies and provinces",
+        tuple(CENTRAL_KINDS) + tuple(PROVINCE_KINDS),
+    ),
+    ALL_MINISTRIES: Group(
+        ALL_MINISTRIES,
+        "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+        "All ministries and government agencies",
+        tuple(CENTRAL_KINDS),
+    ),
+    ALL_PROVINCES: Group(
+        ALL_PROVINCES,
+        "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+        "All provinces and centrally-run cities",
+        tuple(PROVINCE_KINDS),
+    ),
     EACH: Group(EACH, "Các cơ quan được giao", "Each of the listed agencies", ()),
 }
 

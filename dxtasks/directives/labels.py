@@ -11,6 +11,7 @@ module only adds what tells two rows apart and marks merged agencies:
   agencies → provinces (then groups), alphabetically within each kind by the
   name in the reader's language, accents folded (Đ sorts with D).
 """
+
 import datetime
 
 from django.db.models import Case, IntegerField, Value, When
@@ -20,20 +21,26 @@ from django.utils.translation import override
 from .folding import fold
 from .models import Agency, AgencyKind
 
-KIND_ORDER = [AgencyKind.MINISTRY, AgencyKind.MINISTERIAL, AgencyKind.GOVERNMENT, AgencyKind.PROVINCE,
-              AgencyKind.OTHER]
+KIND_ORDER = [AgencyKind.MINISTRY, AgencyKind.MINISTERIAL, AgencyKind.GOVERNMENT, AgencyKind.PROVINCE, AgencyKind.OTHER]
 KIND_RANK = {kind.value: rank for rank, kind in enumerate(KIND_ORDER)}
 
 
 def kind_rank():
     """An ORDER BY expression for the kinds in the order above (the codes' alphabet is not it)."""
-    return Case(*[When(kind=kind.value, then=Value(rank)) for rank, kind in enumerate(KIND_ORDER)],
-                default=Value(len(KIND_ORDER)), output_field=IntegerField())
+    return Case(
+        *[When(kind=kind.value, then=Value(rank)) for rank, kind in enumerate(KIND_ORDER)],
+        default=Value(len(KIND_ORDER)),
+        output_field=IntegerField(),
+    )
 
 
 def sort_key(agency: Agency, language: str = "vi") -> tuple:
-    return (KIND_RANK.get(agency.kind, len(KIND_ORDER)), fold(agency.name(language)),
-            agency.established_on or datetime.date.min, agency.code)
+    return (
+        KIND_RANK.get(agency.kind, len(KIND_ORDER)),
+        fold(agency.name(language)),
+        agency.established_on or datetime.date.min,
+        agency.code,
+    )
 
 
 def ordered(agencies, language: str = "vi") -> list[Agency]:
@@ -51,21 +58,23 @@ def note(agency: Agency, language: str = "vi") -> str:
             if agency.kind == AgencyKind.PROVINCE:
                 return _("đến %(day)s") % {"day": _day(agency.succeeded_on - datetime.timedelta(days=1))}
             return _("đã hợp nhất vào %(successor)s %(day)s") % {
-                "successor": agency.successor.short_name(language), "day": _day(agency.succeeded_on)}
+                "successor": agency.successor.short_name(language),
+                "day": _day(agency.succeeded_on),
+            }
         if agency.established_on and agency.kind == AgencyKind.PROVINCE:
             return _("từ %(day)s") % {"day": _day(agency.established_on)}
     return ""
 
 
 def short_label(agency: Agency, language: str = "vi") -> str:
-    """"BCA", "An Giang (từ 01/07/2025)", "BTTTT (đã hợp nhất vào BKHCN 01/03/2025)"."""
+    """ "BCA", "An Giang (từ 01/07/2025)", "BTTTT (đã hợp nhất vào BKHCN 01/03/2025)"."""
     extra = note(agency, language)
     short = agency.short_name(language)
     return f"{short} ({extra})" if extra else short
 
 
 def agency_label(agency: Agency, language: str = "vi") -> str:
-    """"BCA — Bộ Công an", "An Giang (đến 30/06/2025) — Tỉnh An Giang": the choice lists' label."""
+    """ "BCA — Bộ Công an", "An Giang (đến 30/06/2025) — Tỉnh An Giang": the choice lists' label."""
     return f"{short_label(agency, language)} — {agency.name(language)}"
 
 

@@ -4,6 +4,7 @@ Writes go through `services.py`; reads that compute status go through
 `selectors.py`. History tables (ProgressUpdate, DeadlineChange, StateChange,
 AgencyTransfer) are append-only: the services only ever insert into them.
 """
+
 import uuid
 
 from django.conf import settings
@@ -51,8 +52,7 @@ class Agency(models.Model):
     short_name_vi = models.CharField(_("tên viết tắt"), max_length=32, help_text=_("BCA, NHNN …"))
     # The English edition's abbreviation (MPS, SBV, MOST …; provinces by their English name). Reference
     # data in fixtures/ — the one place — loaded by bootstrap and filled into existing rows by migration.
-    short_name_en = models.CharField(_("tên viết tắt tiếng Anh"), max_length=32, blank=True,
-                                     help_text=_("MPS, SBV …"))
+    short_name_en = models.CharField(_("tên viết tắt tiếng Anh"), max_length=32, blank=True, help_text=_("MPS, SBV …"))
     kind = models.CharField(_("loại"), max_length=16, choices=AgencyKind.choices)
     active = models.BooleanField(_("đang hoạt động"), default=True)
     established_on = models.DateField(_("thành lập từ"), null=True, blank=True)
@@ -84,9 +84,7 @@ class Agency(models.Model):
                 name="agency_succession_has_date",
                 violation_error_message=_("Cần ngày hợp nhất khi có cơ quan kế thừa."),
             ),
-            models.CheckConstraint(
-                condition=~models.Q(successor=models.F("pk")), name="agency_not_own_successor"
-            ),
+            models.CheckConstraint(condition=~models.Q(successor=models.F("pk")), name="agency_not_own_successor"),
         ]
 
     def natural_key(self):
@@ -105,8 +103,9 @@ class Agency(models.Model):
 class Committee(models.TextChoices):
     EGOV = "egov", _("Ủy ban Quốc gia về Chính phủ điện tử")
     NCDT = "ncdt", _("Ủy ban Quốc gia về chuyển đổi số")
-    STEERING = "steering", _(
-        "Ban Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06"
+    STEERING = (
+        "steering",
+        _("Ban Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06"),
     )
 
 
@@ -141,18 +140,20 @@ class Meeting(models.Model):
     """
 
     committee = models.CharField(_("ủy ban"), max_length=16, choices=Committee.choices)
-    number = models.PositiveIntegerField(_("số đăng ký"), unique=True,
-                                         help_text=_("Số dùng trong đường dẫn và tệp nhập; không đổi."))
+    number = models.PositiveIntegerField(
+        _("số đăng ký"), unique=True, help_text=_("Số dùng trong đường dẫn và tệp nhập; không đổi.")
+    )
     session_number = models.PositiveIntegerField(
-        _("phiên họp thứ"), null=True, blank=True,
+        _("phiên họp thứ"),
+        null=True,
+        blank=True,
         help_text=_("Số thứ tự phiên họp của ủy ban; để trống nếu phiên họp không đánh số."),
     )
     date = models.DateField(_("ngày họp"))
     title_vi = models.CharField(_("tên phiên họp"), max_length=300)
     title_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
     chair = models.CharField(_("chủ trì"), max_length=200, blank=True)
-    notice_ref = models.CharField(_("thông báo kết luận"), max_length=100, blank=True,
-                                  help_text=_("Ví dụ 552/TB-VPCP"))
+    notice_ref = models.CharField(_("thông báo kết luận"), max_length=100, blank=True, help_text=_("Ví dụ 552/TB-VPCP"))
     notice_date = models.DateField(_("ngày thông báo"), null=True, blank=True)
     source_url = models.URLField(_("đường dẫn thông báo"), max_length=500, blank=True)
     notice_file = models.FileField(_("tệp thông báo"), upload_to="meetings/notices/%Y/", max_length=300, blank=True)
@@ -165,7 +166,8 @@ class Meeting(models.Model):
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["committee", "session_number"], name="one_session_number_per_committee",
+                fields=["committee", "session_number"],
+                name="one_session_number_per_committee",
                 violation_error_message=_("Ủy ban này đã có phiên họp mang số này."),
             )
         ]
@@ -181,7 +183,7 @@ class Meeting(models.Model):
 
     @property
     def label(self) -> str:
-        """"Phiên họp thứ 7 UBQG về CĐS, 28/12/2023", in the active language."""
+        """ "Phiên họp thứ 7 UBQG về CĐS, 28/12/2023", in the active language."""
         committee = COMMITTEE_SHORT.get(self.committee, self.committee)
         values = {"n": self.session_number, "committee": committee, "date": f"{self.date:%d/%m/%Y}"}
         if self.session_number:
@@ -362,12 +364,17 @@ class Share(models.Model):
     is the SEQUENCE of the share's calendar event. Written by `services`, never directly.
     """
 
-    directive = models.ForeignKey(Directive, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE,
-                                  related_name="shares")
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="shares"
+    )
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="shares")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người phụ trách"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="owned_shares",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phụ trách"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_shares",
     )
     deadline_text = models.CharField(_("thời hạn (nguyên văn)"), max_length=200)
     due_date = models.DateField(_("hạn"), null=True, blank=True)
@@ -421,7 +428,11 @@ class Share(models.Model):
 
 def _share_field(related_name: str):
     return models.ForeignKey(
-        Share, verbose_name=_("phần việc"), on_delete=models.CASCADE, null=True, blank=True,
+        Share,
+        verbose_name=_("phần việc"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name=related_name,
     )
 
@@ -547,11 +558,13 @@ class ExtensionRequest(models.Model):
         constraints = [
             # One open request at a time: a second one would race the first's decision.
             models.UniqueConstraint(
-                fields=["directive"], condition=models.Q(decision="pending", share__isnull=True),
+                fields=["directive"],
+                condition=models.Q(decision="pending", share__isnull=True),
                 name="one_pending_extension",
             ),
             models.UniqueConstraint(
-                fields=["share"], condition=models.Q(decision="pending", share__isnull=False),
+                fields=["share"],
+                condition=models.Q(decision="pending", share__isnull=False),
                 name="one_pending_extension_per_share",
             ),
         ]
@@ -576,16 +589,25 @@ class Event(models.Model):
     """
 
     kind = models.CharField(_("loại"), max_length=24, choices=EventKind.choices)
-    directive = models.ForeignKey(Directive, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE,
-                                  related_name="events")
-    extension_request = models.ForeignKey(ExtensionRequest, on_delete=models.CASCADE, null=True, blank=True,
-                                          related_name="events")
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="events"
+    )
+    extension_request = models.ForeignKey(
+        ExtensionRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
     # The agency's share the change is about, for a collective directive (empty otherwise): its
     # owner or agency is told, not the directive's lead.
-    share = models.ForeignKey(Share, verbose_name=_("phần việc"), on_delete=models.CASCADE, null=True, blank=True,
-                              related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.SET_NULL,
-                              null=True, blank=True, related_name="+")
+    share = models.ForeignKey(
+        Share, verbose_name=_("phần việc"), on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     note = models.TextField(_("ghi chú"), blank=True)
     # Facts of the change as they were (old/new due date …), for the message.
     data = models.JSONField(default=dict, blank=True)
@@ -604,8 +626,14 @@ class Notification(models.Model):
     """One recipient of one event: a user (inbox and email) or an address (an agency contact, email only)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notifications")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.SET_NULL,
-                             null=True, blank=True, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
     # A user recipient whose account was deleted keeps user_id NULL and `to_user` True: skipped, recorded.
     to_user = models.BooleanField(default=True)
     address = models.EmailField(_("địa chỉ"), blank=True, help_text=_("Chỉ khi người nhận không có tài khoản."))
@@ -618,8 +646,11 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["event", "user"], name="one_notification_per_event_user"),
-            models.UniqueConstraint(fields=["event", "address"], condition=models.Q(to_user=False),
-                                    name="one_notification_per_event_address"),
+            models.UniqueConstraint(
+                fields=["event", "address"],
+                condition=models.Q(to_user=False),
+                name="one_notification_per_event_address",
+            ),
         ]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_inbox")]
 

@@ -4,6 +4,7 @@ Every refusal is a `NoticeError` with a message for the user: an empty or
 oversized input, a file that is not what its name says (a binary renamed
 .docx), a password-protected PDF, a scanned PDF with no text layer.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,8 +21,10 @@ EXTENSIONS = (".txt", ".docx", ".pdf")
 
 def text_from_paste(text: str) -> str:
     if len(text) > MAX_CHARS:
-        raise NoticeError(_("Văn bản dán vào quá dài (%(count)s ký tự, tối đa %(max)s).")
-                          % {"count": f"{len(text):,}", "max": f"{MAX_CHARS:,}"})
+        raise NoticeError(
+            _("Văn bản dán vào quá dài (%(count)s ký tự, tối đa %(max)s).")
+            % {"count": f"{len(text):,}", "max": f"{MAX_CHARS:,}"}
+        )
     if not text.strip():
         raise NoticeError(_("Chưa có nội dung: hãy dán văn bản thông báo hoặc chọn tệp."))
     return text
@@ -99,6 +102,10 @@ def _pdf(content: bytes) -> str:
     except (PdfReadError, ValueError, KeyError, TypeError):
         raise NoticeError(_("Không đọc được tệp PDF: tệp hỏng.")) from None
     if len("".join(text.split())) < 20:
-        raise NoticeError(_("Tệp PDF này không có lớp chữ (có lẽ là bản scan): hãy dùng bản Word hoặc PDF có chữ, "
-                            "hoặc dán nội dung vào ô văn bản."))
+        raise NoticeError(
+            _(
+                "Tệp PDF này không có lớp chữ (có lẽ là bản scan): hãy dùng bản Word hoặc PDF có chữ, "
+                "hoặc dán nội dung vào ô văn bản."
+            )
+        )
     return text

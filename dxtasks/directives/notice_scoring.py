@@ -7,6 +7,7 @@ matches an expected one not yet matched; recall and precision count those.
 On the matched pairs, the co-ordinating agencies are right when the sets are
 equal.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -38,9 +39,16 @@ class NoticeScore:
         return self.co_right / self.matched if self.matched else 1.0
 
     def as_json(self) -> dict:
-        return {"notice": self.name, "expected": self.expected, "proposed": self.proposed, "matched": self.matched,
-                "recall": round(self.recall, 3), "precision": round(self.precision, 3),
-                "co_agencies_right": self.co_right, "co_accuracy": round(self.co_accuracy, 3)}
+        return {
+            "notice": self.name,
+            "expected": self.expected,
+            "proposed": self.proposed,
+            "matched": self.matched,
+            "recall": round(self.recall, 3),
+            "precision": round(self.precision, 3),
+            "co_agencies_right": self.co_right,
+            "co_accuracy": round(self.co_accuracy, 3),
+        }
 
 
 def _triple(lead, due, precision) -> tuple:
@@ -49,14 +57,16 @@ def _triple(lead, due, precision) -> tuple:
 
 def score(name: str, text: str, expected: dict, gazetteer: Gazetteer) -> NoticeScore:
     reference = expected.get("reference")
-    reading = read_notice(text, gazetteer=gazetteer,
-                          reference=datetime.date.fromisoformat(reference) if reference else None)
+    reading = read_notice(
+        text, gazetteer=gazetteer, reference=datetime.date.fromisoformat(reference) if reference else None
+    )
     wanted = [(_triple(e["lead"], e["due"], e["precision"]), set(e.get("co", []))) for e in expected["directives"]]
     used = [False] * len(wanted)
     matched = co_right = 0
     for proposal in reading.directives:
-        triple = _triple(proposal.lead_agency, proposal.due_date.isoformat() if proposal.due_date else None,
-                         proposal.precision)
+        triple = _triple(
+            proposal.lead_agency, proposal.due_date.isoformat() if proposal.due_date else None, proposal.precision
+        )
         for i, (want, co) in enumerate(wanted):
             if not used[i] and want == triple:
                 used[i] = True
@@ -77,5 +87,10 @@ def score_directory(directory: Path, gazetteer: Gazetteer) -> list[NoticeScore]:
 
 
 def total(scores: list[NoticeScore], name: str = "total") -> NoticeScore:
-    return NoticeScore(name, sum(s.expected for s in scores), sum(s.proposed for s in scores),
-                       sum(s.matched for s in scores), sum(s.co_right for s in scores))
+    return NoticeScore(
+        name,
+        sum(s.expected for s in scores),
+        sum(s.proposed for s in scores),
+        sum(s.matched for s in scores),
+        sum(s.co_right for s in scores),
+    )

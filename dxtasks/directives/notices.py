@@ -18,6 +18,7 @@ flagged with its successor, a task without a deadline is flagged.
 No network, no model: rules, the `Gazetteer` (built from the Agency
 reference data, resolved as of the meeting date) and `parse_deadline`.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -142,7 +143,7 @@ def _is_acronym(surface: str) -> bool:
 def _prefix_stripped(name: str) -> str | None:
     for prefix in ("Tỉnh ", "Thành phố ", "TP. ", "TP "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return None
 
 
@@ -192,8 +193,9 @@ class Gazetteer:
     def from_database(cls) -> Gazetteer:
         from .models import Agency
 
-        rows = Agency.objects.values_list("code", "name_vi", "short_name_vi", "kind", "established_on",
-                                          "succeeded_on", "successor__code")
+        rows = Agency.objects.values_list(
+            "code", "name_vi", "short_name_vi", "kind", "established_on", "succeeded_on", "successor__code"
+        )
         return cls(AgencyRecord(*row) for row in rows)
 
     def find(self, text: str, key: str, start: int = 0, end: int | None = None) -> list[Mention]:
@@ -203,9 +205,9 @@ class Gazetteer:
         found = []
         for m in self._pattern.finditer(key, start, len(key) if end is None else end):
             surface = m.group()
-            if surface in self._acronyms and any(c.islower() for c in text[m.start():m.end()]):
+            if surface in self._acronyms and any(c.islower() for c in text[m.start() : m.end()]):
                 continue  # "btc" inside ordinary words is not the Ministry of Finance
-            found.append(Mention(m.start(), m.end(), text[m.start():m.end()], tuple(sorted(self._surfaces[surface]))))
+            found.append(Mention(m.start(), m.end(), text[m.start() : m.end()], tuple(sorted(self._surfaces[surface]))))
         return found
 
     def resolve(self, mention: Mention, on: datetime.date | None) -> tuple[str | None, list[str]]:
@@ -235,19 +237,31 @@ class Gazetteer:
 
 
 # Collective addressees. Patterns on the key; the longest match wins.
-_MIN_LONG = (r"(?:cac )?(?:bo|bo truong),? (?:thu truong )?(?:cac )?co quan ngang bo,? (?:va )?"
-             r"(?:thu truong )?(?:cac )?co quan thuoc chinh phu")
+_MIN_LONG = (
+    r"(?:cac )?(?:bo|bo truong),? (?:thu truong )?(?:cac )?co quan ngang bo,? (?:va )?"
+    r"(?:thu truong )?(?:cac )?co quan thuoc chinh phu"
+)
 _MIN_SHORT = r"cac bo,? (?:nganh|co quan)(?: trung uong)?"
-_PROV = (r"(?:(?:chu tich )?(?:uy ban nhan dan|ubnd) )?(?:cac )?tinh,? (?:va )?thanh pho(?: truc thuoc trung uong)?"
-         r"|(?:uy ban nhan dan|ubnd) cac tinh|cac dia phuong|dia phuong")
+_PROV = (
+    r"(?:(?:chu tich )?(?:uy ban nhan dan|ubnd) )?(?:cac )?tinh,? (?:va )?thanh pho(?: truc thuoc trung uong)?"
+    r"|(?:uy ban nhan dan|ubnd) cac tinh|cac dia phuong|dia phuong"
+)
 _GROUPS = [
     (GROUP_ALL, re.compile(rf"(?<![\w])(?:{_MIN_LONG}|{_MIN_SHORT}),? (?:va )?(?:cac )?(?:{_PROV})(?![\w])")),
-    (GROUP_ALL, re.compile(r"(?<![\w])(?:cac )?bo,? (?:ban,? )?nganh,? (?:va )?(?:cac )?(?:co quan,? )?dia phuong(?![\w])")),
+    (
+        GROUP_ALL,
+        re.compile(r"(?<![\w])(?:cac )?bo,? (?:ban,? )?nganh,? (?:va )?(?:cac )?(?:co quan,? )?dia phuong(?![\w])"),
+    ),
     (GROUP_ALL, re.compile(r"(?<![\w])cac co quan,? dia phuong(?![\w])")),
     (GROUP_MINISTRIES, re.compile(rf"(?<![\w])(?:{_MIN_LONG}|{_MIN_SHORT})(?![\w])")),
-    (GROUP_PROVINCES, re.compile(rf"(?<![\w])(?:(?:uy ban nhan dan|ubnd) )?(?:cac )?tinh,? (?:va )?thanh pho"
-                                 rf"(?: truc thuoc trung uong)?(?![\w])|(?<![\w])(?:uy ban nhan dan|ubnd) cac tinh(?![\w])"
-                                 r"|(?<![\w])cac dia phuong(?![\w])")),
+    (
+        GROUP_PROVINCES,
+        re.compile(
+            rf"(?<![\w])(?:(?:uy ban nhan dan|ubnd) )?(?:cac )?tinh,? (?:va )?thanh pho"
+            rf"(?: truc thuoc trung uong)?(?![\w])|(?<![\w])(?:uy ban nhan dan|ubnd) cac tinh(?![\w])"
+            r"|(?<![\w])cac dia phuong(?![\w])"
+        ),
+    ),
 ]
 _RELATED = re.compile(r"\s*(?:,\s*)?(?:co )?lien quan")
 
@@ -267,14 +281,15 @@ def _groups(key: str, start: int, end: int, text: str) -> list[Mention]:
             if any(m.start() < f.end and f.start < m.end() for f in found):
                 continue
             related = bool(_RELATED.match(key, m.end()))
-            found.append(Mention(m.start(), m.end(), text[m.start():m.end()], group=code, related=related))
+            found.append(Mention(m.start(), m.end(), text[m.start() : m.end()], group=code, related=related))
     return found
 
 
 def _mentions(text: str, key: str, start: int, end: int, gazetteer: Gazetteer) -> list[Mention]:
     groups = _groups(key, start, end, text)
-    known = [m for m in gazetteer.find(text, key, start, end)
-             if not any(m.start < g.end and g.start < m.end for g in groups)]
+    known = [
+        m for m in gazetteer.find(text, key, start, end) if not any(m.start < g.end and g.start < m.end for g in groups)
+    ]
     taken = groups + known
     unknown = []
     for m in _UNKNOWN_ORG.finditer(text, start, end):
@@ -289,8 +304,20 @@ def _mentions(text: str, key: str, start: int, end: int, gazetteer: Gazetteer) -
 
 # --- The header ---------------------------------------------------------------------------
 
-_VI_ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
-                "chin": 9, "muoi": 10, "dau tien": 1}
+_VI_ORDINALS = {
+    "nhat": 1,
+    "hai": 2,
+    "ba": 3,
+    "tu": 4,
+    "bon": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
+    "dau tien": 1,
+}
 
 
 @dataclass
@@ -321,25 +348,34 @@ _DAY = r"(?P<d>\d{1,2})(?: thang |/|-|\.)(?P<m>\d{1,2})(?:(?: nam |/|-|\.)(?P<y>
 def read_header(text: str, key: str) -> NoticeHeader:
     header = NoticeHeader()
     head = key[:4000]
-    m = re.search(r"so:? ?(\d{1,5}/tb-[a-z0-9-]+)", head) or re.search(r"thong bao (?:ket luan )?(?:so )?(\d{1,5}/tb-[a-z0-9-]+)", key)
+    m = re.search(r"so:? ?(\d{1,5}/tb-[a-z0-9-]+)", head) or re.search(
+        r"thong bao (?:ket luan )?(?:so )?(\d{1,5}/tb-[a-z0-9-]+)", key
+    )
     if m:
-        header.number = text[m.start(1):m.end(1)].upper()
+        header.number = text[m.start(1) : m.end(1)].upper()
     m = re.search(r"(?:ha noi|tp\. ho chi minh),? ngay (?P<d>\d{1,2}) thang (?P<m>\d{1,2}) nam (?P<y>\d{4})", head)
     if not m and header.number:
         m = re.search(re.escape(header.number.lower()) + r",? ngay " + _DAY, key)
     if m:
         header.date = _date(m["d"], m["m"], m["y"], None)
-    sessions = list(re.finditer(r"phien hop (?:lan )?thu (\d{1,3}|nhat|hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi)(?![\w])"
-                                r"|phien hop (dau tien)", key))
+    sessions = list(
+        re.finditer(
+            r"phien hop (?:lan )?thu (\d{1,3}|nhat|hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi)(?![\w])"
+            r"|phien hop (dau tien)",
+            key,
+        )
+    )
     for m in sessions:
         word = m.group(1) or m.group(2)
         if header.meeting_number is None:
             header.meeting_number = int(word) if word.isdigit() else _VI_ORDINALS[word]
         # the meeting's date: "Ngày 12 tháng 9 năm 2025, … chủ trì Phiên họp", "Chiều 28/12, …", "diễn ra ngày …"
         sentence_start = max(key.rfind("\n", 0, m.start()), key.rfind(". ", 0, m.start())) + 1
-        before = key[sentence_start:m.start()]
-        d = re.search(r"^[^\n]{0,200}?(?:dien ra|to chuc|hop) (?:vao )?(?:ngay )?" + _DAY, key[m.end():])
-        d = d or re.search(r"(?:^|[\s,])(?:ngay|sang|chieu|toi|trua) " + _DAY + r"(?![\s\S]*(?:ngay|sang|chieu) \d)", before)
+        before = key[sentence_start : m.start()]
+        d = re.search(r"^[^\n]{0,200}?(?:dien ra|to chuc|hop) (?:vao )?(?:ngay )?" + _DAY, key[m.end() :])
+        d = d or re.search(
+            r"(?:^|[\s,])(?:ngay|sang|chieu|toi|trua) " + _DAY + r"(?![\s\S]*(?:ngay|sang|chieu) \d)", before
+        )
         if d:
             fallback = header.date.year if header.date else None
             meeting_date = _date(d["d"], d["m"], d["y"], fallback)
@@ -347,9 +383,11 @@ def read_header(text: str, key: str) -> NoticeHeader:
                 meeting_date = meeting_date.replace(year=meeting_date.year - 1)
             header.meeting_date = meeting_date
             break
-    for pattern, committee in ((r"ban chi dao cua chinh phu ve phat trien khoa hoc|truong ban chi dao", "steering"),
-                               (r"uy ban quoc gia ve chuyen doi so", "ncdt"),
-                               (r"uy ban quoc gia ve chinh phu dien tu", "egov")):
+    for pattern, committee in (
+        (r"ban chi dao cua chinh phu ve phat trien khoa hoc|truong ban chi dao", "steering"),
+        (r"uy ban quoc gia ve chuyen doi so", "ncdt"),
+        (r"uy ban quoc gia ve chinh phu dien tu", "egov"),
+    ):
         found = re.search(pattern, key)
         if found and (header.committee is None or found.start() < first):
             header.committee, first = committee, found.start()
@@ -357,6 +395,7 @@ def read_header(text: str, key: str) -> NoticeHeader:
 
 
 # --- Directives ---------------------------------------------------------------------------
+
 
 @dataclass
 class ProposedDirective:
@@ -384,11 +423,18 @@ class ProposedDirective:
 
     def as_json(self) -> dict:
         return {
-            "title_vi": self.title_vi, "lead_agency": self.lead_agency, "collective": self.collective,
-            "addressees": self.addressees, "members": list(self.members), "co_agencies": list(self.co_agencies),
+            "title_vi": self.title_vi,
+            "lead_agency": self.lead_agency,
+            "collective": self.collective,
+            "addressees": self.addressees,
+            "members": list(self.members),
+            "co_agencies": list(self.co_agencies),
             "deadline_text": self.deadline_text,
             "due_date": self.due_date.isoformat() if self.due_date else None,
-            "precision": self.precision, "item": self.item, "excerpt": self.excerpt, "flags": list(self.flags),
+            "precision": self.precision,
+            "item": self.item,
+            "excerpt": self.excerpt,
+            "flags": list(self.flags),
         }
 
 
@@ -419,7 +465,9 @@ _NOT_A_TASK = re.compile(
 )
 _JOINT = re.compile(r"[\s,]*(?:cung )?(?:phoi hop|phoi hop chat che|cung nhau)(?![\w])")
 _CHU_TRI = re.compile(r"[\s,]*(?:(?:duoc|da duoc) giao )?(?:la co quan )?chu tri(?![\w])[\s,]*")
-_CO_CUE = re.compile(r"(?<![\w])(?:phoi hop (?:chat che )?(?:voi|cung)|cung voi|voi su phoi hop cua|phoi hop)(?![\w])\s*")
+_CO_CUE = re.compile(
+    r"(?<![\w])(?:phoi hop (?:chat che )?(?:voi|cung)|cung voi|voi su phoi hop cua|phoi hop)(?![\w])\s*"
+)
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:va\s+)?|va\s+|\s+)$")
 
 # Deadlines: a cue word, then a period. Dates without a cue (a decision's date, "Kế hoạch năm 2026") are not deadlines.
@@ -533,7 +581,7 @@ class _Reader:
         spans = []
         pos = start
         for m in _SENTENCE_END.finditer(self.text, start, end):
-            before = self.text[pos:m.start()].rstrip()
+            before = self.text[pos : m.start()].rstrip()
             last_word = before.split(" ")[-1] if before else ""
             if len(last_word) <= 4 and last_word[:-1].isupper():  # "TP. Hồ Chí Minh", "KT. Bộ trưởng"
                 continue
@@ -555,12 +603,12 @@ class _Reader:
         body_start = start
         if mentions:
             first = mentions[0]
-            prefix = key[start:first.start].strip(" ,:;-")
+            prefix = key[start : first.start].strip(" ,:;-")
             if (not prefix or _LEAD_IN.search(prefix)) and not _SPEAKERS.search(prefix):
                 subject = [first]
                 cursor = first.end
                 for nxt in mentions[1:]:
-                    between = key[cursor:nxt.start]
+                    between = key[cursor : nxt.start]
                     if _LIST_JOIN.fullmatch(between) or between in (", ", " va ", ", va "):
                         subject.append(nxt)
                         cursor = nxt.end
@@ -579,14 +627,18 @@ class _Reader:
             for nxt in mentions:
                 if nxt.start < cursor:
                     continue
-                between = key[cursor:nxt.start]
-                if nxt.start == co_cue.end() or between in (", ", " va ", ", va ", ",", " ") or _LIST_JOIN.fullmatch(between):
+                between = key[cursor : nxt.start]
+                if (
+                    nxt.start == co_cue.end()
+                    or between in (", ", " va ", ", va ", ",", " ")
+                    or _LIST_JOIN.fullmatch(between)
+                ):
                     co.append(nxt)
                     cursor = nxt.end
                 else:
                     break
             for r in related:  # "phối hợp với các bộ, ngành có liên quan": not named, but not the task either
-                if r.start == cursor or key[cursor:r.start] in (", ", " va ", ", va ", " "):
+                if r.start == cursor or key[cursor : r.start] in (", ", " va ", ", va ", " "):
                     cursor = r.end + _RELATED.match(key, r.end).end() - r.end
             if co_cue.start() <= body_start + 2:
                 body_start = cursor
@@ -617,17 +669,18 @@ class _Reader:
         for unit in self.units():
             parent = unit.label.rsplit(".", 1)[0] if unit.label and "." in unit.label else None
             inherited = heading.get(parent) if parent else None
-            unit_text = self.key[unit.start:unit.end].rstrip()
+            unit_text = self.key[unit.start : unit.end].rstrip()
             if unit_text.endswith(":"):
-                mentions = [m for m in _mentions(self.text, self.key, unit.start, unit.end, self.gazetteer)
-                            if not m.related]
+                mentions = [
+                    m for m in _mentions(self.text, self.key, unit.start, unit.end, self.gazetteer) if not m.related
+                ]
                 if mentions and unit.label:
                     first = mentions[0]
-                    if not self.key[unit.start:first.start].strip(" ,:;-"):
+                    if not self.key[unit.start : first.start].strip(" ,:;-"):
                         subject = [first]
                         cursor = first.end
                         for nxt in mentions[1:]:
-                            between = self.key[cursor:nxt.start]
+                            between = self.key[cursor : nxt.start]
                             if between in (", ", " va ", ", va "):
                                 subject.append(nxt)
                                 cursor = nxt.end
@@ -637,8 +690,11 @@ class _Reader:
             for s_start, s_end in self.sentences(unit.start, unit.end):
                 analysis = self.analyse(s_start, s_end, in_heading=inherited is not None and previous is None)
                 if not analysis.subject and previous is not None:
-                    if analysis.deadline_span and analysis.deadline_source == "dated" and not _NOT_DIRECTIVE.search(
-                            self.key[s_start:s_end]):
+                    if (
+                        analysis.deadline_span
+                        and analysis.deadline_source == "dated"
+                        and not _NOT_DIRECTIVE.search(self.key[s_start:s_end])
+                    ):
                         proposal = self.propose(analysis, s_start, s_end, unit, inherited_subject=previous)
                         proposals.append(proposal)
                         previous = proposal
@@ -647,19 +703,27 @@ class _Reader:
                     continue
                 if not analysis.directive:
                     continue
-                proposal = self.propose(analysis, s_start, s_end, unit,
-                                        inherited_subject=inherited[0] if inherited and not analysis.subject else None)
+                proposal = self.propose(
+                    analysis,
+                    s_start,
+                    s_end,
+                    unit,
+                    inherited_subject=inherited[0] if inherited and not analysis.subject else None,
+                )
                 proposals.append(proposal)
                 previous = proposal
         for proposal in proposals:
-            proposal.excerpt = self.text[proposal.start:proposal.end].strip()
+            proposal.excerpt = self.text[proposal.start : proposal.end].strip()
         return proposals
 
     def propose(self, analysis: _Analysis, start: int, end: int, unit: _Unit, inherited_subject) -> ProposedDirective:
         flags: list[str] = []
         if isinstance(inherited_subject, ProposedDirective):
-            lead, collective, addressees = (inherited_subject.lead_agency, inherited_subject.collective,
-                                            inherited_subject.addressees)
+            lead, collective, addressees = (
+                inherited_subject.lead_agency,
+                inherited_subject.collective,
+                inherited_subject.addressees,
+            )
             members = list(inherited_subject.members)
             co_codes = list(inherited_subject.co_agencies) if not analysis.co else []
             subject_codes: list[str] = []
@@ -686,8 +750,13 @@ class _Reader:
             flags += mention_flags
             if code and not mention.group:
                 co_codes.append(code)
-        if subject_codes and lead and not collective and not analysis.lead_named and not _JOINT.match(
-                self.key, analysis.subject[-1].end):
+        if (
+            subject_codes
+            and lead
+            and not collective
+            and not analysis.lead_named
+            and not _JOINT.match(self.key, analysis.subject[-1].end)
+        ):
             # "Bộ Công an, Bộ Tư pháp, Bộ Y tế (mỗi bộ) xây dựng …": each addressed agency answers for its own
             # share. "Bộ A, Bộ B chủ trì …" and joint work ("Bộ Y tế, BHXH phối hợp triển khai …") keep the
             # first as the lead of the others.
@@ -725,11 +794,21 @@ class _Reader:
             title = title[:299].rsplit(" ", 1)[0] + "…"
             flags.append("title shortened to 300 characters")
         return ProposedDirective(
-            title_vi=title, lead_agency=lead, collective=collective, addressees=addressees, co_agencies=co_codes,
-            deadline_text=deadline_text, due_date=deadline.due if deadline else None,
-            precision=deadline.precision if deadline else None, item=unit.label, start=start, end=end,
-            flags=list(dict.fromkeys(flags)), recurrence=deadline.recurrence if deadline else None,
-            saved_deadline_text=saved, members=members,
+            title_vi=title,
+            lead_agency=lead,
+            collective=collective,
+            addressees=addressees,
+            co_agencies=co_codes,
+            deadline_text=deadline_text,
+            due_date=deadline.due if deadline else None,
+            precision=deadline.precision if deadline else None,
+            item=unit.label,
+            start=start,
+            end=end,
+            flags=list(dict.fromkeys(flags)),
+            recurrence=deadline.recurrence if deadline else None,
+            saved_deadline_text=saved,
+            members=members,
         )
 
     def title(self, start: int, end: int, analysis: _Analysis) -> str:
@@ -744,11 +823,15 @@ class _Reader:
             elif d_start <= t_start + 3:
                 t_start = d_end
         body = self.text[t_start:t_end]
-        m = re.match(r"[\s,:;-]*(?:(?:duoc giao |da duoc giao )?chu tri,? (?:va )?)?"
-                     r"(?:(?:thu tuong|pho thu tuong)(?: chinh phu)? (?:de nghi|yeu cau|giao|chi dao)\s*)?", key[t_start:t_end])
-        body = body[m.end():]
-        body = re.sub(r"[\s,;:.]*(?:(?:hoan thanh|xong|thoi han|han chot|hoan thanh xong)[\s:]*)?$", "",
-                      body, flags=re.IGNORECASE)
+        m = re.match(
+            r"[\s,:;-]*(?:(?:duoc giao |da duoc giao )?chu tri,? (?:va )?)?"
+            r"(?:(?:thu tuong|pho thu tuong)(?: chinh phu)? (?:de nghi|yeu cau|giao|chi dao)\s*)?",
+            key[t_start:t_end],
+        )
+        body = body[m.end() :]
+        body = re.sub(
+            r"[\s,;:.]*(?:(?:hoan thanh|xong|thoi han|han chot|hoan thanh xong)[\s:]*)?$", "", body, flags=re.IGNORECASE
+        )
         body = re.sub(r"(?i)[\s,;:]*(?:hoàn thành|thời hạn|hạn chót|ban hành)[\s:]*$", "", body)
         body = body.strip(" ,;:.-")
         if not body:
@@ -756,16 +839,24 @@ class _Reader:
         return body[:1].upper() + body[1:]
 
 
-def read_notice(text: str, *, gazetteer: Gazetteer, reference: datetime.date | None = None,
-                meeting_date: datetime.date | None = None, require_tasks: bool = False) -> NoticeReading:
+def read_notice(
+    text: str,
+    *,
+    gazetteer: Gazetteer,
+    reference: datetime.date | None = None,
+    meeting_date: datetime.date | None = None,
+    require_tasks: bool = False,
+) -> NoticeReading:
     """Read a notice's text. `reference` overrides the header's date for year-less deadlines;
     `meeting_date` overrides the day agency names are resolved on. With `require_tasks`, a text
     in which no task is found is refused (NoticeError) instead of read as empty."""
     if not isinstance(text, str):
         raise TypeError("notice text must be str")
     if len(text) > MAX_CHARS:
-        raise NoticeError(_("Văn bản quá dài (%(count)s ký tự, tối đa %(max)s).")
-                          % {"count": f"{len(text):,}", "max": f"{MAX_CHARS:,}"})
+        raise NoticeError(
+            _("Văn bản quá dài (%(count)s ký tự, tối đa %(max)s).")
+            % {"count": f"{len(text):,}", "max": f"{MAX_CHARS:,}"}
+        )
     text = normalise(text)
     if not text:
         raise NoticeError(_("Chưa có nội dung: hãy dán văn bản thông báo hoặc chọn tệp."))
@@ -779,10 +870,24 @@ def read_notice(text: str, *, gazetteer: Gazetteer, reference: datetime.date | N
     reader = _Reader(text, gazetteer, reference, resolve_on)
     directives = reader.read()
     if require_tasks and not directives:
-        raise NoticeError(_("Không tìm thấy nhiệm vụ nào trong văn bản: cần các câu giao việc như “Bộ Công an chủ trì, "
-                            "phối hợp với … ; hoàn thành trong quý IV/2025”."))
+        raise NoticeError(
+            _(
+                "Không tìm thấy nhiệm vụ nào trong văn bản: cần các câu giao việc như “Bộ Công an chủ trì, "
+                "phối hợp với … ; hoàn thành trong quý IV/2025”."
+            )
+        )
     return NoticeReading(text=text, header=header, directives=directives, reference=reference)
 
 
-__all__ = ["Gazetteer", "AgencyRecord", "Mention", "NoticeError", "NoticeHeader", "NoticeReading", "ProposedDirective",
-           "read_notice", "make_key", "normalise"]
+__all__ = [
+    "Gazetteer",
+    "AgencyRecord",
+    "Mention",
+    "NoticeError",
+    "NoticeHeader",
+    "NoticeReading",
+    "ProposedDirective",
+    "read_notice",
+    "make_key",
+    "normalise",
+]

@@ -21,6 +21,7 @@ the default of the dashboard and of the overall briefing, which therefore
 print the same numbers. A scope is also a set of GET parameters (`params`),
 so a figure can link to the register filter that lists exactly what it counted.
 """
+
 import dataclasses
 import datetime
 
@@ -82,8 +83,13 @@ def _dmy(day: datetime.date) -> str:
 
 
 def make_scope(
-    *, as_of: datetime.date | None = None, period_start: datetime.date | None = None,
-    period_end: datetime.date | None = None, meeting: int | None = None, agency: str = "", role: str = LEAD,
+    *,
+    as_of: datetime.date | None = None,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    meeting: int | None = None,
+    agency: str = "",
+    role: str = LEAD,
 ) -> Scope:
     """Validate a scope; raise `ScopeError` naming the field. Nothing in the future, nothing before the records.
 
@@ -93,28 +99,43 @@ def make_scope(
     """
     today = timezone.localdate()
     if period_end and period_end > today:
-        raise ScopeError(_("Cuối kỳ %(to)s ở tương lai; hãy chọn một ngày đến hết hôm nay (%(today)s).")
-                         % {"to": _dmy(period_end), "today": _dmy(today)}, field="to")
+        raise ScopeError(
+            _("Cuối kỳ %(to)s ở tương lai; hãy chọn một ngày đến hết hôm nay (%(today)s).")
+            % {"to": _dmy(period_end), "today": _dmy(today)},
+            field="to",
+        )
     if as_of is None:
         as_of = period_end or today
     if as_of > today:
-        raise ScopeError(_("Ngày số liệu %(as_of)s ở tương lai; hãy chọn một ngày đến hết hôm nay (%(today)s).")
-                         % {"as_of": _dmy(as_of), "today": _dmy(today)}, field="as_of")
+        raise ScopeError(
+            _("Ngày số liệu %(as_of)s ở tương lai; hãy chọn một ngày đến hết hôm nay (%(today)s).")
+            % {"as_of": _dmy(as_of), "today": _dmy(today)},
+            field="as_of",
+        )
     first_meeting = Meeting.objects.aggregate(first=Min("date"))["first"]
     if first_meeting is not None and as_of < first_meeting:
-        raise ScopeError(_("Ngày số liệu %(as_of)s trước phiên họp đầu tiên (%(first)s): chưa có nhiệm vụ nào để "
-                           "báo cáo.") % {"as_of": _dmy(as_of), "first": _dmy(first_meeting)}, field="as_of")
+        raise ScopeError(
+            _("Ngày số liệu %(as_of)s trước phiên họp đầu tiên (%(first)s): chưa có nhiệm vụ nào để báo cáo.")
+            % {"as_of": _dmy(as_of), "first": _dmy(first_meeting)},
+            field="as_of",
+        )
     first = Directive.objects.aggregate(first=Min("assigned_on"))["first"]
     if first is None or as_of < first:
-        raise ScopeError(_("Chưa có dữ liệu vào ngày %(as_of)s: nhiệm vụ đầu tiên được giao ngày %(first)s.")
-                         % {"as_of": _dmy(as_of), "first": _dmy(first) if first else "—"}, field="as_of")
+        raise ScopeError(
+            _("Chưa có dữ liệu vào ngày %(as_of)s: nhiệm vụ đầu tiên được giao ngày %(first)s.")
+            % {"as_of": _dmy(as_of), "first": _dmy(first) if first else "—"},
+            field="as_of",
+        )
     if period_start and period_end and period_start > period_end:
         raise ScopeError(_("Đầu kỳ phải trước cuối kỳ."), field="from")
     if period_start and period_start > as_of:
         raise ScopeError(_("Đầu kỳ phải trước ngày số liệu."), field="from")
     if period_end and period_end > as_of:
-        raise ScopeError(_("Cuối kỳ %(to)s sau ngày số liệu %(as_of)s; hãy chọn ngày số liệu từ cuối kỳ trở đi.")
-                         % {"to": _dmy(period_end), "as_of": _dmy(as_of)}, field="to")
+        raise ScopeError(
+            _("Cuối kỳ %(to)s sau ngày số liệu %(as_of)s; hãy chọn ngày số liệu từ cuối kỳ trở đi.")
+            % {"to": _dmy(period_end), "as_of": _dmy(as_of)},
+            field="to",
+        )
     if period_end == as_of:
         period_end = None
     if meeting is not None:
@@ -124,13 +145,16 @@ def make_scope(
         if as_of < found.date:
             raise ScopeError(
                 _("Phiên họp số %(number)s diễn ra ngày %(date)s: chưa có nhiệm vụ nào vào ngày %(as_of)s.")
-                % {"number": found.number, "date": _dmy(found.date), "as_of": _dmy(as_of)}, field="as_of")
+                % {"number": found.number, "date": _dmy(found.date), "as_of": _dmy(as_of)},
+                field="as_of",
+            )
     if agency and not Agency.objects.filter(code=agency).exists():
         raise ScopeError(_("Không có cơ quan mã “%(scope)s”.") % {"scope": agency}, field="agency")
     if role not in ROLES:
         raise ScopeError(_("Vai trò “%(role)s” không có; chọn lead hoặc involved.") % {"role": role}, field="role")
-    return Scope(as_of=as_of, period_start=period_start, period_end=period_end, meeting=meeting, agency=agency,
-                 role=role)
+    return Scope(
+        as_of=as_of, period_start=period_start, period_end=period_end, meeting=meeting, agency=agency, role=role
+    )
 
 
 def today_scope() -> Scope:
@@ -185,8 +209,7 @@ def scorecards(scope: Scope, queryset: QuerySet | None = None) -> list[dict]:
 def due_within(scope: Scope, days: int, queryset: QuerySet | None = None) -> int:
     """Directives within their deadline and due by as-of + `days`: the register's status + due_to filter."""
     queryset = directives(scope) if queryset is None else queryset
-    return queryset.filter(status="within_deadline",
-                           due_as_of__lte=scope.as_of + datetime.timedelta(days=days)).count()
+    return queryset.filter(status="within_deadline", due_as_of__lte=scope.as_of + datetime.timedelta(days=days)).count()
 
 
 def describe(scope: Scope, *, subject: str = "") -> str:
@@ -208,7 +231,9 @@ def describe(scope: Scope, *, subject: str = "") -> str:
     parts = [what]
     if scope.period_start or scope.period_end:
         start = f"{scope.period_start:%d/%m/%Y}" if scope.period_start else "…"
-        parts.append(_("kỳ %(start)s–%(end)s (giao đến cuối kỳ, chưa xong trước đầu kỳ)")
-                     % {"start": start, "end": f"{scope.end:%d/%m/%Y}"})
+        parts.append(
+            _("kỳ %(start)s–%(end)s (giao đến cuối kỳ, chưa xong trước đầu kỳ)")
+            % {"start": start, "end": f"{scope.end:%d/%m/%Y}"}
+        )
     parts.append(_("số liệu đến %(day)s") % {"day": day})
     return ", ".join(parts)

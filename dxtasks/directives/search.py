@@ -26,6 +26,7 @@ directive table. Both index exactly the words `query_words` makes of a query
 migration 0003 and re-checked after every `migrate` (a SQLite table rebuild
 drops triggers).
 """
+
 import re
 from dataclasses import dataclass
 
@@ -73,10 +74,13 @@ def search_directives(queryset: QuerySet, query: str) -> QuerySet:
         match, ranks = _sqlite(words)
     else:  # pragma: no cover - the project runs on these two
         raise NotImplementedError(f"search on {vendor}")
-    rank_sql = "CASE " + " ".join(f"WHEN {sql} THEN {n}" for n, (sql, _) in enumerate(ranks)) + f" ELSE {len(ranks)} END"
+    rank_sql = (
+        "CASE " + " ".join(f"WHEN {sql} THEN {n}" for n, (sql, _) in enumerate(ranks)) + f" ELSE {len(ranks)} END"
+    )
     rank_params = [p for _, params in ranks for p in params]
     return queryset.filter(RawSQL(*match, output_field=BooleanField())).annotate(
-        search_rank=RawSQL(rank_sql, rank_params, output_field=IntegerField()))
+        search_rank=RawSQL(rank_sql, rank_params, output_field=IntegerField())
+    )
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
@@ -116,8 +120,7 @@ def _sqlite(words: Words):
     phrase = '"' + " ".join(words.all) + '"' + (" *" if words.prefix else "")
 
     def matches(expression: str):
-        return (f'"{DIRECTIVE_TABLE}"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)',
-                [expression])
+        return (f'"{DIRECTIVE_TABLE}"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)', [expression])
 
     return matches(" AND ".join(terms)), [
         matches(f"{{title body}} : {phrase}"),
@@ -163,8 +166,10 @@ PG_UNINSTALL = [
 ]
 
 _FOLD_SQL = "replace(replace({0}, 'đ', 'd'), 'Đ', 'D')"  # unicode61 folds every other Vietnamese letter
-_ROW = (f"new.id, {_FOLD_SQL.format('new.title_vi || char(32) || new.title_en')}, "
-        f"{_FOLD_SQL.format('new.reference')}, {_FOLD_SQL.format('new.full_text')}")
+_ROW = (
+    f"new.id, {_FOLD_SQL.format('new.title_vi || char(32) || new.title_en')}, "
+    f"{_FOLD_SQL.format('new.reference')}, {_FOLD_SQL.format('new.full_text')}"
+)
 SQLITE_TRIGGERS = {
     "directive_search_insert": f"""CREATE TRIGGER IF NOT EXISTS directive_search_insert
         AFTER INSERT ON {DIRECTIVE_TABLE} BEGIN
@@ -180,7 +185,7 @@ SQLITE_TRIGGERS = {
 SQLITE_REBUILD = [
     f"DELETE FROM {FTS_TABLE}",
     f"""INSERT INTO {FTS_TABLE}(rowid, title, reference, body)
-        SELECT {_ROW.replace('new.', '')} FROM {DIRECTIVE_TABLE}""",
+        SELECT {_ROW.replace("new.", "")} FROM {DIRECTIVE_TABLE}""",
 ]
 
 
@@ -188,8 +193,11 @@ def install_search_index(connection) -> bool:
     """Create whatever of the index is missing; True when something had to be (re)built."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT (SELECT count(*) FROM pg_indexes WHERE indexname = %s)"
-                           " + (SELECT count(*) FROM pg_trigger WHERE tgname = 'directive_search_row')", [PG_INDEX])
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM pg_indexes WHERE indexname = %s)"
+                " + (SELECT count(*) FROM pg_trigger WHERE tgname = 'directive_search_row')",
+                [PG_INDEX],
+            )
             if cursor.fetchone()[0] == 2:
                 return False
             for statement in PG_INSTALL:
@@ -197,13 +205,17 @@ def install_search_index(connection) -> bool:
             return True
         if connection.vendor != "sqlite":
             return False
-        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN (%s, %s, %s, %s)"
-                       % tuple("'%s'" % n for n in [FTS_TABLE, *SQLITE_TRIGGERS]))
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN (%s, %s, %s, %s)"
+            % tuple("'%s'" % n for n in [FTS_TABLE, *SQLITE_TRIGGERS])
+        )
         present = {row[0] for row in cursor.fetchall()}
         if present == {FTS_TABLE, *SQLITE_TRIGGERS}:
             return False
-        cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-                       "title, reference, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')")
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+            "title, reference, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
+        )
         for statement in SQLITE_TRIGGERS.values():
             cursor.execute(statement)
         for statement in SQLITE_REBUILD:  # rows written while a trigger was missing

@@ -4,6 +4,7 @@ Everything here returns querysets or plain dicts computed by the database, so
 that the dashboard, the register, the reminder sweep, the calendar feeds and
 the briefings count the same way and stay fast at 100,000 directives.
 """
+
 import datetime
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Window
@@ -53,9 +54,11 @@ def latest_progress_by_directive(queryset: QuerySet, as_of: datetime.date | None
     if as_of is not None:
         reports = reports.filter(reported_at__lt=end_of_day(as_of))
     ranked = (
-        reports
-        .annotate(rank=Window(RowNumber(), partition_by=[F("directive_id")],
-                              order_by=[F("reported_at").desc(), F("pk").desc()]))
+        reports.annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("directive_id")], order_by=[F("reported_at").desc(), F("pk").desc()]
+            )
+        )
         .filter(rank=1)
         .values_list("directive_id", "percent", "note")
     )
@@ -89,7 +92,7 @@ def led_by_agency(agency: Agency | int, queryset: QuerySet | None = None) -> Que
 
 
 def for_user(user, queryset: QuerySet | None = None, *, shares: bool = True) -> QuerySet:
-    """"My directives": those the user owns, and those the user's agency leads, co-ordinates or has a share of
+    """ "My directives": those the user owns, and those the user's agency leads, co-ordinates or has a share of
     (or whose share the user owns).
 
     Decided by the user's agency now, so someone who moves agency stops
@@ -164,7 +167,8 @@ def agency_scorecards(queryset: QuerySet, as_of: datetime.date, *, share_agency_
     agency) only that agency's shares count.
     """
     grouped = (
-        queryset.filter(addressees="").order_by()
+        queryset.filter(addressees="")
+        .order_by()
         .values("lead_agency_id", "status")
         .annotate(n=Count("pk"), oldest_due=Min("due_as_of"))
     )
@@ -173,7 +177,8 @@ def agency_scorecards(queryset: QuerySet, as_of: datetime.date, *, share_agency_
     if share_agency_id is not None:
         share_rows = share_rows.filter(agency_id=share_agency_id)
     shares = (
-        shares_as_of(as_of, queryset=share_rows).order_by()
+        shares_as_of(as_of, queryset=share_rows)
+        .order_by()
         .values("agency_id", "status")
         .annotate(n=Count("pk"), oldest_due=Min("due_as_of"))
     )
@@ -186,8 +191,9 @@ def agency_scorecards(queryset: QuerySet, as_of: datetime.date, *, share_agency_
         card[row["status"]] += row["n"]
         if row["status"] == Status.OVERDUE and row["oldest_due"] is not None:
             card["oldest_overdue_due"] = min(row["oldest_due"], card.get("oldest_overdue_due") or datetime.date.max)
-    agencies = Agency.objects.filter(pk__in=cards).values("pk", "code", "short_name_vi", "short_name_en", "name_vi",
-                                                          "name_en")
+    agencies = Agency.objects.filter(pk__in=cards).values(
+        "pk", "code", "short_name_vi", "short_name_en", "name_vi", "name_en"
+    )
     scorecards = []
     for agency in agencies:
         card = cards[agency["pk"]]
@@ -233,7 +239,6 @@ def days_overdue(due: datetime.date | None, as_of: datetime.date) -> int | None:
     return (as_of - due).days if due and as_of > due else None
 
 
-
 # --- Shares of collective directives --------------------------------------------------------
 
 
@@ -266,9 +271,7 @@ def with_share_counts(queryset: QuerySet) -> QuerySet:
     shares = Share.objects.filter(directive=OuterRef("pk")).exclude(state="cancelled").order_by().values("directive")
     return queryset.annotate(
         share_total=Coalesce(Subquery(shares.annotate(n=Count("pk")).values("n")[:1]), 0),
-        share_completed=Coalesce(
-            Subquery(shares.filter(state="completed").annotate(n=Count("pk")).values("n")[:1]), 0
-        ),
+        share_completed=Coalesce(Subquery(shares.filter(state="completed").annotate(n=Count("pk")).values("n")[:1]), 0),
     )
 
 
@@ -285,8 +288,13 @@ SHARE_SORTS = {
 
 
 def shares_of(
-    directive: Directive, *, as_of: datetime.date | None = None, status: str = "", agency_kind: str = "",
-    search: str = "", sort: str = "agency",
+    directive: Directive,
+    *,
+    as_of: datetime.date | None = None,
+    status: str = "",
+    agency_kind: str = "",
+    search: str = "",
+    sort: str = "agency",
 ) -> QuerySet:
     """The share table of a collective directive: agency, owner, status, latest progress, due as of a day.
 
@@ -302,8 +310,10 @@ def shares_of(
         queryset = queryset.filter(agency__kind=agency_kind)
     if search:
         queryset = queryset.filter(
-            Q(agency__code__icontains=search) | Q(agency__name_vi__icontains=search)
-            | Q(agency__short_name_vi__icontains=search) | Q(agency__name_en__icontains=search)
+            Q(agency__code__icontains=search)
+            | Q(agency__name_vi__icontains=search)
+            | Q(agency__short_name_vi__icontains=search)
+            | Q(agency__name_en__icontains=search)
         )
     return queryset.order_by(*SHARE_SORTS.get(sort, SHARE_SORTS["agency"]))
 
@@ -325,8 +335,9 @@ def _summary(counts: dict) -> dict:
 
 def share_summaries(queryset: QuerySet, *, as_of: datetime.date | None = None) -> dict[int, dict]:
     """`share_summary` for every collective directive of `queryset`, in one grouped query."""
-    shares = shares_as_of(as_of, queryset=Share.objects.filter(
-        directive__in=queryset.exclude(addressees="").values("pk")))
+    shares = shares_as_of(
+        as_of, queryset=Share.objects.filter(directive__in=queryset.exclude(addressees="").values("pk"))
+    )
     counts: dict[int, dict] = {}
     for row in shares.order_by().values("directive_id", "status").annotate(n=Count("pk")):
         card = counts.setdefault(row["directive_id"], {status.value: 0 for status in REPORT_ORDER})
@@ -347,7 +358,9 @@ def late_agencies(queryset: QuerySet, *, as_of: datetime.date | None = None) -> 
     as_of = as_of or timezone.localdate()
     late = (
         shares_as_of(as_of, queryset=Share.objects.filter(directive__in=queryset.exclude(addressees="").values("pk")))
-        .filter(status=Status.OVERDUE).select_related("agency").order_by("agency__kind", "agency__name_vi")
+        .filter(status=Status.OVERDUE)
+        .select_related("agency")
+        .order_by("agency__kind", "agency__name_vi")
     )
     result: dict[int, list[Agency]] = {}
     for share in late:

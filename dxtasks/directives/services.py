@@ -15,6 +15,7 @@ directive's, its history rows pointing at it, its `version` bumped) and the
 directive's stored state is rolled up from its shares. Who may act on which
 share is the caller's check (`dxtasks.accounts.roles.can_report_on_share`).
 """
+
 import datetime
 from collections.abc import Iterable
 
@@ -48,8 +49,18 @@ from .models import (
 CALENDAR_FIELDS = frozenset({"title_vi", "title_en", "due_date", "state", "lead_agency", "lead_agency_id"})
 EDITABLE_FIELDS = frozenset(
     {
-        "reference", "title_vi", "title_en", "full_text", "meeting", "source_ref", "source_url", "pillar",
-        "lead_agency", "owner", "assigned_on", "outcome",
+        "reference",
+        "title_vi",
+        "title_en",
+        "full_text",
+        "meeting",
+        "source_ref",
+        "source_url",
+        "pillar",
+        "lead_agency",
+        "owner",
+        "assigned_on",
+        "outcome",
     }
 )
 
@@ -127,8 +138,9 @@ def _addressing(lead_agency: Agency | None, addressees: str, share_agencies: Ite
     return lead_agency, addressees, listed
 
 
-def _new_directive(*, reference, title_vi, lead_agency, deadline_text, assigned_on, addressees="",
-                   **fields) -> Directive:
+def _new_directive(
+    *, reference, title_vi, lead_agency, deadline_text, assigned_on, addressees="", **fields
+) -> Directive:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"create_directive() got unexpected fields: {sorted(unknown)}")
@@ -147,8 +159,12 @@ def _new_directive(*, reference, title_vi, lead_agency, deadline_text, assigned_
 
 
 def check_new_directive(
-    *, co_agencies: Iterable[Agency] = (), lead_agency: Agency | None = None, addressees: str = "",
-    share_agencies: Iterable[Agency] | None = None, **fields,
+    *,
+    co_agencies: Iterable[Agency] = (),
+    lead_agency: Agency | None = None,
+    addressees: str = "",
+    share_agencies: Iterable[Agency] | None = None,
+    **fields,
 ) -> None:
     """Raise the ValidationError `create_directive` would raise for these fields, saving nothing.
 
@@ -157,7 +173,8 @@ def check_new_directive(
     """
     lead_agency, addressees, _listed = _addressing(lead_agency, addressees, share_agencies)
     _new_directive(lead_agency=lead_agency, addressees=addressees, **fields).full_clean(
-        exclude=["co_agencies"], validate_unique=False)
+        exclude=["co_agencies"], validate_unique=False
+    )
 
 
 def _language() -> str:
@@ -190,9 +207,15 @@ def create_directive(
     agency. The lead agency is then the group's pseudo-agency.
     """
     lead_agency, addressees, listed = _addressing(lead_agency, addressees, share_agencies)
-    directive = _new_directive(reference=reference, title_vi=title_vi, lead_agency=lead_agency,
-                               deadline_text=deadline_text, assigned_on=assigned_on, addressees=addressees,
-                               **fields)
+    directive = _new_directive(
+        reference=reference,
+        title_vi=title_vi,
+        lead_agency=lead_agency,
+        deadline_text=deadline_text,
+        assigned_on=assigned_on,
+        addressees=addressees,
+        **fields,
+    )
     directive.full_clean(exclude=["co_agencies"])
     directive.save()
     directive.co_agencies.set([a for a in co_agencies if a.pk != lead_agency.pk])
@@ -213,8 +236,12 @@ def _group_agency(code: str) -> Agency:
         return Agency.objects.get(code=code)
     except Agency.DoesNotExist:
         raise DirectiveError(
-            {"lead_agency": _("Thiếu cơ quan đại diện cho nhóm “%(code)s” (chạy bootstrap để nạp dữ liệu tham chiếu).")
-             % {"code": code}}
+            {
+                "lead_agency": _(
+                    "Thiếu cơ quan đại diện cho nhóm “%(code)s” (chạy bootstrap để nạp dữ liệu tham chiếu)."
+                )
+                % {"code": code}
+            }
         ) from None
 
 
@@ -237,12 +264,19 @@ def open_shares(*, directive: Directive, agencies: Iterable[Agency]) -> list[Sha
         if agency.pk in present or groups.is_group_code(agency.code):
             continue
         present.add(agency.pk)
-        shares.append(Share(
-            directive=directive, agency=agency, owner=default_owner(agency),
-            deadline_text=directive.deadline_text, due_date=directive.due_date,
-            deadline_precision=directive.deadline_precision, state=directive.state,
-            completed_on=directive.completed_on, cancelled_on=directive.cancelled_on,
-        ))
+        shares.append(
+            Share(
+                directive=directive,
+                agency=agency,
+                owner=default_owner(agency),
+                deadline_text=directive.deadline_text,
+                due_date=directive.due_date,
+                deadline_precision=directive.deadline_precision,
+                state=directive.state,
+                completed_on=directive.completed_on,
+                cancelled_on=directive.cancelled_on,
+            )
+        )
     return Share.objects.bulk_create(shares)
 
 
@@ -322,8 +356,12 @@ def update_directive(
     current.save()
     if current.lead_agency_id != old_lead:
         AgencyTransfer.objects.create(
-            directive=current, from_agency_id=old_lead, to_agency_id=current.lead_agency_id,
-            reason=_("Sửa đơn vị chủ trì"), transferred_by=by, transferred_at=timezone.now(),
+            directive=current,
+            from_agency_id=old_lead,
+            to_agency_id=current.lead_agency_id,
+            reason=_("Sửa đơn vị chủ trì"),
+            transferred_by=by,
+            transferred_at=timezone.now(),
         )
     if co_agencies is not None:
         current.co_agencies.set([a for a in co_agencies if a.pk != current.lead_agency_id])
@@ -331,8 +369,12 @@ def update_directive(
     if current.lead_agency_id != old_lead or (current.owner_id != old_owner and current.owner_id):
         # A new owner is told; a new lead agency's focal points are told (not the old one's again).
         new_lead = current.lead_agency_id if current.lead_agency_id != old_lead else None
-        users, _addresses = events.recipients_for(EventKind.ASSIGNED, current, new_owner=current.owner
-                                                  if current.owner_id != old_owner else None, new_lead_id=new_lead)
+        users, _addresses = events.recipients_for(
+            EventKind.ASSIGNED,
+            current,
+            new_owner=current.owner if current.owner_id != old_owner else None,
+            new_lead_id=new_lead,
+        )
         if new_lead is None:
             users = [u for u in users if u.pk == current.owner_id]
         events.record(EventKind.ASSIGNED, directive=current, actor=by, users=users)
@@ -352,7 +394,12 @@ def record_progress(
     if current.is_closed or (share is not None and share.is_closed):
         raise DirectiveError(_("Nhiệm vụ đã đóng, không thể báo cáo tiến độ."))
     update = ProgressUpdate(
-        directive=current, share=share, reported_by=by, reported_at=timezone.now(), percent=percent, note=note,
+        directive=current,
+        share=share,
+        reported_by=by,
+        reported_at=timezone.now(),
+        percent=percent,
+        note=note,
         evidence_url=evidence_url,
     )
     update.full_clean()
@@ -404,17 +451,30 @@ def change_deadline(
         raise DirectiveError(_("Thời hạn mới trùng thời hạn hiện tại."))
     now = timezone.now()
     change = DeadlineChange.objects.create(
-        directive=current, share=share, old_due=target.due_date, new_due=due,
-        old_deadline_text=target.deadline_text, new_deadline_text=text, reason=reason,
-        approved_by=approved_by, approved_at=now,
+        directive=current,
+        share=share,
+        old_due=target.due_date,
+        new_due=due,
+        old_deadline_text=target.deadline_text,
+        new_deadline_text=text,
+        reason=reason,
+        approved_by=approved_by,
+        approved_at=now,
     )
     if notify and (share is not None or not current.is_collective):
         # An approved extension tells its own story (decide_extension); a collective directive's shares
         # that follow the move are told below, each its own.
-        events.record(EventKind.DEADLINE_CHANGED, directive=current, actor=approved_by, note=reason,
-                      data=_deadline_data(change), share=share)
-    moved = dict(due_date=due, deadline_precision=precision, deadline_text=text, version=F("version") + 1,
-                 updated_at=now)
+        events.record(
+            EventKind.DEADLINE_CHANGED,
+            directive=current,
+            actor=approved_by,
+            note=reason,
+            data=_deadline_data(change),
+            share=share,
+        )
+    moved = dict(
+        due_date=due, deadline_precision=precision, deadline_text=text, version=F("version") + 1, updated_at=now
+    )
     if share is not None:
         Share.objects.filter(pk=share.pk).update(**moved)
         Directive.objects.filter(pk=current.pk).update(updated_at=now)
@@ -427,27 +487,49 @@ def change_deadline(
             .order_by("pk")
         )
         DeadlineChange.objects.bulk_create(
-            DeadlineChange(directive=current, share=followed, old_due=followed.due_date, new_due=due,
-                           old_deadline_text=followed.deadline_text, new_deadline_text=text, reason=reason,
-                           approved_by=approved_by, approved_at=now)
+            DeadlineChange(
+                directive=current,
+                share=followed,
+                old_due=followed.due_date,
+                new_due=due,
+                old_deadline_text=followed.deadline_text,
+                new_deadline_text=text,
+                reason=reason,
+                approved_by=approved_by,
+                approved_at=now,
+            )
             for followed in following
         )
         Share.objects.filter(pk__in=[followed.pk for followed in following]).update(**moved)
         if notify:
-            events.record_for_shares(EventKind.DEADLINE_CHANGED, directive=current, shares=following,
-                                     actor=approved_by, note=reason, data=_deadline_data(change))
+            events.record_for_shares(
+                EventKind.DEADLINE_CHANGED,
+                directive=current,
+                shares=following,
+                actor=approved_by,
+                note=reason,
+                data=_deadline_data(change),
+            )
             if current.owner_id:
-                events.record(EventKind.DEADLINE_CHANGED, directive=current, actor=approved_by, note=reason,
-                              data=_deadline_data(change), users=[current.owner])
+                events.record(
+                    EventKind.DEADLINE_CHANGED,
+                    directive=current,
+                    actor=approved_by,
+                    note=reason,
+                    data=_deadline_data(change),
+                    users=[current.owner],
+                )
     Directive.objects.filter(pk=current.pk).update(**moved)
     return change
 
 
-
 def _deadline_data(change: DeadlineChange) -> dict:
-    return {"old_due": change.old_due.isoformat() if change.old_due else None,
-            "new_due": change.new_due.isoformat() if change.new_due else None,
-            "old_deadline_text": change.old_deadline_text, "new_deadline_text": change.new_deadline_text}
+    return {
+        "old_due": change.old_due.isoformat() if change.old_due else None,
+        "new_due": change.new_due.isoformat() if change.new_due else None,
+        "old_deadline_text": change.old_deadline_text,
+        "new_deadline_text": change.new_deadline_text,
+    }
 
 
 def _transition(directive, *, by, allowed_from, new_state, note="", share=None, **fields):
@@ -480,10 +562,10 @@ def submit_for_review(*, directive: Directive, by, note: str = "", share: Share 
     """Open → submitted; on a collective directive, of one share. Returns the changed directive or share."""
     if share is None:
         _refuse_collective_without_share(directive, _("gửi xác nhận hoàn thành"))
-    changed = _transition(directive, by=by, allowed_from={State.OPEN}, new_state=State.SUBMITTED, note=note,
-                          share=share)
-    events.record(EventKind.SUBMITTED, directive=_directive_of(changed), actor=by, note=note,
-                  share=_share_of(changed))
+    changed = _transition(
+        directive, by=by, allowed_from={State.OPEN}, new_state=State.SUBMITTED, note=note, share=share
+    )
+    events.record(EventKind.SUBMITTED, directive=_directive_of(changed), actor=by, note=note, share=_share_of(changed))
     return changed
 
 
@@ -491,10 +573,10 @@ def submit_for_review(*, directive: Directive, by, note: str = "", share: Share 
 def return_for_rework(*, directive: Directive, by, note: str, share: Share | None = None):
     if share is None:
         _refuse_collective_without_share(directive, _("trả lại"))
-    changed = _transition(directive, by=by, allowed_from={State.SUBMITTED}, new_state=State.OPEN, note=note,
-                          share=share)
-    events.record(EventKind.RETURNED, directive=_directive_of(changed), actor=by, note=note,
-                  share=_share_of(changed))
+    changed = _transition(
+        directive, by=by, allowed_from={State.SUBMITTED}, new_state=State.OPEN, note=note, share=share
+    )
+    events.record(EventKind.RETURNED, directive=_directive_of(changed), actor=by, note=note, share=_share_of(changed))
     return changed
 
 
@@ -509,7 +591,12 @@ def _share_of(changed) -> Share | None:
 
 @transaction.atomic
 def complete_directive(
-    *, directive: Directive, by, completed_on: datetime.date, outcome: str = "", note: str = "",
+    *,
+    directive: Directive,
+    by,
+    completed_on: datetime.date,
+    outcome: str = "",
+    note: str = "",
     share: Share | None = None,
 ):
     """Confirm completion; on a collective directive, of one share (the directive completes with the last)."""
@@ -523,11 +610,22 @@ def complete_directive(
     if outcome:
         fields["outcome"] = outcome
     current = _transition(
-        directive, by=by, allowed_from={State.OPEN, State.SUBMITTED}, new_state=State.COMPLETED, note=note,
-        share=share, **fields,
+        directive,
+        by=by,
+        allowed_from={State.OPEN, State.SUBMITTED},
+        new_state=State.COMPLETED,
+        note=note,
+        share=share,
+        **fields,
     )
-    events.record(EventKind.COMPLETED, directive=_directive_of(current), actor=by, note=note or outcome,
-                  data={"completed_on": completed_on.isoformat()}, share=_share_of(current))
+    events.record(
+        EventKind.COMPLETED,
+        directive=_directive_of(current),
+        actor=by,
+        note=note or outcome,
+        data={"completed_on": completed_on.isoformat()},
+        share=_share_of(current),
+    )
     return current
 
 
@@ -539,8 +637,13 @@ def cancel_directive(
     if not reason.strip():
         raise DirectiveError({"reason": _("Cần nêu lý do hủy nhiệm vụ.")})
     return _transition(
-        directive, by=by, allowed_from={State.OPEN, State.SUBMITTED}, new_state=State.CANCELLED, note=reason,
-        cancelled_on=cancelled_on or timezone.localdate(), share=share,
+        directive,
+        by=by,
+        allowed_from={State.OPEN, State.SUBMITTED},
+        new_state=State.CANCELLED,
+        note=reason,
+        cancelled_on=cancelled_on or timezone.localdate(),
+        share=share,
     )
 
 
@@ -561,16 +664,31 @@ def request_extension(
         raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau ngày hôm nay.")})
     if target.due_date and proposed_due <= target.due_date:
         raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau hạn hiện tại.")})
-    pending = ExtensionRequest.objects.filter(directive=current, share=share, decision=ExtensionRequest.Decision.PENDING)
+    pending = ExtensionRequest.objects.filter(
+        directive=current, share=share, decision=ExtensionRequest.Decision.PENDING
+    )
     if pending.exists():
         raise DirectiveError(_("Đã có một đề nghị gia hạn đang chờ duyệt."))
     request = ExtensionRequest.objects.create(
-        directive=current, share=share, proposed_due=proposed_due, reason=reason, requested_by=by,
+        directive=current,
+        share=share,
+        proposed_due=proposed_due,
+        reason=reason,
+        requested_by=by,
         requested_at=timezone.now(),
     )
-    events.record(EventKind.EXTENSION_REQUESTED, directive=current, actor=by, request=request, note=reason, share=share,
-                  data={"proposed_due": proposed_due.isoformat(),
-                        "old_due": target.due_date.isoformat() if target.due_date else None})
+    events.record(
+        EventKind.EXTENSION_REQUESTED,
+        directive=current,
+        actor=by,
+        request=request,
+        note=reason,
+        share=share,
+        data={
+            "proposed_due": proposed_due.isoformat(),
+            "old_due": target.due_date.isoformat() if target.due_date else None,
+        },
+    )
     return request
 
 
@@ -583,8 +701,12 @@ def decide_extension(*, request: ExtensionRequest, by, approve: bool, note: str 
     data = {"proposed_due": current.proposed_due.isoformat()}
     if approve:
         change = change_deadline(
-            directive=current.directive, approved_by=by, new_due=current.proposed_due, share=current.share,
-            reason=_("Gia hạn theo đề nghị: %(reason)s") % {"reason": current.reason}, notify=False,
+            directive=current.directive,
+            approved_by=by,
+            new_due=current.proposed_due,
+            share=current.share,
+            reason=_("Gia hạn theo đề nghị: %(reason)s") % {"reason": current.reason},
+            notify=False,
         )
         data.update(_deadline_data(change))
     current.decision = ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REJECTED
@@ -594,8 +716,15 @@ def decide_extension(*, request: ExtensionRequest, by, approve: bool, note: str 
     current.save()
     directive = Directive.objects.select_related("owner", "lead_agency").get(pk=current.directive_id)
     share = Share.objects.select_related("agency", "owner").get(pk=current.share_id) if current.share_id else None
-    events.record(EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REJECTED, directive=directive,
-                  actor=by, request=current, note=note, data=data, share=share)
+    events.record(
+        EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REJECTED,
+        directive=directive,
+        actor=by,
+        request=current,
+        note=note,
+        data=data,
+        share=share,
+    )
     return current
 
 
@@ -630,15 +759,15 @@ def transfer_to_successor(
         raise DirectiveError(_("%(agency)s không có cơ quan kế thừa.") % {"agency": agency.name(_language())})
     successor = agency.successor
     reason = reason or _("Hợp nhất: %(old)s → %(new)s từ %(date)s") % {
-        "old": agency.short_name(_language()), "new": successor.short_name(_language()), "date": f"{agency.succeeded_on:%d/%m/%Y}",
+        "old": agency.short_name(_language()),
+        "new": successor.short_name(_language()),
+        "date": f"{agency.succeeded_on:%d/%m/%Y}",
     }
     now = timezone.now()
     transfers = []
     for directive in Directive.objects.select_for_update().filter(pk__in=[d.pk for d in directives]).order_by("pk"):
         if directive.is_closed:
-            raise DirectiveError(
-                _("Nhiệm vụ %(ref)s đã đóng, không chuyển.") % {"ref": directive.reference}
-            )
+            raise DirectiveError(_("Nhiệm vụ %(ref)s đã đóng, không chuyển.") % {"ref": directive.reference})
         if directive.lead_agency_id == agency.pk:
             Directive.objects.filter(pk=directive.pk).update(
                 lead_agency=successor, version=F("version") + 1, updated_at=now
@@ -674,23 +803,39 @@ def transfer_to_successor(
             )
         transfers.append(
             AgencyTransfer.objects.create(
-                directive=directive, role=role, from_agency=agency, to_agency=successor, reason=reason,
-                transferred_by=by, transferred_at=now,
+                directive=directive,
+                role=role,
+                from_agency=agency,
+                to_agency=successor,
+                reason=reason,
+                transferred_by=by,
+                transferred_at=now,
             )
         )
         if role == AgencyTransfer.Role.LEAD:  # the successor's focal points take it over
             events.record(EventKind.ASSIGNED, directive=directive, actor=by, new_lead_id=successor.pk, note=reason)
         elif role == AgencyTransfer.Role.SHARE:  # so do they of the share (its new owner among them)
-            events.record_for_shares(EventKind.ASSIGNED, directive=directive, shares=[moved_share], actor=by,
-                                     note=reason)
+            events.record_for_shares(
+                EventKind.ASSIGNED, directive=directive, shares=[moved_share], actor=by, note=reason
+            )
     return transfers
 
 
 # --- Meetings ------------------------------------------------------------------------
 
 MEETING_FIELDS = frozenset(
-    {"committee", "session_number", "date", "title_vi", "title_en", "chair", "notice_ref", "notice_date",
-     "source_url", "notice_file"}
+    {
+        "committee",
+        "session_number",
+        "date",
+        "title_vi",
+        "title_en",
+        "chair",
+        "notice_ref",
+        "notice_date",
+        "source_url",
+        "notice_file",
+    }
 )
 # A meeting is registered when it is held or announced; further ahead than this is a typing error.
 MEETING_MAX_DAYS_AHEAD = 366
@@ -703,16 +848,22 @@ def _check_meeting(meeting: Meeting) -> None:
         errors["committee"] = _("Hãy chọn ủy ban của phiên họp.")
     if meeting.date and meeting.date > timezone.localdate() + datetime.timedelta(days=MEETING_MAX_DAYS_AHEAD):
         errors["date"] = _("Ngày họp %(date)s quá xa trong tương lai; hãy kiểm tra lại năm.") % {
-            "date": f"{meeting.date:%d/%m/%Y}"}
+            "date": f"{meeting.date:%d/%m/%Y}"
+        }
     if meeting.date and meeting.notice_date and meeting.notice_date < meeting.date:
         errors["notice_date"] = _("Thông báo kết luận không thể trước ngày họp.")
     if meeting.committee and meeting.session_number:
-        twin = Meeting.objects.filter(committee=meeting.committee, session_number=meeting.session_number).exclude(
-            pk=meeting.pk).first()
+        twin = (
+            Meeting.objects.filter(committee=meeting.committee, session_number=meeting.session_number)
+            .exclude(pk=meeting.pk)
+            .first()
+        )
         if twin:
             errors["session_number"] = _("%(committee)s đã có phiên họp thứ %(n)s (%(date)s).") % {
-                "committee": meeting.get_committee_display(), "n": meeting.session_number,
-                "date": f"{twin.date:%d/%m/%Y}"}
+                "committee": meeting.get_committee_display(),
+                "n": meeting.session_number,
+                "date": f"{twin.date:%d/%m/%Y}",
+            }
     if errors:
         raise DirectiveError(errors)
 
@@ -762,7 +913,10 @@ def create_meeting(*, by, committee: str, date: datetime.date, title_vi: str, **
     meeting.full_clean()
     meeting.save()
     MeetingChange.objects.create(
-        meeting=meeting, action=MeetingChange.Action.CREATED, changed_by=by, changed_at=timezone.now(),
+        meeting=meeting,
+        action=MeetingChange.Action.CREATED,
+        changed_by=by,
+        changed_at=timezone.now(),
         changes={name: _meeting_value(getattr(meeting, name)) for name in sorted(MEETING_FIELDS | {"number"})},
     )
     return meeting
@@ -788,8 +942,9 @@ def update_meeting(*, meeting: Meeting, by, **changes) -> Meeting:
     current.save()
     for field in changed:
         changed[field][1] = _meeting_value(getattr(current, field))
-    MeetingChange.objects.create(meeting=current, action=MeetingChange.Action.EDITED, changed_by=by,
-                                 changed_at=timezone.now(), changes=changed)
+    MeetingChange.objects.create(
+        meeting=current, action=MeetingChange.Action.EDITED, changed_by=by, changed_at=timezone.now(), changes=changed
+    )
     return current
 
 
@@ -800,11 +955,14 @@ def delete_meeting(*, meeting: Meeting, by) -> None:
     count = current.directives.count()
     if count:
         raise DirectiveError(
-            _("Phiên họp này đã giao %(count)s nhiệm vụ nên không thể xóa: nhiệm vụ luôn gắn với phiên họp đã giao "
-              "nó. Có thể sửa thông tin phiên họp.")
+            _(
+                "Phiên họp này đã giao %(count)s nhiệm vụ nên không thể xóa: nhiệm vụ luôn gắn với phiên họp đã giao "
+                "nó. Có thể sửa thông tin phiên họp."
+            )
             % {"count": count}
         )
     if current.notice_file:
-        transaction.on_commit(lambda name=current.notice_file.name, storage=current.notice_file.storage:
-                              storage.delete(name))
+        transaction.on_commit(
+            lambda name=current.notice_file.name, storage=current.notice_file.storage: storage.delete(name)
+        )
     current.delete()

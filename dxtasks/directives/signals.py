@@ -6,6 +6,7 @@ A directive whose deadline text can't be read, or whose due date contradicts
 that text, stops the load with a message naming the row and the field; the
 load is one transaction, so nothing is half-loaded.
 """
+
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -61,5 +62,6 @@ def record_seed_closing(sender, instance, raw, **kwargs):
         return
     day = instance.completed_on or instance.cancelled_on
     at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-    StateChange.objects.create(directive_id=instance.pk, old_state=State.OPEN, new_state=instance.state,
-                               changed_at=at, note=instance.outcome)
+    StateChange.objects.create(
+        directive_id=instance.pk, old_state=State.OPEN, new_state=instance.state, changed_at=at, note=instance.outcome
+    )

@@ -21,6 +21,7 @@ shares' statuses, computed by the database in the same query:
 
 Its `due_as_of` stays the directive's own deadline (every share's default).
 """
+
 import datetime
 
 from django.db import models
@@ -117,14 +118,17 @@ def status_expression(as_of: datetime.date, *, ranked: bool = False) -> Case:
     `ranked`, each value is prefixed by its roll-up rank ("1overdue" …
     "6cancelled"), so that MIN over shares picks the roll-up in one aggregate.
     """
+
     def out(status: Status) -> Value:
         return Value(f"{ROLL_UP_RANK[status]}{status.value}" if ranked else status.value)
 
     completed = Q(completed_on__isnull=False, completed_on__lte=as_of)
     return Case(
         When(cancelled_on__isnull=False, cancelled_on__lte=as_of, then=out(Status.CANCELLED)),
-        When(completed & (Q(due_as_of__isnull=True) | Q(completed_on__lte=F("due_as_of"))),
-             then=out(Status.COMPLETED_ON_TIME)),
+        When(
+            completed & (Q(due_as_of__isnull=True) | Q(completed_on__lte=F("due_as_of"))),
+            then=out(Status.COMPLETED_ON_TIME),
+        ),
         When(completed, then=out(Status.COMPLETED_LATE)),
         When(due_as_of__isnull=True, then=out(Status.NO_DEADLINE)),
         When(due_as_of__lt=as_of, then=out(Status.OVERDUE)),
@@ -184,14 +188,22 @@ def annotate_status(queryset, as_of: datetime.date | None = None, *, agency_id: 
     has_share = Q(Exists(share)) & ~Q(addressees="")
     texts = share.annotate(text_as_of=deadline_text_as_of(as_of, of_shares=True))
     return queryset.annotate(
-        due_as_of=Case(When(has_share, then=Subquery(share.values("due_as_of")[:1])), default=due_as_of(as_of),
-                       output_field=models.DateField()),
-        deadline_text_as_of=Case(When(has_share, then=Subquery(texts.values("text_as_of")[:1])),
-                                 default=deadline_text_as_of(as_of), output_field=models.CharField()),
+        due_as_of=Case(
+            When(has_share, then=Subquery(share.values("due_as_of")[:1])),
+            default=due_as_of(as_of),
+            output_field=models.DateField(),
+        ),
+        deadline_text_as_of=Case(
+            When(has_share, then=Subquery(texts.values("text_as_of")[:1])),
+            default=deadline_text_as_of(as_of),
+            output_field=models.CharField(),
+        ),
     ).annotate(
         status=Case(
-            When(has_share & ~Q(cancelled_on__isnull=False, cancelled_on__lte=as_of),
-                 then=Subquery(share.values("status")[:1])),
+            When(
+                has_share & ~Q(cancelled_on__isnull=False, cancelled_on__lte=as_of),
+                then=Subquery(share.values("status")[:1]),
+            ),
             default=roll_up_expression(as_of, status_expression(as_of)),
             output_field=models.CharField(max_length=20, choices=Status.choices),
         )

@@ -32,6 +32,7 @@ Focal point (their agency leads or co-ordinates, or they own): due within
 the last `RECENT_DAYS`, their requests still pending (they may withdraw),
 assignments of the last `RECENT_DAYS`.
 """
+
 import datetime
 from dataclasses import dataclass
 
@@ -59,19 +60,22 @@ class WorklistSpec:
     action: str  # what can be done from the row: "decide", "complete", "withdraw", "open"
 
 
-SPECS = {spec.name: spec for spec in [
-    WorklistSpec("extensions", _("Đề nghị gia hạn chờ duyệt"), "extension_request", "decide"),
-    WorklistSpec("submitted", _("Chờ xác nhận hoàn thành"), "directive", "complete"),
-    WorklistSpec("unowned", _("Chưa có người phụ trách"), "directive", "open"),
-    WorklistSpec("stale_overdue", _("Quá hạn, 30 ngày chưa báo cáo tiến độ"), "directive", "open"),
-    WorklistSpec("merged", _("Của cơ quan đã hợp nhất, chưa chuyển"), "directive", "open"),
-    WorklistSpec("due_soon", _("Đến hạn trong 7 ngày"), "directive", "open"),
-    WorklistSpec("overdue", _("Quá hạn"), "directive", "open"),
-    WorklistSpec("returned", _("Bị trả lại để hoàn thiện"), "directive", "open"),
-    WorklistSpec("decisions", _("Kết quả đề nghị gia hạn"), "extension_request", "open"),
-    WorklistSpec("my_requests", _("Đề nghị gia hạn của tôi đang chờ"), "extension_request", "withdraw"),
-    WorklistSpec("new", _("Mới được giao"), "directive", "open"),
-]}
+SPECS = {
+    spec.name: spec
+    for spec in [
+        WorklistSpec("extensions", _("Đề nghị gia hạn chờ duyệt"), "extension_request", "decide"),
+        WorklistSpec("submitted", _("Chờ xác nhận hoàn thành"), "directive", "complete"),
+        WorklistSpec("unowned", _("Chưa có người phụ trách"), "directive", "open"),
+        WorklistSpec("stale_overdue", _("Quá hạn, 30 ngày chưa báo cáo tiến độ"), "directive", "open"),
+        WorklistSpec("merged", _("Của cơ quan đã hợp nhất, chưa chuyển"), "directive", "open"),
+        WorklistSpec("due_soon", _("Đến hạn trong 7 ngày"), "directive", "open"),
+        WorklistSpec("overdue", _("Quá hạn"), "directive", "open"),
+        WorklistSpec("returned", _("Bị trả lại để hoàn thiện"), "directive", "open"),
+        WorklistSpec("decisions", _("Kết quả đề nghị gia hạn"), "extension_request", "open"),
+        WorklistSpec("my_requests", _("Đề nghị gia hạn của tôi đang chờ"), "extension_request", "withdraw"),
+        WorklistSpec("new", _("Mới được giao"), "directive", "open"),
+    ]
+}
 SECRETARIAT_LISTS = ("extensions", "submitted", "unowned", "stale_overdue", "merged")
 FOCAL_LISTS = ("due_soon", "overdue", "returned", "decisions", "my_requests", "new")
 
@@ -90,8 +94,11 @@ def _now_and_today(today):
 
 
 def _last_state_change(field: str, *, of_share: bool = False):
-    changes = (StateChange.objects.filter(share=OuterRef("pk")) if of_share
-               else StateChange.objects.filter(directive=OuterRef("pk"), share__isnull=True))
+    changes = (
+        StateChange.objects.filter(share=OuterRef("pk"))
+        if of_share
+        else StateChange.objects.filter(directive=OuterRef("pk"), share__isnull=True)
+    )
     return Subquery(changes.order_by("-changed_at", "-pk").values(field)[:1])
 
 
@@ -103,20 +110,20 @@ def _directive_filters(user, today: datetime.date, now: datetime.datetime) -> di
     stale_since = now - datetime.timedelta(days=STALE_DAYS)
     recent = now - datetime.timedelta(days=RECENT_DAYS)
     recent_progress = ProgressUpdate.objects.filter(directive=OuterRef("pk"), reported_at__gte=stale_since)
-    merged_co = Directive.co_agencies.through.objects.filter(directive=OuterRef("pk"),
-                                                             agency__successor__isnull=False)
+    merged_co = Directive.co_agencies.through.objects.filter(directive=OuterRef("pk"), agency__successor__isnull=False)
     return {
         "submitted": SINGLE & Q(state=State.SUBMITTED),
         "unowned": SINGLE & Q(state__in=OPEN_STATES, owner__isnull=True),
-        "stale_overdue": SINGLE & Q(state=State.OPEN, due_date__lt=today, assigned_on__lte=today
-                                    - datetime.timedelta(days=STALE_DAYS)) & ~Exists(recent_progress),
+        "stale_overdue": SINGLE
+        & Q(state=State.OPEN, due_date__lt=today, assigned_on__lte=today - datetime.timedelta(days=STALE_DAYS))
+        & ~Exists(recent_progress),
         # A collective directive's co-ordinator may have merged too; its shares' agencies are the shares' rows.
         "merged": Q(state__in=OPEN_STATES) & (Q(lead_agency__successor__isnull=False) | Exists(merged_co)),
-        "due_soon": SINGLE & Q(state=State.OPEN, due_date__gte=today,
-                               due_date__lte=today + datetime.timedelta(days=SOON_DAYS)),
+        "due_soon": SINGLE
+        & Q(state=State.OPEN, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=SOON_DAYS)),
         "overdue": SINGLE & Q(state=State.OPEN, due_date__lt=today),
-        "returned": SINGLE & Q(state=State.OPEN, last_old_state=State.SUBMITTED, last_new_state=State.OPEN,
-                               last_changed_at__gte=recent),
+        "returned": SINGLE
+        & Q(state=State.OPEN, last_old_state=State.SUBMITTED, last_new_state=State.OPEN, last_changed_at__gte=recent),
         "new": SINGLE & Q(state__in=OPEN_STATES, created_at__gte=recent),
     }
 
@@ -129,13 +136,18 @@ def _share_filters(user, today: datetime.date, now: datetime.datetime) -> dict[s
     return {
         "submitted": Q(state=State.SUBMITTED),
         "unowned": Q(state__in=OPEN_STATES, owner__isnull=True),
-        "stale_overdue": Q(state=State.OPEN, due_date__lt=today, directive__assigned_on__lte=today
-                           - datetime.timedelta(days=STALE_DAYS)) & ~Exists(recent_progress),
+        "stale_overdue": Q(
+            state=State.OPEN,
+            due_date__lt=today,
+            directive__assigned_on__lte=today - datetime.timedelta(days=STALE_DAYS),
+        )
+        & ~Exists(recent_progress),
         "merged": Q(state__in=OPEN_STATES, agency__successor__isnull=False),
         "due_soon": Q(state=State.OPEN, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=SOON_DAYS)),
         "overdue": Q(state=State.OPEN, due_date__lt=today),
-        "returned": Q(state=State.OPEN, last_old_state=State.SUBMITTED, last_new_state=State.OPEN,
-                      last_changed_at__gte=recent),
+        "returned": Q(
+            state=State.OPEN, last_old_state=State.SUBMITTED, last_new_state=State.OPEN, last_changed_at__gte=recent
+        ),
         "new": Q(state__in=OPEN_STATES, created_at__gte=recent),
     }
 
@@ -144,8 +156,7 @@ def _request_filters(user, now: datetime.datetime) -> dict[str, Q]:
     recent = now - datetime.timedelta(days=RECENT_DAYS)
     return {
         "extensions": Q(decision=Decision.PENDING, directive__state__in=OPEN_STATES),
-        "decisions": Q(requested_by=user, decision__in=[Decision.APPROVED, Decision.REJECTED],
-                       decided_at__gte=recent),
+        "decisions": Q(requested_by=user, decision__in=[Decision.APPROVED, Decision.REJECTED], decided_at__gte=recent),
         "my_requests": Q(requested_by=user, decision=Decision.PENDING),
     }
 
@@ -159,9 +170,11 @@ def _directive_base(user, names, agency=None) -> QuerySet:
     if agency is not None:
         queryset = selectors.involving_agency(agency, queryset)
     if "returned" in names:
-        queryset = queryset.annotate(last_old_state=_last_state_change("old_state"),
-                                     last_new_state=_last_state_change("new_state"),
-                                     last_changed_at=_last_state_change("changed_at"))
+        queryset = queryset.annotate(
+            last_old_state=_last_state_change("old_state"),
+            last_new_state=_last_state_change("new_state"),
+            last_changed_at=_last_state_change("changed_at"),
+        )
     return queryset
 
 
@@ -176,9 +189,11 @@ def _share_base(user, names, agency=None) -> QuerySet:
     if agency is not None:
         queryset = queryset.filter(agency=agency)
     if "returned" in names:
-        queryset = queryset.annotate(last_old_state=_last_state_change("old_state", of_share=True),
-                                     last_new_state=_last_state_change("new_state", of_share=True),
-                                     last_changed_at=_last_state_change("changed_at", of_share=True))
+        queryset = queryset.annotate(
+            last_old_state=_last_state_change("old_state", of_share=True),
+            last_new_state=_last_state_change("new_state", of_share=True),
+            last_changed_at=_last_state_change("changed_at", of_share=True),
+        )
     return queryset
 
 
@@ -204,19 +219,30 @@ def counts(user, *, agency=None, today: datetime.date | None = None) -> dict[str
         # Directives and shares counted in one query: two one-row aggregates, UNION ALL, summed here.
         filters, share_filters = _directive_filters(user, today, now), _share_filters(user, today, now)
         one = Value(1, output_field=IntegerField())
-        directive_counts = (_directive_base(user, directive_names, agency).order_by().annotate(_one=one)
-                            .values("_one").annotate(**{name: Count("pk", filter=filters[name])
-                                                        for name in directive_names}).values(*directive_names))
-        share_counts = (_share_base(user, directive_names, agency).order_by().annotate(_one=one)
-                        .values("_one").annotate(**{name: Count("pk", filter=share_filters[name])
-                                                    for name in directive_names}).values(*directive_names))
+        directive_counts = (
+            _directive_base(user, directive_names, agency)
+            .order_by()
+            .annotate(_one=one)
+            .values("_one")
+            .annotate(**{name: Count("pk", filter=filters[name]) for name in directive_names})
+            .values(*directive_names)
+        )
+        share_counts = (
+            _share_base(user, directive_names, agency)
+            .order_by()
+            .annotate(_one=one)
+            .values("_one")
+            .annotate(**{name: Count("pk", filter=share_filters[name]) for name in directive_names})
+            .values(*directive_names)
+        )
         for row in directive_counts.union(share_counts, all=True):
             for name in directive_names:
                 result[name] = result.get(name, 0) + (row[name] or 0)
     if request_names:
         filters = _request_filters(user, now)
-        result.update(_requests(agency).aggregate(
-            **{name: Count("pk", filter=filters[name]) for name in request_names}))
+        result.update(
+            _requests(agency).aggregate(**{name: Count("pk", filter=filters[name]) for name in request_names})
+        )
     return {name: result.get(name) or 0 for name in names}
 
 
@@ -231,14 +257,21 @@ def rows(user, name: str, *, agency=None, today: datetime.date | None = None) ->
         return Directive.objects.none()
     now, today = _now_and_today(today)
     if SPECS[name].model == "extension_request":
-        queryset = (_requests(agency).filter(_request_filters(user, now)[name])
-                    .select_related("directive__lead_agency", "directive__owner", "requested_by", "decided_by",
-                                    "share__agency"))
+        queryset = (
+            _requests(agency)
+            .filter(_request_filters(user, now)[name])
+            .select_related("directive__lead_agency", "directive__owner", "requested_by", "decided_by", "share__agency")
+        )
         if name == "decisions":
             return queryset.annotate(age_from=F("decided_at")).order_by("-decided_at", "-pk")
         return queryset.annotate(age_from=F("requested_at")).order_by("requested_at", "pk")
-    return _ordered(name, _directive_base(user, [name], agency).filter(_directive_filters(user, today, now)[name])
-                    .select_related("lead_agency", "owner"), of_share=False)
+    return _ordered(
+        name,
+        _directive_base(user, [name], agency)
+        .filter(_directive_filters(user, today, now)[name])
+        .select_related("lead_agency", "owner"),
+        of_share=False,
+    )
 
 
 def share_rows(user, name: str, *, agency=None, today: datetime.date | None = None) -> QuerySet:
@@ -246,8 +279,13 @@ def share_rows(user, name: str, *, agency=None, today: datetime.date | None = No
     if name not in lists_for(user) or SPECS[name].model != "directive":
         return Share.objects.none()
     now, today = _now_and_today(today)
-    return _ordered(name, _share_base(user, [name], agency).filter(_share_filters(user, today, now)[name])
-                    .select_related("directive", "agency__successor", "owner"), of_share=True)
+    return _ordered(
+        name,
+        _share_base(user, [name], agency)
+        .filter(_share_filters(user, today, now)[name])
+        .select_related("directive", "agency__successor", "owner"),
+        of_share=True,
+    )
 
 
 def mixed_rows(user, name: str, *, agency=None, today: datetime.date | None = None):
@@ -263,18 +301,23 @@ def mixed_rows(user, name: str, *, agency=None, today: datetime.date | None = No
 
 def _ordered(name: str, queryset: QuerySet, *, of_share: bool) -> QuerySet:
     age, newest_first = _age_from(name, of_share=of_share)
-    queryset = queryset.annotate(age_from=age, worklist_model=Value("share" if of_share else "directive",
-                                                                    output_field=CharField()))
+    queryset = queryset.annotate(
+        age_from=age, worklist_model=Value("share" if of_share else "directive", output_field=CharField())
+    )
     return queryset.order_by("-age_from", "-pk") if newest_first else queryset.order_by("age_from", "pk")
 
 
 def _age_from(name: str, *, of_share: bool):
     """What a row's age counts from, and whether the list shows the newest first."""
     if name == "submitted":
-        changes = (StateChange.objects.filter(share=OuterRef("pk")) if of_share
-                   else StateChange.objects.filter(directive=OuterRef("pk"), share__isnull=True))
-        return Subquery(changes.filter(new_state=State.SUBMITTED).order_by("-changed_at", "-pk")
-                        .values("changed_at")[:1]), False
+        changes = (
+            StateChange.objects.filter(share=OuterRef("pk"))
+            if of_share
+            else StateChange.objects.filter(directive=OuterRef("pk"), share__isnull=True)
+        )
+        return Subquery(
+            changes.filter(new_state=State.SUBMITTED).order_by("-changed_at", "-pk").values("changed_at")[:1]
+        ), False
     if name == "returned":
         return F("last_changed_at"), False
     if name == "new":
@@ -297,12 +340,16 @@ class MixedRows:
         self.name = name
         directive_age, newest_first = _age_from(name, of_share=False)
         share_age, _newest = _age_from(name, of_share=True)
-        keyed_directives = (directives.order_by().annotate(row_kind=Value("directive", output_field=CharField()),
-                                                           row_age=directive_age)
-                            .values_list("row_kind", "pk", "row_age"))
-        keyed_shares = (shares.order_by().annotate(row_kind=Value("share", output_field=CharField()),
-                                                   row_age=share_age)
-                        .values_list("row_kind", "pk", "row_age"))
+        keyed_directives = (
+            directives.order_by()
+            .annotate(row_kind=Value("directive", output_field=CharField()), row_age=directive_age)
+            .values_list("row_kind", "pk", "row_age")
+        )
+        keyed_shares = (
+            shares.order_by()
+            .annotate(row_kind=Value("share", output_field=CharField()), row_age=share_age)
+            .values_list("row_kind", "pk", "row_age")
+        )
         order = ("-row_age", "-row_kind", "-pk") if newest_first else ("row_age", "row_kind", "pk")
         self._keys = keyed_directives.union(keyed_shares, all=True).order_by(*order)
         self._count = None
@@ -320,14 +367,20 @@ class MixedRows:
 
     def __getitem__(self, index):
         if isinstance(index, int):
-            return self[index:index + 1][0]
+            return self[index : index + 1][0]
         keys = list(self._keys[index])
         directive_ids = [pk for kind, pk, _age in keys if kind == "directive"]
         share_ids = [pk for kind, pk, _age in keys if kind == "share"]
-        directives = (Directive.objects.select_related("lead_agency__successor", "owner").in_bulk(directive_ids)
-                      if directive_ids else {})
-        shares = (Share.objects.select_related("directive", "agency__successor", "owner").in_bulk(share_ids)
-                  if share_ids else {})
+        directives = (
+            Directive.objects.select_related("lead_agency__successor", "owner").in_bulk(directive_ids)
+            if directive_ids
+            else {}
+        )
+        shares = (
+            Share.objects.select_related("directive", "agency__successor", "owner").in_bulk(share_ids)
+            if share_ids
+            else {}
+        )
         found = []
         for kind, pk, age in keys:
             row = (directives if kind == "directive" else shares).get(pk)
@@ -362,7 +415,8 @@ def top(user, *, limit: int = 5, today: datetime.date | None = None) -> list[tup
 def pending_requests_counts() -> dict[str, int]:
     """What waits for the secretariat's decision now (the morning summary's figures)."""
     return {
-        "extensions": ExtensionRequest.objects.filter(decision=Decision.PENDING,
-                                                      directive__state__in=OPEN_STATES).count(),
+        "extensions": ExtensionRequest.objects.filter(
+            decision=Decision.PENDING, directive__state__in=OPEN_STATES
+        ).count(),
         "submissions": Directive.objects.filter(state=State.SUBMITTED).count(),
     }

@@ -1,4 +1,5 @@
 """Deploy checks (`manage.py check --deploy`) for what Django's own do not see."""
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 

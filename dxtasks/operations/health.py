@@ -8,6 +8,7 @@ process) for longer than that. The checks are declared by the apps, like
 the schedules: an AppConfig may define `readiness_checks()` returning
 {name: callable}; a callable returns a short detail string or raises.
 """
+
 import copy
 import logging
 import threading
@@ -93,8 +94,9 @@ def check_broker() -> str:
     if redis_url:
         import redis
 
-        client = redis.Redis.from_url(redis_url, socket_connect_timeout=settings.READYZ_TIMEOUT,
-                                      socket_timeout=settings.READYZ_TIMEOUT)
+        client = redis.Redis.from_url(
+            redis_url, socket_connect_timeout=settings.READYZ_TIMEOUT, socket_timeout=settings.READYZ_TIMEOUT
+        )
         try:
             client.ping()
         finally:
@@ -111,8 +113,7 @@ def check_broker() -> str:
 
 
 def declared_checks() -> dict[str, Callable[[], str]]:
-    checks = {"database": check_database, "migrations": check_migrations, "cache": check_cache,
-              "broker": check_broker}
+    checks = {"database": check_database, "migrations": check_migrations, "cache": check_cache, "broker": check_broker}
     for config in apps.get_app_configs():
         if hasattr(config, "readiness_checks"):
             checks.update(config.readiness_checks())
@@ -134,8 +135,10 @@ def readiness(skip: set[str] = frozenset()) -> list[Result]:
     """Every declared check but `skip`, in parallel, each given until the common deadline."""
     checks = {name: check for name, check in declared_checks().items() if name not in skip}
     results: dict[str, Result] = {}
-    threads = [threading.Thread(target=_run, args=(name, check, results), name=f"readyz-{name}", daemon=True)
-               for name, check in checks.items()]
+    threads = [
+        threading.Thread(target=_run, args=(name, check, results), name=f"readyz-{name}", daemon=True)
+        for name, check in checks.items()
+    ]
     deadline = time.monotonic() + settings.READYZ_TIMEOUT
     for thread in threads:
         thread.start()

@@ -18,6 +18,7 @@ through one handler:
 
 Importable without Django settings: gunicorn reads it before the app loads.
 """
+
 import logging
 import time
 
@@ -93,8 +94,10 @@ def logging_config(*, fmt: str = "text", level: str = "INFO", extra_filters: dic
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"text": {"()": "dxtasks.operations.logs.UTCFormatter", "format": TEXT_FORMAT},
-                       **({"json": json_formatter_config()} if fmt == "json" else {})},
+        "formatters": {
+            "text": {"()": "dxtasks.operations.logs.UTCFormatter", "format": TEXT_FORMAT},
+            **({"json": json_formatter_config()} if fmt == "json" else {}),
+        },
         "filters": filters,
         "handlers": {
             "console": {"class": "logging.StreamHandler", "formatter": fmt, "filters": list(filters)},

@@ -5,6 +5,7 @@ redirected to HTTPS (a balancer usually probes plain HTTP on the private
 address) and is not refused by ALLOWED_HOSTS (it comes by IP address).
 Only the two exact paths are answered here; everything else passes on.
 """
+
 import json
 from collections.abc import Callable
 

@@ -6,6 +6,7 @@ deliveries and sweep records older than `REMINDERS["KEEP_DELIVERIES_DAYS"]`
 (400 days: the yearly reports are done by then), briefings the stored files
 no briefing refers to.
 """
+
 import datetime
 import logging
 from importlib import import_module

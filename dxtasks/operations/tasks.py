@@ -1,4 +1,5 @@
 """django-q entry points of the operations app (schedules in apps.OperationsConfig.schedules)."""
+
 import datetime
 
 from .pruning import prune

@@ -4,6 +4,7 @@ The 403 page shows the message (Django passes it as `exception`), so a
 focal point learns *why* a button is missing or a request was refused. The
 decisions themselves are `dxtasks.accounts.roles`; this module only words them.
 """
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -22,8 +23,11 @@ def require_manage(user) -> None:
 def require_report(user, directive) -> None:
     if not roles.can_report_on(user, directive):
         raise PermissionDenied(
-            _("Chỉ đầu mối của cơ quan chủ trì hoặc phối hợp nhiệm vụ %(ref)s (hoặc Thư ký Ủy ban) "
-              "được báo cáo tiến độ, đề nghị gia hạn và gửi xác nhận hoàn thành.") % {"ref": directive.reference}
+            _(
+                "Chỉ đầu mối của cơ quan chủ trì hoặc phối hợp nhiệm vụ %(ref)s (hoặc Thư ký Ủy ban) "
+                "được báo cáo tiến độ, đề nghị gia hạn và gửi xác nhận hoàn thành."
+            )
+            % {"ref": directive.reference}
         )
 
 
@@ -35,8 +39,11 @@ def require_withdraw(user, request) -> None:
 def require_report_on_share(user, share) -> None:
     if not roles.can_report_on_share(user, share):
         raise PermissionDenied(
-            _("Chỉ đầu mối của %(agency)s (hoặc Thư ký Ủy ban) được báo cáo tiến độ, đề nghị gia hạn và gửi "
-              "xác nhận hoàn thành trên phần việc của cơ quan này.") % {"agency": share.agency.name_vi}
+            _(
+                "Chỉ đầu mối của %(agency)s (hoặc Thư ký Ủy ban) được báo cáo tiến độ, đề nghị gia hạn và gửi "
+                "xác nhận hoàn thành trên phần việc của cơ quan này."
+            )
+            % {"agency": share.agency.name_vi}
         )
 
 

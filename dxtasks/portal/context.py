@@ -1,4 +1,5 @@
 """Template context for every portal page: the worklist count in the navigation (computed only if shown)."""
+
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 

@@ -14,6 +14,7 @@ is a scan of every directive too (115 ms at 100,000): its first ten open
 ids are cached the same way, per user and agency, and only those ten rows
 are then read.
 """
+
 import datetime
 
 from django.conf import settings
@@ -59,8 +60,9 @@ def _compute(scope: scopes.Scope) -> dict:
         "due_soon": due_soon,
         "scorecards": scopes.scorecards(scope, annotated),
         # Ids of the rows the lists show: the lists then read ten rows, not a status per directive.
-        "overdue_ids": list(annotated.filter(status=Status.OVERDUE).order_by("due_as_of", "pk")
-                            .values_list("pk", flat=True)[:LIST_ROWS]),
+        "overdue_ids": list(
+            annotated.filter(status=Status.OVERDUE).order_by("due_as_of", "pk").values_list("pk", flat=True)[:LIST_ROWS]
+        ),
         "soon_ids": list(soon.order_by("due_as_of", "pk").values_list("pk", flat=True)[:LIST_ROWS]),
     }
 
@@ -70,8 +72,10 @@ def dashboard_figures(scope: scopes.Scope, version: str | None = None) -> dict:
     ttl = _ttl()
     if not ttl:
         return _compute(scope)
-    key = (f"portal:dashboard:{timezone.localdate().isoformat()}:{scope.as_of}:{scope.period_start}:"
-           f"{scope.period_end}:{version or data_version()}")
+    key = (
+        f"portal:dashboard:{timezone.localdate().isoformat()}:{scope.as_of}:{scope.period_start}:"
+        f"{scope.period_end}:{version or data_version()}"
+    )
     figures = cache.get(key)
     if figures is None:
         figures = _compute(scope)
@@ -85,6 +89,7 @@ def my_open_ids(user, today: datetime.date, version: str | None = None) -> list[
     Per user and agency (a user who moves agency gets a new entry), and per
     day, since the cached ids are today's.
     """
+
     def compute() -> list[int]:
         mine = selectors.for_user(user).filter(state__in=OPEN_STATES)
         return list(mine.order_by(F("due_date").asc(nulls_last=True), "pk").values_list("pk", flat=True)[:MINE_ROWS])
@@ -92,8 +97,7 @@ def my_open_ids(user, today: datetime.date, version: str | None = None) -> list[
     ttl = _ttl()
     if not ttl:
         return compute()
-    key = (f"portal:mine:{user.pk}:{user.agency_id}:{user.is_active}:{today.isoformat()}:"
-           f"{version or data_version()}")
+    key = f"portal:mine:{user.pk}:{user.agency_id}:{user.is_active}:{today.isoformat()}:{version or data_version()}"
     ids = cache.get(key)
     if ids is None:
         ids = compute()

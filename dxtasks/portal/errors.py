@@ -7,6 +7,7 @@ same views serve both modes here: in production Django calls them as
 DEBUG on, `ErrorPagesMiddleware` calls them in place of the technical pages.
 Tracebacks still go to the log (`django.request`), never to the page.
 """
+
 import logging
 from collections.abc import Callable
 
@@ -68,6 +69,7 @@ class ErrorPagesMiddleware:
         if isinstance(exception, (BadRequest, SuspiciousOperation)):
             return bad_request(request, exception)
         response = server_error(request)
-        log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request,
-                     exception=exception)
+        log_response(
+            "%s: %s", response.reason_phrase, request.path, response=response, request=request, exception=exception
+        )
         return response

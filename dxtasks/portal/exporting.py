@@ -15,6 +15,7 @@ all quoted as well. One row per directive; with
 instead (the share's agency, owner, deadline, state, status and completion in
 the last columns), and a single-lead directive one row for its lead agency.
 """
+
 import csv
 import datetime
 import io
@@ -37,10 +38,25 @@ DATE_FORMAT = "DD/MM/YYYY"  # Excel's number format: the cell holds a date, show
 
 def columns() -> list[str]:
     return [
-        _("Số hiệu"), _("Tên nhiệm vụ"), _("Tên tiếng Anh"), _("Phiên họp"), _("Đơn vị chủ trì"),
-        _("Đơn vị phối hợp"), _("Trụ cột"), _("Người phụ trách"), _("Ngày giao"), _("Thời hạn (nguyên văn)"),
-        _("Hạn"), _("Trạng thái xử lý"), _("Tình trạng"), _("Số ngày quá hạn"), _("Ngày hoàn thành"), _("Kết quả"),
-        _("Tiến độ gần nhất (phần trăm)"), _("Báo cáo tiến độ gần nhất"), _("Đường dẫn"),
+        _("Số hiệu"),
+        _("Tên nhiệm vụ"),
+        _("Tên tiếng Anh"),
+        _("Phiên họp"),
+        _("Đơn vị chủ trì"),
+        _("Đơn vị phối hợp"),
+        _("Trụ cột"),
+        _("Người phụ trách"),
+        _("Ngày giao"),
+        _("Thời hạn (nguyên văn)"),
+        _("Hạn"),
+        _("Trạng thái xử lý"),
+        _("Tình trạng"),
+        _("Số ngày quá hạn"),
+        _("Ngày hoàn thành"),
+        _("Kết quả"),
+        _("Tiến độ gần nhất (phần trăm)"),
+        _("Báo cáo tiến độ gần nhất"),
+        _("Đường dẫn"),
     ]
 
 
@@ -52,8 +68,12 @@ DATE_COLUMNS = {8, 10, 14}  # Ngày giao, Hạn, Ngày hoàn thành (0-based)
 
 def share_columns() -> list[str]:
     return [
-        _("Cơ quan thực hiện"), _("Người phụ trách phần việc"), _("Hạn của cơ quan"), _("Trạng thái phần việc"),
-        _("Tình trạng phần việc"), _("Ngày hoàn thành phần việc"),
+        _("Cơ quan thực hiện"),
+        _("Người phụ trách phần việc"),
+        _("Hạn của cơ quan"),
+        _("Trạng thái phần việc"),
+        _("Tình trạng phần việc"),
+        _("Ngày hoàn thành phần việc"),
     ]
 
 
@@ -97,22 +117,37 @@ def _directive_cells(d, site_url: str, as_of: datetime.date, progress: dict, lan
     percent, note = progress.get(d.pk, (None, ""))
     overdue = (as_of - d.due_as_of).days if d.status == Status.OVERDUE and d.due_as_of else None
     return [
-        d.reference, d.title_vi, d.title_en, d.meeting.number if d.meeting else "",
-        _agency(d.lead_agency, language), "; ".join(_agency(a, language) for a in d.co_agencies.all()),
-        d.get_pillar_display(), d.owner.username if d.owner else "", d.assigned_on, d.deadline_text_as_of,
-        d.due_as_of, d.get_state_display(), Status(d.status).label, overdue,
-        d.completed_on if d.completed_on and d.completed_on <= as_of else None, d.outcome, percent, note,
+        d.reference,
+        d.title_vi,
+        d.title_en,
+        d.meeting.number if d.meeting else "",
+        _agency(d.lead_agency, language),
+        "; ".join(_agency(a, language) for a in d.co_agencies.all()),
+        d.get_pillar_display(),
+        d.owner.username if d.owner else "",
+        d.assigned_on,
+        d.deadline_text_as_of,
+        d.due_as_of,
+        d.get_state_display(),
+        Status(d.status).label,
+        overdue,
+        d.completed_on if d.completed_on and d.completed_on <= as_of else None,
+        d.outcome,
+        percent,
+        note,
         f"{site_url}{d.get_absolute_url()}",
     ]
 
 
-def rows(queryset: QuerySet, site_url: str, *, per_share: bool = False,
-         as_of: datetime.date | None = None) -> Iterator[list]:
+def rows(
+    queryset: QuerySet, site_url: str, *, per_share: bool = False, as_of: datetime.date | None = None
+) -> Iterator[list]:
     """The export's rows, a chunk of directives at a time (their progress and shares: one query per chunk)."""
     as_of = as_of or timezone.localdate()
     language = (get_language() or "vi")[:2]
     queryset = queryset.select_related("lead_agency__successor", "meeting", "owner").prefetch_related(
-        "co_agencies__successor")
+        "co_agencies__successor"
+    )
     chunk: list = []
     for d in queryset.iterator(chunk_size=CHUNK):
         chunk.append(d)
@@ -124,8 +159,9 @@ def rows(queryset: QuerySet, site_url: str, *, per_share: bool = False,
 
 
 def _chunk(directives: list, site_url: str, per_share: bool, as_of: datetime.date, language: str) -> Iterator[list]:
-    progress = selectors.latest_progress_by_directive(Directive.objects.filter(pk__in=[d.pk for d in directives]),
-                                                      as_of=as_of)
+    progress = selectors.latest_progress_by_directive(
+        Directive.objects.filter(pk__in=[d.pk for d in directives]), as_of=as_of
+    )
     shares: dict[int, list] = {}
     collective = [d.pk for d in directives if d.is_collective]
     if per_share and collective:
@@ -137,14 +173,25 @@ def _chunk(directives: list, site_url: str, per_share: bool, as_of: datetime.dat
         if not per_share:
             yield [_cell(v) for v in cells]
         elif not d.is_collective:
-            extra = [_agency(d.lead_agency, language), d.owner.username if d.owner else "", d.due_as_of,
-                     d.get_state_display(), Status(d.status).label, cells[14]]
+            extra = [
+                _agency(d.lead_agency, language),
+                d.owner.username if d.owner else "",
+                d.due_as_of,
+                d.get_state_display(),
+                Status(d.status).label,
+                cells[14],
+            ]
             yield [_cell(v) for v in cells + extra]
         else:
             for share in shares.get(d.pk, []):
-                extra = [_agency(share.agency, language), share.owner.username if share.owner else "",
-                         share.due_as_of, share.get_state_display(), Status(share.status).label,
-                         share.completed_on if share.completed_on and share.completed_on <= as_of else None]
+                extra = [
+                    _agency(share.agency, language),
+                    share.owner.username if share.owner else "",
+                    share.due_as_of,
+                    share.get_state_display(),
+                    Status(share.status).label,
+                    share.completed_on if share.completed_on and share.completed_on <= as_of else None,
+                ]
                 yield [_cell(v) for v in cells + extra]
 
 
@@ -162,8 +209,9 @@ def _header(per_share: bool) -> list[str]:
     return columns() + (share_columns() if per_share else [])
 
 
-def csv_response(queryset: QuerySet, site_url: str, *, per_share: bool = False,
-                 as_of: datetime.date | None = None) -> StreamingHttpResponse:
+def csv_response(
+    queryset: QuerySet, site_url: str, *, per_share: bool = False, as_of: datetime.date | None = None
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)  # a quoted field stays one cell whatever the separator
     header = _header(per_share)  # translated now, while the request's language is active
     all_rows = rows(queryset, site_url, per_share=per_share, as_of=as_of)  # the language read now, too
@@ -179,8 +227,9 @@ def csv_response(queryset: QuerySet, site_url: str, *, per_share: bool = False,
     return response
 
 
-def xlsx_response(queryset: QuerySet, site_url: str, *, per_share: bool = False,
-                  as_of: datetime.date | None = None) -> HttpResponse:
+def xlsx_response(
+    queryset: QuerySet, site_url: str, *, per_share: bool = False, as_of: datetime.date | None = None
+) -> HttpResponse:
     """A sheet Excel users expect: real date cells (dd/mm/yyyy), frozen header, autofilter, column widths."""
     from openpyxl import Workbook  # here, not at module level: 0.3 s the URLconf needn't pay
     from openpyxl.cell import WriteOnlyCell

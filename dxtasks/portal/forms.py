@@ -4,6 +4,7 @@ Dates are typed and shown dd/mm/yyyy (ISO yyyy-mm-dd is accepted too).
 Every form keeps what was typed when it is refused; errors come in the
 user's language (Django's own messages are translated by Django).
 """
+
 import datetime
 
 from django import forms
@@ -30,8 +31,9 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 class DayField(forms.DateField):
     """A date typed as dd/mm/yyyy, shown back the same way."""
 
-    widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
-                                                       "autocomplete": "off"})
+    widget = forms.DateInput(
+        format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+    )
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
@@ -40,7 +42,7 @@ class DayField(forms.DateField):
 
 
 def agency_label(agency: Agency) -> str:
-    """"BCA — Bộ Công an" / "MPS — Ministry of Public Security", merged and pre-2025 rows marked (labels.py)."""
+    """ "BCA — Bộ Công an" / "MPS — Ministry of Public Security", merged and pre-2025 rows marked (labels.py)."""
     return labels.agency_label(agency, (get_language() or "vi")[:2])
 
 
@@ -102,8 +104,9 @@ class PortalForm(forms.Form):
 
 def _period_fields(form: forms.Form) -> None:
     """`as_of`, `from`, `to`: the scope's days (`from` is a Python keyword, so added by name)."""
-    form.fields["as_of"] = DayField(label=gettext_lazy("Số liệu đến ngày"), required=False,
-                                    help_text=gettext_lazy("Để trống: hôm nay."))
+    form.fields["as_of"] = DayField(
+        label=gettext_lazy("Số liệu đến ngày"), required=False, help_text=gettext_lazy("Để trống: hôm nay.")
+    )
     form.fields["from"] = DayField(label=gettext_lazy("Kỳ từ ngày"), required=False)
     form.fields["to"] = DayField(label=gettext_lazy("đến ngày"), required=False)
 
@@ -113,8 +116,9 @@ def _check_scope(form: forms.Form, cleaned: dict, **fixed) -> scopes.Scope | Non
     if any(name in form.errors for name in ("as_of", "from", "to")):
         return None
     try:
-        return scopes.make_scope(as_of=cleaned.get("as_of"), period_start=cleaned.get("from"),
-                                 period_end=cleaned.get("to"), **fixed)
+        return scopes.make_scope(
+            as_of=cleaned.get("as_of"), period_start=cleaned.get("from"), period_end=cleaned.get("to"), **fixed
+        )
     except scopes.ScopeError as error:
         field = error.field if error.field in form.fields else None
         form.add_error(field, str(error))
@@ -143,9 +147,12 @@ class ScopeForm(PortalForm):
 class RegisterFilterForm(PortalForm):
     """The register's GET parameters; invalid ones are reported, not guessed."""
 
-    q = forms.CharField(label=gettext_lazy("Tìm kiếm"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": gettext_lazy("số hiệu, tên nhiệm vụ…")}))
+    q = forms.CharField(
+        label=gettext_lazy("Tìm kiếm"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("số hiệu, tên nhiệm vụ…")}),
+    )
     agency = forms.ChoiceField(label=gettext_lazy("Cơ quan"), required=False)
     status = forms.ChoiceField(label=gettext_lazy("Tình trạng"), required=False)
     meeting = forms.ChoiceField(label=gettext_lazy("Phiên họp"), required=False)
@@ -153,15 +160,26 @@ class RegisterFilterForm(PortalForm):
     # A search field, not a list of every user (5,000 <option>s made the page 245 KB): a username,
     # part of a name, or "me". With scripts on, names are suggested as they are typed.
     owner = forms.CharField(
-        label=gettext_lazy("Người phụ trách"), required=False, max_length=150,
-        widget=forms.TextInput(attrs={"type": "search", "list": "owner-suggestions", "autocomplete": "off",
-                                      "placeholder": gettext_lazy("tên đăng nhập hoặc họ tên; me: của tôi")}),
+        label=gettext_lazy("Người phụ trách"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "list": "owner-suggestions",
+                "autocomplete": "off",
+                "placeholder": gettext_lazy("tên đăng nhập hoặc họ tên; me: của tôi"),
+            }
+        ),
     )
     role = forms.ChoiceField(
-        label=gettext_lazy("Vai trò của cơ quan"), required=False,
-        choices=[(scopes.INVOLVED, gettext_lazy("Chủ trì, phối hợp hoặc có phần việc")),
-                 (scopes.LEAD, gettext_lazy("Chủ trì (kể cả phần việc được giao)")),
-                 (scopes.SHARE, gettext_lazy("Chỉ phần việc trong nhiệm vụ giao chung"))],
+        label=gettext_lazy("Vai trò của cơ quan"),
+        required=False,
+        choices=[
+            (scopes.INVOLVED, gettext_lazy("Chủ trì, phối hợp hoặc có phần việc")),
+            (scopes.LEAD, gettext_lazy("Chủ trì (kể cả phần việc được giao)")),
+            (scopes.SHARE, gettext_lazy("Chỉ phần việc trong nhiệm vụ giao chung")),
+        ],
     )
     due_from = DayField(label=gettext_lazy("Hạn từ ngày"), required=False)
     due_to = DayField(label=gettext_lazy("đến ngày"), required=False)
@@ -171,11 +189,11 @@ class RegisterFilterForm(PortalForm):
         super().__init__(data)
         everyone = [("", _("Tất cả"))]
         language = (get_language() or "vi")[:2]
-        self.fields["agency"].choices = everyone + [(a.code, agency_label(a))
-                                                    for a in labels.ordered(agencies or (), language)]
+        self.fields["agency"].choices = everyone + [
+            (a.code, agency_label(a)) for a in labels.ordered(agencies or (), language)
+        ]
         self.fields["status"].choices = everyone + [(s.value, s.label) for s in REPORT_ORDER]
-        self.fields["meeting"].choices = everyone + [(str(m.number), m.label)
-                                                     for m in meetings or ()]
+        self.fields["meeting"].choices = everyone + [(str(m.number), m.label) for m in meetings or ()]
         self.fields["pillar"].choices = everyone + list(Pillar.choices)
         self.fields["sort"].choices = list(SORT_LABELS.items())
         _period_fields(self)
@@ -188,8 +206,11 @@ class RegisterFilterForm(PortalForm):
         if any(cleaned.get(name) for name in ("as_of", "from", "to")):
             checked = _check_scope(self, cleaned)
             if checked is not None:
-                cleaned["as_of"], cleaned["from"], cleaned["to"] = (checked.as_of, checked.period_start,
-                                                                     checked.period_end)
+                cleaned["as_of"], cleaned["from"], cleaned["to"] = (
+                    checked.as_of,
+                    checked.period_start,
+                    checked.period_end,
+                )
         return cleaned
 
 
@@ -197,60 +218,103 @@ class RegisterFilterForm(PortalForm):
 
 
 class DirectiveForm(PortalForm):
-    field_order = ["reference", "title_vi", "title_en", "lead_agency", "co_agencies", "deadline_text",
-                   "deadline_reason", "assigned_on", "meeting", "owner", "pillar", "source_ref", "source_url",
-                   "full_text", "outcome"]
+    field_order = [
+        "reference",
+        "title_vi",
+        "title_en",
+        "lead_agency",
+        "co_agencies",
+        "deadline_text",
+        "deadline_reason",
+        "assigned_on",
+        "meeting",
+        "owner",
+        "pillar",
+        "source_ref",
+        "source_url",
+        "full_text",
+        "outcome",
+    ]
     wide_fields = frozenset({"title_vi", "title_en", "full_text", "outcome", "deadline_reason"})
 
-    reference = forms.CharField(label=gettext_lazy("Số hiệu"), max_length=32,
-                                help_text=gettext_lazy("Ví dụ UBQG-7/03"))
-    title_vi = forms.CharField(label=gettext_lazy("Tên nhiệm vụ"), max_length=300,
-                               widget=forms.Textarea(attrs={"rows": 2}))
-    title_en = forms.CharField(label=gettext_lazy("Tên tiếng Anh"), max_length=300, required=False,
-                               widget=forms.Textarea(attrs={"rows": 2}))
-    meeting = MeetingChoiceField(label=gettext_lazy("Phiên họp"), queryset=Meeting.objects.all(), required=False,
-                                 empty_label=gettext_lazy("— không thuộc phiên họp nào —"))
-    lead_agency = AgencyChoiceField(label=gettext_lazy("Đơn vị chủ trì"), queryset=Agency.objects.all(),
-                                    empty_label=gettext_lazy("— chọn cơ quan —"))
+    reference = forms.CharField(label=gettext_lazy("Số hiệu"), max_length=32, help_text=gettext_lazy("Ví dụ UBQG-7/03"))
+    title_vi = forms.CharField(
+        label=gettext_lazy("Tên nhiệm vụ"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    title_en = forms.CharField(
+        label=gettext_lazy("Tên tiếng Anh"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    meeting = MeetingChoiceField(
+        label=gettext_lazy("Phiên họp"),
+        queryset=Meeting.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("— không thuộc phiên họp nào —"),
+    )
+    lead_agency = AgencyChoiceField(
+        label=gettext_lazy("Đơn vị chủ trì"),
+        queryset=Agency.objects.all(),
+        empty_label=gettext_lazy("— chọn cơ quan —"),
+    )
     co_agencies = AgencyMultipleChoiceField(
-        label=gettext_lazy("Đơn vị phối hợp"), queryset=Agency.objects.filter(active=True), required=False,
+        label=gettext_lazy("Đơn vị phối hợp"),
+        queryset=Agency.objects.filter(active=True),
+        required=False,
         help_text=gettext_lazy("Giữ Ctrl (⌘ trên Mac) để chọn nhiều cơ quan."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    owner = forms.ModelChoiceField(label=gettext_lazy("Người phụ trách"), required=False,
-                                   empty_label=gettext_lazy("— chưa giao —"),
-                                   queryset=get_user_model().objects.filter(is_active=True).order_by("username"))
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("Người phụ trách"),
+        required=False,
+        empty_label=gettext_lazy("— chưa giao —"),
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+    )
     pillar = forms.ChoiceField(label=gettext_lazy("Trụ cột"), choices=Pillar.choices, initial=Pillar.CROSS_CUTTING)
     assigned_on = DayField(label=gettext_lazy("Ngày giao"), help_text=gettext_lazy("Thường là ngày họp."))
     deadline_text = forms.CharField(
-        label=gettext_lazy("Thời hạn (ghi như trong văn bản)"), max_length=200,
+        label=gettext_lazy("Thời hạn (ghi như trong văn bản)"),
+        max_length=200,
         help_text=gettext_lazy("Ví dụ: “hoàn thành trong quý II/2024”, “trước ngày 15/3/2024”, “thường xuyên”."),
         widget=forms.TextInput(attrs={"data-deadline-preview": "", "autocomplete": "off"}),
     )
     deadline_reason = forms.CharField(
-        label=gettext_lazy("Lý do đổi thời hạn"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Lý do đổi thời hạn"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Bắt buộc khi đổi thời hạn của nhiệm vụ đã giao."),
     )
     source_ref = forms.CharField(label=gettext_lazy("Văn bản giao"), max_length=300, required=False)
-    source_url = forms.URLField(label=gettext_lazy("Đường dẫn văn bản"), max_length=500, required=False,
-                                assume_scheme="https")
-    full_text = forms.CharField(label=gettext_lazy("Nội dung"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 4}))
+    source_url = forms.URLField(
+        label=gettext_lazy("Đường dẫn văn bản"), max_length=500, required=False, assume_scheme="https"
+    )
+    full_text = forms.CharField(
+        label=gettext_lazy("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     outcome = forms.CharField(label=gettext_lazy("Kết quả"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, directive: Directive | None = None, **kwargs):
         self.directive = directive
         if directive is not None:
-            kwargs.setdefault("initial", {
-                "reference": directive.reference, "title_vi": directive.title_vi, "title_en": directive.title_en,
-                "meeting": directive.meeting_id, "lead_agency": directive.lead_agency_id,
-                "co_agencies": [a.pk for a in directive.co_agencies.all()], "owner": directive.owner_id,
-                "pillar": directive.pillar, "assigned_on": directive.assigned_on,
-                "deadline_text": directive.deadline_text, "source_ref": directive.source_ref,
-                "source_url": directive.source_url, "full_text": directive.full_text,
-                "outcome": directive.outcome, "updated_at": directive.updated_at.isoformat(),
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    "reference": directive.reference,
+                    "title_vi": directive.title_vi,
+                    "title_en": directive.title_en,
+                    "meeting": directive.meeting_id,
+                    "lead_agency": directive.lead_agency_id,
+                    "co_agencies": [a.pk for a in directive.co_agencies.all()],
+                    "owner": directive.owner_id,
+                    "pillar": directive.pillar,
+                    "assigned_on": directive.assigned_on,
+                    "deadline_text": directive.deadline_text,
+                    "source_ref": directive.source_ref,
+                    "source_url": directive.source_url,
+                    "full_text": directive.full_text,
+                    "outcome": directive.outcome,
+                    "updated_at": directive.updated_at.isoformat(),
+                },
+            )
         super().__init__(*args, **kwargs)
         self.fields["deadline_text"].widget.attrs["data-preview-url"] = reverse("portal:deadline_preview")
         if directive is None:
@@ -262,8 +326,11 @@ class DirectiveForm(PortalForm):
             self.fields["co_agencies"].queryset = Agency.objects.filter(Q(active=True) | Q(pk__in=current))
         for name in ("lead_agency", "co_agencies"):  # ministries → ministerial → government → provinces
             field = self.fields[name]
-            field.queryset = field.queryset.select_related("successor").alias(rank=labels.kind_rank()).order_by(
-                "rank", "name_vi", "code")
+            field.queryset = (
+                field.queryset.select_related("successor")
+                .alias(rank=labels.kind_rank())
+                .order_by("rank", "name_vi", "code")
+            )
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"].strip()
@@ -284,8 +351,10 @@ class DirectiveForm(PortalForm):
         unchanged = self.directive is not None and self.directive.lead_agency_id == agency.pk
         if not agency.active and not unchanged:
             successor = agency.successor.short_name((get_language() or "vi")[:2]) if agency.successor else "—"
-            raise ValidationError(_("%(agency)s đã hợp nhất vào %(successor)s; hãy chọn cơ quan đang hoạt động.")
-                                  % {"agency": agency.short_name((get_language() or "vi")[:2]), "successor": successor})
+            raise ValidationError(
+                _("%(agency)s đã hợp nhất vào %(successor)s; hãy chọn cơ quan đang hoạt động.")
+                % {"agency": agency.short_name((get_language() or "vi")[:2]), "successor": successor}
+            )
         return agency
 
     def clean_updated_at(self) -> datetime.datetime | None:
@@ -298,15 +367,28 @@ class DirectiveForm(PortalForm):
     def clean(self):
         cleaned = super().clean()
         if self.directive is not None and "deadline_text" in cleaned:
-            if cleaned["deadline_text"] != self.directive.deadline_text and not cleaned.get("deadline_reason",
-                                                                                           "").strip():
+            if (
+                cleaned["deadline_text"] != self.directive.deadline_text
+                and not cleaned.get("deadline_reason", "").strip()
+            ):
                 self.add_error("deadline_reason", _("Cần nêu lý do khi đổi thời hạn."))
         return cleaned
 
     def descriptive_fields(self) -> dict:
         """The fields update_directive/create_directive take as keywords."""
-        names = ["reference", "title_vi", "title_en", "meeting", "lead_agency", "owner", "pillar", "assigned_on",
-                 "source_ref", "source_url", "full_text"]
+        names = [
+            "reference",
+            "title_vi",
+            "title_en",
+            "meeting",
+            "lead_agency",
+            "owner",
+            "pillar",
+            "assigned_on",
+            "source_ref",
+            "source_url",
+            "full_text",
+        ]
         if self.directive is not None:
             names.append("outcome")
         return {name: self.cleaned_data[name] for name in names}
@@ -319,14 +401,24 @@ class DirectiveForm(PortalForm):
         """
         data = self.cleaned_data
         if self.directive is None:
-            return services.create_directive(by=by, deadline_text=data["deadline_text"],
-                                             co_agencies=data["co_agencies"], **self.descriptive_fields())
+            return services.create_directive(
+                by=by, deadline_text=data["deadline_text"], co_agencies=data["co_agencies"], **self.descriptive_fields()
+            )
         with transaction.atomic():
-            services.update_directive(directive=self.directive, by=by, expected_updated_at=data["updated_at"],
-                                      co_agencies=data["co_agencies"], **self.descriptive_fields())
+            services.update_directive(
+                directive=self.directive,
+                by=by,
+                expected_updated_at=data["updated_at"],
+                co_agencies=data["co_agencies"],
+                **self.descriptive_fields(),
+            )
             if data["deadline_text"] != self.directive.deadline_text:
-                services.change_deadline(directive=self.directive, approved_by=by,
-                                         new_deadline_text=data["deadline_text"], reason=data["deadline_reason"])
+                services.change_deadline(
+                    directive=self.directive,
+                    approved_by=by,
+                    new_deadline_text=data["deadline_text"],
+                    reason=data["deadline_reason"],
+                )
         return self.directive
 
 
@@ -335,10 +427,12 @@ class DirectiveForm(PortalForm):
 
 class ProgressForm(PortalForm):
     percent = forms.IntegerField(label=gettext_lazy("Tiến độ (%)"), min_value=0, max_value=100)
-    note = forms.CharField(label=gettext_lazy("Nội dung báo cáo"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=5000)
-    evidence_url = forms.URLField(label=gettext_lazy("Đường dẫn minh chứng"), required=False, max_length=500,
-                                  assume_scheme="https")
+    note = forms.CharField(
+        label=gettext_lazy("Nội dung báo cáo"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    evidence_url = forms.URLField(
+        label=gettext_lazy("Đường dẫn minh chứng"), required=False, max_length=500, assume_scheme="https"
+    )
 
 
 class ExtensionRequestForm(PortalForm):
@@ -348,29 +442,35 @@ class ExtensionRequestForm(PortalForm):
 
 class ExtensionDecisionForm(PortalForm):
     decision = forms.ChoiceField(choices=[("approve", gettext_lazy("Duyệt")), ("reject", gettext_lazy("Từ chối"))])
-    note = forms.CharField(label=gettext_lazy("Ý kiến"), required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=gettext_lazy("Ý kiến"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SubmitForm(PortalForm):
-    note = forms.CharField(label=gettext_lazy("Kết quả đã đạt"), required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=gettext_lazy("Kết quả đã đạt"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CompleteForm(PortalForm):
     completed_on = DayField(label=gettext_lazy("Ngày hoàn thành"))
-    outcome = forms.CharField(label=gettext_lazy("Kết quả (văn bản, sản phẩm)"), required=False, max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(
+        label=gettext_lazy("Kết quả (văn bản, sản phẩm)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReturnForm(PortalForm):
-    note = forms.CharField(label=gettext_lazy("Lý do trả lại"), max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=gettext_lazy("Lý do trả lại"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CancelForm(PortalForm):
-    reason = forms.CharField(label=gettext_lazy("Lý do hủy"), max_length=5000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=gettext_lazy("Lý do hủy"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DirectiveChoiceField(forms.ModelMultipleChoiceField):
@@ -381,11 +481,15 @@ class DirectiveChoiceField(forms.ModelMultipleChoiceField):
 class TransferForm(PortalForm):
     """Which open directives of a merged agency move to its successor (not always all: MIC → MOST and MCST)."""
 
-    directives = DirectiveChoiceField(label=gettext_lazy("Nhiệm vụ chuyển cho cơ quan kế thừa"),
-                                      queryset=Directive.objects.none(), to_field_name="public_id",
-                                      widget=forms.CheckboxSelectMultiple)
-    reason = forms.CharField(label=gettext_lazy("Lý do (bỏ trống: ghi theo quyết định hợp nhất)"), required=False,
-                             max_length=2000)
+    directives = DirectiveChoiceField(
+        label=gettext_lazy("Nhiệm vụ chuyển cho cơ quan kế thừa"),
+        queryset=Directive.objects.none(),
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do (bỏ trống: ghi theo quyết định hợp nhất)"), required=False, max_length=2000
+    )
 
     def __init__(self, *args, open_directives=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -402,22 +506,37 @@ class MeetingForm(PortalForm):
 
     committee = forms.ChoiceField(label=gettext_lazy("Ủy ban"))
     session_number = forms.IntegerField(
-        label=gettext_lazy("Phiên họp thứ"), required=False, min_value=1, max_value=9999,
-        help_text=gettext_lazy("Số thứ tự phiên họp của ủy ban; để trống nếu phiên họp không đánh số."))
+        label=gettext_lazy("Phiên họp thứ"),
+        required=False,
+        min_value=1,
+        max_value=9999,
+        help_text=gettext_lazy("Số thứ tự phiên họp của ủy ban; để trống nếu phiên họp không đánh số."),
+    )
     date = DayField(label=gettext_lazy("Ngày họp"))
-    title_vi = forms.CharField(label=gettext_lazy("Tên phiên họp"), max_length=300, required=False,
-                               help_text=gettext_lazy("Để trống: “Phiên họp thứ N của …”."))
+    title_vi = forms.CharField(
+        label=gettext_lazy("Tên phiên họp"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Để trống: “Phiên họp thứ N của …”."),
+    )
     title_en = forms.CharField(label=gettext_lazy("Tên tiếng Anh"), max_length=300, required=False)
     chair = forms.CharField(label=gettext_lazy("Chủ trì"), max_length=200, required=False)
-    notice_ref = forms.CharField(label=gettext_lazy("Số thông báo kết luận"), max_length=100, required=False,
-                                 help_text=gettext_lazy("Ví dụ 552/TB-VPCP"))
+    notice_ref = forms.CharField(
+        label=gettext_lazy("Số thông báo kết luận"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Ví dụ 552/TB-VPCP"),
+    )
     notice_date = DayField(label=gettext_lazy("Ngày thông báo"), required=False)
-    source_url = forms.URLField(label=gettext_lazy("Đường dẫn thông báo"), max_length=500, required=False,
-                                assume_scheme="https")
+    source_url = forms.URLField(
+        label=gettext_lazy("Đường dẫn thông báo"), max_length=500, required=False, assume_scheme="https"
+    )
     notice_file = forms.FileField(
-        label=gettext_lazy("Tệp thông báo"), required=False,
+        label=gettext_lazy("Tệp thông báo"),
+        required=False,
         help_text=gettext_lazy("PDF, DOC, DOCX hoặc ODT, tối đa 10 MB; được lưu cùng phiên họp."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.odt"}))
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.odt"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -446,11 +565,16 @@ class MeetingForm(PortalForm):
 
 
 class ImportForm(PortalForm):
-    file = forms.FileField(label=gettext_lazy("Tệp CSV hoặc Excel (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
-    meeting = MeetingChoiceField(label=gettext_lazy("Phiên họp (khi tệp không ghi cột meeting)"),
-                                 queryset=Meeting.objects.all(), required=False,
-                                 empty_label=gettext_lazy("— theo cột meeting trong tệp —"))
+    file = forms.FileField(
+        label=gettext_lazy("Tệp CSV hoặc Excel (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    meeting = MeetingChoiceField(
+        label=gettext_lazy("Phiên họp (khi tệp không ghi cột meeting)"),
+        queryset=Meeting.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("— theo cột meeting trong tệp —"),
+    )
 
 
 # --- Sign-in -------------------------------------------------------------------------
@@ -470,13 +594,23 @@ class SignInForm(AuthenticationForm):
 class NoticeReadForm(PortalForm):
     """A notice pasted or uploaded; exactly one of the two."""
 
-    text = forms.CharField(label=gettext_lazy("Dán nội dung thông báo"), required=False, strip=False,
-                           widget=forms.Textarea(attrs={"rows": 10, "maxlength": 200_000}))
-    file = forms.FileField(label=gettext_lazy("hoặc chọn tệp (.txt, .docx, .pdf có chữ; tối đa 5 MB)"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf"}))
-    meeting = MeetingChoiceField(label=gettext_lazy("Phiên họp (khi thông báo không ghi rõ)"),
-                                 queryset=Meeting.objects.all(), required=False,
-                                 empty_label=gettext_lazy("— theo phiên họp ghi trong thông báo —"))
+    text = forms.CharField(
+        label=gettext_lazy("Dán nội dung thông báo"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "maxlength": 200_000}),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("hoặc chọn tệp (.txt, .docx, .pdf có chữ; tối đa 5 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf"}),
+    )
+    meeting = MeetingChoiceField(
+        label=gettext_lazy("Phiên họp (khi thông báo không ghi rõ)"),
+        queryset=Meeting.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("— theo phiên họp ghi trong thông báo —"),
+    )
 
     def clean(self):
         data = super().clean()
@@ -491,11 +625,11 @@ class NoticeRowForm(PortalForm):
     keep = forms.BooleanField(label=gettext_lazy("Lưu"), required=False, initial=True)
     merge = forms.BooleanField(label=gettext_lazy("Gộp vào dòng trên"), required=False)
     split = forms.BooleanField(label=gettext_lazy("Tách: mỗi dòng của tên là một nhiệm vụ"), required=False)
-    title_vi = forms.CharField(label=gettext_lazy("Tên nhiệm vụ"), required=False, max_length=300,
-                               widget=forms.Textarea(attrs={"rows": 3}))
+    title_vi = forms.CharField(
+        label=gettext_lazy("Tên nhiệm vụ"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
     lead_agency = forms.CharField(label=gettext_lazy("Chủ trì (mã)"), required=False, max_length=32)
-    co_agencies = forms.CharField(label=gettext_lazy("Phối hợp (mã; mã)"), required=False,
-                                  max_length=500)
+    co_agencies = forms.CharField(label=gettext_lazy("Phối hợp (mã; mã)"), required=False, max_length=500)
     deadline = forms.CharField(label=gettext_lazy("Thời hạn"), required=False, max_length=200)
 
 
@@ -503,5 +637,6 @@ NoticeRowFormSet = forms.formset_factory(NoticeRowForm, extra=0, max_num=500, va
 
 
 class NoticeMeetingForm(PortalForm):
-    meeting = MeetingChoiceField(label=gettext_lazy("Phiên họp"), queryset=Meeting.objects.all(),
-                                 empty_label=gettext_lazy("— chọn phiên họp —"))
+    meeting = MeetingChoiceField(
+        label=gettext_lazy("Phiên họp"), queryset=Meeting.objects.all(), empty_label=gettext_lazy("— chọn phiên họp —")
+    )

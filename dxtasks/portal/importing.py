@@ -7,6 +7,7 @@ of every row. Only a file without problems can be committed, and the commit
 creates every row through `services.create_directive` in one transaction:
 if anything fails then, nothing is saved.
 """
+
 import csv
 import datetime
 import io
@@ -47,10 +48,15 @@ COLUMNS: list[tuple[str, bool, str]] = [
     ("reference", True, gettext_lazy("Số hiệu nhiệm vụ, duy nhất, ví dụ UBQG-7/03")),
     ("title_vi", True, gettext_lazy("Tên nhiệm vụ (tiếng Việt)")),
     ("title_en", False, gettext_lazy("Tên tiếng Anh")),
-    ("lead_agency", True, gettext_lazy(
-        "Mã cơ quan chủ trì, ví dụ MPS, SBV, HA-NOI; hoặc mã nhóm ALL (các bộ, ngành, địa phương), "
-        "ALL-MINISTRIES (các bộ, ngành), ALL-PROVINCES (các tỉnh, thành phố); hoặc danh sách mã cách nhau "
-        "bằng dấu chấm phẩy, mỗi cơ quan một phần việc (MPS; MOJ; MOH)")),
+    (
+        "lead_agency",
+        True,
+        gettext_lazy(
+            "Mã cơ quan chủ trì, ví dụ MPS, SBV, HA-NOI; hoặc mã nhóm ALL (các bộ, ngành, địa phương), "
+            "ALL-MINISTRIES (các bộ, ngành), ALL-PROVINCES (các tỉnh, thành phố); hoặc danh sách mã cách nhau "
+            "bằng dấu chấm phẩy, mỗi cơ quan một phần việc (MPS; MOJ; MOH)"
+        ),
+    ),
     ("co_agencies", False, gettext_lazy("Mã các cơ quan phối hợp, cách nhau bằng dấu chấm phẩy")),
     ("deadline", True, gettext_lazy("Thời hạn ghi như trong văn bản, ví dụ “trong quý II/2024”, “thường xuyên”")),
     ("assigned_on", False, gettext_lazy("Ngày giao dd/mm/yyyy; bỏ trống thì lấy ngày họp")),
@@ -62,8 +68,21 @@ COLUMNS: list[tuple[str, bool, str]] = [
     ("full_text", False, gettext_lazy("Nội dung đầy đủ")),
 ]
 COLUMN_KEYS = [key for key, _required, _help in COLUMNS]
-EXAMPLE_ROW = ["UBQG-9/01", "Ban hành kế hoạch chuyển đổi số năm 2026", "Issue the 2026 digital transformation plan",
-               "MOST", "MPS; SBV", "trong quý I/2026", "", "", "government", "", "", "", ""]
+EXAMPLE_ROW = [
+    "UBQG-9/01",
+    "Ban hành kế hoạch chuyển đổi số năm 2026",
+    "Issue the 2026 digital transformation plan",
+    "MOST",
+    "MPS; SBV",
+    "trong quý I/2026",
+    "",
+    "",
+    "government",
+    "",
+    "",
+    "",
+    "",
+]
 
 
 class ImportFileError(Exception):
@@ -118,8 +137,9 @@ def _bounded(rows) -> list[list[str]]:
         if filled > MAX_ROWS + 2 or len(table) > 10 * MAX_ROWS:
             raise ImportFileError(_("Quá nhiều dòng (tối đa %(max)s).") % {"max": MAX_ROWS})
         if len(row) > MAX_COLUMNS:
-            raise ImportFileError(_("Dòng %(line)s có quá nhiều cột (tối đa %(max)s).")
-                                  % {"line": len(table) + 1, "max": MAX_COLUMNS})
+            raise ImportFileError(
+                _("Dòng %(line)s có quá nhiều cột (tối đa %(max)s).") % {"line": len(table) + 1, "max": MAX_COLUMNS}
+            )
         cells += len(row)
         if cells > MAX_CELLS:
             raise ImportFileError(_("Tệp có quá nhiều ô (tối đa %(max)s).") % {"max": f"{MAX_CELLS:,}"})
@@ -138,8 +158,10 @@ def _read_csv(content: bytes) -> list[list[str]]:
     try:
         return _bounded(reader)
     except csv.Error:  # e.g. a cell over the csv module's 128 KiB field limit
-        raise ImportFileError(_("Không đọc được dòng %(line)s của tệp CSV: có ô quá dài hoặc dấu ngoặc kép "
-                                "không đóng.") % {"line": reader.line_num}) from None
+        raise ImportFileError(
+            _("Không đọc được dòng %(line)s của tệp CSV: có ô quá dài hoặc dấu ngoặc kép không đóng.")
+            % {"line": reader.line_num}
+        ) from None
 
 
 def _check_archive(content: bytes) -> None:
@@ -150,8 +172,9 @@ def _check_archive(content: bytes) -> None:
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise ImportFileError(_("Không đọc được tệp Excel: %(error)s") % {"error": exc}) from None
     if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise ImportFileError(_("Tệp Excel khi giải nén quá lớn (tối đa %(max)s MB).")
-                              % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)})
+        raise ImportFileError(
+            _("Tệp Excel khi giải nén quá lớn (tối đa %(max)s MB).") % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
@@ -255,11 +278,13 @@ def _lead_or_list(lead_code: str, agencies: dict, errors: list) -> tuple[Agency 
         if agency is None:
             errors.append(_("Cột lead_agency: không có cơ quan mã “%(code)s” trong danh sách.") % {"code": code})
         elif groups.is_group_code(code):
-            errors.append(_("Cột lead_agency: mã nhóm %(code)s không ghi chung với danh sách cơ quan.")
-                          % {"code": code})
+            errors.append(
+                _("Cột lead_agency: mã nhóm %(code)s không ghi chung với danh sách cơ quan.") % {"code": code}
+            )
         elif not agency.active:
-            errors.append(_("Cột lead_agency: cơ quan %(code)s đã hợp nhất; hãy giao cho cơ quan kế thừa.")
-                          % {"code": code})
+            errors.append(
+                _("Cột lead_agency: cơ quan %(code)s đã hợp nhất; hãy giao cho cơ quan kế thừa.") % {"code": code}
+            )
         else:
             each.append(agency)
     return None, each
@@ -279,7 +304,9 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
         errors = row.errors
         for column, value in values.items():
             if len(value) > MAX_CELL_CHARS:
-                errors.append(_("Cột %(column)s dài quá %(max)s ký tự.") % {"column": column, "max": f"{MAX_CELL_CHARS:,}"})
+                errors.append(
+                    _("Cột %(column)s dài quá %(max)s ký tự.") % {"column": column, "max": f"{MAX_CELL_CHARS:,}"}
+                )
                 values[column] = value[:200] + "…"  # the preview shows the row, not 32 KB of it
         reference = values.get("reference", "")
         if not reference:
@@ -299,7 +326,9 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
         lead_code = values.get("lead_agency", "").upper()
         lead, each = _lead_or_list(lead_code, agencies, errors)
         co = []
-        for code in filter(None, (c.strip().upper() for c in values.get("co_agencies", "").replace(",", ";").split(";"))):
+        for code in filter(
+            None, (c.strip().upper() for c in values.get("co_agencies", "").replace(",", ";").split(";"))
+        ):
             if code not in agencies:
                 errors.append(_("Không có cơ quan phối hợp mã “%(code)s”.") % {"code": code})
             else:
@@ -338,10 +367,19 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
             # "→ thường xuyên" / "→ ongoing": the precision's label in the reader's language, not its code.
             row.due_label = f"{deadline.due:%d/%m/%Y}" if deadline.due else str(Precision(deadline.precision).label)
             row.kwargs = {
-                "reference": reference, "title_vi": title, "title_en": values.get("title_en", ""),
-                "lead_agency": lead, "co_agencies": co, **({"share_agencies": each} if each else {}), "deadline_text": " ".join(deadline_text.split()),
-                "assigned_on": assigned_on, "meeting": meeting, "pillar": pillar, "owner": owner,
-                "source_ref": values.get("source_ref", ""), "source_url": values.get("source_url", ""),
+                "reference": reference,
+                "title_vi": title,
+                "title_en": values.get("title_en", ""),
+                "lead_agency": lead,
+                "co_agencies": co,
+                **({"share_agencies": each} if each else {}),
+                "deadline_text": " ".join(deadline_text.split()),
+                "assigned_on": assigned_on,
+                "meeting": meeting,
+                "pillar": pillar,
+                "owner": owner,
+                "source_ref": values.get("source_ref", ""),
+                "source_url": values.get("source_url", ""),
                 "full_text": values.get("full_text", ""),
             }
             # The model's own rules too (lengths, URL schemes, constraints), so the commit can't refuse what the

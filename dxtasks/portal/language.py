@@ -5,6 +5,7 @@ staff with an English-language browser would get English pages without
 asking for them. This subclass reads only the language cookie that the
 switch (`/i18n/setlang/`) sets, else LANGUAGE_CODE ("vi").
 """
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation

@@ -1,4 +1,5 @@
 """What every directive list of the portal shows, fetched the same way everywhere."""
+
 from django.db.models import QuerySet
 
 from dxtasks.directives import selectors

@@ -6,6 +6,7 @@ them to `importing.check_rows` and `importing.commit` — the same checks, the
 same services, one transaction, all or nothing. The notice's file is kept
 with the meeting in that transaction.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -54,8 +55,7 @@ def read(text: str, *, meeting: Meeting | None = None) -> tuple[NoticeReading, M
     if meeting is None:
         return first, None
     reference = first.header.date or meeting.notice_date or meeting.date
-    reading = read_notice(text, gazetteer=gazetteer, reference=reference, meeting_date=meeting.date,
-                          require_tasks=True)
+    reading = read_notice(text, gazetteer=gazetteer, reference=reference, meeting_date=meeting.date, require_tasks=True)
     return reading, meeting
 
 
@@ -103,19 +103,33 @@ def check(rows: list[ReviewedRow], *, meeting: Meeting, notice_ref: str = "") ->
     """The import's own checks on the reviewed rows (row numbers count from 1)."""
     references = next_references(meeting, len(rows))
     table = [
-        (line, {
-            "reference": reference, "title_vi": " ".join(row.title_vi.split()),
-            "lead_agency": row.lead_agency.strip(), "co_agencies": row.co_agencies, "deadline": row.deadline.strip(),
-            "meeting": str(meeting.number), "source_ref": notice_ref and _("Thông báo %(ref)s") % {"ref": notice_ref},
-            "full_text": row.excerpt,
-        })
+        (
+            line,
+            {
+                "reference": reference,
+                "title_vi": " ".join(row.title_vi.split()),
+                "lead_agency": row.lead_agency.strip(),
+                "co_agencies": row.co_agencies,
+                "deadline": row.deadline.strip(),
+                "meeting": str(meeting.number),
+                "source_ref": notice_ref and _("Thông báo %(ref)s") % {"ref": notice_ref},
+                "full_text": row.excerpt,
+            },
+        )
         for line, (reference, row) in enumerate(zip(references, rows), start=1)
     ]
     return importing.check_rows(table, default_meeting=meeting)
 
 
-def save(rows: list[ReviewedRow], *, meeting: Meeting, by, notice_ref: str = "", notice_date: datetime.date | None = None,
-         notice_file: tuple[str, bytes] | None = None) -> list[Directive]:
+def save(
+    rows: list[ReviewedRow],
+    *,
+    meeting: Meeting,
+    by,
+    notice_ref: str = "",
+    notice_date: datetime.date | None = None,
+    notice_file: tuple[str, bytes] | None = None,
+) -> list[Directive]:
     """All rows or none, and the notice file with the meeting, in one transaction.
 
     Raises importing.ImportRefused (with every row's problems) when any row is refused.
@@ -127,8 +141,9 @@ def save(rows: list[ReviewedRow], *, meeting: Meeting, by, notice_ref: str = "",
     return created
 
 
-def keep_notice(*, meeting: Meeting, by, notice_ref: str, notice_date: datetime.date | None,
-                notice_file: tuple[str, bytes] | None) -> None:
+def keep_notice(
+    *, meeting: Meeting, by, notice_ref: str, notice_date: datetime.date | None, notice_file: tuple[str, bytes] | None
+) -> None:
     """Fill the meeting's notice number, date and file (a .pdf or .docx; not a paste) where it has none yet."""
     changes: dict = {}
     if notice_ref and not meeting.notice_ref:
@@ -143,8 +158,6 @@ def keep_notice(*, meeting: Meeting, by, notice_ref: str, notice_date: datetime.
         services.update_meeting(meeting=meeting, by=by, **changes)
 
 
-
-
 # --- The review page's draft: what is kept between reading and saving ----------------------
 
 
@@ -153,7 +166,7 @@ def _marked(excerpt: str, phrase: str) -> list[str]:
     at = excerpt.rfind(phrase) if phrase else -1
     if at < 0:
         return [excerpt, "", ""]
-    return [excerpt[:at], phrase, excerpt[at + len(phrase):]]
+    return [excerpt[:at], phrase, excerpt[at + len(phrase) :]]
 
 
 def draft(reading: NoticeReading, meeting: Meeting | None, *, file_name: str = "", content: bytes = b"") -> dict:
@@ -163,7 +176,8 @@ def draft(reading: NoticeReading, meeting: Meeting | None, *, file_name: str = "
     header = reading.header
     return {
         "header": {
-            "number": header.number or "", "date": header.date.isoformat() if header.date else "",
+            "number": header.number or "",
+            "date": header.date.isoformat() if header.date else "",
             "meeting_number": header.meeting_number,
             "meeting_date": header.meeting_date.isoformat() if header.meeting_date else "",
             "committee": header.committee or "",
@@ -173,10 +187,16 @@ def draft(reading: NoticeReading, meeting: Meeting | None, *, file_name: str = "
         "file": base64.b64encode(content).decode() if content else "",
         "rows": [
             {
-                "title_vi": d.title_vi, "lead_agency": d.lead_column, "co_agencies": "; ".join(d.co_agencies),
-                "deadline": d.saved_deadline_text or d.deadline_text, "item": d.item or "", "excerpt": d.excerpt,
-                "marked": _marked(d.excerpt, d.deadline_text), "flags": d.flags,
-                "due": d.due_date.isoformat() if d.due_date else "", "precision": d.precision or "",
+                "title_vi": d.title_vi,
+                "lead_agency": d.lead_column,
+                "co_agencies": "; ".join(d.co_agencies),
+                "deadline": d.saved_deadline_text or d.deadline_text,
+                "item": d.item or "",
+                "excerpt": d.excerpt,
+                "marked": _marked(d.excerpt, d.deadline_text),
+                "flags": d.flags,
+                "due": d.due_date.isoformat() if d.due_date else "",
+                "precision": d.precision or "",
                 "collective": d.collective,
             }
             for d in reading.directives
@@ -204,11 +224,17 @@ def reviewed_rows(stored: dict, edited: list[dict]) -> list[ReviewedRow]:
         # split: each line of the title becomes a directive of its own, with the row's other fields
         titles = [line.strip() for line in title.splitlines() if line.strip()] if values.get("split") else [title]
         for part in titles or [title]:
-            rows.append(ReviewedRow(
-                title_vi=part, lead_agency=(values.get("lead_agency") or "").upper(),
-                co_agencies=values.get("co_agencies", ""), deadline=values.get("deadline", ""),
-                item=original["item"], excerpt=original["excerpt"], index=index,
-            ))
+            rows.append(
+                ReviewedRow(
+                    title_vi=part,
+                    lead_agency=(values.get("lead_agency") or "").upper(),
+                    co_agencies=values.get("co_agencies", ""),
+                    deadline=values.get("deadline", ""),
+                    item=original["item"],
+                    excerpt=original["excerpt"],
+                    index=index,
+                )
+            )
     return rows
 
 

@@ -3,6 +3,7 @@
 Shared by the register page and its CSV/XLSX export, so an export holds
 exactly what the page showed (all pages of it), and by the JSON API.
 """
+
 import datetime
 
 from django.contrib.auth import get_user_model
@@ -24,8 +25,18 @@ def filter_form(params, user) -> RegisterFilterForm:
         params or None,
         user=user,
         agencies=Agency.objects.select_related("successor").only(
-            "code", "short_name_vi", "short_name_en", "name_vi", "name_en", "kind", "established_on", "succeeded_on",
-            "successor__short_name_vi", "successor__short_name_en", "successor__code"),
+            "code",
+            "short_name_vi",
+            "short_name_en",
+            "name_vi",
+            "name_en",
+            "kind",
+            "established_on",
+            "succeeded_on",
+            "successor__short_name_vi",
+            "successor__short_name_en",
+            "successor__code",
+        ),
         meetings=Meeting.objects.only("number", "date", "committee", "session_number"),
     )
 
@@ -48,8 +59,10 @@ def owner_suggestions(text: str, limit: int = 10) -> list[dict]:
     if len(text) < 2:
         return []
     people = _people(text).filter(is_active=True, role__in=[Role.SECRETARIAT, Role.FOCAL_POINT])
-    return [{"username": u.username, "name": u.get_full_name() or u.username}
-            for u in people.order_by("username").only("username", "first_name", "last_name")[:limit]]
+    return [
+        {"username": u.username, "name": u.get_full_name() or u.username}
+        for u in people.order_by("username").only("username", "first_name", "last_name")[:limit]
+    ]
 
 
 def filtered_directives(form: RegisterFilterForm, user) -> QuerySet:
@@ -83,8 +96,11 @@ def register_directives(data: dict, user, as_of: datetime.date | None = None) ->
         return selectors.directives_as_of(as_of).none()
     role = data.get("role") or data.get("agency_role") or scopes.INVOLVED
     scope = scopes.Scope(
-        as_of=as_of, period_start=data.get("from"), period_end=data.get("to"),
-        meeting=int(data["meeting"]) if data.get("meeting") else None, agency=data.get("agency") or "",
+        as_of=as_of,
+        period_start=data.get("from"),
+        period_end=data.get("to"),
+        meeting=int(data["meeting"]) if data.get("meeting") else None,
+        agency=data.get("agency") or "",
         role=role if role in scopes.ROLES else scopes.INVOLVED,
     )
     queryset = scopes.directives(scope)

@@ -4,6 +4,7 @@ Every page is served from our own origin with no inline script or style
 (the templates keep to that), so the policy can be strict. Override with the
 setting PORTAL_CSP (a string) if an installation must allow more.
 """
+
 from collections.abc import Callable
 
 from django.conf import settings

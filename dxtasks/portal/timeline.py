@@ -6,6 +6,7 @@ changes, agency transfers and extension requests. Other apps add theirs
 their AppConfig, returning dicts {"at", "kind", "text", "outcome"}: the
 portal asks every installed app and imports none of them.
 """
+
 import datetime
 
 from django.apps import apps
@@ -28,49 +29,90 @@ def _domain_entries(directive: Directive, share=None) -> list[dict]:
     entries: list[dict] = []
     mine = Q(share__isnull=True) | Q(share=share) if share is not None else Q(share__isnull=True)
     for update in directive.progress_updates.filter(mine).select_related("reported_by"):
-        entries.append({
-            "at": update.reported_at, "kind": "progress", "by": update.reported_by,
-            "text": _("Tiến độ %(percent)s%%: %(note)s") % {"percent": update.percent, "note": update.note},
-            "link": update.evidence_url, "outcome": "",
-        })
+        entries.append(
+            {
+                "at": update.reported_at,
+                "kind": "progress",
+                "by": update.reported_by,
+                "text": _("Tiến độ %(percent)s%%: %(note)s") % {"percent": update.percent, "note": update.note},
+                "link": update.evidence_url,
+                "outcome": "",
+            }
+        )
     for change in directive.deadline_changes.filter(mine).select_related("approved_by"):
-        entries.append({
-            "at": change.approved_at, "kind": "deadline", "by": change.approved_by,
-            "text": _("Thời hạn: %(old)s → %(new)s. Lý do: %(reason)s")
-            % {"old": change.old_deadline_text or _dmy(change.old_due),
-               "new": change.new_deadline_text or _dmy(change.new_due), "reason": change.reason},
-            "link": "", "outcome": _("Lịch đăng ký được cập nhật"),
-        })
+        entries.append(
+            {
+                "at": change.approved_at,
+                "kind": "deadline",
+                "by": change.approved_by,
+                "text": _("Thời hạn: %(old)s → %(new)s. Lý do: %(reason)s")
+                % {
+                    "old": change.old_deadline_text or _dmy(change.old_due),
+                    "new": change.new_deadline_text or _dmy(change.new_due),
+                    "reason": change.reason,
+                },
+                "link": "",
+                "outcome": _("Lịch đăng ký được cập nhật"),
+            }
+        )
     for change in directive.state_changes.filter(mine).select_related("changed_by"):
         text = _("Trạng thái: %(old)s → %(new)s") % {
-            "old": change.get_old_state_display(), "new": change.get_new_state_display()}
+            "old": change.get_old_state_display(),
+            "new": change.get_new_state_display(),
+        }
         if change.note:
             text += ". " + change.note
-        entries.append({"at": change.changed_at, "kind": "state", "by": change.changed_by, "text": text,
-                        "link": "", "outcome": ""})
+        entries.append(
+            {"at": change.changed_at, "kind": "state", "by": change.changed_by, "text": text, "link": "", "outcome": ""}
+        )
     for transfer in directive.agency_transfers.select_related("from_agency", "to_agency", "transferred_by"):
-        entries.append({
-            "at": transfer.transferred_at, "kind": "transfer", "by": transfer.transferred_by,
-            "text": _("Chuyển %(role)s: %(old)s → %(new)s. %(reason)s") % {
-                "role": transfer.get_role_display(), "old": transfer.from_agency.short_name((get_language() or "vi")[:2]),
-                "new": transfer.to_agency.short_name((get_language() or "vi")[:2]), "reason": transfer.reason},
-            "link": "", "outcome": "",
-        })
+        entries.append(
+            {
+                "at": transfer.transferred_at,
+                "kind": "transfer",
+                "by": transfer.transferred_by,
+                "text": _("Chuyển %(role)s: %(old)s → %(new)s. %(reason)s")
+                % {
+                    "role": transfer.get_role_display(),
+                    "old": transfer.from_agency.short_name((get_language() or "vi")[:2]),
+                    "new": transfer.to_agency.short_name((get_language() or "vi")[:2]),
+                    "reason": transfer.reason,
+                },
+                "link": "",
+                "outcome": "",
+            }
+        )
     for request in directive.extension_requests.filter(mine).select_related("requested_by", "decided_by"):
-        entries.append({
-            "at": request.requested_at, "kind": "extension", "by": request.requested_by,
-            "text": _("Đề nghị gia hạn đến %(date)s. Lý do: %(reason)s")
-            % {"date": _dmy(request.proposed_due), "reason": request.reason},
-            "link": "", "outcome": request.get_decision_display()
-            if request.decision == ExtensionRequest.Decision.PENDING else "",
-        })
+        entries.append(
+            {
+                "at": request.requested_at,
+                "kind": "extension",
+                "by": request.requested_by,
+                "text": _("Đề nghị gia hạn đến %(date)s. Lý do: %(reason)s")
+                % {"date": _dmy(request.proposed_due), "reason": request.reason},
+                "link": "",
+                "outcome": request.get_decision_display()
+                if request.decision == ExtensionRequest.Decision.PENDING
+                else "",
+            }
+        )
         if request.decided_at:
             text = _("%(decision)s đề nghị gia hạn đến %(date)s") % {
-                "decision": request.get_decision_display(), "date": _dmy(request.proposed_due)}
+                "decision": request.get_decision_display(),
+                "date": _dmy(request.proposed_due),
+            }
             if request.decision_note:
                 text += ". " + request.decision_note
-            entries.append({"at": request.decided_at, "kind": "decision", "by": request.decided_by,
-                            "text": text, "link": "", "outcome": ""})
+            entries.append(
+                {
+                    "at": request.decided_at,
+                    "kind": "decision",
+                    "by": request.decided_by,
+                    "text": text,
+                    "link": "",
+                    "outcome": "",
+                }
+            )
     return entries
 
 
@@ -96,6 +138,14 @@ def _as_datetime(at: datetime.date | datetime.datetime) -> datetime.datetime:
 
 def timeline(directive: Directive, share=None) -> list[dict]:
     entries = _domain_entries(directive, share) + _app_entries(directive)
-    entries.append({"at": directive.created_at, "kind": "created", "by": None, "link": "", "outcome": "",
-                    "text": _("Nhiệm vụ được ghi vào hệ thống")})
+    entries.append(
+        {
+            "at": directive.created_at,
+            "kind": "created",
+            "by": None,
+            "link": "",
+            "outcome": "",
+            "text": _("Nhiệm vụ được ghi vào hệ thống"),
+        }
+    )
     return sorted(entries, key=lambda e: e["at"], reverse=True)

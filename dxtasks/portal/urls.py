@@ -1,4 +1,5 @@
 """The portal's pages; bookmarkable URLs with filters as GET parameters."""
+
 from django.urls import path, re_path
 
 from .views import agencies, directive, imports, inbox, meetings, notices, pages
@@ -16,10 +17,16 @@ urlpatterns = [
     path("directives/<uuid:public_id>/edit/", directive.edit, name="directive_edit"),
     path("directives/<uuid:public_id>/progress/", directive.add_progress, name="progress"),
     path("directives/<uuid:public_id>/extension/", directive.request_extension, name="extension"),
-    path("directives/<uuid:public_id>/extension/<int:request_id>/decide/", directive.decide_extension,
-         name="extension_decide"),
-    path("directives/<uuid:public_id>/extension/<int:request_id>/withdraw/", directive.withdraw_extension,
-         name="extension_withdraw"),
+    path(
+        "directives/<uuid:public_id>/extension/<int:request_id>/decide/",
+        directive.decide_extension,
+        name="extension_decide",
+    ),
+    path(
+        "directives/<uuid:public_id>/extension/<int:request_id>/withdraw/",
+        directive.withdraw_extension,
+        name="extension_withdraw",
+    ),
     path("directives/<uuid:public_id>/submit/", directive.submit, name="submit"),
     path("directives/<uuid:public_id>/complete/", directive.complete, name="complete"),
     path("directives/<uuid:public_id>/return/", directive.return_for_rework, name="return"),

@@ -8,6 +8,7 @@ are then read by primary key, so a repeat visit scans nothing. Other pages
 count directly (two aggregates) for the navigation. The definitions stay in
 `dxtasks.directives.worklists`; this module only keeps their results.
 """
+
 import datetime
 
 from django.conf import settings
@@ -36,8 +37,10 @@ def _cached(kind: str, user, today: datetime.date, version: str | None, compute)
     ttl = _ttl()
     if not ttl:
         return compute()
-    key = (f"portal:worklist-{kind}:{user.pk}:{user.role}:{user.agency_id}:{user.is_active}:{today.isoformat()}:"
-           f"{version or data_version()}:{requests_version()}")
+    key = (
+        f"portal:worklist-{kind}:{user.pk}:{user.role}:{user.agency_id}:{user.is_active}:{today.isoformat()}:"
+        f"{version or data_version()}:{requests_version()}"
+    )
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -68,16 +71,26 @@ def top_rows(user, today: datetime.date, version: str | None = None) -> list[tup
     """(list, label, row, age in days) for the dashboard; rows read by primary key."""
     if not worklists.lists_for(user):
         return []
-    top = _cached("top", user, today, version, lambda: [
-        (name, getattr(row, "worklist_model", worklists.SPECS[name].model), row.pk, row.age_from)
-        for name, row in worklists.top(user, limit=TOP_ROWS, today=today)])
+    top = _cached(
+        "top",
+        user,
+        today,
+        version,
+        lambda: [
+            (name, getattr(row, "worklist_model", worklists.SPECS[name].model), row.pk, row.age_from)
+            for name, row in worklists.top(user, limit=TOP_ROWS, today=today)
+        ],
+    )
     found = {
         "directive": Directive.objects.select_related("lead_agency").in_bulk(
-            [pk for _n, model, pk, _a in top if model == "directive"]),
+            [pk for _n, model, pk, _a in top if model == "directive"]
+        ),
         "share": Share.objects.select_related("directive", "agency").in_bulk(
-            [pk for _n, model, pk, _a in top if model == "share"]),
+            [pk for _n, model, pk, _a in top if model == "share"]
+        ),
         "extension_request": ExtensionRequest.objects.select_related("directive__lead_agency").in_bulk(
-            [pk for _n, model, pk, _a in top if model == "extension_request"]),
+            [pk for _n, model, pk, _a in top if model == "extension_request"]
+        ),
     }
     rows = []
     for name, model, pk, age_from in top:

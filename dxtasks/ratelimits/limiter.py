@@ -11,6 +11,7 @@ one atomic operation, so N parallel requests get exactly `limit` through:
   itself. The database cache's incr() is a read then a write, which parallel
   requests outran (900 a minute through a limit of 120), hence a table.
 """
+
 import hashlib
 import random
 import time

@@ -1,4 +1,5 @@
 """One row per rate-limit bucket: its current window and the count in it (the database backend's counters)."""
+
 from django.db import models
 
 

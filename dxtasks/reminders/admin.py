@@ -8,8 +8,17 @@ from .models import Delivery, RecipientPreference, SweepRun, WorkingDayOverride
 class DeliveryAdmin(admin.ModelAdmin):
     """Read-only: rows are the record of what was sent; only the sweep writes them."""
 
-    list_display = ("directive", "recipient_or_none", "kind", "occurrence", "due_key", "outcome", "attempts",
-                    "sent_at", "short_error")
+    list_display = (
+        "directive",
+        "recipient_or_none",
+        "kind",
+        "occurrence",
+        "due_key",
+        "outcome",
+        "attempts",
+        "sent_at",
+        "short_error",
+    )
     list_filter = ("outcome", "kind", "sweep_date")
     search_fields = ("recipient", "directive__reference", "subject", "message_id")
     date_hierarchy = "created_at"
@@ -50,8 +59,19 @@ class WorkingDayOverrideAdmin(admin.ModelAdmin):
 class SweepRunAdmin(admin.ModelAdmin):
     """Read-only: one row per day's sweep, newest first; an unfinished past day is a sweep that died."""
 
-    list_display = ("day", "started_at", "finished_at", "runs", "trigger", "recipients", "emails_sent",
-                    "emails_failed", "directives_covered", "no_recipient", "short_error")
+    list_display = (
+        "day",
+        "started_at",
+        "finished_at",
+        "runs",
+        "trigger",
+        "recipients",
+        "emails_sent",
+        "emails_failed",
+        "directives_covered",
+        "no_recipient",
+        "short_error",
+    )
     list_filter = ("trigger",)
     date_hierarchy = "day"
     readonly_fields = [f.name for f in SweepRun._meta.fields]

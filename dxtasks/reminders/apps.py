@@ -98,9 +98,12 @@ class RemindersConfig(AppConfig):
         for delivery in Delivery.objects.filter(directive=directive).exclude(outcome=Outcome.PENDING):
             who = delivery.recipient or _("không có người nhận")
             # The day the reminder was for (a sweep run for another day says so), not only when it ran.
-            text = (_("Email thông báo gửi %(who)s") % {"who": who} if delivery.kind == Kind.NOTICE
-                    else _("Nhắc hạn ngày %(day)s: %(kind)s gửi %(who)s") % {
-                        "day": f"{delivery.slot_date:%d/%m/%Y}", "kind": delivery.get_kind_display(), "who": who})
+            text = (
+                _("Email thông báo gửi %(who)s") % {"who": who}
+                if delivery.kind == Kind.NOTICE
+                else _("Nhắc hạn ngày %(day)s: %(kind)s gửi %(who)s")
+                % {"day": f"{delivery.slot_date:%d/%m/%Y}", "kind": delivery.get_kind_display(), "who": who}
+            )
             # "No recipient" says it all in the reader's language; a send error is the mail server's own text.
             detail = delivery.error and delivery.outcome not in (Outcome.SENT, Outcome.NO_RECIPIENT)
             entries.append(
@@ -122,7 +125,8 @@ def enqueue_notifications(sender, event_ids, **kwargs) -> None:
     try:
         from django_q.tasks import async_task
 
-        async_task("dxtasks.reminders.tasks.deliver_notifications", *event_ids,
-                   task_name=f"notifications {event_ids[0]}")
+        async_task(
+            "dxtasks.reminders.tasks.deliver_notifications", *event_ids, task_name=f"notifications {event_ids[0]}"
+        )
     except Exception:  # the web request must not fail after its change committed
         logging.getLogger(__name__).exception("could not enqueue notification delivery for events %s", event_ids)

@@ -9,6 +9,7 @@ digests were accepted — so the cluster is killed between two digests, never
 after the server accepted one and before it was marked sent (the one window
 the claims cannot close) — and SIGKILLs the cluster's whole process group.
 """
+
 import asyncio
 import collections
 import datetime
@@ -96,9 +97,16 @@ def free_port() -> int:
 def cluster_env(smtp_port: int, redis_url: str | None) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "REDIS_URL", "EMAIL_URL"}}
     env.update(
-        DJANGO_SETTINGS_MODULE="dxtasks.settings", DATABASE_URL=database_url(), EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
-        SECRET_KEY=settings.SECRET_KEY, SITE_URL=settings.SITE_URL, DEBUG="0", Q_WORKERS="1", CONN_MAX_AGE="0",
-        LOG_LEVEL="WARNING", REMINDER_SWEEP_DEAD_AFTER_SECONDS=str(DEAD_AFTER_SECONDS),
+        DJANGO_SETTINGS_MODULE="dxtasks.settings",
+        DATABASE_URL=database_url(),
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        SECRET_KEY=settings.SECRET_KEY,
+        SITE_URL=settings.SITE_URL,
+        DEBUG="0",
+        Q_WORKERS="1",
+        CONN_MAX_AGE="0",
+        LOG_LEVEL="WARNING",
+        REMINDER_SWEEP_DEAD_AFTER_SECONDS=str(DEAD_AFTER_SECONDS),
     )
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -107,9 +115,15 @@ def cluster_env(smtp_port: int, redis_url: str | None) -> dict:
 
 def start_cluster(env: dict) -> subprocess.Popen:
     """`manage.py qcluster` as the leader of its own process group (as systemd runs it)."""
-    return subprocess.Popen([sys.executable, str(settings.BASE_DIR / "manage.py"), "qcluster"], cwd=settings.BASE_DIR,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "qcluster"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def kill_group(process: subprocess.Popen) -> None:
@@ -123,8 +137,9 @@ def kill_group(process: subprocess.Popen) -> None:
 def _due_now(name: str, day: datetime.date) -> None:
     from django_q.models import Schedule
 
-    Schedule.objects.filter(name=name).update(next_run=timezone.now() - datetime.timedelta(minutes=1),
-                                              kwargs=f"day='{day.isoformat()}'")
+    Schedule.objects.filter(name=name).update(
+        next_run=timezone.now() - datetime.timedelta(minutes=1), kwargs=f"day='{day.isoformat()}'"
+    )
 
 
 def _not_before_tomorrow(name: str) -> None:
@@ -133,8 +148,9 @@ def _not_before_tomorrow(name: str) -> None:
     Schedule.objects.filter(name=name).update(next_run=timezone.now() + datetime.timedelta(days=1))
 
 
-def run_drill(day: datetime.date, *, recipients: int, kill_after: int, redis_url: str | None = None,
-              timeout: float = 240) -> DrillResult:
+def run_drill(
+    day: datetime.date, *, recipients: int, kill_after: int, redis_url: str | None = None, timeout: float = 240
+) -> DrillResult:
     """The day's sweep in cluster A, killed after `kill_after` digests; the retry job in cluster B heals it.
 
     The data (directives owed a reminder on `day`, for `recipients` people)
@@ -161,8 +177,12 @@ def run_drill(day: datetime.date, *, recipients: int, kill_after: int, redis_url
     smtp = Controller(handler, hostname="127.0.0.1", port=port)
     smtp.start()
     env = cluster_env(port, redis_url)
-    result = DrillResult(recipients=recipients, accepted_before_kill=0, broker="redis" if redis_url else "orm",
-                         database=connection.vendor)
+    result = DrillResult(
+        recipients=recipients,
+        accepted_before_kill=0,
+        broker="redis" if redis_url else "orm",
+        database=connection.vendor,
+    )
     first = second = None
     try:
         first = start_cluster(env)

@@ -5,6 +5,7 @@ recipient's own language comes first. Workers have no request, so everything
 the templates show (translated labels, links, dates, days left) is computed
 here, once per language, and the templates only place it.
 """
+
 import datetime
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,11 +73,19 @@ def make_item(row: dict, kind: str, today: datetime.date) -> DigestItem:
     """From a row of `sweep.DIRECTIVE_FIELDS`."""
     due = row["due_date"]
     return DigestItem(
-        directive_id=row["id"], reference=row["reference"], title_vi=row["title_vi"],
-        title_en=row["title_en"] or row["title_vi"], due_date=due, precision=row["deadline_precision"],
-        lead_vi=row["lead_agency__name_vi"], lead_en=row["lead_agency__name_en"],
-        lead_short=row["lead_agency__short_name_vi"], url=directive_url(row["public_id"]),
-        group=group_for(kind, due, today), days_left=(due - today).days if due else None, kinds={kind},
+        directive_id=row["id"],
+        reference=row["reference"],
+        title_vi=row["title_vi"],
+        title_en=row["title_en"] or row["title_vi"],
+        due_date=due,
+        precision=row["deadline_precision"],
+        lead_vi=row["lead_agency__name_vi"],
+        lead_en=row["lead_agency__name_en"],
+        lead_short=row["lead_agency__short_name_vi"],
+        url=directive_url(row["public_id"]),
+        group=group_for(kind, due, today),
+        days_left=(due - today).days if due else None,
+        kinds={kind},
         share_id=row.get("share_id"),
     )
 
@@ -106,7 +115,7 @@ def grouped(items: list[DigestItem]) -> list[tuple[str, list[DigestItem]]]:
 
 
 def subject_for(counts: dict[str, int], language: str) -> str:
-    """"[dxtasks] 2 quá hạn, 1 sắp đến hạn" — the counts that are not zero."""
+    """ "[dxtasks] 2 quá hạn, 1 sắp đến hạn" — the counts that are not zero."""
     with translation.override(language):
         labels = {
             OVERDUE: lambda n: ngettext("%(n)d quá hạn", "%(n)d quá hạn", n),
@@ -128,8 +137,12 @@ def preferences_url(email: str) -> str:
 
 
 def _headings() -> dict[str, str]:
-    return {OVERDUE: _("Quá hạn"), DUE_TODAY: _("Đến hạn hôm nay"), DUE_SOON: _("Sắp đến hạn"),
-            PROGRESS: _("Đề nghị báo cáo tiến độ")}
+    return {
+        OVERDUE: _("Quá hạn"),
+        DUE_TODAY: _("Đến hạn hôm nay"),
+        DUE_SOON: _("Sắp đến hạn"),
+        PROGRESS: _("Đề nghị báo cáo tiến độ"),
+    }
 
 
 def _days_text(item: DigestItem) -> str:
@@ -162,8 +175,15 @@ def more_url(group: str) -> str:
     return f"{settings.SITE_URL}/directives/" + (f"?status={status}" if status else "")  # the portal's register
 
 
-def section(language: str, groups, *, today: datetime.date, total: int, escalate_after: int,
-            left_out: dict[str, int] | None = None) -> dict:
+def section(
+    language: str,
+    groups,
+    *,
+    today: datetime.date,
+    total: int,
+    escalate_after: int,
+    left_out: dict[str, int] | None = None,
+) -> dict:
     """Everything one language's part of the digest says, translated here once.
 
     Templates then only place strings: rendering 5,000 digests stays fast.
@@ -171,9 +191,10 @@ def section(language: str, groups, *, today: datetime.date, total: int, escalate
     with translation.override(language):
         headings = _headings()
         escalation = _("Báo cáo lãnh đạo")
-        escalation_note = _("Nhiệm vụ đánh dấu “%(label)s” đã quá hạn trên %(escalate_after)s ngày: nhắc cả lãnh "
-                            "đạo cơ quan chủ trì và Thư ký Ủy ban.") % {"label": escalation,
-                                                                        "escalate_after": escalate_after}
+        escalation_note = _(
+            "Nhiệm vụ đánh dấu “%(label)s” đã quá hạn trên %(escalate_after)s ngày: nhắc cả lãnh "
+            "đạo cơ quan chủ trì và Thư ký Ủy ban."
+        ) % {"label": escalation, "escalate_after": escalate_after}
         intro = ngettext(
             "Hệ thống theo dõi nhiệm vụ của Ủy ban Quốc gia về chuyển đổi số nhắc %(total)s nhiệm vụ cần anh/chị "
             "quan tâm ngày %(day)s:",
@@ -199,10 +220,14 @@ def section(language: str, groups, *, today: datetime.date, total: int, escalate
                     "heading": headings[name],
                     "colour": GROUP_COLOURS[name],
                     "count": len(items) + (left_out or {}).get(name, 0),
-                    "more": ngettext("… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
-                                     "… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
-                                     (left_out or {})[name]) % {"n": (left_out or {})[name]}
-                    if (left_out or {}).get(name) else "",
+                    "more": ngettext(
+                        "… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
+                        "… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
+                        (left_out or {})[name],
+                    )
+                    % {"n": (left_out or {})[name]}
+                    if (left_out or {}).get(name)
+                    else "",
                     "more_url": more_url(name) if (left_out or {}).get(name) else "",
                     "items": [
                         {
@@ -223,8 +248,9 @@ def section(language: str, groups, *, today: datetime.date, total: int, escalate
         }
 
 
-def build_digest(*, recipient: str, language: str, items: list[DigestItem], today: datetime.date,
-                 connection=None) -> EmailMultiAlternatives:
+def build_digest(
+    *, recipient: str, language: str, items: list[DigestItem], today: datetime.date, connection=None
+) -> EmailMultiAlternatives:
     items = merge_items(items)
     groups = grouped(items)
     counts = {name: len(group) for name, group in groups}
@@ -233,8 +259,10 @@ def build_digest(*, recipient: str, language: str, items: list[DigestItem], toda
     prefs = preferences_url(recipient)
     escalate_after = Policy.from_settings().escalate_after_days
     context = {
-        "sections": [section(lang, groups, today=today, total=len(items), escalate_after=escalate_after,
-                             left_out=left_out) for lang in languages],
+        "sections": [
+            section(lang, groups, today=today, total=len(items), escalate_after=escalate_after, left_out=left_out)
+            for lang in languages
+        ],
         "preferences_url": prefs,
     }
     subject = subject_for(counts, languages[0])
@@ -242,7 +270,10 @@ def build_digest(*, recipient: str, language: str, items: list[DigestItem], toda
     html = render_to_string("emails/reminders/digest.html", context)
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     message = EmailMultiAlternatives(
-        subject=subject, body=text, to=[recipient], connection=connection,
+        subject=subject,
+        body=text,
+        to=[recipient],
+        connection=connection,
         headers={
             "Message-ID": make_msgid("dxtasks", domain=domain),
             "List-Unsubscribe": f"<{prefs}>",

@@ -7,6 +7,7 @@ only after the mail backend accepted the message; a concurrent sweep loses
 the insert race and skips, and a claim left behind by a crash is retried by
 a later sweep once its lease has expired.
 """
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,11 @@ class Delivery(models.Model):
     )
     # The agency's share the reminder is about, for a collective directive (empty otherwise).
     share = models.ForeignKey(
-        "directives.Share", verbose_name=_("phần việc"), on_delete=models.CASCADE, null=True, blank=True,
+        "directives.Share",
+        verbose_name=_("phần việc"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="reminder_deliveries",
     )
     # An address identifies a recipient (a user or an agency contact); empty for "no recipient".
@@ -48,8 +53,9 @@ class Delivery(models.Model):
     due_key = models.CharField(_("theo hạn"), max_length=10, blank=True)
     slot_date = models.DateField(_("ngày đến lượt"), db_index=True)
     sweep_date = models.DateField(_("ngày quét"), db_index=True)  # the day's figures; pruning
-    outcome = models.CharField(_("kết quả"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING,
-                               db_index=True)
+    outcome = models.CharField(
+        _("kết quả"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     claim = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     claimed_at = models.DateTimeField(_("nhận gửi lúc"), null=True, blank=True)
@@ -61,7 +67,11 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     # Set for a workflow notification's email: one delivery per notification (event × recipient).
     notification = models.OneToOneField(
-        "directives.Notification", verbose_name=_("thông báo"), on_delete=models.CASCADE, null=True, blank=True,
+        "directives.Notification",
+        verbose_name=_("thông báo"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="delivery",
     )
 
@@ -71,13 +81,15 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["directive", "recipient", "kind", "occurrence", "due_key"], name="one_delivery_per_reminder",
+                fields=["directive", "recipient", "kind", "occurrence", "due_key"],
+                name="one_delivery_per_reminder",
                 condition=models.Q(share__isnull=True),
             ),
             # Exactly once per share and step as well (a NULL share would make the one above never match).
             models.UniqueConstraint(
                 fields=["share", "recipient", "kind", "occurrence", "due_key"],
-                name="one_delivery_per_share_reminder", condition=models.Q(share__isnull=False),
+                name="one_delivery_per_share_reminder",
+                condition=models.Q(share__isnull=False),
             ),
         ]
         indexes = [models.Index(fields=["outcome", "next_attempt_at"], name="delivery_retry_due")]
@@ -101,8 +113,9 @@ class RecipientPreference(models.Model):
 
     email = models.EmailField(_("email"), unique=True)
     frequency = models.CharField(_("tần suất"), max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
-    notices = models.CharField(_("thông báo công việc"), max_length=10, choices=NoticeTiming.choices,
-                               default=NoticeTiming.IMMEDIATE)
+    notices = models.CharField(
+        _("thông báo công việc"), max_length=10, choices=NoticeTiming.choices, default=NoticeTiming.IMMEDIATE
+    )
     muted = models.ManyToManyField(
         "directives.Directive", verbose_name=_("nhiệm vụ tắt nhắc"), blank=True, related_name="+"
     )

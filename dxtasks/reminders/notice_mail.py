@@ -5,6 +5,7 @@ UBQG-7/01 đến 30/06/2031"); a recipient gets one email per run with all
 their items. Strings are translated here, once per language, and the
 templates only place them (workers have no request).
 """
+
 import datetime
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -21,9 +22,13 @@ from dxtasks.directives.models import EventKind, Notification
 from .digest import LANGUAGES, directive_url, preferences_url
 
 KIND_COLOURS = {
-    EventKind.ASSIGNED: "#175cd3", EventKind.EXTENSION_REQUESTED: "#b54708",
-    EventKind.EXTENSION_APPROVED: "#067647", EventKind.EXTENSION_REJECTED: "#b42318",
-    EventKind.SUBMITTED: "#b54708", EventKind.COMPLETED: "#067647", EventKind.RETURNED: "#b42318",
+    EventKind.ASSIGNED: "#175cd3",
+    EventKind.EXTENSION_REQUESTED: "#b54708",
+    EventKind.EXTENSION_APPROVED: "#067647",
+    EventKind.EXTENSION_REJECTED: "#b42318",
+    EventKind.SUBMITTED: "#b54708",
+    EventKind.COMPLETED: "#067647",
+    EventKind.RETURNED: "#b42318",
     EventKind.DEADLINE_CHANGED: "#c4320a",
 }
 
@@ -33,12 +38,14 @@ def _day(value: str | None) -> str:
 
 
 def _share_reference(event, language: str) -> str:
-    """"UBQG-10/01 (phần việc của BCA)" for an event on one agency's share; the bare reference otherwise."""
+    """ "UBQG-10/01 (phần việc của BCA)" for an event on one agency's share; the bare reference otherwise."""
     reference = event.directive.reference
     if event.share_id is None:
         return reference
-    return _("%(ref)s (phần việc của %(agency)s)") % {"ref": reference,
-                                                      "agency": event.share.agency.short_name(language)}
+    return _("%(ref)s (phần việc của %(agency)s)") % {
+        "ref": reference,
+        "agency": event.share.agency.short_name(language),
+    }
 
 
 def _sentence(notification: Notification, language: str = "vi") -> str:
@@ -47,10 +54,14 @@ def _sentence(notification: Notification, language: str = "vi") -> str:
     directive = event.directive
     data = event.data or {}
     agency = event.share.agency if event.share_id else directive.lead_agency
-    values = {"actor": str(event.actor) if event.actor else _("Thư ký Ủy ban"),
-              "ref": _share_reference(event, language),
-              "proposed": _day(data.get("proposed_due")), "old": _day(data.get("old_due")),
-              "new": _day(data.get("new_due")), "agency": agency.short_name_vi}
+    values = {
+        "actor": str(event.actor) if event.actor else _("Thư ký Ủy ban"),
+        "ref": _share_reference(event, language),
+        "proposed": _day(data.get("proposed_due")),
+        "old": _day(data.get("old_due")),
+        "new": _day(data.get("new_due")),
+        "agency": agency.short_name_vi,
+    }
     kind = event.kind
     if kind == EventKind.ASSIGNED:
         if event.share_id:
@@ -73,8 +84,7 @@ def _sentence(notification: Notification, language: str = "vi") -> str:
     return str(event.get_kind_display())
 
 
-def _section(language: str, notifications: list[Notification], *, pending: dict | None,
-             today: datetime.date) -> dict:
+def _section(language: str, notifications: list[Notification], *, pending: dict | None, today: datetime.date) -> dict:
     with translation.override(language):
         english = language == "en"
         count = len(notifications)
@@ -82,22 +92,28 @@ def _section(language: str, notifications: list[Notification], *, pending: dict 
         for notification in notifications:
             event = notification.event
             directive = event.directive
-            items.append({
-                "heading": str(event.get_kind_display()),
-                "colour": KIND_COLOURS.get(event.kind, "#175cd3"),
-                "reference": _share_reference(event, language),
-                "title": (directive.title_en or directive.title_vi) if english else directive.title_vi,
-                "url": directive_url(directive.public_id)
-                + (f"?share={event.share.agency.code}" if event.share_id else ""),
-                "sentence": _sentence(notification, language),
-                "note": event.note,
-                "when": f"{timezone.localtime(event.created_at):%d/%m/%Y %H:%M}",
-            })
+            items.append(
+                {
+                    "heading": str(event.get_kind_display()),
+                    "colour": KIND_COLOURS.get(event.kind, "#175cd3"),
+                    "reference": _share_reference(event, language),
+                    "title": (directive.title_en or directive.title_vi) if english else directive.title_vi,
+                    "url": directive_url(directive.public_id)
+                    + (f"?share={event.share.agency.code}" if event.share_id else ""),
+                    "sentence": _sentence(notification, language),
+                    "note": event.note,
+                    "when": f"{timezone.localtime(event.created_at):%d/%m/%Y %H:%M}",
+                }
+            )
         section = {
             "language": language,
             "greeting": _("Kính gửi anh/chị,"),
-            "intro": ngettext("Có %(n)s thông báo về nhiệm vụ anh/chị theo dõi:",
-                              "Có %(n)s thông báo về nhiệm vụ anh/chị theo dõi:", count) % {"n": count},
+            "intro": ngettext(
+                "Có %(n)s thông báo về nhiệm vụ anh/chị theo dõi:",
+                "Có %(n)s thông báo về nhiệm vụ anh/chị theo dõi:",
+                count,
+            )
+            % {"n": count},
             "note_label": _("Ghi chú"),
             "items": items,
             "inbox_hint": _("Xem và xử lý trong mục Việc cần xử lý:"),
@@ -111,10 +127,16 @@ def _section(language: str, notifications: list[Notification], *, pending: dict 
             section["pending"] = {
                 "heading": _("Đang chờ Thư ký Ủy ban xử lý (%(day)s)") % {"day": f"{today:%d/%m/%Y}"},
                 "lines": [
-                    ngettext("%(n)s đề nghị gia hạn chờ duyệt", "%(n)s đề nghị gia hạn chờ duyệt",
-                             pending["extensions"]) % {"n": pending["extensions"]},
-                    ngettext("%(n)s nhiệm vụ chờ xác nhận hoàn thành", "%(n)s nhiệm vụ chờ xác nhận hoàn thành",
-                             pending["submissions"]) % {"n": pending["submissions"]},
+                    ngettext(
+                        "%(n)s đề nghị gia hạn chờ duyệt", "%(n)s đề nghị gia hạn chờ duyệt", pending["extensions"]
+                    )
+                    % {"n": pending["extensions"]},
+                    ngettext(
+                        "%(n)s nhiệm vụ chờ xác nhận hoàn thành",
+                        "%(n)s nhiệm vụ chờ xác nhận hoàn thành",
+                        pending["submissions"],
+                    )
+                    % {"n": pending["submissions"]},
                 ],
             }
         return section
@@ -129,8 +151,15 @@ def subject_for(notifications: list[Notification], language: str) -> str:
         return "[dxtasks] " + ngettext("%(n)s thông báo công việc", "%(n)s thông báo công việc", n) % {"n": n}
 
 
-def build_notice_email(*, recipient: str, language: str, notifications: list[Notification], pending: bool,
-                       today: datetime.date, connection=None) -> EmailMultiAlternatives:
+def build_notice_email(
+    *,
+    recipient: str,
+    language: str,
+    notifications: list[Notification],
+    pending: bool,
+    today: datetime.date,
+    connection=None,
+) -> EmailMultiAlternatives:
     """One email for the claimed notifications; `pending` adds the secretariat's pending-request counts."""
     summary = None
     if pending:
@@ -139,15 +168,24 @@ def build_notice_email(*, recipient: str, language: str, notifications: list[Not
         summary = worklists.pending_requests_counts()
     languages = (language, *[lang for lang in LANGUAGES if lang != language]) if language in LANGUAGES else LANGUAGES
     prefs = preferences_url(recipient)
-    context = {"sections": [_section(lang, notifications, pending=summary, today=today) for lang in languages],
-               "preferences_url": prefs}
+    context = {
+        "sections": [_section(lang, notifications, pending=summary, today=today) for lang in languages],
+        "preferences_url": prefs,
+    }
     text = render_to_string("emails/notices/notice.txt", context)
     html = render_to_string("emails/notices/notice.html", context)
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     message = EmailMultiAlternatives(
-        subject=subject_for(notifications, languages[0]), body=text, to=[recipient], connection=connection,
-        headers={"Message-ID": make_msgid("dxtasks", domain=domain), "List-Unsubscribe": f"<{prefs}>",
-                 "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+        subject=subject_for(notifications, languages[0]),
+        body=text,
+        to=[recipient],
+        connection=connection,
+        headers={
+            "Message-ID": make_msgid("dxtasks", domain=domain),
+            "List-Unsubscribe": f"<{prefs}>",
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        },
     )
     message.attach_alternative(html, "text/html")
     return message

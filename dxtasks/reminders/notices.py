@@ -19,6 +19,7 @@ whichever worker, retry or schedule gets there first:
   by the next run; a claim left by a crashed worker is taken over after the
   lease.
 """
+
 import datetime
 import logging
 from dataclasses import dataclass, field
@@ -55,9 +56,11 @@ class NoticeSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (f"notifications: {self.emails} emails sent ({self.sent} notifications), {self.failed} failed, "
-                f"{self.held} held for the daily email, {self.skipped} skipped (inactive recipient), "
-                f"{self.no_address} without an address, {self.elsewhere} taken by another worker")
+        return (
+            f"notifications: {self.emails} emails sent ({self.sent} notifications), {self.failed} failed, "
+            f"{self.held} held for the daily email, {self.skipped} skipped (inactive recipient), "
+            f"{self.no_address} without an address, {self.elsewhere} taken by another worker"
+        )
 
 
 @dataclass
@@ -71,10 +74,18 @@ class Plan:
 
 def _row(notification: Notification, *, recipient: str, today: datetime.date, **fields) -> Delivery:
     event = notification.event
-    return Delivery(notification=notification, directive_id=event.directive_id, share_id=event.share_id,
-                    recipient=recipient,
-                    kind=Kind.NOTICE, occurrence=str(notification.pk), due_key="",
-                    slot_date=timezone.localdate(event.created_at), sweep_date=today, **fields)
+    return Delivery(
+        notification=notification,
+        directive_id=event.directive_id,
+        share_id=event.share_id,
+        recipient=recipient,
+        kind=Kind.NOTICE,
+        occurrence=str(notification.pk),
+        due_key="",
+        slot_date=timezone.localdate(event.created_at),
+        sweep_date=today,
+        **fields,
+    )
 
 
 def _address(notification: Notification) -> tuple[str, str | None]:
@@ -89,16 +100,18 @@ def _address(notification: Notification) -> tuple[str, str | None]:
     return notification.address.strip().lower(), None
 
 
-def deliver_notices(*, daily: bool = False, connection=None, policy: Policy | None = None,
-                    today: datetime.date | None = None) -> NoticeSummary:
+def deliver_notices(
+    *, daily: bool = False, connection=None, policy: Policy | None = None, today: datetime.date | None = None
+) -> NoticeSummary:
     """Deliver what is owed now; `daily` also sends the held daily emails (working days only)."""
     policy = policy or Policy.from_settings()
     today = today or timezone.localdate()
     now = timezone.now()
     summary = NoticeSummary()
     daily = daily and WorkingCalendar().is_working_day(today)
-    daily_addresses = set(RecipientPreference.objects.filter(notices=NoticeTiming.DAILY)
-                          .values_list("email", flat=True))
+    daily_addresses = set(
+        RecipientPreference.objects.filter(notices=NoticeTiming.DAILY).values_list("email", flat=True)
+    )
     plans: dict[str, Plan] = {}
     records: list[Delivery] = []
 
@@ -106,8 +119,11 @@ def deliver_notices(*, daily: bool = False, connection=None, policy: Policy | No
         plan = plans.get(address)
         if plan is None:
             user = notification.user if notification.to_user else None
-            plan = plans[address] = Plan(address=address, language=getattr(user, "language", None) or "vi",
-                                         secretariat=bool(user and user.role == Role.SECRETARIAT))
+            plan = plans[address] = Plan(
+                address=address,
+                language=getattr(user, "language", None) or "vi",
+                secretariat=bool(user and user.role == Role.SECRETARIAT),
+            )
         return plan
 
     fresh = Notification.objects.filter(delivery__isnull=True).select_related(*RELATED).order_by("pk")[:BATCH]
@@ -117,15 +133,17 @@ def deliver_notices(*, daily: bool = False, connection=None, policy: Policy | No
             records.append(_row(notification, recipient="", today=today, outcome=Outcome.SKIPPED, error=why_not))
             summary.skipped += 1
         elif not address:
-            records.append(_row(notification, recipient="", today=today, outcome=Outcome.NO_RECIPIENT,
-                                error="no email address"))
+            records.append(
+                _row(notification, recipient="", today=today, outcome=Outcome.NO_RECIPIENT, error="no email address")
+            )
             summary.no_address += 1
         elif address in daily_addresses and not daily:
             summary.held += 1
         else:
             plan_for(notification, address).new.append(notification)
-    retries = (Delivery.objects.filter(retryable(policy, now), kind=Kind.NOTICE, notification__isnull=False)
-               .select_related(*(f"notification__{name}" for name in RELATED)))
+    retries = Delivery.objects.filter(
+        retryable(policy, now), kind=Kind.NOTICE, notification__isnull=False
+    ).select_related(*(f"notification__{name}" for name in RELATED))
     obsolete = []
     for delivery in retries:
         address, why_not = _address(delivery.notification)
@@ -138,36 +156,64 @@ def deliver_notices(*, daily: bool = False, connection=None, policy: Policy | No
         plan_for(delivery.notification, delivery.recipient).retry.append(delivery.pk)
     if obsolete:
         Delivery.objects.filter(pk__in=obsolete, outcome__in=[Outcome.FAILED, Outcome.PENDING]).update(
-            outcome=Outcome.SKIPPED, claim=None, next_attempt_at=None,
-            error="recipient no longer active or address changed")
+            outcome=Outcome.SKIPPED,
+            claim=None,
+            next_attempt_at=None,
+            error="recipient no longer active or address changed",
+        )
     if records:
         Delivery.objects.bulk_create(records, ignore_conflicts=True)  # recorded once, never retried
     if plans:
-        _send(plans, daily=daily, daily_addresses=daily_addresses, today=today, policy=policy, connection=connection, summary=summary)
+        _send(
+            plans,
+            daily=daily,
+            daily_addresses=daily_addresses,
+            today=today,
+            policy=policy,
+            connection=connection,
+            summary=summary,
+        )
     return summary
 
 
-def _send(plans: dict[str, Plan], *, daily: bool, daily_addresses: set[str], today, policy, connection, summary: NoticeSummary) -> None:
+def _send(
+    plans: dict[str, Plan], *, daily: bool, daily_addresses: set[str], today, policy, connection, summary: NoticeSummary
+) -> None:
     connection = connection or get_connection()
     connection.open()
     try:
         for address in sorted(plans):
             plan = plans[address]
-            token = claim_rows(new=[_row(n, recipient=address, today=today) for n in plan.new],
-                               retry=Q(pk__in=plan.retry) if plan.retry else None, policy=policy)
-            claimed = list(Notification.objects.filter(delivery__claim=token).select_related(*RELATED)
-                           .order_by("created_at", "pk"))
+            token = claim_rows(
+                new=[_row(n, recipient=address, today=today) for n in plan.new],
+                retry=Q(pk__in=plan.retry) if plan.retry else None,
+                policy=policy,
+            )
+            claimed = list(
+                Notification.objects.filter(delivery__claim=token).select_related(*RELATED).order_by("created_at", "pk")
+            )
             if not claimed:
                 summary.elsewhere += len(plan.new) + len(plan.retry)
                 continue
 
             def build(plan=plan, claimed=claimed):
-                return build_notice_email(recipient=plan.address, language=plan.language, notifications=claimed,
-                                          pending=daily and plan.secretariat and plan.address in daily_addresses,
-                                          today=today, connection=connection)
+                return build_notice_email(
+                    recipient=plan.address,
+                    language=plan.language,
+                    notifications=claimed,
+                    pending=daily and plan.secretariat and plan.address in daily_addresses,
+                    today=today,
+                    connection=connection,
+                )
 
-            sent, error = send_rows(token=token, recipient=address, build=build, policy=policy,
-                                    connection=connection, what="notification email")
+            sent, error = send_rows(
+                token=token,
+                recipient=address,
+                build=build,
+                policy=policy,
+                connection=connection,
+                what="notification email",
+            )
             if sent:
                 summary.emails += 1
                 summary.sent += len(claimed)
@@ -176,4 +222,3 @@ def _send(plans: dict[str, Plan], *, daily: bool, daily_addresses: set[str], tod
                 summary.failures.append((address, error))
     finally:
         connection.close()
-

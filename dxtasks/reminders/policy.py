@@ -15,6 +15,7 @@ is caught up by the next sweep, once, and a week of downtime does not
 produce a burst of stale reminders. Slots whose target day is before the
 directive was assigned are not owed.
 """
+
 import datetime
 from dataclasses import dataclass
 
@@ -148,8 +149,10 @@ def owner_slot(facts: DirectiveFacts, today: datetime.date, calendar: WorkingCal
         if facts.has_progress:
             return None
         found = _latest_periodic(
-            calendar, first=facts.assigned_on + datetime.timedelta(days=policy.asap_every_days),
-            every=policy.asap_every_days, today=today,
+            calendar,
+            first=facts.assigned_on + datetime.timedelta(days=policy.asap_every_days),
+            every=policy.asap_every_days,
+            today=today,
         )
         if found is None:
             return None
@@ -161,7 +164,10 @@ def owner_slot(facts: DirectiveFacts, today: datetime.date, calendar: WorkingCal
     due_key = due.isoformat()
     best: Slot | None = None
     overdue = _latest_periodic(
-        calendar, first=due + datetime.timedelta(days=1), every=policy.overdue_every_days, today=today,
+        calendar,
+        first=due + datetime.timedelta(days=1),
+        every=policy.overdue_every_days,
+        today=today,
         not_before=due + datetime.timedelta(days=1),
     )
     if overdue is not None:
@@ -179,8 +185,9 @@ def owner_slot(facts: DirectiveFacts, today: datetime.date, calendar: WorkingCal
     return best
 
 
-def escalation_slot(facts: DirectiveFacts, today: datetime.date, calendar: WorkingCalendar,
-                    policy: Policy) -> Slot | None:
+def escalation_slot(
+    facts: DirectiveFacts, today: datetime.date, calendar: WorkingCalendar, policy: Policy
+) -> Slot | None:
     """Weekly while overdue by more than ESCALATE_AFTER_DAYS; cannot be muted."""
     if facts.due_date is None or facts.precision in ("ongoing", "asap"):
         return None

@@ -4,6 +4,7 @@ The link carries the address, signed with SECRET_KEY, so an agency contact
 without an account can open it from the email. It does not expire (an
 unsubscribe link must keep working), and rotating SECRET_KEY revokes all.
 """
+
 from django.core import signing
 
 SALT = "dxtasks.reminders.preferences"

@@ -9,6 +9,7 @@ heartbeat stopped (its worker was killed) — the retry job runs it, taking
 over the dead sweep's claims. The claims make this safe: what was sent is
 not sent again, whoever runs the sweep.
 """
+
 import datetime
 import threading
 import time
@@ -58,11 +59,14 @@ def finished(run: SweepRun) -> None:
     day_rows = Delivery.objects.filter(sweep_date=run.day).exclude(recipient="")
     sent = day_rows.filter(outcome=Outcome.SENT)
     SweepRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), heartbeat_at=timezone.now(),
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
         recipients=day_rows.values("recipient").distinct().count(),
         emails_sent=sent.values("recipient").distinct().count(),
         emails_failed=day_rows.filter(outcome__in=[Outcome.FAILED, Outcome.GAVE_UP])
-        .values("recipient").distinct().count(),
+        .values("recipient")
+        .distinct()
+        .count(),
         directives_covered=sent.values("directive_id").distinct().count(),
         no_recipient=Delivery.objects.filter(sweep_date=run.day, outcome=Outcome.NO_RECIPIENT).count(),
     )
@@ -89,7 +93,9 @@ class Heartbeat:
         SweepRun.objects.filter(pk=self.run_id).update(heartbeat_at=timezone.now())
 
 
-def owed(day: datetime.date, policy: Policy, now: datetime.datetime | None = None) -> tuple[bool, datetime.datetime | None]:
+def owed(
+    day: datetime.date, policy: Policy, now: datetime.datetime | None = None
+) -> tuple[bool, datetime.datetime | None]:
     """Whether the retry job must run `day`'s sweep now, and before when claims are abandoned.
 
     Owed when `day` is a working day whose schedule time plus the deadline has
@@ -140,7 +146,10 @@ def readiness() -> str:
         return "no sweep recorded yet"
     expected = expected_day(policy)
     if expected is not None and (last is None or last.day < expected):
-        raise RuntimeError(f"no finished sweep for {expected.isoformat()} (last finished: "
-                           f"{last.day.isoformat() if last else 'none'})")
-    return (f"last {last.day.isoformat()} finished {timezone.localtime(last.finished_at):%H:%M}, "
-            f"{last.emails_sent} sent, {last.emails_failed} failed")
+        raise RuntimeError(
+            f"no finished sweep for {expected.isoformat()} (last finished: {last.day.isoformat() if last else 'none'})"
+        )
+    return (
+        f"last {last.day.isoformat()} finished {timezone.localtime(last.finished_at):%H:%M}, "
+        f"{last.emails_sent} sent, {last.emails_failed} failed"
+    )

@@ -14,6 +14,7 @@ notification (unique), claimed by `claim_rows` and sent by `send_rows`, the
 one function that hands a message to the mail backend and records the
 outcome (sent; failed with backoff; given up).
 """
+
 from collections.abc import Callable
 import datetime
 import logging
@@ -70,13 +71,15 @@ def retryable(policy: Policy, now: datetime.datetime, abandoned_before: datetime
 def _key_filter(wanted: list[Wanted]) -> Q:
     condition = Q(pk__in=[])
     for w in wanted:
-        condition |= Q(directive_id=w.directive_id, share_id=w.share_id, kind=w.kind, occurrence=w.occurrence,
-                       due_key=w.due_key)
+        condition |= Q(
+            directive_id=w.directive_id, share_id=w.share_id, kind=w.kind, occurrence=w.occurrence, due_key=w.due_key
+        )
     return condition
 
 
-def claim_rows(*, new: list[Delivery], retry: Q | None, policy: Policy,
-               abandoned_before: datetime.datetime | None = None) -> uuid.UUID:
+def claim_rows(
+    *, new: list[Delivery], retry: Q | None, policy: Policy, abandoned_before: datetime.datetime | None = None
+) -> uuid.UUID:
     """Insert `new` rows and take over the `retry` rows still retryable, all under one fresh token.
 
     A row another attempt inserted first is left alone (the unique constraint
@@ -92,42 +95,73 @@ def claim_rows(*, new: list[Delivery], retry: Q | None, policy: Policy,
         Delivery.objects.bulk_create(new, ignore_conflicts=True)  # lost the race: another attempt owns that row
     if retry is not None:
         Delivery.objects.filter(retry, retryable(policy, now, abandoned_before)).update(
-            claim=token, claimed_at=now, outcome=Outcome.PENDING)
+            claim=token, claimed_at=now, outcome=Outcome.PENDING
+        )
     return token
 
 
-def claim(*, recipient: str, new: list[Wanted], retry: list[Wanted], sweep_date: datetime.date,
-          policy: Policy, abandoned_before: datetime.datetime | None = None) -> tuple[uuid.UUID, list[Wanted]]:
+def claim(
+    *,
+    recipient: str,
+    new: list[Wanted],
+    retry: list[Wanted],
+    sweep_date: datetime.date,
+    policy: Policy,
+    abandoned_before: datetime.datetime | None = None,
+) -> tuple[uuid.UUID, list[Wanted]]:
     """Claim what this attempt may send to `recipient`; return the token and the claimed reminders."""
     token = claim_rows(
-        new=[Delivery(directive_id=w.directive_id, share_id=w.share_id, recipient=recipient, kind=w.kind,
-                      occurrence=w.occurrence,
-                      due_key=w.due_key, slot_date=w.slot_date, sweep_date=sweep_date) for w in new],
-        retry=(_key_filter(retry) & Q(recipient=recipient)) if retry else None, policy=policy,
+        new=[
+            Delivery(
+                directive_id=w.directive_id,
+                share_id=w.share_id,
+                recipient=recipient,
+                kind=w.kind,
+                occurrence=w.occurrence,
+                due_key=w.due_key,
+                slot_date=w.slot_date,
+                sweep_date=sweep_date,
+            )
+            for w in new
+        ],
+        retry=(_key_filter(retry) & Q(recipient=recipient)) if retry else None,
+        policy=policy,
         abandoned_before=abandoned_before,
     )
-    mine = set(Delivery.objects.filter(claim=token).values_list("directive_id", "share_id", "kind", "occurrence",
-                                                                "due_key"))
+    mine = set(
+        Delivery.objects.filter(claim=token).values_list("directive_id", "share_id", "kind", "occurrence", "due_key")
+    )
     claimed = [w for w in (*new, *retry) if (w.directive_id, w.share_id, w.kind, w.occurrence, w.due_key) in mine]
     return token, claimed
 
 
-def send_claimed(*, token: uuid.UUID, recipient: str, language: str, claimed: list[Wanted],
-                 today: datetime.date, policy: Policy, connection) -> SendResult:
+def send_claimed(
+    *,
+    token: uuid.UUID,
+    recipient: str,
+    language: str,
+    claimed: list[Wanted],
+    today: datetime.date,
+    policy: Policy,
+    connection,
+) -> SendResult:
     """Send one digest for the claimed rows and record the outcome on them."""
     directive_ids = {w.directive_id for w in claimed}
 
     def build():
-        return build_digest(recipient=recipient, language=language, items=[w.item for w in claimed], today=today,
-                            connection=connection)
+        return build_digest(
+            recipient=recipient, language=language, items=[w.item for w in claimed], today=today, connection=connection
+        )
 
-    sent, error = send_rows(token=token, recipient=recipient, build=build, policy=policy, connection=connection,
-                            what="reminder digest")
+    sent, error = send_rows(
+        token=token, recipient=recipient, build=build, policy=policy, connection=connection, what="reminder digest"
+    )
     return SendResult(sent, len(claimed), directive_ids, error)
 
 
-def send_rows(*, token: uuid.UUID, recipient: str, build: Callable[[], object], policy: Policy, connection,
-              what: str = "message") -> tuple[bool, str]:
+def send_rows(
+    *, token: uuid.UUID, recipient: str, build: Callable[[], object], policy: Policy, connection, what: str = "message"
+) -> tuple[bool, str]:
     """Send the message `build()` makes for the rows claimed under `token`; record the outcome on them.
 
     Returns (sent, error). A malformed address gives up at once; a backend
@@ -137,8 +171,9 @@ def send_rows(*, token: uuid.UUID, recipient: str, build: Callable[[], object], 
     try:
         validate_email(recipient)
     except ValidationError:
-        rows.update(outcome=Outcome.GAVE_UP, attempts=F("attempts") + 1, error=f"invalid address: {recipient!r}",
-                    claim=None)
+        rows.update(
+            outcome=Outcome.GAVE_UP, attempts=F("attempts") + 1, error=f"invalid address: {recipient!r}", claim=None
+        )
         return False, "invalid address"
     try:
         message = build()
@@ -151,8 +186,16 @@ def send_rows(*, token: uuid.UUID, recipient: str, build: Callable[[], object], 
         _reset(connection)
         logger.warning("%s to %s failed: %s", what, recipient, exc)
         return False, f"{type(exc).__name__}: {exc}"
-    rows.update(outcome=Outcome.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, subject=subject[:255],
-                message_id=message_id[:255], error="", next_attempt_at=None, claim=None)
+    rows.update(
+        outcome=Outcome.SENT,
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        subject=subject[:255],
+        message_id=message_id[:255],
+        error="",
+        next_attempt_at=None,
+        claim=None,
+    )
     return True, ""
 
 
@@ -161,12 +204,12 @@ def _record_failure(rows, exc: Exception, policy: Policy) -> None:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     attempts = max(rows.values_list("attempts", flat=True), default=0) + 1
     if attempts >= policy.max_attempts:
-        rows.update(outcome=Outcome.GAVE_UP, attempts=F("attempts") + 1, error=error, claim=None,
-                    next_attempt_at=None)
+        rows.update(outcome=Outcome.GAVE_UP, attempts=F("attempts") + 1, error=error, claim=None, next_attempt_at=None)
         return
     backoff = datetime.timedelta(minutes=policy.retry_backoff_minutes * 2 ** (attempts - 1))
-    rows.update(outcome=Outcome.FAILED, attempts=F("attempts") + 1, error=error, claim=None,
-                next_attempt_at=now + backoff)
+    rows.update(
+        outcome=Outcome.FAILED, attempts=F("attempts") + 1, error=error, claim=None, next_attempt_at=now + backoff
+    )
 
 
 def _reset(connection) -> None:

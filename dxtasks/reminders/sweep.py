@@ -7,6 +7,7 @@ writes are a few queries per recipient who gets mail (claim, send, mark).
 A second sweep of the same day finds everything delivered in memory and
 writes nothing.
 """
+
 import datetime
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -33,24 +34,48 @@ from .workdays import WorkingCalendar
 logger = logging.getLogger(__name__)
 
 DIRECTIVE_FIELDS = (
-    "id", "public_id", "reference", "title_vi", "title_en", "due_date", "deadline_precision", "deadline_text",
+    "id",
+    "public_id",
+    "reference",
+    "title_vi",
+    "title_en",
+    "due_date",
+    "deadline_precision",
+    "deadline_text",
     "assigned_on",
-    "owner_id", "owner__email", "owner__is_active", "owner__language",
-    "lead_agency__name_vi", "lead_agency__name_en", "lead_agency__short_name_vi",
-    "lead_agency__contact_email", "lead_agency__leadership_email",
+    "owner_id",
+    "owner__email",
+    "owner__is_active",
+    "owner__language",
+    "lead_agency__name_vi",
+    "lead_agency__name_en",
+    "lead_agency__short_name_vi",
+    "lead_agency__contact_email",
+    "lead_agency__leadership_email",
 )
 DONE = {Outcome.SENT, Outcome.GAVE_UP, Outcome.NO_RECIPIENT, Outcome.OBSOLETE}
 # A share of a collective directive is reminded like a directive of its own: the same row shape,
 # with the share's deadline, owner and agency in place of the directive's.
 SHARE_ROW = {
-    "id": "directive_id", "share_id": "id", "public_id": "directive__public_id",
-    "reference": "directive__reference", "title_vi": "directive__title_vi", "title_en": "directive__title_en",
-    "due_date": "due_date", "deadline_precision": "deadline_precision", "deadline_text": "deadline_text",
+    "id": "directive_id",
+    "share_id": "id",
+    "public_id": "directive__public_id",
+    "reference": "directive__reference",
+    "title_vi": "directive__title_vi",
+    "title_en": "directive__title_en",
+    "due_date": "due_date",
+    "deadline_precision": "deadline_precision",
+    "deadline_text": "deadline_text",
     "assigned_on": "directive__assigned_on",
-    "owner_id": "owner_id", "owner__email": "owner__email", "owner__is_active": "owner__is_active",
-    "owner__language": "owner__language", "lead_agency__name_vi": "agency__name_vi",
-    "lead_agency__name_en": "agency__name_en", "lead_agency__short_name_vi": "agency__short_name_vi",
-    "lead_agency__contact_email": "agency__contact_email", "lead_agency__leadership_email": "agency__leadership_email",
+    "owner_id": "owner_id",
+    "owner__email": "owner__email",
+    "owner__is_active": "owner__is_active",
+    "owner__language": "owner__language",
+    "lead_agency__name_vi": "agency__name_vi",
+    "lead_agency__name_en": "agency__name_en",
+    "lead_agency__short_name_vi": "agency__short_name_vi",
+    "lead_agency__contact_email": "agency__contact_email",
+    "lead_agency__leadership_email": "agency__leadership_email",
 }
 
 
@@ -105,8 +130,11 @@ def open_directive_rows(today: datetime.date, policy: Policy | None = None) -> l
     single = Directive.objects.filter(state=State.OPEN, assigned_on__lte=today, addressees="").filter(owed)
     rows = [{**row, "share_id": None} for row in single.order_by().values(*DIRECTIVE_FIELDS)]
     # A share is owed reminders like a directive: the same horizon on its own deadline.
-    return rows + share_rows(Share.objects.filter(state=State.OPEN, directive__state=State.OPEN,
-                                                  directive__assigned_on__lte=today).filter(owed))
+    return rows + share_rows(
+        Share.objects.filter(state=State.OPEN, directive__state=State.OPEN, directive__assigned_on__lte=today).filter(
+            owed
+        )
+    )
 
 
 def share_rows(queryset, *extra: str) -> list[dict]:
@@ -116,11 +144,16 @@ def share_rows(queryset, *extra: str) -> list[dict]:
     return [dict(zip(keys, values)) for values in queryset.order_by().values_list(*lookups)]
 
 
-def delivery_window_start(today: datetime.date, policy: Policy, ongoing_every_months: int | None = None
-                          ) -> datetime.date:
+def delivery_window_start(
+    today: datetime.date, policy: Policy, ongoing_every_months: int | None = None
+) -> datetime.date:
     """Oldest slot day that can still be the latest slot of some sequence."""
-    gaps = [(ongoing_every_months or policy.ongoing_every_months) * 31, policy.overdue_every_days,
-            policy.asap_every_days, *policy.days_before]
+    gaps = [
+        (ongoing_every_months or policy.ongoing_every_months) * 31,
+        policy.overdue_every_days,
+        policy.asap_every_days,
+        *policy.days_before,
+    ]
     return today - datetime.timedelta(days=max(gaps) + 2 * MAX_SHIFT)
 
 
@@ -131,18 +164,21 @@ class Audience:
         User = get_user_model()
         self.users = {
             normalise(email): (language, active)
-            for email, language, active in User.objects.exclude(email="").values_list(
-                "email", "language", "is_active"
-            )
+            for email, language, active in User.objects.exclude(email="").values_list("email", "language", "is_active")
         }
         self.secretariat = sorted(
-            {normalise(e) for e in User.objects.filter(role=Role.SECRETARIAT, is_active=True)
-             .exclude(email="").values_list("email", flat=True)}
+            {
+                normalise(e)
+                for e in User.objects.filter(role=Role.SECRETARIAT, is_active=True)
+                .exclude(email="")
+                .values_list("email", flat=True)
+            }
         )
         weekly = RecipientPreference.objects.filter(frequency=Frequency.WEEKLY)
         self.weekly = set(weekly.values_list("email", flat=True))
-        self.muted = set(RecipientPreference.muted.through.objects.values_list("recipientpreference__email",
-                                                                                "directive_id"))
+        self.muted = set(
+            RecipientPreference.muted.through.objects.values_list("recipientpreference__email", "directive_id")
+        )
 
     def language(self, email: str, hint: str | None = None) -> str:
         return hint or self.users.get(email, ("vi", True))[0]
@@ -159,16 +195,25 @@ class Audience:
         return sorted({*([leadership] if leadership else []), *self.secretariat})
 
 
-def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalendar, summary: SweepSummary,
-               abandoned_before: datetime.datetime | None = None
-               ) -> tuple[dict[str, RecipientPlan], list[tuple[dict, Slot]]]:
+def plan_sweep(
+    today: datetime.date,
+    *,
+    policy: Policy,
+    calendar: WorkingCalendar,
+    summary: SweepSummary,
+    abandoned_before: datetime.datetime | None = None,
+) -> tuple[dict[str, RecipientPlan], list[tuple[dict, Slot]]]:
     rows = open_directive_rows(today, policy)
-    recurrences = {(row["id"], row["share_id"]): recurrence_of(row["deadline_text"]) for row in rows
-                   if row["deadline_precision"] == "ongoing"}
+    recurrences = {
+        (row["id"], row["share_id"]): recurrence_of(row["deadline_text"])
+        for row in rows
+        if row["deadline_precision"] == "ongoing"
+    }
     longest = max((ongoing_months(r, policy) for r in recurrences.values()), default=None)
     asap_with_progress = set(
         ProgressUpdate.objects.filter(directive__state=State.OPEN, directive__deadline_precision="asap")
-        .values_list("directive_id", "share_id").distinct()
+        .values_list("directive_id", "share_id")
+        .distinct()
     )
     now = timezone.now()
     lease = now - datetime.timedelta(minutes=policy.claim_lease_minutes)
@@ -178,8 +223,20 @@ def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalenda
         (d, sh, r, k, o, dk): (outcome, attempts, next_at, claimed_at)
         for d, sh, r, k, o, dk, outcome, attempts, next_at, claimed_at in Delivery.objects.filter(
             slot_date__gte=delivery_window_start(today, policy, longest)
-        ).values_list("directive_id", "share_id", "recipient", "kind", "occurrence", "due_key", "outcome",
-                      "attempts", "next_attempt_at", "claimed_at").iterator(chunk_size=5000)
+        )
+        .values_list(
+            "directive_id",
+            "share_id",
+            "recipient",
+            "kind",
+            "occurrence",
+            "due_key",
+            "outcome",
+            "attempts",
+            "next_attempt_at",
+            "claimed_at",
+        )
+        .iterator(chunk_size=5000)
     }
     audience = Audience()
     weekly_day = calendar.first_working_day_of_week(today) == today
@@ -212,15 +269,25 @@ def plan_sweep(today: datetime.date, *, policy: Policy, calendar: WorkingCalenda
         plan = plans.get(email)
         if plan is None:
             plan = plans[email] = RecipientPlan(email=email, language=audience.language(email, language))
-        wanted = Wanted(row["id"], slot.kind, slot.occurrence, slot.due_key, slot.target,
-                        make_item(row, slot.kind, today), share_id=row["share_id"])
+        wanted = Wanted(
+            row["id"],
+            slot.kind,
+            slot.occurrence,
+            slot.due_key,
+            slot.target,
+            make_item(row, slot.kind, today),
+            share_id=row["share_id"],
+        )
         (plan.retry if is_retry else plan.new).append(wanted)
 
     for row in rows:
-        facts = DirectiveFacts(assigned_on=row["assigned_on"], due_date=row["due_date"],
-                               precision=row["deadline_precision"],
-                               has_progress=(row["id"], row["share_id"]) in asap_with_progress,
-                               recurrence=recurrences.get((row["id"], row["share_id"])))
+        facts = DirectiveFacts(
+            assigned_on=row["assigned_on"],
+            due_date=row["due_date"],
+            precision=row["deadline_precision"],
+            has_progress=(row["id"], row["share_id"]) in asap_with_progress,
+            recurrence=recurrences.get((row["id"], row["share_id"])),
+        )
         slot = owner_slot(facts, today, calendar, policy)
         if slot is not None:
             email, language = audience.owner_address(row)
@@ -239,10 +306,18 @@ def record_no_recipient(no_recipient: list[tuple[dict, Slot]], today: datetime.d
     """Shown in the admin and on the directive's history, once per slot."""
     Delivery.objects.bulk_create(
         [
-            Delivery(directive_id=row["id"], share_id=row["share_id"], recipient="", kind=slot.kind,
-                     occurrence=slot.occurrence,
-                     due_key=slot.due_key, slot_date=slot.target, sweep_date=today, outcome=Outcome.NO_RECIPIENT,
-                     error="no owner with an email and no agency contact email")
+            Delivery(
+                directive_id=row["id"],
+                share_id=row["share_id"],
+                recipient="",
+                kind=slot.kind,
+                occurrence=slot.occurrence,
+                due_key=slot.due_key,
+                slot_date=slot.target,
+                sweep_date=today,
+                outcome=Outcome.NO_RECIPIENT,
+                error="no owner with an email and no agency contact email",
+            )
             for row, slot in no_recipient
         ],
         batch_size=500,
@@ -250,9 +325,15 @@ def record_no_recipient(no_recipient: list[tuple[dict, Slot]], today: datetime.d
     )
 
 
-def run_sweep(today: datetime.date | None = None, *, dry_run: bool = False, connection=None,
-              policy: Policy | None = None, trigger: str = "schedule",
-              abandoned_before: datetime.datetime | None = None) -> SweepSummary:
+def run_sweep(
+    today: datetime.date | None = None,
+    *,
+    dry_run: bool = False,
+    connection=None,
+    policy: Policy | None = None,
+    trigger: str = "schedule",
+    abandoned_before: datetime.datetime | None = None,
+) -> SweepSummary:
     """The day's sweep; recorded in the day's SweepRun (except a dry run).
 
     `abandoned_before`: claims made before it belong to a sweep that died and
@@ -269,8 +350,15 @@ def run_sweep(today: datetime.date | None = None, *, dry_run: bool = False, conn
         return _plan_only(today, policy=policy, calendar=calendar, summary=summary)
     run = runs.started(today, trigger)
     try:
-        _sweep(today, policy=policy, calendar=calendar, summary=summary, connection=connection,
-               abandoned_before=abandoned_before, heartbeat=runs.Heartbeat(run, policy))
+        _sweep(
+            today,
+            policy=policy,
+            calendar=calendar,
+            summary=summary,
+            connection=connection,
+            abandoned_before=abandoned_before,
+            heartbeat=runs.Heartbeat(run, policy),
+        )
     except BaseException as exc:  # recorded, then raised: the retry job completes the day
         runs.failed(run, exc)
         raise
@@ -288,13 +376,21 @@ def _plan_only(today, *, policy, calendar, summary) -> SweepSummary:
 
 
 def _sweep(today, *, policy, calendar, summary, connection, abandoned_before, heartbeat) -> None:
-    plans, no_recipient = plan_sweep(today, policy=policy, calendar=calendar, summary=summary,
-                                     abandoned_before=abandoned_before)
+    plans, no_recipient = plan_sweep(
+        today, policy=policy, calendar=calendar, summary=summary, abandoned_before=abandoned_before
+    )
     summary.no_recipient = sorted({row["reference"] for row, _ in no_recipient})
     ordered = [plans[email] for email in sorted(plans)]
     record_no_recipient(no_recipient, today)
-    deliver(ordered, today=today, policy=policy, connection=connection, summary=summary,
-            abandoned_before=abandoned_before, heartbeat=heartbeat)
+    deliver(
+        ordered,
+        today=today,
+        policy=policy,
+        connection=connection,
+        summary=summary,
+        abandoned_before=abandoned_before,
+        heartbeat=heartbeat,
+    )
 
 
 def send_threads(policy: Policy, connection) -> int:
@@ -309,20 +405,28 @@ def send_threads(policy: Policy, connection) -> int:
     return policy.send_threads
 
 
-def deliver(plans: list[RecipientPlan], *, today: datetime.date, policy: Policy, connection,
-            summary: SweepSummary, abandoned_before: datetime.datetime | None = None,
-            heartbeat: "runs.Heartbeat | None" = None) -> None:
+def deliver(
+    plans: list[RecipientPlan],
+    *,
+    today: datetime.date,
+    policy: Policy,
+    connection,
+    summary: SweepSummary,
+    abandoned_before: datetime.datetime | None = None,
+    heartbeat: "runs.Heartbeat | None" = None,
+) -> None:
     threads = min(send_threads(policy, connection), max(1, len(plans)))
     extra = {"abandoned_before": abandoned_before, "heartbeat": heartbeat}
     if threads == 1:
-        covered = _deliver_share(plans, today=today, policy=policy, connection=connection, summary=summary,
-                                 **extra)
+        covered = _deliver_share(plans, today=today, policy=policy, connection=connection, summary=summary, **extra)
     else:
         shares = [plans[i::threads] for i in range(threads)]
         partial = [SweepSummary(today=today) for _ in shares]
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="reminders") as pool:
-            futures = [pool.submit(_deliver_in_thread, share, today=today, policy=policy, summary=part, **extra)
-                       for share, part in zip(shares, partial)]
+            futures = [
+                pool.submit(_deliver_in_thread, share, today=today, policy=policy, summary=part, **extra)
+                for share, part in zip(shares, partial)
+            ]
             covered = set().union(*(future.result() for future in futures))
         for part in partial:
             summary.recipients += part.recipients
@@ -340,8 +444,16 @@ def _deliver_in_thread(plans, **kwargs) -> set[int]:
         db_connections.close_all()  # this thread's own database connections
 
 
-def _deliver_share(plans: list[RecipientPlan], *, today: datetime.date, policy: Policy, connection,
-                   summary: SweepSummary, abandoned_before=None, heartbeat=None) -> set[int]:
+def _deliver_share(
+    plans: list[RecipientPlan],
+    *,
+    today: datetime.date,
+    policy: Policy,
+    connection,
+    summary: SweepSummary,
+    abandoned_before=None,
+    heartbeat=None,
+) -> set[int]:
     connection = connection or get_connection()
     covered: set[int] = set()
     connection.open()
@@ -349,13 +461,26 @@ def _deliver_share(plans: list[RecipientPlan], *, today: datetime.date, policy: 
         for plan in plans:
             if heartbeat is not None:
                 heartbeat.beat()  # before the claim: a claim is never younger than the beat before it + its interval
-            token, claimed = claim(recipient=plan.email, new=plan.new, retry=plan.retry, sweep_date=today,
-                                   policy=policy, abandoned_before=abandoned_before)
+            token, claimed = claim(
+                recipient=plan.email,
+                new=plan.new,
+                retry=plan.retry,
+                sweep_date=today,
+                policy=policy,
+                abandoned_before=abandoned_before,
+            )
             if not claimed:
                 summary.in_progress_elsewhere += len(plan.wanted)
                 continue
-            result = send_claimed(token=token, recipient=plan.email, language=plan.language, claimed=claimed,
-                                  today=today, policy=policy, connection=connection)
+            result = send_claimed(
+                token=token,
+                recipient=plan.email,
+                language=plan.language,
+                claimed=claimed,
+                today=today,
+                policy=policy,
+                connection=connection,
+            )
             summary.recipients += 1
             if result.sent:
                 summary.emails_sent += 1
@@ -381,18 +506,21 @@ def retry_failed(today: datetime.date | None = None, *, connection=None, policy:
         summary.working_day = False
         return summary
     due = list(
-        Delivery.objects.filter(retryable(policy, timezone.now()), notification__isnull=True).exclude(recipient="")
+        Delivery.objects.filter(retryable(policy, timezone.now()), notification__isnull=True)
+        .exclude(recipient="")
         .values_list("pk", "directive_id", "share_id", "recipient", "kind", "occurrence", "due_key", "slot_date")
     )
     if not due:
         return summary
     rows = {
         (row["id"], None): {**row, "share_id": None}
-        for row in Directive.objects.filter(pk__in={d[1] for d in due if d[2] is None}).order_by()
+        for row in Directive.objects.filter(pk__in={d[1] for d in due if d[2] is None})
+        .order_by()
         .values(*DIRECTIVE_FIELDS, "state")
     }
-    for row in share_rows(Share.objects.filter(pk__in={d[2] for d in due if d[2] is not None}),
-                          "state", "directive__state"):
+    for row in share_rows(
+        Share.objects.filter(pk__in={d[2] for d in due if d[2] is not None}), "state", "directive__state"
+    ):
         # A share is owed reminders while both it and its directive are open.
         row["state"] = row["state"] if row.pop("directive__state") == State.OPEN else State.CANCELLED
         rows[(row["id"], row["share_id"])] = row
@@ -406,7 +534,8 @@ def retry_failed(today: datetime.date | None = None, *, connection=None, policy:
         if row["state"] != State.OPEN:
             continue
         plan = plans.setdefault(recipient, RecipientPlan(email=recipient, language=audience.language(recipient)))
-        plan.retry.append(Wanted(directive_id, kind, occurrence, due_key, slot_date, make_item(row, kind, today),
-                                 share_id=share_id))
+        plan.retry.append(
+            Wanted(directive_id, kind, occurrence, due_key, slot_date, make_item(row, kind, today), share_id=share_id)
+        )
     deliver([plans[e] for e in sorted(plans)], today=today, policy=policy, connection=connection, summary=summary)
     return summary

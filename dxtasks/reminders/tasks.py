@@ -1,4 +1,5 @@
 """django-q entry points; the schedules are declared in apps.RemindersConfig.schedules()."""
+
 import datetime
 import logging
 
@@ -15,7 +16,8 @@ def daily_sweep(day: str | None = None) -> str:
     message = (
         f"reminders {summary.today}: {summary.emails_sent} sent, {summary.emails_failed} failed, "
         f"{summary.already_sent} already sent, {len(summary.no_recipient)} without recipient"
-        if summary.working_day else f"reminders {summary.today}: not a working day, nothing sent"
+        if summary.working_day
+        else f"reminders {summary.today}: not a working day, nothing sent"
     )
     logger.info(message)
     return message  # stored as the task's result, visible in the admin
@@ -38,11 +40,16 @@ def heal_sweep(day: datetime.date | None = None) -> str:
     owed, abandoned_before = runs.owed(day, Policy.from_settings())
     if not owed:
         return ""
-    logger.warning("reminder sweep of %s %s by its deadline: the retry job completes it", day,
-                   "died before finishing" if abandoned_before else "did not start")
+    logger.warning(
+        "reminder sweep of %s %s by its deadline: the retry job completes it",
+        day,
+        "died before finishing" if abandoned_before else "did not start",
+    )
     summary = run_sweep(day, trigger="retry", abandoned_before=abandoned_before)
-    message = (f"sweep {day} completed by the retry job: {summary.emails_sent} sent, "
-               f"{summary.emails_failed} failed, {summary.already_sent} already sent")
+    message = (
+        f"sweep {day} completed by the retry job: {summary.emails_sent} sent, "
+        f"{summary.emails_failed} failed, {summary.already_sent} already sent"
+    )
     logger.info(message)
     return message
 

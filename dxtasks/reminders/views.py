@@ -1,4 +1,5 @@
 """The recipient's reminder preferences, reached by the signed link in every digest."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -39,14 +40,20 @@ def preferences(request, token: str):
     preference = RecipientPreference.objects.filter(email=email).first()
     directives = list(directives_for_address(email))
     muted_ids = set(preference.muted.values_list("pk", flat=True)) if preference else set()
-    initial = {"frequency": preference.frequency if preference else Frequency.DAILY, "muted": sorted(muted_ids),
-               "notices": preference.notices if preference else NoticeTiming.IMMEDIATE}
+    initial = {
+        "frequency": preference.frequency if preference else Frequency.DAILY,
+        "muted": sorted(muted_ids),
+        "notices": preference.notices if preference else NoticeTiming.IMMEDIATE,
+    }
     form = PreferencesForm(request.POST or None, initial=initial, directives=directives)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             preference, _created = RecipientPreference.objects.update_or_create(
-                email=email, defaults={"frequency": form.cleaned_data["frequency"],
-                                       "notices": form.cleaned_data["notices"] or initial["notices"]}
+                email=email,
+                defaults={
+                    "frequency": form.cleaned_data["frequency"],
+                    "notices": form.cleaned_data["notices"] or initial["notices"],
+                },
             )
             shown = {d.pk for d in directives}
             # Mutes of directives no longer listed (closed, reassigned) are kept as they were.

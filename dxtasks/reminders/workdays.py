@@ -6,6 +6,7 @@ day swaps (`weekend_workdays`, e.g. Saturday 26/04/2025 worked for Friday
 secretariat can override any day by hand (`WorkingDayOverride`, in the admin):
 an override wins over the package.
 """
+
 import datetime
 from functools import lru_cache
 
@@ -29,8 +30,8 @@ class WorkingCalendar:
     """Answers "is this a working day" and finds the nearest one, from one query."""
 
     def __init__(self, overrides: dict[datetime.date, bool] | None = None):
-        self.overrides = overrides if overrides is not None else dict(
-            WorkingDayOverride.objects.values_list("date", "working")
+        self.overrides = (
+            overrides if overrides is not None else dict(WorkingDayOverride.objects.values_list("date", "working"))
         )
         self._cache: dict[datetime.date, bool] = {}
 

@@ -1,4 +1,5 @@
 """API fixtures: the project's fixtures and demo accounts, a token per role, a JSON client."""
+
 import json
 
 import pytest
@@ -47,8 +48,9 @@ class ApiClient:
 
     def send(self, method, path, body=None, *, raw: bytes | str | None = None, **headers):
         data = raw if raw is not None else json.dumps(body if body is not None else {})
-        return getattr(self.client, method)(path, data=data, content_type="application/json",
-                                            headers={**self.headers, **headers})
+        return getattr(self.client, method)(
+            path, data=data, content_type="application/json", headers={**self.headers, **headers}
+        )
 
     def post(self, path, body=None, **kwargs):
         return self.send("post", path, body, **kwargs)

@@ -1,4 +1,5 @@
 """Session versus token: CSRF on the session, cookies ignored for tokens, rate limits per caller."""
+
 from django.test import Client
 
 from dxtasks.api import tokens

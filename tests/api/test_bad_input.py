@@ -1,4 +1,5 @@
 """Bad input: a 4xx problem naming the field, never a 500, never a partial write."""
+
 import json
 
 import pytest
@@ -20,8 +21,13 @@ def _fields(response) -> set[str]:
 
 
 def _state(directive):
-    return (Directive.objects.filter(pk=directive.pk).values().get(), directive.progress_updates.count(),
-            directive.deadline_changes.count(), directive.co_agencies.count(), Directive.objects.count())
+    return (
+        Directive.objects.filter(pk=directive.pk).values().get(),
+        directive.progress_updates.count(),
+        directive.deadline_changes.count(),
+        directive.co_agencies.count(),
+        Directive.objects.count(),
+    )
 
 
 def test_malformed_json_is_400(setting):
@@ -30,16 +36,19 @@ def test_malformed_json_is_400(setting):
     assert response.status_code == 400 and _fields(response) == {"body"}
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"percent": "50", "note": "x"}, "percent"),        # a string, not a number
-    ({"percent": True, "note": "x"}, "percent"),
-    ({"percent": 101, "note": "x"}, "percent"),
-    ({"percent": 10, "note": 5}, "note"),
-    ({"percent": 10}, "note"),                          # missing
-    ({"percent": 10, "note": "x", "evidence_url": "not a url"}, "evidence_url"),
-    ({"percent": 10, "note": "x\u0000"}, "note"),
-    ({"percent": 10, "note": "x", "percentage": 10}, "percentage"),  # unknown field
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"percent": "50", "note": "x"}, "percent"),  # a string, not a number
+        ({"percent": True, "note": "x"}, "percent"),
+        ({"percent": 101, "note": "x"}, "percent"),
+        ({"percent": 10, "note": 5}, "note"),
+        ({"percent": 10}, "note"),  # missing
+        ({"percent": 10, "note": "x", "evidence_url": "not a url"}, "evidence_url"),
+        ({"percent": 10, "note": "x\u0000"}, "note"),
+        ({"percent": 10, "note": "x", "percentage": 10}, "percentage"),  # unknown field
+    ],
+)
 def test_wrong_types_unknown_and_missing_fields_are_422_naming_the_field(setting, body, field):
     directive, client, path = setting
     before = _state(directive)
@@ -59,8 +68,10 @@ def test_a_body_over_1_mb_is_413(setting):
 def test_a_deadline_the_parser_rejects_is_422_on_deadline_text(setting, text):
     directive, client, path = setting
     before = _state(directive)
-    created = client.post("/api/v1/directives/", {"reference": "X-1", "title_vi": "t", "lead_agency": "MPS",
-                                                  "deadline_text": text, "assigned_on": "2025-01-01"})
+    created = client.post(
+        "/api/v1/directives/",
+        {"reference": "X-1", "title_vi": "t", "lead_agency": "MPS", "deadline_text": text, "assigned_on": "2025-01-01"},
+    )
     assert created.status_code == 422 and "deadline_text" in _fields(created), created.content
     edited = client.patch(path, {"title_vi": "Tên mới", "deadline_text": text, "deadline_reason": "lùi"})
     assert edited.status_code == 422 and "deadline_text" in _fields(edited)
@@ -79,9 +90,19 @@ def test_moving_the_deadline_needs_a_reason(setting):
 def test_unknown_codes_are_named_and_nothing_is_created(setting):
     _directive, client, _path = setting
     before = Directive.objects.count()
-    response = client.post("/api/v1/directives/", {
-        "reference": "X-2", "title_vi": "t", "lead_agency": "NOPE", "co_agencies": ["MPS", "ZZZ"],
-        "deadline_text": "trong năm 2030", "assigned_on": "2025-01-01", "meeting": 999, "owner": "ghost"})
+    response = client.post(
+        "/api/v1/directives/",
+        {
+            "reference": "X-2",
+            "title_vi": "t",
+            "lead_agency": "NOPE",
+            "co_agencies": ["MPS", "ZZZ"],
+            "deadline_text": "trong năm 2030",
+            "assigned_on": "2025-01-01",
+            "meeting": 999,
+            "owner": "ghost",
+        },
+    )
     assert response.status_code == 422
     assert {"lead_agency", "co_agencies", "meeting", "owner"} <= _fields(response)
     assert Directive.objects.count() == before
@@ -92,9 +113,11 @@ def test_a_stale_if_match_is_412_and_writes_nothing(setting, demo):
     etag = client.get(path)["ETag"]
     services.record_progress(directive=directive, by=demo["mps.focal"], percent=50, note="người khác")
     before = _state(directive)
-    for method, suffix, body in [("patch", "", {"title_vi": "Ghi đè"}),
-                                 ("post", "progress/", {"percent": 60, "note": "muộn"}),
-                                 ("post", "cancel/", {"reason": "muộn"})]:
+    for method, suffix, body in [
+        ("patch", "", {"title_vi": "Ghi đè"}),
+        ("post", "progress/", {"percent": 60, "note": "muộn"}),
+        ("post", "cancel/", {"reason": "muộn"}),
+    ]:
         response = client.send(method, path + suffix, body, **{"If-Match": etag})
         assert response.status_code == 412 and _fields(response) == {"If-Match"}, response.content
     assert _state(directive) == before
@@ -127,9 +150,12 @@ def test_unknown_paths_and_methods_are_not_500(setting):
 def test_withdrawing_twice_a_decided_or_an_unknown_request_writes_nothing(setting, demo, api):
     directive, _client, path = setting
     focal = api(demo["mps.focal"])
-    request = services.request_extension(directive=directive, by=demo["mps.focal"],
-                                         proposed_due=directive.due_date.replace(year=directive.due_date.year + 1),
-                                         reason="thêm")
+    request = services.request_extension(
+        directive=directive,
+        by=demo["mps.focal"],
+        proposed_due=directive.due_date.replace(year=directive.due_date.year + 1),
+        reason="thêm",
+    )
     assert focal.post(f"{path}extension/{request.pk}/withdraw/").status_code == 200
     again = focal.post(f"{path}extension/{request.pk}/withdraw/")
     assert again.status_code == 422 and problem(again)["detail"]

@@ -1,4 +1,5 @@
 """The docs page and the token page in a real Chromium, under the production CSP; then the token used with curl."""
+
 import json
 import os
 import shutil
@@ -19,10 +20,15 @@ def page(browser):
     page = context.new_page()
     page.csp_violations = []
     page.outside_requests = []
-    page.on("console", lambda m: page.csp_violations.append(m.text)
-            if "Content Security Policy" in m.text else None)
-    page.on("request", lambda r: page.outside_requests.append(r.url)
-            if not r.url.startswith(("http://localhost", "data:", "blob:")) else None)
+    page.on("console", lambda m: page.csp_violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "request",
+        lambda r: (
+            page.outside_requests.append(r.url)
+            if not r.url.startswith(("http://localhost", "data:", "blob:"))
+            else None
+        ),
+    )
     yield page
     context.close()
 
@@ -36,8 +42,9 @@ def test_docs_render_from_our_origin_under_the_csp(live_server, transactional_db
     assert page.csp_violations == [] and page.outside_requests == []
 
 
-def test_token_from_the_page_works_over_http(live_server, transactional_db, page, agency_factory, user_factory,
-                                             directive_factory):
+def test_token_from_the_page_works_over_http(
+    live_server, transactional_db, page, agency_factory, user_factory, directive_factory
+):
     from django.core.management import call_command
 
     call_command("createcachetable", verbosity=0)
@@ -57,10 +64,23 @@ def test_token_from_the_page_works_over_http(live_server, transactional_db, page
     # The issue's "Done when", as written: curl -H "Authorization: Bearer …" /api/v1/directives/?agency=MPS
     curl = shutil.which("curl")
     assert curl, "curl is needed (.ci/run installs it)"
-    answer = subprocess.run([curl, "--silent", "--show-error", "--fail", "--noproxy", "*",
-                             "-H", f"Authorization: Bearer {secret}",
-                             f"{live_server.url}/api/v1/directives/?agency=MPS"],
-                            capture_output=True, text=True, timeout=30, check=True)
+    answer = subprocess.run(
+        [
+            curl,
+            "--silent",
+            "--show-error",
+            "--fail",
+            "--noproxy",
+            "*",
+            "-H",
+            f"Authorization: Bearer {secret}",
+            f"{live_server.url}/api/v1/directives/?agency=MPS",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
     body = json.loads(answer.stdout)
     assert [row["reference"] for row in body["results"]] == ["UBQG-7/07"]
     page.reload()

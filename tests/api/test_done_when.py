@@ -10,6 +10,7 @@
    and that `.ci/run` runs the whole suite on both databases.
 4. The README documents the API with examples: below.
 """
+
 import io
 from pathlib import Path
 
@@ -50,14 +51,15 @@ def test_mps_focal_token_reports_on_its_share_and_is_refused_on_sbvs(demo):
 def test_schemathesis_runs_every_operation_and_ci_runs_it_on_both_databases():
     fuzzed = {(op.method.upper(), op.path) for op in (result.ok() for result in schema.get_all_operations())}
     assert {(method, path.removeprefix("/api/v1")) for method, path in fuzzed} == {
-        (method, path.removeprefix("/api/v1")) for method, path in _operations()}
+        (method, path.removeprefix("/api/v1")) for method, path in _operations()
+    }
     assert len(fuzzed) >= 19
     sqlite, postgres = CI.split('export DATABASE_URL="postgres://')
     assert "\nmake test\n" in sqlite and "\n.venv/bin/python -m pytest --create-db" in postgres
 
 
 def test_readme_documents_every_operation_with_curl_and_httpx_examples():
-    section = README[README.index("## JSON API"):README.index("## Layout")]
+    section = README[README.index("## JSON API") : README.index("## Layout")]
     for method, path in sorted(_operations()):
         written = path.replace("{request_id}", "{id}")
         short = written.removeprefix("/api/v1")

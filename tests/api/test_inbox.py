@@ -1,4 +1,5 @@
 """GET /api/v1/inbox/: the portal's worklists (directives.worklists) as JSON, and the actions their rows name."""
+
 import datetime
 
 import pytest
@@ -20,8 +21,11 @@ def requests_pending(demo):
     made = []
     for username, code in (("mps.focal", "MPS"), ("sbv.focal", "SBV")):
         directive = directive_led_by(code)
-        made.append(services.request_extension(directive=directive, by=demo[username],
-                                               proposed_due=_later(), reason=f"Cần thêm thời gian ({code})"))
+        made.append(
+            services.request_extension(
+                directive=directive, by=demo[username], proposed_due=_later(), reason=f"Cần thêm thời gian ({code})"
+            )
+        )
     return made
 
 
@@ -42,7 +46,8 @@ def test_each_role_gets_its_lists_with_the_worklists_counts(demo, requests_pendi
             expected = list(worklists.rows(user, name)[:10])
             assert [r["directive"]["public_id"] for r in section["results"]] == [
                 str((row.directive if section["row_kind"] == "extension_request" else row).public_id)
-                for row in expected], (username, name)
+                for row in expected
+            ], (username, name)
     assert _lists(api(demo["viewer"]).get("/api/v1/inbox/")) == {}
 
 
@@ -72,8 +77,13 @@ def test_focal_point_withdraws_their_request_from_its_row(demo, requests_pending
 def test_one_list_in_cursor_pages_in_the_worklists_order(demo, api, directive_factory):
     mps = Agency.objects.get(code="MPS")
     for n in range(5):
-        directive_factory(lead=mps, reference=f"NEW-{n}", deadline_text="trong năm 2031",
-                          assigned_on=timezone.localdate(), by=demo["secretariat"])
+        directive_factory(
+            lead=mps,
+            reference=f"NEW-{n}",
+            deadline_text="trong năm 2031",
+            assigned_on=timezone.localdate(),
+            by=demo["secretariat"],
+        )
     user = demo["mps.focal"]
     expected = [d.reference for d in worklists.rows(user, "new")]
     assert len(expected) >= 5
@@ -97,14 +107,17 @@ def test_agency_filter_as_the_portals(demo, requests_pending, api):
     assert [r["extension_request"]["id"] for r in lists["extensions"]["results"]] == [requests_pending[1].pk]
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"agency": "NOPE"}, "agency"),
-    ({"list": "extensions"}, "list"),          # a secretariat list, asked by a focal point
-    ({"list": "nothing"}, "list"),
-    ({"cursor": "WzFd"}, "cursor"),            # a cursor needs its list
-    ({"list": "new", "cursor": "!!"}, "cursor"),
-    ({"limit": 0}, "limit"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"agency": "NOPE"}, "agency"),
+        ({"list": "extensions"}, "list"),  # a secretariat list, asked by a focal point
+        ({"list": "nothing"}, "list"),
+        ({"cursor": "WzFd"}, "cursor"),  # a cursor needs its list
+        ({"list": "new", "cursor": "!!"}, "cursor"),
+        ({"limit": 0}, "limit"),
+    ],
+)
 def test_bad_filters_are_422_naming_the_parameter(demo, api, params, field):
     response = api(demo["mps.focal"]).get("/api/v1/inbox/", params)
     assert response.status_code == 422 and field in {e["field"] for e in problem(response)["errors"]}
@@ -114,8 +127,9 @@ def test_inbox_etag_gives_304_until_the_list_moves(demo, api):
     client = api(demo["mps.focal"])
     etag = client.get("/api/v1/inbox/")["ETag"]
     assert client.get("/api/v1/inbox/", **{"If-None-Match": etag}).status_code == 304
-    services.request_extension(directive=Directive.objects.get(reference="DEMO-01"), by=demo["mps.focal"],
-                               proposed_due=_later(), reason="thêm")
+    services.request_extension(
+        directive=Directive.objects.get(reference="DEMO-01"), by=demo["mps.focal"], proposed_due=_later(), reason="thêm"
+    )
     assert client.get("/api/v1/inbox/", **{"If-None-Match": etag}).status_code == 200
 
 

@@ -3,6 +3,7 @@
 | | secretariat | focal point of the lead | focal point of a co-ordinator | other focal point | viewer |
 A refusal is a 403 problem and writes nothing (the same snapshot as the portal's tests).
 """
+
 import datetime
 
 import pytest
@@ -30,18 +31,28 @@ def world(agency_factory, user_factory, directive_factory):
         "other_focal": user_factory(Role.FOCAL_POINT, agency=other, username="otherfp"),
         "viewer": user_factory(Role.VIEWER, username="viewer"),
     }
-    directive = directive_factory(lead=lead, co_agencies=[co], reference="UBQG-7/01", deadline_text="trong năm 2030",
-                                  assigned_on=D(2024, 1, 1))
+    directive = directive_factory(
+        lead=lead, co_agencies=[co], reference="UBQG-7/01", deadline_text="trong năm 2030", assigned_on=D(2024, 1, 1)
+    )
     return directive, users
 
 
 def snapshot(directive):
-    row = Directive.objects.filter(pk=directive.pk).values(
-        "state", "due_date", "deadline_text", "version", "updated_at", "title_vi", "completed_on", "cancelled_on"
-    ).first()
-    return (row, Directive.objects.count(), ProgressUpdate.objects.count(),
-            list(ExtensionRequest.objects.values_list("pk", "decision").order_by("pk")),
-            StateChange.objects.count(), DeadlineChange.objects.count())
+    row = (
+        Directive.objects.filter(pk=directive.pk)
+        .values(
+            "state", "due_date", "deadline_text", "version", "updated_at", "title_vi", "completed_on", "cancelled_on"
+        )
+        .first()
+    )
+    return (
+        row,
+        Directive.objects.count(),
+        ProgressUpdate.objects.count(),
+        list(ExtensionRequest.objects.values_list("pk", "decision").order_by("pk")),
+        StateChange.objects.count(),
+        DeadlineChange.objects.count(),
+    )
 
 
 def _pending(directive, by):
@@ -91,8 +102,15 @@ def test_write_matrix(world, api, position, action):
 @pytest.mark.parametrize("position", POSITIONS)
 def test_create_is_for_the_secretariat_only(world, api, position):
     _directive, users = world
-    body = {"reference": "UBQG-9/01", "title_vi": "Nhiệm vụ mới", "lead_agency": "LEAD", "co_agencies": ["COAG"],
-            "deadline_text": "hoàn thành trong quý II/2030", "assigned_on": "2025-01-15", "pillar": "economy"}
+    body = {
+        "reference": "UBQG-9/01",
+        "title_vi": "Nhiệm vụ mới",
+        "lead_agency": "LEAD",
+        "co_agencies": ["COAG"],
+        "deadline_text": "hoàn thành trong quý II/2030",
+        "assigned_on": "2025-01-15",
+        "pillar": "economy",
+    }
     before = Directive.objects.count()
     response = api(users[position]).post("/api/v1/directives/", body)
     if position == "secretariat":

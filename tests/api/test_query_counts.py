@@ -1,4 +1,5 @@
 """Query counts of the new reads do not grow with the data (counts, unlike timings, do not drift)."""
+
 import datetime
 
 from django.db import connection
@@ -18,8 +19,13 @@ def _queries(client, path, params=None) -> int:
 
 def test_a_collective_directive_costs_the_same_with_2_or_90_shares(demo, api):
     small = services.create_directive(
-        by=demo["secretariat"], reference="EACH-1", title_vi="Mỗi bộ một kế hoạch", deadline_text="trong năm 2030",
-        assigned_on=datetime.date(2025, 1, 1), share_agencies=list(Agency.objects.filter(code__in=["MPS", "SBV"])))
+        by=demo["secretariat"],
+        reference="EACH-1",
+        title_vi="Mỗi bộ một kế hoạch",
+        deadline_text="trong năm 2030",
+        assigned_on=datetime.date(2025, 1, 1),
+        share_agencies=list(Agency.objects.filter(code__in=["MPS", "SBV"])),
+    )
     large = Directive.objects.get(reference="UBQG-10/01")
     assert large.shares.count() > 30
     client = api(demo["viewer"])

@@ -1,4 +1,5 @@
 """Reads: the register's filters, cursor pages, entity tags, a directive's history, reference data."""
+
 import datetime
 
 from django.utils import timezone
@@ -29,7 +30,9 @@ def test_status_as_of_a_past_day_replays_the_history(demo, api):
     then = client.get("/api/v1/directives/", {"status": "overdue", "as_of": "2025-03-01", "limit": 100})
     assert directive.reference in today and directive.reference in _refs(then)
     assert all(row["status_as_of"] == "2025-03-01" for row in then.json()["results"])
-    future = client.get("/api/v1/directives/", {"as_of": (timezone.localdate() + datetime.timedelta(days=2)).isoformat()})
+    future = client.get(
+        "/api/v1/directives/", {"as_of": (timezone.localdate() + datetime.timedelta(days=2)).isoformat()}
+    )
     assert future.status_code == 422 and problem(future)["errors"][0]["field"] == "as_of"
 
 
@@ -44,10 +47,15 @@ def test_meeting_due_range_and_accent_free_search(demo, api):
 
 def test_invalid_filters_are_refused_naming_the_field(demo, api):
     client = api(demo["viewer"])
-    for params, field in [({"agency": "NOPE"}, "agency"), ({"status": "late"}, "status"),
-                          ({"due_from": "31/12/2024"}, "due_from"), ({"meeting": 999}, "meeting"),
-                          ({"due_from": "2025-01-01", "due_to": "2024-01-01"}, "due_to"),
-                          ({"limit": 1000}, "limit"), ({"cursor": "bm9wZQ"}, "cursor")]:
+    for params, field in [
+        ({"agency": "NOPE"}, "agency"),
+        ({"status": "late"}, "status"),
+        ({"due_from": "31/12/2024"}, "due_from"),
+        ({"meeting": 999}, "meeting"),
+        ({"due_from": "2025-01-01", "due_to": "2024-01-01"}, "due_to"),
+        ({"limit": 1000}, "limit"),
+        ({"cursor": "bm9wZQ"}, "cursor"),
+    ]:
         response = client.get("/api/v1/directives/", params)
         assert response.status_code == 422, (params, response.content)
         assert field in {e["field"] for e in problem(response)["errors"]}, (params, response.json())
@@ -82,16 +90,22 @@ def test_list_etag_gives_304_until_something_changes(demo, api):
 
 def test_detail_has_history_latest_progress_and_a_tag(demo, api):
     directive = directive_led_by("MPS")
-    services.request_extension(directive=directive, by=demo["mps.focal"],
-                               proposed_due=directive.due_date + datetime.timedelta(days=90), reason="cần thêm")
+    services.request_extension(
+        directive=directive,
+        by=demo["mps.focal"],
+        proposed_due=directive.due_date + datetime.timedelta(days=90),
+        reason="cần thêm",
+    )
     client = api(demo["mps.focal"])
     response = client.get(f"/api/v1/directives/{directive.public_id}/")
     body = response.json()
     assert body["latest_progress"]["percent"] == 40 and body["history"]["progress"][0]["reported_by"] == "mps.focal"
     assert body["pending_extension"]["reason"] == "cần thêm" and body["permissions"]["report"] is True
     assert body["lead_agency"]["code"] == "MPS" and [a["code"] for a in body["co_agencies"]] == ["MOST"]
-    assert client.get(f"/api/v1/directives/{directive.public_id}/",
-                      **{"If-None-Match": response["ETag"]}).status_code == 304
+    assert (
+        client.get(f"/api/v1/directives/{directive.public_id}/", **{"If-None-Match": response["ETag"]}).status_code
+        == 304
+    )
     assert client.get("/api/v1/directives/00000000-0000-0000-0000-000000000000/").status_code == 404
 
 

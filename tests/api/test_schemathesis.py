@@ -10,6 +10,7 @@ headers, a body that validates, and invalid input (negative mode) refused
 with a 4xx. Runs in-process through the WSGI handler on the test database,
 so it runs on SQLite and PostgreSQL like every other test.
 """
+
 import itertools
 import random
 
@@ -32,8 +33,14 @@ from schemathesis.specs.openapi.checks import (
 from dxtasks.api.models import Scope
 from dxtasks.directives.models import Directive, ExtensionRequest, Share
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance, negative_data_rejection]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 CHECKS_ON_REAL_DIRECTIVE = [check for check in CHECKS if check is not negative_data_rejection]
 ROLES = ["secretariat", "mps.focal", "viewer"]
 
@@ -86,9 +93,17 @@ def _real_parameters(case) -> tuple[dict, dict] | None:
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 def test_every_operation_conforms_for_every_role(case, role_tokens, turns):
     secret = role_tokens[ROLES[next(turns) % len(ROLES)]]
     headers = {"Authorization": f"Bearer {secret}"}

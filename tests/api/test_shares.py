@@ -4,6 +4,7 @@ UBQG-10/01 of the seed is given to every ministry and province; in the demo
 most shares are completed, MPS's (owned by mps.focal) and SBV's are open and
 overdue. A focal point acts on their own agency's share only, as on the portal.
 """
+
 import datetime
 
 import pytest
@@ -30,11 +31,13 @@ def _share(directive, code) -> Share:
 
 def _written(directive):
     """Everything a write on the directive or one of its shares could change."""
-    return (list(Share.objects.filter(directive=directive).order_by("pk").values()),
-            Directive.objects.filter(pk=directive.pk).values().get(),
-            ProgressUpdate.objects.filter(directive=directive).count(),
-            list(ExtensionRequest.objects.filter(directive=directive).values_list("pk", "decision")),
-            StateChange.objects.filter(directive=directive).count())
+    return (
+        list(Share.objects.filter(directive=directive).order_by("pk").values()),
+        Directive.objects.filter(pk=directive.pk).values().get(),
+        ProgressUpdate.objects.filter(directive=directive).count(),
+        list(ExtensionRequest.objects.filter(directive=directive).values_list("pk", "decision")),
+        StateChange.objects.filter(directive=directive).count(),
+    )
 
 
 def test_detail_shows_every_share_and_the_roll_up(ubqg10, api, demo):
@@ -64,7 +67,8 @@ def test_share_table_filters_and_pages_every_share_once_in_every_order(ubqg10, a
     provinces = client.get(_path(ubqg10, "shares/"), {"agency_kind": "province", "limit": 500}).json()["results"]
     assert len(provinces) == ubqg10.shares.filter(agency__kind="province").count()
     assert [s["agency"]["code"] for s in client.get(_path(ubqg10, "shares/"), {"q": "SBV"}).json()["results"]] == [
-        "SBV"]
+        "SBV"
+    ]
     total = ubqg10.shares.count()
     for sort in selectors.SHARE_SORTS:
         seen, path, params = [], _path(ubqg10, "shares/"), {"limit": 7, "sort": sort}
@@ -78,8 +82,13 @@ def test_share_table_filters_and_pages_every_share_once_in_every_order(ubqg10, a
 
 
 def test_one_share_with_its_own_history(ubqg10, api, demo):
-    services.record_progress(directive=ubqg10, share=_share(ubqg10, "MPS"), by=demo["mps.focal"], percent=30,
-                             note="Đã trình dự thảo kế hoạch")
+    services.record_progress(
+        directive=ubqg10,
+        share=_share(ubqg10, "MPS"),
+        by=demo["mps.focal"],
+        percent=30,
+        note="Đã trình dự thảo kế hoạch",
+    )
     client = api(demo["mps.focal"])
     body = client.get(_path(ubqg10, "shares/MPS/")).json()
     assert body["agency"]["code"] == "MPS" and body["directive"]["reference"] == "UBQG-10/01"
@@ -117,11 +126,14 @@ def test_focal_point_writes_land_on_their_own_agencys_share(ubqg10, api, demo):
     assert Share.objects.filter(pk=_share(ubqg10, "SBV").pk).values().get() == sbv_before
 
 
-@pytest.mark.parametrize("suffix, body", [
-    ("progress/", {"percent": 10, "note": "Không phải của tôi"}),
-    ("extension/", {"proposed_due": "2031-01-31", "reason": "x"}),
-    ("submit/", {"note": "x"}),
-])
+@pytest.mark.parametrize(
+    "suffix, body",
+    [
+        ("progress/", {"percent": 10, "note": "Không phải của tôi"}),
+        ("extension/", {"proposed_due": "2031-01-31", "reason": "x"}),
+        ("submit/", {"note": "x"}),
+    ],
+)
 def test_naming_another_agencys_share_is_403_and_writes_nothing(ubqg10, api, demo, suffix, body):
     before = _written(ubqg10)
     response = api(demo["mps.focal"]).post(_path(ubqg10, suffix) + "?agency=SBV", body)
@@ -162,8 +174,10 @@ def test_the_share_etag_guards_a_write_on_that_share(ubqg10, api, demo):
     stale = client.post(_path(ubqg10, "progress/"), {"percent": 70, "note": "muộn"}, **{"If-Match": etag})
     assert stale.status_code == 412 and not _share(ubqg10, "MPS").progress_updates.exists()
     fresh = client.get(_path(ubqg10, "shares/MPS/"))["ETag"]
-    assert client.post(_path(ubqg10, "progress/"), {"percent": 70, "note": "đúng"},
-                       **{"If-Match": fresh}).status_code == 200
+    assert (
+        client.post(_path(ubqg10, "progress/"), {"percent": 70, "note": "đúng"}, **{"If-Match": fresh}).status_code
+        == 200
+    )
 
 
 def test_agency_filter_counts_a_share_as_the_agencys_own(ubqg10, api, demo):

@@ -1,4 +1,5 @@
 """API tokens: issued once, stored as a digest, scoped, revocable, recorded when used."""
+
 import io
 
 import pytest
@@ -113,8 +114,9 @@ def test_last_used_is_recorded_at_most_once_a_minute(demo):
 def test_read_only_token_cannot_write_even_for_the_secretariat(demo):
     secret = tokens.issue_token(owner=demo["secretariat"], name="ro", scope=Scope.READ).secret
     directive = directive_led_by("MPS")
-    response = ApiClient(secret).post(f"/api/v1/directives/{directive.public_id}/progress/",
-                                      {"percent": 10, "note": "x"})
+    response = ApiClient(secret).post(
+        f"/api/v1/directives/{directive.public_id}/progress/", {"percent": 10, "note": "x"}
+    )
     assert response.status_code == 403 and problem(response)["type"].endswith("read-only-token")
     assert not directive.progress_updates.filter(note="x").exists()
     detail = ApiClient(secret).get(f"/api/v1/directives/{directive.public_id}/").json()

@@ -1,4 +1,5 @@
 """Status computed in plain Python, independently of the database annotation, for checking figures."""
+
 import datetime
 
 from dxtasks.directives.models import Directive
@@ -16,8 +17,9 @@ def python_status(directive: Directive, as_of: datetime.date, due: datetime.date
 
 
 def expected_counts(directives, as_of: datetime.date) -> dict[str, int]:
-    counts = {s: 0 for s in ("completed_on_time", "completed_late", "within_deadline", "overdue", "no_deadline",
-                             "cancelled")}
+    counts = {
+        s: 0 for s in ("completed_on_time", "completed_late", "within_deadline", "overdue", "no_deadline", "cancelled")
+    }
     for d in directives:
         counts[python_status(d, as_of)] += 1
     return counts

@@ -1,4 +1,5 @@
 """Reading briefing PDFs back in tests."""
+
 import io
 import re
 

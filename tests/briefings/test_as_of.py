@@ -1,4 +1,5 @@
 """A past as-of date reproduces the status of that day from the history."""
+
 import datetime
 
 import pytest
@@ -47,10 +48,15 @@ def test_next_30_days_lists_deadlines_due_after_the_as_of_date(seed_data):
 
 def test_a_later_deadline_change_is_undone_for_an_earlier_as_of_date(directive_factory, user_factory, tmp_path):
     secretariat = user_factory(role="secretariat")
-    directive = directive_factory(reference="DL-1", deadline_text="trong năm 2024",
-                                  assigned_on=datetime.date(2024, 1, 2))
-    services.change_deadline(directive=directive, approved_by=secretariat, reason="Chờ Luật được thông qua",
-                             new_deadline_text="trong quý II/2025")
+    directive = directive_factory(
+        reference="DL-1", deadline_text="trong năm 2024", assigned_on=datetime.date(2024, 1, 2)
+    )
+    services.change_deadline(
+        directive=directive,
+        approved_by=secretariat,
+        reason="Chờ Luật được thông qua",
+        new_deadline_text="trong quý II/2025",
+    )
     approved = timezone.make_aware(datetime.datetime(2025, 1, 15, 10, 0))
     DeadlineChange.objects.filter(directive=directive).update(approved_at=approved)
 

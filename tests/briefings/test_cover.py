@@ -1,5 +1,6 @@
 """The printed cover after Decree 30/2020/NĐ-CP: issuing body from the settings, national motto, number and date
 lines, a title with no lone last word, a narrative summary, merged agencies marked (real WeasyPrint, pdftotext)."""
+
 import datetime
 import re
 import subprocess
@@ -24,14 +25,22 @@ def test_the_cover_is_an_administrative_document(seed_data, settings):
     settings.BRIEFINGS_NUMBER = "125"
     pdf = render(make_spec(kind=Kind.OVERALL, as_of=datetime.date(2025, 7, 1))).pdf
     text = re.sub(r"\s+", " ", first_page(pdf))
-    for expected in ("BỘ KHOA HỌC VÀ CÔNG NGHỆ", "Cơ quan thường trực Ban Chỉ đạo",
-                     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 125/BC-BKHCN",
-                     "Hà Nội, ngày", "BÁO CÁO", "Tất cả nhiệm vụ đang theo dõi, số liệu đến 01/07/2025"):
+    for expected in (
+        "BỘ KHOA HỌC VÀ CÔNG NGHỆ",
+        "Cơ quan thường trực Ban Chỉ đạo",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 125/BC-BKHCN",
+        "Hà Nội, ngày",
+        "BÁO CÁO",
+        "Tất cả nhiệm vụ đang theo dõi, số liệu đến 01/07/2025",
+    ):
         assert expected in text, expected
     assert re.search(r"Tính đến 01/07/2025, \d+/\d+ nhiệm vụ đã đến hạn bị quá hạn \(\d+,\d%\)\.", text)
     assert "đạt tỉ lệ" not in text
-    every_page = re.sub(r"\s+", " ", subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
-                                                    check=True).stdout.decode())
+    every_page = re.sub(
+        r"\s+", " ", subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    )
     assert "Bộ Thông tin và Truyền thông (đã hợp nhất vào BKHCN 01/03/2025)" in every_page  # scorecard, marked
 
 

@@ -1,4 +1,5 @@
 """User text prints as text, and WeasyPrint reads nothing outside the static files."""
+
 import datetime
 import os
 import zlib
@@ -34,8 +35,12 @@ def _streams_contain(pdf: bytes, needle: bytes) -> bool:
 
 
 def test_markup_in_a_directive_title_prints_as_text_and_reads_no_file(directive_factory, tmp_path):
-    directive_factory(title_vi=f"Tiêu đề {IMG} và {ATTACH}", reference="INJ-1", deadline_text="trong năm 2024",
-                      assigned_on=datetime.date(2024, 1, 2))
+    directive_factory(
+        title_vi=f"Tiêu đề {IMG} và {ATTACH}",
+        reference="INJ-1",
+        deadline_text="trong năm 2024",
+        assigned_on=datetime.date(2024, 1, 2),
+    )
     out = tmp_path / "b.pdf"
     call_command("briefing", "--from", "2024-01-01", "--out", str(out), stdout=open(tmp_path / "l", "w"))
     pdf = out.read_bytes()

@@ -1,4 +1,5 @@
 """`briefing --meeting 7` on the real fixtures: the directives, their real outcomes, the figures."""
+
 import datetime
 
 import pytest

@@ -1,4 +1,5 @@
 """The briefing options form: /briefings/ without parameters, dd/mm/yyyy, errors on the form in the user's language."""
+
 import datetime
 
 import pytest
@@ -19,8 +20,9 @@ def test_without_parameters_the_form_is_shown(staff_client, seed_data):
 
 
 def test_edit_shows_the_form_filled_in_with_the_scope(staff_client, seed_data):
-    html = staff_client.get("/briefings/", {"edit": 1, "kind": "meeting", "meeting": "7",
-                                            "as_of": "01/07/2025"}).content.decode()
+    html = staff_client.get(
+        "/briefings/", {"edit": 1, "kind": "meeting", "meeting": "7", "as_of": "01/07/2025"}
+    ).content.decode()
     assert 'value="01/07/2025"' in html and '<option value="7" selected>' in html
 
 
@@ -29,16 +31,19 @@ def test_dd_mm_yyyy_dates_make_the_briefing(staff_client, seed_data):
     assert response["Content-Type"] == "application/pdf"
 
 
-@pytest.mark.parametrize("params, field, message", [
-    ({"as_of": "31/02/2025"}, "as_of", "Nhập ngày dạng dd/mm/yyyy"),
-    ({"to": "TOMORROW"}, "to", "ở tương lai"),
-    ({"as_of": "01/01/2021"}, "as_of", "trước phiên họp đầu tiên"),
-    ({"from": "01/06/2025", "to": "01/01/2025", "as_of": "01/07/2025"}, "from", "Đầu kỳ phải trước cuối kỳ"),
-    ({"to": "30/06/2025", "as_of": "01/06/2025"}, "to", "sau ngày số liệu"),
-    ({"kind": "meeting"}, "meeting", "Chọn phiên họp"),
-    ({"kind": "agency", "agency": "NOPE"}, "agency", "NOPE"),
-    ({"kind": "weekly"}, "kind", "weekly"),
-])
+@pytest.mark.parametrize(
+    "params, field, message",
+    [
+        ({"as_of": "31/02/2025"}, "as_of", "Nhập ngày dạng dd/mm/yyyy"),
+        ({"to": "TOMORROW"}, "to", "ở tương lai"),
+        ({"as_of": "01/01/2021"}, "as_of", "trước phiên họp đầu tiên"),
+        ({"from": "01/06/2025", "to": "01/01/2025", "as_of": "01/07/2025"}, "from", "Đầu kỳ phải trước cuối kỳ"),
+        ({"to": "30/06/2025", "as_of": "01/06/2025"}, "to", "sau ngày số liệu"),
+        ({"kind": "meeting"}, "meeting", "Chọn phiên họp"),
+        ({"kind": "agency", "agency": "NOPE"}, "agency", "NOPE"),
+        ({"kind": "weekly"}, "kind", "weekly"),
+    ],
+)
 def test_bad_options_come_back_as_the_form_with_the_message(staff_client, seed_data, params, field, message):
     if params.get("to") == "TOMORROW":
         params = {**params, "to": f"{timezone.localdate() + datetime.timedelta(days=1):%d/%m/%Y}"}

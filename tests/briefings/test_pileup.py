@@ -1,4 +1,5 @@
 """Briefing pile-up: only canonical briefings are kept; custom ones are made on the fly or capped; one job per scope."""
+
 import datetime
 
 import pytest
@@ -30,8 +31,9 @@ def test_custom_dates_are_made_on_the_fly_and_not_stored(staff_client, seed_data
 
 
 def test_a_custom_period_is_not_stored_either(staff_client, seed_data):
-    response = staff_client.get(reverse("briefings:overall"),
-                                {"as_of": "2025-07-01", "from": "2025-03-01", "to": "2025-05-31"})
+    response = staff_client.get(
+        reverse("briefings:overall"), {"as_of": "2025-07-01", "from": "2025-03-01", "to": "2025-05-31"}
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert not StoredBriefing.objects.exists()
 
@@ -67,8 +69,12 @@ def test_large_custom_briefings_are_capped_per_user_per_day(staff_client, seed_d
 def test_one_job_per_scope_even_when_the_data_changes_meanwhile(staff_client, seed_data, large, user_factory):
     first = staff_client.get(MEETING_7, {"as_of": "2025-07-01"})
     assert OrmQ.objects.count() == 1
-    services.record_progress(directive=Directive.objects.get(reference="UBQG-7/05"),
-                             by=user_factory(role="secretariat"), percent=40, note="Đã trình dự thảo")
+    services.record_progress(
+        directive=Directive.objects.get(reference="UBQG-7/05"),
+        by=user_factory(role="secretariat"),
+        percent=40,
+        note="Đã trình dự thảo",
+    )
     again = staff_client.get(MEETING_7, {"as_of": "2025-07-01"})
     assert again["Location"] == first["Location"]
     assert OrmQ.objects.count() == 1 and StoredBriefing.objects.count() == 1
@@ -78,8 +84,15 @@ def test_a_row_is_queued_once_however_many_requests_claim_it(seed_data, large):
     from dxtasks.briefings.content import make_spec
 
     spec = make_spec(kind="meeting", scope="7", as_of=datetime.date(2025, 7, 1), language="vi")
-    stored = StoredBriefing.objects.create(kind="meeting", scope="7", as_of=spec.as_of, language="vi",
-                                           period_key=spec.period_key, fingerprint="x", requested_at=timezone.now())
+    stored = StoredBriefing.objects.create(
+        kind="meeting",
+        scope="7",
+        as_of=spec.as_of,
+        language="vi",
+        period_key=spec.period_key,
+        fingerprint="x",
+        requested_at=timezone.now(),
+    )
     for _ in range(3):
         store.enqueue(StoredBriefing.objects.get(pk=stored.pk), directive_count=12)
     assert OrmQ.objects.count() == 1
@@ -89,9 +102,17 @@ def test_briefings_no_longer_canonical_are_dropped_when_their_scope_is_made_agai
     yesterday = timezone.now() - datetime.timedelta(days=1)
 
     def old(as_of):
-        return StoredBriefing.objects.create(kind="meeting", scope="7", as_of=as_of, language="vi", period_key="/",
-                                             fingerprint=f"old-{as_of}", state=StoredBriefing.State.READY,
-                                             requested_at=yesterday, finished_at=yesterday)
+        return StoredBriefing.objects.create(
+            kind="meeting",
+            scope="7",
+            as_of=as_of,
+            language="vi",
+            period_key="/",
+            fingerprint=f"old-{as_of}",
+            state=StoredBriefing.State.READY,
+            requested_at=yesterday,
+            finished_at=yesterday,
+        )
 
     mid_month, month_end = old(datetime.date(2025, 7, 15)), old(datetime.date(2025, 6, 30))
     assert staff_client.get(MEETING_7, {"as_of": "2025-07-01"}).status_code == 200

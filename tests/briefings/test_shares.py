@@ -1,5 +1,6 @@
 """Briefings follow the shares: scorecards count each agency's shares; a collective directive is listed
 once with its roll-up, and the agencies late on it are named."""
+
 import datetime
 
 import pytest
@@ -21,8 +22,9 @@ def ubqg10(seed_data, user_factory):
     secretariat = user_factory(Role.SECRETARIAT, username="sec")
     directive = Directive.objects.get(reference="UBQG-10/01")
     for share in directive.shares.exclude(agency__code__in=["SBV", "MOH", "HA-NOI"]):
-        services.complete_directive(directive=directive, share=share, by=secretariat,
-                                    completed_on=datetime.date(2025, 2, 26))
+        services.complete_directive(
+            directive=directive, share=share, by=secretariat, completed_on=datetime.date(2025, 2, 26)
+        )
     return directive
 
 

@@ -1,4 +1,5 @@
 """Stored briefings live in the briefings storage: the database by default, any Django storage if configured."""
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -38,8 +39,10 @@ def test_a_briefing_made_in_the_request_is_stored_in_the_database(client, seed_d
 
 def test_a_configured_storage_backend_is_used_instead(client, seed_data, user_factory, settings, tmp_path):
     shared = tmp_path / "shared-mount"
-    settings.STORAGES = {**settings.STORAGES, "briefings": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(shared)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "briefings": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(shared)}},
+    }
     client.force_login(user_factory(username="fs-store"))
     response = client.get(reverse("briefings:meeting", args=[7]), {"as_of": "2025-07-01"})
     assert response.status_code == 200

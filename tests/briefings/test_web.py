@@ -1,4 +1,5 @@
 """The briefing URLs: login, bad input, PDF in the request, queued when large, stored and reused."""
+
 import datetime
 
 import pytest
@@ -22,8 +23,11 @@ def _body(response) -> bytes:
 
 
 def test_anonymous_users_are_sent_to_the_login_page(client, seed_data):
-    for url in (reverse("briefings:overall"), reverse("briefings:meeting", args=[7]),
-                reverse("briefings:agency", args=["MPS"])):
+    for url in (
+        reverse("briefings:overall"),
+        reverse("briefings:meeting", args=[7]),
+        reverse("briefings:agency", args=["MPS"]),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -38,7 +42,12 @@ def test_a_small_briefing_is_made_in_the_request_and_stored(staff_client, seed_d
     text = pdf_text(_body(response))
     assert "Ngân hàng Nhà nước Việt Nam" in text and "01/07/2025" in text
     stored = StoredBriefing.objects.get()
-    assert (stored.kind, stored.scope, stored.as_of, stored.language) == ("meeting", "7", datetime.date(2025, 7, 1), "vi")
+    assert (stored.kind, stored.scope, stored.as_of, stored.language) == (
+        "meeting",
+        "7",
+        datetime.date(2025, 7, 1),
+        "vi",
+    )
     assert stored.state == StoredBriefing.State.READY and stored.page_count >= 3
 
 
@@ -56,8 +65,12 @@ def test_the_same_request_on_unchanged_data_returns_the_stored_file(staff_client
     assert StoredBriefing.objects.count() == 1
 
     # A progress report changes the data: a new PDF, and the superseded one is dropped.
-    services.record_progress(directive=Directive.objects.get(reference="UBQG-7/05"),
-                             by=user_factory(role="secretariat"), percent=40, note="Đã trình dự thảo")
+    services.record_progress(
+        directive=Directive.objects.get(reference="UBQG-7/05"),
+        by=user_factory(role="secretariat"),
+        percent=40,
+        note="Đã trình dự thảo",
+    )
     third = _body(staff_client.get(url))
     assert "40% — Đã trình dự thảo" in pdf_text(third)
     assert "Đã trình dự thảo" not in pdf_text(first)

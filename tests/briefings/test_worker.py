@@ -1,4 +1,5 @@
 """A queued briefing made by a real `qcluster` process on the ORM broker."""
+
 import os
 import signal
 import subprocess
@@ -27,8 +28,9 @@ def _database_url() -> str:
     return f"postgres://{db.get('USER') or 'postgres'}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-def test_a_qcluster_worker_makes_the_queued_briefing(client, seed_data, user_factory, settings, media_root, monkeypatch,
-                                                     tmp_path):
+def test_a_qcluster_worker_makes_the_queued_briefing(
+    client, seed_data, user_factory, settings, media_root, monkeypatch, tmp_path
+):
     """The worker runs as on another host: its own MEDIA_ROOT; the web host serves the PDF from the database."""
     monkeypatch.setattr(Conf, "SYNC", False)
     settings.BRIEFINGS_SYNC_LIMIT = 5
@@ -38,10 +40,21 @@ def test_a_qcluster_worker_makes_the_queued_briefing(client, seed_data, user_fac
     stored = StoredBriefing.objects.get()
     assert stored.state == StoredBriefing.State.PENDING
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": _database_url(),
-           "MEDIA_ROOT": str(tmp_path / "worker-host-media"), "Q_WORKERS": "1"}
-    worker = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": _database_url(),
+        "MEDIA_ROOT": str(tmp_path / "worker-host-media"),
+        "Q_WORKERS": "1",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120  # a bound so a broken worker can't hang the suite, not a speed check
         while time.monotonic() < deadline:

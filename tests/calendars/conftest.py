@@ -1,4 +1,5 @@
 """Helpers for the calendar feed tests: issue a token, fetch and parse a feed."""
+
 import icalendar
 import pytest
 import vobject

@@ -1,4 +1,5 @@
 """Administrators revoke and regenerate tokens from the admin."""
+
 import re
 
 from django.contrib.auth import get_user_model
@@ -17,7 +18,8 @@ def test_admin_revoke_action(client, user_factory, issue, fetch):
     issued = issue(user_factory())
     response = admin_client(client).post(
         reverse("admin:calendars_feedtoken_changelist"),
-        {"action": "revoke", "_selected_action": [issued.feed.pk]}, follow=True,
+        {"action": "revoke", "_selected_action": [issued.feed.pk]},
+        follow=True,
     )
     assert response.status_code == 200
     assert fetch(issued.secret).status_code == 404
@@ -27,7 +29,8 @@ def test_admin_regenerate_action_shows_the_new_url_once(client, user_factory, is
     issued = issue(user_factory())
     response = admin_client(client).post(
         reverse("admin:calendars_feedtoken_changelist"),
-        {"action": "regenerate", "_selected_action": [issued.feed.pk]}, follow=True,
+        {"action": "regenerate", "_selected_action": [issued.feed.pk]},
+        follow=True,
     )
     new_secret = re.search(r"/feeds/([A-Za-z0-9_-]{43})\.ics", response.content.decode()).group(1)
     assert fetch(issued.secret).status_code == 404

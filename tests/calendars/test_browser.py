@@ -1,4 +1,5 @@
 """The subscribe page in a real Chromium, and the copied link fetched over real HTTP."""
+
 import os
 import urllib.error
 import urllib.request
@@ -23,8 +24,9 @@ def page(browser):
     context.close()
 
 
-def test_copy_the_new_link_and_subscribe_over_http(live_server, transactional_db, page, user_factory,
-                                                   agency_factory, directive_factory):
+def test_copy_the_new_link_and_subscribe_over_http(
+    live_server, transactional_db, page, user_factory, agency_factory, directive_factory
+):
     from django.core.management import call_command
 
     call_command("createcachetable", verbosity=0)

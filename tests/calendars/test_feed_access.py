@@ -1,4 +1,5 @@
 """Who sees what: decided by the token owner's rights at each request."""
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -18,8 +19,9 @@ def agencies(agency_factory):
 def directives(agencies, directive_factory):
     return {
         "mps_led": directive_factory(lead=agencies["MPS"], deadline_text="30/06/2031"),
-        "sbv_led_mps_co": directive_factory(lead=agencies["SBV"], co_agencies=[agencies["MPS"]],
-                                            deadline_text="30/06/2031"),
+        "sbv_led_mps_co": directive_factory(
+            lead=agencies["SBV"], co_agencies=[agencies["MPS"]], deadline_text="30/06/2031"
+        ),
         "sbv_only": directive_factory(lead=agencies["SBV"], deadline_text="30/06/2031"),
         "mof_only": directive_factory(lead=agencies["MOF"], co_agencies=[agencies["SBV"]], deadline_text="30/06/2031"),
     }
@@ -59,8 +61,9 @@ def test_agency_feed_lists_lead_and_co_ordinated_for_any_active_user(user_factor
 def test_meeting_feed_lists_that_meeting_only(user_factory, agencies, directive_factory, issue, fetch):
     import datetime
 
-    meeting = Meeting.objects.create(committee="ncdt", number=7, date=datetime.date(2023, 12, 28),
-                                     title_vi="Phiên họp thứ 7", title_en="7th meeting")
+    meeting = Meeting.objects.create(
+        committee="ncdt", number=7, date=datetime.date(2023, 12, 28), title_vi="Phiên họp thứ 7", title_en="7th meeting"
+    )
     at_meeting = directive_factory(lead=agencies["MPS"], meeting=meeting, deadline_text="31/12/2031")
     directive_factory(lead=agencies["MPS"], deadline_text="31/12/2031")
     viewer = user_factory()

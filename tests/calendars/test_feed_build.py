@@ -1,4 +1,5 @@
 """How a feed is built: folding, stored events, alarms at fetch time, and a golden file of the output."""
+
 import datetime
 import uuid
 from pathlib import Path
@@ -28,9 +29,15 @@ ZONE = timezone.get_fixed_timezone(7 * 60)
 
 # --- folding ---------------------------------------------------------------------------------------
 
+
 @hypothesis_settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("aZ09 ,;:\\^\"ăâđêôơưạảãáàệữỹ—…✓⚠😀\u00a0")) | st.characters(
-    blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=400))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list('aZ09 ,;:\\^"ăâđêôơưạảãáàệữỹ—…✓⚠😀\u00a0'))
+        | st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"),
+        max_size=400,
+    )
+)
 def test_fold_writes_what_icalendar_writes(text):
     assert fold(text) == _foldline(text).encode("utf-8")
 
@@ -47,6 +54,7 @@ def test_fold_agrees_at_every_boundary_with_escapes_and_wide_characters(length):
 
 # --- stored events ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def secretariat(user_factory, agency_factory):
     return user_factory(role=Role.SECRETARIAT, agency=agency_factory(code="MOST", short_name_vi="BKHCN"))
@@ -60,8 +68,7 @@ def _fresh_process():
     cache.clear()
 
 
-def test_a_fresh_process_reads_stored_events_instead_of_rebuilding_them(secretariat, directive_factory, issue,
-                                                                       fetch):
+def test_a_fresh_process_reads_stored_events_instead_of_rebuilding_them(secretariat, directive_factory, issue, fetch):
     made = [directive_factory(deadline_text=f"{d:02d}/06/2031") for d in range(1, 6)]
     services.record_progress(directive=made[0], by=secretariat, percent=30, note="Đang làm")
     secret = issue(secretariat, "all").secret
@@ -123,6 +130,7 @@ def test_queries_do_not_grow_with_stored_events(secretariat, directive_factory, 
 
 # --- alarms at fetch time --------------------------------------------------------------------------
 
+
 def _feed_at(feed, moment: datetime.datetime) -> bytes:
     today = timezone.localdate(moment)
     return build_feed(feed, feed_directives(visible_directives(feed), today), today=today, now=moment)
@@ -147,7 +155,8 @@ def test_alarms_already_past_at_fetch_time_are_left_out(settings, secretariat, d
     assert triggers(_feed_at(feed, early), due_today) == [eight]  # today's 08:00 alarm is still ahead
     assert triggers(_feed_at(feed, late), due_today) == []  # … and has fired at 08:00
     assert triggers(_feed_at(feed, late), in_a_week) == sorted(
-        datetime.timedelta(days=-d) + eight for d in (1, 0))  # 7 days before = today 08:00: fired
+        datetime.timedelta(days=-d) + eight for d in (1, 0)
+    )  # 7 days before = today 08:00: fired
 
 
 def test_the_etag_moves_when_the_alarm_hour_passes(secretariat, directive_factory, issue):
@@ -173,38 +182,68 @@ FIXED_NOW = datetime.datetime(2026, 3, 10, 9, 30, tzinfo=ZONE)
 @pytest.fixture
 def fixed_feed(user_factory, agency_factory, directive_factory):
     """Fixed data: ids, timestamps and texts that do not depend on the database or the clock."""
-    lead = agency_factory(code="MPS", name_vi="Bộ Công an", name_en="Ministry of Public Security",
-                          short_name_vi="BCA")
-    co = agency_factory(code="SBV", name_vi="Ngân hàng Nhà nước Việt Nam", name_en="State Bank of Vietnam",
-                        short_name_vi="NHNN")
-    other = agency_factory(code="MIC", name_vi="Bộ Thông tin và Truyền thông", short_name_vi="BTTTT",
-                           name_en="Ministry of Information and Communications")
+    lead = agency_factory(code="MPS", name_vi="Bộ Công an", name_en="Ministry of Public Security", short_name_vi="BCA")
+    co = agency_factory(
+        code="SBV", name_vi="Ngân hàng Nhà nước Việt Nam", name_en="State Bank of Vietnam", short_name_vi="NHNN"
+    )
+    other = agency_factory(
+        code="MIC",
+        name_vi="Bộ Thông tin và Truyền thông",
+        short_name_vi="BTTTT",
+        name_en="Ministry of Information and Communications",
+    )
     owner = user_factory(role=Role.SECRETARIAT, agency=lead, username="golden.secretary")
     specs = [
-        ("UBQG-9/01", lead, [co], "Hoàn thiện cơ sở dữ liệu quốc gia về dân cư; kết nối, chia sẻ với các bộ, ngành "
-         "và địa phương để phục vụ giải quyết thủ tục hành chính \\ định danh", "31/03/2026", "open", 40,
-         "Đã họp thống nhất phương án,\nđang chờ ý kiến Bộ Tư pháp"),
+        (
+            "UBQG-9/01",
+            lead,
+            [co],
+            "Hoàn thiện cơ sở dữ liệu quốc gia về dân cư; kết nối, chia sẻ với các bộ, ngành "
+            "và địa phương để phục vụ giải quyết thủ tục hành chính \\ định danh",
+            "31/03/2026",
+            "open",
+            40,
+            "Đã họp thống nhất phương án,\nđang chờ ý kiến Bộ Tư pháp",
+        ),
         ("UBQG-9/02", co, [], "Triển khai thanh toán không dùng tiền mặt", "10/03/2026", "open", None, ""),
-        ("UBQG-9/03", other, [lead, co], "Phủ sóng di động các thôn, bản vùng lõm sóng", "01/03/2026", "open",
-         None, ""),
+        (
+            "UBQG-9/03",
+            other,
+            [lead, co],
+            "Phủ sóng di động các thôn, bản vùng lõm sóng",
+            "01/03/2026",
+            "open",
+            None,
+            "",
+        ),
         ("UBQG-9/04", lead, [], "Ban hành kế hoạch chuyển đổi số năm 2031", "15/02/2026", "completed", None, ""),
         ("UBQG-9/05", other, [], "Đề án đã dừng", "20/03/2026", "cancelled", None, ""),
     ]
     created = datetime.datetime(2026, 1, 5, 2, 0, tzinfo=datetime.timezone.utc)
     for n, (reference, agency, co_agencies, title, deadline, state, percent, note) in enumerate(specs):
-        directive = directive_factory(lead=agency, reference=reference, title_vi=title, title_en=f"English {n}",
-                                      deadline_text=deadline, co_agencies=co_agencies,
-                                      assigned_on=datetime.date(2026, 1, 5))
+        directive = directive_factory(
+            lead=agency,
+            reference=reference,
+            title_vi=title,
+            title_en=f"English {n}",
+            deadline_text=deadline,
+            co_agencies=co_agencies,
+            assigned_on=datetime.date(2026, 1, 5),
+        )
         if percent is not None:
             services.record_progress(directive=directive, by=owner, percent=percent, note=note)
         if state == "completed":
             services.complete_directive(directive=directive, by=owner, completed_on=datetime.date(2026, 2, 10))
         if state == "cancelled":
-            services.cancel_directive(directive=directive, by=owner, reason="Không còn phù hợp",
-                                      cancelled_on=datetime.date(2026, 3, 1))
+            services.cancel_directive(
+                directive=directive, by=owner, reason="Không còn phù hợp", cancelled_on=datetime.date(2026, 3, 1)
+            )
         Directive.objects.filter(pk=directive.pk).update(
-            public_id=uuid.UUID(int=0x1600 + n), created_at=created,
-            updated_at=created + datetime.timedelta(days=n, minutes=n), version=n + 1)
+            public_id=uuid.UUID(int=0x1600 + n),
+            created_at=created,
+            updated_at=created + datetime.timedelta(days=n, minutes=n),
+            version=n + 1,
+        )
     ProgressUpdate.objects.update(reported_at=created)
     return owner
 
@@ -233,10 +272,12 @@ def test_the_feed_output_is_unchanged_for_fixed_data(fixed_feed, issue, fmt, lan
     assert len(parsed.vtodo_list if fmt == "todo" else parsed.vevent_list) == 5
     # A second build, from the memo, and a third, from the store, give the same bytes.
     assert build_feed(feed, queryset, fmt=fmt, today=today, now=FIXED_NOW) == build_feed(
-        feed, queryset, fmt=fmt, today=today, now=FIXED_NOW)
+        feed, queryset, fmt=fmt, today=today, now=FIXED_NOW
+    )
     MEMO.clear()
-    assert _without_calendar_uid(build_feed(feed, queryset, fmt=fmt, today=today, now=FIXED_NOW)) == \
-        _without_calendar_uid(expected)
+    assert _without_calendar_uid(
+        build_feed(feed, queryset, fmt=fmt, today=today, now=FIXED_NOW)
+    ) == _without_calendar_uid(expected)
 
 
 def _without_calendar_uid(body: bytes) -> bytes:
@@ -281,9 +322,13 @@ def _plain_icalendar(data: feeds.EventData) -> bytes:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         with translation.override(data.language):
-            alarm.add("description", translation.gettext("Nhắc hạn: đến hạn hôm nay") if days == 0 else
-                      translation.ngettext("Nhắc hạn: còn %(days)d ngày", "Nhắc hạn: còn %(days)d ngày", days)
-                      % {"days": days})
+            alarm.add(
+                "description",
+                translation.gettext("Nhắc hạn: đến hạn hôm nay")
+                if days == 0
+                else translation.ngettext("Nhắc hạn: còn %(days)d ngày", "Nhắc hạn: còn %(days)d ngày", days)
+                % {"days": days},
+            )
         trigger = vDuration(datetime.timedelta(days=-days, hours=data.alarm_hour))
         if data.fmt == "todo":
             trigger.params["RELATED"] = "END"
@@ -295,8 +340,9 @@ def _plain_icalendar(data: feeds.EventData) -> bytes:
 @pytest.mark.parametrize("fmt,language", [("event", "vi"), ("todo", "en"), ("event", "en"), ("todo", "vi")])
 def test_each_event_is_byte_for_byte_what_plain_icalendar_writes(fixed_feed, fmt, language):
     queryset = Directive.objects.all()
-    items = feeds.event_data(queryset, fmt=fmt, language=language, today=FIXED_NOW.date(),
-                             now=FIXED_NOW - datetime.timedelta(days=40))  # early: every alarm still ahead
+    items = feeds.event_data(
+        queryset, fmt=fmt, language=language, today=FIXED_NOW.date(), now=FIXED_NOW - datetime.timedelta(days=40)
+    )  # early: every alarm still ahead
     assert any(data.alarm_days for _pk, data in items)
     for _pk, data in items:
         assert feeds.serialise(data) == _plain_icalendar(data)
@@ -304,13 +350,21 @@ def test_each_event_is_byte_for_byte_what_plain_icalendar_writes(fixed_feed, fmt
 
 # --- the "all" feed's window and the paged history -----------------------------------------------
 
+
 def test_the_all_feed_is_a_window_and_the_history_is_paged(settings, secretariat, directive_factory, issue, fetch):
     settings.CALENDARS = {**settings.CALENDARS, "ALL_FEED_PAST_DAYS": 90, "HISTORY_PAGE_EVENTS": 2}
     today = timezone.localdate()
-    old = [directive_factory(deadline_text=f"{today - datetime.timedelta(days=400 + n):%d/%m/%Y}",
-                             assigned_on=today - datetime.timedelta(days=800)) for n in range(2)]
-    recent = directive_factory(deadline_text=f"{today - datetime.timedelta(days=30):%d/%m/%Y}",
-                               assigned_on=today - datetime.timedelta(days=100))
+    old = [
+        directive_factory(
+            deadline_text=f"{today - datetime.timedelta(days=400 + n):%d/%m/%Y}",
+            assigned_on=today - datetime.timedelta(days=800),
+        )
+        for n in range(2)
+    ]
+    recent = directive_factory(
+        deadline_text=f"{today - datetime.timedelta(days=30):%d/%m/%Y}",
+        assigned_on=today - datetime.timedelta(days=100),
+    )
     coming = directive_factory(deadline_text=f"{today + datetime.timedelta(days=30):%d/%m/%Y}")
     secret = issue(secretariat, "all").secret
     window = set(events(fetch(secret)))
@@ -318,7 +372,7 @@ def test_the_all_feed_is_a_window_and_the_history_is_paged(settings, secretariat
     first = fetch(secret, page="1")
     assert set(events(first)) == {f"{d.public_id}@testserver" for d in old}  # by due date, oldest first
     assert first["Link"].endswith('?page=2>; rel="next"')
-    assert 'history-1.ics' in first["Content-Disposition"]
+    assert "history-1.ics" in first["Content-Disposition"]
     second = fetch(secret, page="2")
     assert set(events(second)) == {f"{d.public_id}@testserver" for d in (recent, coming)} and "Link" not in second
     assert first["ETag"] != second["ETag"] != fetch(secret)["ETag"]

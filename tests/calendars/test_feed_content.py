@@ -1,4 +1,5 @@
 """What a feed contains, read back by icalendar and by vobject."""
+
 import datetime
 
 import pytest
@@ -45,8 +46,9 @@ def test_vietnamese_text_with_commas_semicolons_and_breaks_round_trips(
     co = agency_factory(name_vi="Ngân hàng Nhà nước; Việt Nam")
     title = "Xây dựng, hoàn thiện; kết nối CSDL dân cư \\ định danh"
     directive = directive_factory(lead=lead, title_vi=title, deadline_text="31/12/2031", co_agencies=[co])
-    services.record_progress(directive=directive, by=secretariat, percent=40,
-                             note="Đã họp, thống nhất;\nchờ ý kiến Bộ Tư pháp")
+    services.record_progress(
+        directive=directive, by=secretariat, percent=40, note="Đã họp, thống nhất;\nchờ ý kiến Bộ Tư pháp"
+    )
     response = fetch(issue(secretariat, "all").secret)
     event = events(response)[f"{directive.public_id}@testserver"]
     assert str(event["SUMMARY"]) == f"[BCA] {title}"
@@ -85,8 +87,9 @@ def test_deadline_change_keeps_uid_and_raises_sequence(secretariat, directive_fa
     directive = directive_factory(deadline_text="30/06/2031")
     secret = issue(secretariat, "all").secret
     before = events(fetch(secret))[f"{directive.public_id}@testserver"]
-    services.change_deadline(directive=directive, approved_by=secretariat, reason="Gia hạn theo đề nghị",
-                             new_due=datetime.date(2031, 9, 30))
+    services.change_deadline(
+        directive=directive, approved_by=secretariat, reason="Gia hạn theo đề nghị", new_due=datetime.date(2031, 9, 30)
+    )
     after_response = fetch(secret)
     after = events(after_response)
     assert list(after) == [f"{directive.public_id}@testserver"]
@@ -100,10 +103,12 @@ def test_cancelled_directive_stays_cancelled_for_ninety_days(secretariat, direct
     today = timezone.localdate()
     recent = directive_factory(deadline_text="31/12/2031")
     old = directive_factory(deadline_text="31/12/2031")
-    services.cancel_directive(directive=recent, by=secretariat, reason="Không còn phù hợp",
-                              cancelled_on=today - datetime.timedelta(days=90))
-    services.cancel_directive(directive=old, by=secretariat, reason="Không còn phù hợp",
-                              cancelled_on=today - datetime.timedelta(days=91))
+    services.cancel_directive(
+        directive=recent, by=secretariat, reason="Không còn phù hợp", cancelled_on=today - datetime.timedelta(days=90)
+    )
+    services.cancel_directive(
+        directive=old, by=secretariat, reason="Không còn phù hợp", cancelled_on=today - datetime.timedelta(days=91)
+    )
     issued = issue(secretariat, "all")
     import icalendar
 
@@ -140,8 +145,9 @@ def test_alarms_follow_the_reminder_policy_and_skip_past_days(settings, secretar
 
 
 def test_calendar_properties_and_owner_language(user_factory, agency_factory, directive_factory, issue, fetch):
-    agency = agency_factory(code="MPS", name_vi="Bộ Công an", name_en="Ministry of Public Security",
-                            short_name_vi="BCA")
+    agency = agency_factory(
+        code="MPS", name_vi="Bộ Công an", name_en="Ministry of Public Security", short_name_vi="BCA"
+    )
     directive_factory(lead=agency, title_vi="Tiêu đề", title_en="English title", deadline_text="31/12/2031")
     reader = user_factory(language="en")
     issued = issue(reader, "agency", agency=agency)

@@ -1,4 +1,5 @@
 """The feed over HTTP: headers, conditional GET, HEAD, rate limits, constant query count."""
+
 import datetime
 
 import pytest
@@ -39,8 +40,9 @@ def test_if_none_match_gives_304_until_the_data_changes(secretary, directive_fac
     again = fetch(secret, **{"If-None-Match": first["ETag"]})
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == first["ETag"]
-    services.change_deadline(directive=directive, approved_by=secretary, reason="Gia hạn",
-                             new_due=datetime.date(2031, 12, 31))
+    services.change_deadline(
+        directive=directive, approved_by=secretary, reason="Gia hạn", new_due=datetime.date(2031, 12, 31)
+    )
     changed = fetch(secret, **{"If-None-Match": first["ETag"]})
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
 
@@ -113,7 +115,9 @@ def test_feed_errors_say_the_same_in_both_languages_whatever_the_client_asks(set
     limited = client.get(feed_path(secret))
     assert (missing.status_code, missing.content.decode()) == (404, "Không tìm thấy lịch. / Calendar not found.\n")
     assert (limited.status_code, limited.content.decode()) == (
-        429, "Quá nhiều yêu cầu; hãy thử lại sau. / Too many requests; try again later.\n")
+        429,
+        "Quá nhiều yêu cầu; hãy thử lại sau. / Too many requests; try again later.\n",
+    )
 
 
 def test_bursts_from_one_address_are_answered_429_even_for_unknown_tokens(settings, secretary, issue):
@@ -133,8 +137,9 @@ def test_last_use_is_recorded(secretary, issue, fetch):
     assert FeedToken.objects.get(pk=issued.feed.pk).last_used_at is not None
 
 
-def test_number_of_queries_does_not_grow_with_the_number_of_events(settings, secretary, agency_factory,
-                                                                   directive_factory, issue, fetch):
+def test_number_of_queries_does_not_grow_with_the_number_of_events(
+    settings, secretary, agency_factory, directive_factory, issue, fetch
+):
     settings.CALENDARS = {**settings.CALENDARS, "BODY_CACHE_MAX_BYTES": 0}  # count the building path
     co = agency_factory()
     secret = issue(secretary, "all").secret
@@ -158,8 +163,9 @@ def test_number_of_queries_does_not_grow_with_the_number_of_events(settings, sec
     assert len(captured) < few
 
 
-def test_unchanged_feed_is_served_from_the_shared_cache_until_the_data_changes(secretary, directive_factory, issue,
-                                                                              fetch):
+def test_unchanged_feed_is_served_from_the_shared_cache_until_the_data_changes(
+    secretary, directive_factory, issue, fetch
+):
     directive = directive_factory(deadline_text="30/06/2031")
     secret = issue(secretary, "all").secret
     first = fetch(secret)
@@ -190,8 +196,13 @@ def test_rate_limit_holds_on_the_redis_cache(settings, secretary, issue):
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip(f"no Redis at {url}")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                                   "KEY_PREFIX": f"calendars-test-{uuid.uuid4().hex}"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"calendars-test-{uuid.uuid4().hex}",
+        }
+    }
     settings.CALENDARS = {"TOKEN_RATE": (2, 60), "ADDRESS_RATE": (1000, 60), "BODY_CACHE_MAX_BYTES": 0}
     path = feed_path(issue(secretary, "all").secret)
     client = Client()

@@ -1,4 +1,5 @@
 """Parallel feed requests against a live server: the rate limits are exact, on the database and on Redis."""
+
 import os
 import uuid
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from .conftest import feed_path as _feed_url
 def feed_path(secret: str) -> str:
     return urlsplit(_feed_url(secret)).path
 
+
 PARALLEL = 40
 
 
@@ -25,8 +27,13 @@ def _redis_cache(settings):
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip(f"no Redis at {url}")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                                   "KEY_PREFIX": f"feed-parallel-{uuid.uuid4().hex}"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"feed-parallel-{uuid.uuid4().hex}",
+        }
+    }
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -36,8 +43,9 @@ def counters(request, settings):
     return request.param
 
 
-def test_parallel_requests_for_one_token_get_exactly_its_limit(counters, live_server, transactional_db, settings,
-                                                               user_factory, issue):
+def test_parallel_requests_for_one_token_get_exactly_its_limit(
+    counters, live_server, transactional_db, settings, user_factory, issue
+):
     # An hour's window: a burst of a second or two does not straddle a window's end.
     settings.CALENDARS = {"TOKEN_RATE": (6, 3600), "ADDRESS_RATE": (1000, 3600), "BODY_CACHE_MAX_BYTES": 0}
     url = live_server.url + feed_path(issue(user_factory(role=Role.SECRETARIAT), "all").secret)
@@ -45,8 +53,9 @@ def test_parallel_requests_for_one_token_get_exactly_its_limit(counters, live_se
     assert codes.count(200) == 6 and codes.count(429) == PARALLEL - 6, codes
 
 
-def test_parallel_guesses_from_one_address_get_exactly_its_limit(counters, live_server, transactional_db, settings,
-                                                                 user_factory, issue):
+def test_parallel_guesses_from_one_address_get_exactly_its_limit(
+    counters, live_server, transactional_db, settings, user_factory, issue
+):
     settings.CALENDARS = {"TOKEN_RATE": (1000, 3600), "ADDRESS_RATE": (10, 3600), "BODY_CACHE_MAX_BYTES": 0}
     guesses = [Call("GET", live_server.url + feed_path(f"guess{n:04d}" + "x" * 39)) for n in range(PARALLEL)]
     codes = burst(guesses)

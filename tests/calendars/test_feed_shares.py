@@ -1,4 +1,5 @@
 """Calendar feeds follow the shares: an agency's and a focal point's feeds show their shares as events."""
+
 import datetime
 
 import pytest
@@ -20,8 +21,12 @@ def setup(seed_data, user_factory):
     mps, sbv = Agency.objects.get(code="MPS"), Agency.objects.get(code="SBV")
     focal = user_factory(Role.FOCAL_POINT, agency=mps, username="mpsfp")
     directive = services.create_directive(
-        by=secretariat, reference="EACH-F1", title_vi="Mỗi bộ rà soát", share_agencies=[mps, sbv],
-        deadline_text="trong năm 2030", assigned_on=D(2025, 8, 1),
+        by=secretariat,
+        reference="EACH-F1",
+        title_vi="Mỗi bộ rà soát",
+        share_agencies=[mps, sbv],
+        deadline_text="trong năm 2030",
+        assigned_on=D(2025, 8, 1),
     )
     return secretariat, focal, directive, mps, sbv
 
@@ -46,8 +51,13 @@ def test_the_sequence_bumps_when_that_shares_due_date_changes(setup, issue, fetc
     sbv_token = issue(focal, kind="agency", agency=sbv).secret
     uid, sbv_uid = f"{directive.public_id}-MPS@{HOST}", f"{directive.public_id}-SBV@{HOST}"
     before = events(fetch(token))[uid]
-    services.change_deadline(directive=directive, share=directive.shares.get(agency=mps), approved_by=secretariat,
-                             new_due=D(2031, 6, 30), reason="gia hạn")
+    services.change_deadline(
+        directive=directive,
+        share=directive.shares.get(agency=mps),
+        approved_by=secretariat,
+        new_due=D(2031, 6, 30),
+        reason="gia hạn",
+    )
     after = events(fetch(token))[uid]
     assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
     assert after.decoded("DTSTART") == D(2031, 6, 30)

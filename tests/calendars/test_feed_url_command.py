@@ -1,4 +1,5 @@
 """`manage.py feed_url`, and the issue's acceptance check after `bootstrap --demo`."""
+
 import datetime
 from io import StringIO
 from urllib.parse import urlsplit
@@ -33,8 +34,11 @@ def test_secretariat_all_feed_after_bootstrap_demo_parses_with_one_event_per_dat
     dated = Directive.objects.filter(due_date__isnull=False)
     long_ago = timezone.localdate() - datetime.timedelta(days=90)
     # The "all" feed is a window: deadlines from 90 days ago on (long-cancelled ones left out) …
-    expected = {f"{d.public_id}@testserver" for d in dated
-                if d.due_date >= long_ago and not (d.cancelled_on and d.cancelled_on < long_ago)}
+    expected = {
+        f"{d.public_id}@testserver"
+        for d in dated
+        if d.due_date >= long_ago and not (d.cancelled_on and d.cancelled_on < long_ago)
+    }
     assert len(expected) > 5
     calendar = icalendar.Calendar.from_ical(response.content)
     assert {str(e["UID"]) for e in calendar.walk("VEVENT")} == expected
@@ -43,7 +47,8 @@ def test_secretariat_all_feed_after_bootstrap_demo_parses_with_one_event_per_dat
     history = get(url + "?page=1")
     assert history.status_code == 200 and "Link" not in history
     assert {str(e["UID"]) for e in icalendar.Calendar.from_ical(history.content).walk("VEVENT")} == {
-        f"{d.public_id}@testserver" for d in dated}
+        f"{d.public_id}@testserver" for d in dated
+    }
 
 
 def test_scopes_formats_and_errors(db, user_factory, agency_factory):

@@ -1,4 +1,5 @@
 """The subscribe page: issue, show once, regenerate, revoke."""
+
 import re
 
 import pytest
@@ -65,8 +66,9 @@ def test_agency_and_meeting_feeds_are_created_by_code_and_number(logged_in, foca
     from dxtasks.directives.models import Meeting
 
     agency_factory(code="SBV")
-    Meeting.objects.create(committee="ncdt", number=8, date=datetime.date(2024, 4, 24), title_vi="Phiên 8",
-                           title_en="8th")
+    Meeting.objects.create(
+        committee="ncdt", number=8, date=datetime.date(2024, 4, 24), title_vi="Phiên 8", title_en="8th"
+    )
     logged_in.post(reverse("calendars:create"), {"kind": "agency", "agency": "SBV"})
     logged_in.post(reverse("calendars:create"), {"kind": "meeting", "meeting": "8"})
     assert logged_in.post(reverse("calendars:create"), {"kind": "agency", "agency": "NOPE"}).status_code == 404

@@ -1,4 +1,5 @@
 """The admin lists every model with derived status, and edits through the services."""
+
 import pytest
 from django.urls import reverse
 
@@ -6,8 +7,16 @@ from dxtasks.directives.models import DeadlineChange, Directive
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["agency", "meeting", "directive", "progressupdate", "deadlinechange", "statechange", "agencytransfer",
-          "extensionrequest"]
+MODELS = [
+    "agency",
+    "meeting",
+    "directive",
+    "progressupdate",
+    "deadlinechange",
+    "statechange",
+    "agencytransfer",
+    "extensionrequest",
+]
 
 
 @pytest.fixture
@@ -44,10 +53,22 @@ def test_editing_the_deadline_in_the_admin_goes_through_the_service(admin_client
     url = reverse("admin:directives_directive_change", args=[directive.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
-    data.update({"deadline_text": "quý III/2024", "co_agencies": [a.pk for a in directive.co_agencies.all()],
-                 "lead_agency": directive.lead_agency_id, "meeting": directive.meeting_id})
-    for prefix in ("shares", "progress_updates", "deadline_changes", "state_changes", "agency_transfers",
-                   "extension_requests"):
+    data.update(
+        {
+            "deadline_text": "quý III/2024",
+            "co_agencies": [a.pk for a in directive.co_agencies.all()],
+            "lead_agency": directive.lead_agency_id,
+            "meeting": directive.meeting_id,
+        }
+    )
+    for prefix in (
+        "shares",
+        "progress_updates",
+        "deadline_changes",
+        "state_changes",
+        "agency_transfers",
+        "extension_requests",
+    ):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""

@@ -1,4 +1,5 @@
 """`bootstrap` sets up an installation and can run again without changing anything."""
+
 import io
 import json
 
@@ -75,12 +76,24 @@ def test_seed_directives_keep_their_search_text_folded():
 )
 def test_a_bad_row_names_row_and_field_and_loads_nothing(tmp_path, field, value, expected):
     rows = [
-        {"model": "directives.agency", "fields": {"code": "NEW-AGENCY", "name_vi": "Mới", "name_en": "New",
-                                                  "short_name_vi": "M", "kind": "other"}},
-        {"model": "directives.directive", "fields": {
-            "reference": "BAD-9/01", "title_vi": "Lỗi", "lead_agency": ["NEW-AGENCY"], "co_agencies": [],
-            "assigned_on": "2024-01-02", "deadline_text": "quý I/2024", "due_date": "2024-03-31",
-            "deadline_precision": "quarter", field: value}},
+        {
+            "model": "directives.agency",
+            "fields": {"code": "NEW-AGENCY", "name_vi": "Mới", "name_en": "New", "short_name_vi": "M", "kind": "other"},
+        },
+        {
+            "model": "directives.directive",
+            "fields": {
+                "reference": "BAD-9/01",
+                "title_vi": "Lỗi",
+                "lead_agency": ["NEW-AGENCY"],
+                "co_agencies": [],
+                "assigned_on": "2024-01-02",
+                "deadline_text": "quý I/2024",
+                "due_date": "2024-03-31",
+                "deadline_precision": "quarter",
+                field: value,
+            },
+        },
     ]
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")

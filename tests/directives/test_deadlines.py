@@ -245,8 +245,20 @@ def test_long_hostile_input_is_quick() -> None:
 
 # --- Properties -------------------------------------------------------------------------
 
-EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July",
-             "August", "September", "October", "November", "December"]
+EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 
@@ -289,8 +301,7 @@ def english(precision: str, y: int, n: int, d: int) -> list[str]:
     return [f"{y}"]
 
 
-VN_LEADS = ["", "hoàn thành ", "trong ", "hoàn thành trong ", "chậm nhất ", "xong trước ",
-            "Thời hạn: "]
+VN_LEADS = ["", "hoàn thành ", "trong ", "hoàn thành trong ", "chậm nhất ", "xong trước ", "Thời hạn: "]
 EN_LEADS = ["", "by ", "in ", "before ", "complete by ", "completed in "]
 
 
@@ -334,10 +345,54 @@ def test_any_text_gives_a_deadline_or_a_deadline_error(text: str) -> None:
 # Text from the parser's own vocabulary reaches far deeper than random Unicode.
 VOCABULARY = st.lists(
     st.sampled_from(
-        ["quý", "quy", "Q", "H", "tháng", "năm", "ngày", "ngay", "đầu", "cuối", "6", "/", "-",
-         ".", ",", " ", "I", "V", "X", "0", "1", "2", "3", "9", "13", "31", "2024", "1989",
-         "2100", "9999", "hoặc", "trong", "trước", "by", "in", "of", "half", "quarter", "first",
-         "March", "Feb", "sớm", "thường xuyên", "asap", "\u0301", "\u00a0"]
+        [
+            "quý",
+            "quy",
+            "Q",
+            "H",
+            "tháng",
+            "năm",
+            "ngày",
+            "ngay",
+            "đầu",
+            "cuối",
+            "6",
+            "/",
+            "-",
+            ".",
+            ",",
+            " ",
+            "I",
+            "V",
+            "X",
+            "0",
+            "1",
+            "2",
+            "3",
+            "9",
+            "13",
+            "31",
+            "2024",
+            "1989",
+            "2100",
+            "9999",
+            "hoặc",
+            "trong",
+            "trước",
+            "by",
+            "in",
+            "of",
+            "half",
+            "quarter",
+            "first",
+            "March",
+            "Feb",
+            "sớm",
+            "thường xuyên",
+            "asap",
+            "\u0301",
+            "\u00a0",
+        ]
     ),
     max_size=40,
 ).map("".join)
@@ -488,8 +543,12 @@ def test_reads_notice_phrases(text: str, due: date | None, precision: str) -> No
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("ngày 31/4", "no such day: 31/4"), ("tháng 13", "no month 13"), ("quý V", "no quarter V"),
-     ("6 tháng 3 lần", "could not read")],
+    [
+        ("ngày 31/4", "no such day: 31/4"),
+        ("tháng 13", "no month 13"),
+        ("quý V", "no quarter V"),
+        ("6 tháng 3 lần", "could not read"),
+    ],
 )
 def test_refuses_bad_year_less_phrases_even_with_a_reference(text: str, message: str) -> None:
     with pytest.raises(DeadlineError, match=message):
@@ -524,6 +583,7 @@ def test_before_tet_is_a_working_day_just_before_the_holiday(year: int) -> None:
 
 
 # Properties: a year-less phrase read against a reference
+
 
 def year_less(precision: str, n: int, d: int) -> list[str]:
     if precision == "day":
@@ -586,9 +646,17 @@ def test_any_text_with_a_reference_gives_a_deadline_or_a_deadline_error(text: st
 
 @pytest.mark.parametrize(
     "deadline",
-    [Deadline(D(2025, 10, 15), "day"), Deadline(D(2025, 10, 31), "month"), Deadline(D(2025, 12, 31), "quarter"),
-     Deadline(D(2026, 6, 30), "half"), Deadline(D(2025, 12, 31), "half"), Deadline(D(2025, 12, 31), "year"),
-     Deadline(None, "ongoing"), Deadline(None, "asap"), Deadline(None, "ongoing", "half-yearly")],
+    [
+        Deadline(D(2025, 10, 15), "day"),
+        Deadline(D(2025, 10, 31), "month"),
+        Deadline(D(2025, 12, 31), "quarter"),
+        Deadline(D(2026, 6, 30), "half"),
+        Deadline(D(2025, 12, 31), "half"),
+        Deadline(D(2025, 12, 31), "year"),
+        Deadline(None, "ongoing"),
+        Deadline(None, "asap"),
+        Deadline(None, "ongoing", "half-yearly"),
+    ],
 )
 def test_written_with_year_reads_back_without_a_reference(deadline: Deadline) -> None:
     from dxtasks.directives.deadlines import written_with_year

@@ -5,6 +5,7 @@ They are loaded the way `bootstrap` loads them (`loaddata`, raw saves checked by
 and domain-facts.md. Bad fixture rows must stop the load with a message naming
 the row and field, and leave nothing behind.
 """
+
 import datetime
 import json
 
@@ -19,11 +20,18 @@ from dxtasks.directives.status import Status
 
 D = datetime.date
 
-FIXTURES = ("fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meetings.json",
-            "fixtures/directives.json")
+FIXTURES = ("fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meetings.json", "fixtures/directives.json")
 
-MERGED_2025_03 = {"MIC": "MOST", "MPI": "MOF", "MARD": "MAE", "MONRE": "MAE", "MOT": "MOC",
-                  "MOLISA": "MOHA", "CEMA": "MEMR", "VSS": "MOF"}
+MERGED_2025_03 = {
+    "MIC": "MOST",
+    "MPI": "MOF",
+    "MARD": "MAE",
+    "MONRE": "MAE",
+    "MOT": "MOC",
+    "MOLISA": "MOHA",
+    "CEMA": "MEMR",
+    "VSS": "MOF",
+}
 
 
 def load_fixtures():
@@ -36,8 +44,12 @@ def fixtures_loaded(db):
 
 
 def table_counts():
-    return (Agency.objects.count(), Meeting.objects.count(), Directive.objects.count(),
-            Directive.co_agencies.through.objects.count())
+    return (
+        Agency.objects.count(),
+        Meeting.objects.count(),
+        Directive.objects.count(),
+        Directive.co_agencies.through.objects.count(),
+    )
 
 
 def provinces_valid_on(day):
@@ -134,8 +146,9 @@ def test_every_directive_has_a_lead_agency_and_a_deadline_that_parses_to_its_due
     for directive in directives:
         assert directive.lead_agency_id is not None, directive.reference
         deadline = parse_deadline(directive.deadline_text)
-        assert (deadline.due, deadline.precision) == (directive.due_date, directive.deadline_precision), \
+        assert (deadline.due, deadline.precision) == (directive.due_date, directive.deadline_precision), (
             directive.reference
+        )
         if directive.meeting is not None:
             assert directive.assigned_on == directive.meeting.date, directive.reference
 
@@ -277,10 +290,22 @@ def bad_directive(**overrides):
 def write_fixture(tmp_path, directive):
     """A fixture whose first row is valid, so atomicity is visible."""
     rows = [
-        {"model": "directives.agency", "fields": {
-            "code": "BAD-AGENCY", "name_vi": "Cơ quan thử", "name_en": "Test agency", "short_name_vi": "CQT",
-            "kind": "other", "active": True, "established_on": None, "successor": None, "succeeded_on": None,
-            "contact_email": "", "leadership_email": ""}},
+        {
+            "model": "directives.agency",
+            "fields": {
+                "code": "BAD-AGENCY",
+                "name_vi": "Cơ quan thử",
+                "name_en": "Test agency",
+                "short_name_vi": "CQT",
+                "kind": "other",
+                "active": True,
+                "established_on": None,
+                "successor": None,
+                "succeeded_on": None,
+                "contact_email": "",
+                "leadership_email": "",
+            },
+        },
         bad_directive(reference="BAD-1/00", public_id="6c1d2b8e-0a47-4c1f-8d3e-2f5b7a9c0d11"),
         directive,
     ]

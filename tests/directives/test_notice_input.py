@@ -1,4 +1,5 @@
 """A notice's text from a paste, .txt, .docx or PDF — and a clear refusal of anything else."""
+
 import io
 from pathlib import Path
 
@@ -38,17 +39,22 @@ def test_reads_a_txt_file_in_utf8_with_or_without_bom():
 
 
 def test_reads_a_word_file_with_its_header_table():
-    content = word_file(["2. Bộ Tài chính chủ trì, hoàn thành trong quý IV/2025."],
-                        table=[["VĂN PHÒNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
-                               ["Số: 412/TB-VPCP", "Hà Nội, ngày 22 tháng 9 năm 2025"]])
+    content = word_file(
+        ["2. Bộ Tài chính chủ trì, hoàn thành trong quý IV/2025."],
+        table=[
+            ["VĂN PHÒNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+            ["Số: 412/TB-VPCP", "Hà Nội, ngày 22 tháng 9 năm 2025"],
+        ],
+    )
     text = text_from_file("thong-bao.docx", content)
     assert "2. Bộ Tài chính chủ trì, hoàn thành trong quý IV/2025." in text
     assert "Số: 412/TB-VPCP" in text and "Hà Nội, ngày 22 tháng 9 năm 2025" in text
 
 
 def test_reads_a_pdf_with_text():
-    text = text_from_file("tb.pdf", pdf_file("<p>Bộ Công an chủ trì, phối hợp với Bộ Tài chính; hoàn thành trong "
-                                             "quý IV/2025.</p>"))
+    text = text_from_file(
+        "tb.pdf", pdf_file("<p>Bộ Công an chủ trì, phối hợp với Bộ Tài chính; hoàn thành trong quý IV/2025.</p>")
+    )
     assert "Bộ Công an chủ trì, phối hợp với Bộ Tài chính" in " ".join(text.split())
 
 

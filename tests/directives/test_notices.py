@@ -2,6 +2,7 @@
 
 The agencies are the project's reference data, loaded into the real database.
 """
+
 import datetime
 import json
 from pathlib import Path
@@ -33,15 +34,20 @@ HELD_OUT = sorted((NOTICES / "heldout").glob("*.txt"))
 def test_reads_each_directive_of_the_notices_it_was_written_on(gazetteer, path):
     expected = expected_of(path)
     reading = read_notice(path.read_text(encoding="utf-8"), gazetteer=gazetteer)
-    got = [(d.item, d.lead_agency, d.due_date and d.due_date.isoformat(), d.precision, sorted(d.co_agencies),
-            d.members) for d in reading.directives]
-    want = [(e.get("item"), e["lead"], e["due"], e["precision"], sorted(e["co"]), e.get("members", []))
-            for e in expected["directives"]]
+    got = [
+        (d.item, d.lead_agency, d.due_date and d.due_date.isoformat(), d.precision, sorted(d.co_agencies), d.members)
+        for d in reading.directives
+    ]
+    want = [
+        (e.get("item"), e["lead"], e["due"], e["precision"], sorted(e["co"]), e.get("members", []))
+        for e in expected["directives"]
+    ]
     assert got == want
 
 
-@pytest.mark.parametrize("path", [p for p in TUNED + HELD_OUT if expected_of(p)["header"].get("number")],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [p for p in TUNED + HELD_OUT if expected_of(p)["header"].get("number")], ids=lambda p: p.stem
+)
 def test_reads_the_header(gazetteer, path):
     header = read_notice(path.read_text(encoding="utf-8"), gazetteer=gazetteer).header
     want = expected_of(path)["header"]
@@ -73,7 +79,7 @@ def test_titles_are_the_task_without_agencies_and_deadline(gazetteer):
     assert items["II.4.a"].deadline_text == "Chậm nhất ngày 30/10/2025"
     # the excerpt is the notice's own words, and a span of the (normalised) text
     d = items["II.3"]
-    assert reading.text[d.start:d.end].strip() == d.excerpt
+    assert reading.text[d.start : d.end].strip() == d.excerpt
     assert d.excerpt.startswith("Bộ Công an chủ trì") and d.excerpt.endswith("Tết Nguyên đán 2026.")
 
 
@@ -84,10 +90,14 @@ def test_flags_what_it_is_unsure_of(gazetteer):
     assert formal["III"].flags == ["no deadline found"] and formal["III"].precision is None
     assert formal["II.4.b"].flags == ["year taken from the notice date: trong tháng 11/2025"]
     assert formal["II.4.b"].saved_deadline_text == "trong tháng 11/2025"
-    collective = by_item(read_notice((NOTICES / "tb-56-2025-collective.txt").read_text(encoding="utf-8"),
-                                     gazetteer=gazetteer))
+    collective = by_item(
+        read_notice((NOTICES / "tb-56-2025-collective.txt").read_text(encoding="utf-8"), gazetteer=gazetteer)
+    )
     assert collective["9"].lead_agency is None
-    assert collective["9"].flags[:2] == ["agency name unknown: 'Tập đoàn Viettel'", "agency name unknown: 'Tập đoàn VNPT'"]
+    assert collective["9"].flags[:2] == [
+        "agency name unknown: 'Tập đoàn Viettel'",
+        "agency name unknown: 'Tập đoàn VNPT'",
+    ]
     # Bộ TT&TT in a notice of 25/02/2025 is MIC, which merged into MOST a week later
     assert collective["5"].lead_agency == "MIC"
     assert "agency merged on 01/03/2025 → MOST: 'Bộ TT&TT'" in collective["5"].flags
@@ -97,23 +107,34 @@ def test_collective_addressees_are_groups(gazetteer):
     reading = read_notice((NOTICES / "tb-56-2025-collective.txt").read_text(encoding="utf-8"), gazetteer=gazetteer)
     items = by_item(reading)
     assert [(items[i].collective, items[i].addressees, items[i].lead_agency) for i in ("1", "2", "3", "4")] == [
-        (True, "ALL", "ALL"), (True, "ALL-MINISTRIES", "ALL-MINISTRIES"), (True, "ALL-PROVINCES", "ALL-PROVINCES"),
+        (True, "ALL", "ALL"),
+        (True, "ALL-MINISTRIES", "ALL-MINISTRIES"),
+        (True, "ALL-PROVINCES", "ALL-PROVINCES"),
         (False, None, "MPS"),
     ]
     assert items["3"].recurrence == "yearly" and items["6"].recurrence == "monthly"
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    # several agencies addressed, each doing the task: a share each
-    ("Bộ Công an, Bộ Tư pháp, Bộ Y tế xây dựng cơ sở dữ liệu chuyên ngành trong quý III/2025.",
-     (True, "EACH", ["MPS", "MOJ", "MOH"], [])),
-    # "… chủ trì": the first leads, the others co-ordinate
-    ("Bộ Công an, Bộ Tư pháp chủ trì xây dựng cơ sở dữ liệu hộ tịch trong quý III/2025.",
-     (False, None, [], ["MOJ"])),
-    # joint work: the first leads, the other co-ordinates
-    ("Bộ Y tế, Bảo hiểm xã hội Việt Nam phối hợp triển khai liên thông dữ liệu trong quý III/2025.",
-     (False, None, [], ["VSS"])),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # several agencies addressed, each doing the task: a share each
+        (
+            "Bộ Công an, Bộ Tư pháp, Bộ Y tế xây dựng cơ sở dữ liệu chuyên ngành trong quý III/2025.",
+            (True, "EACH", ["MPS", "MOJ", "MOH"], []),
+        ),
+        # "… chủ trì": the first leads, the others co-ordinate
+        (
+            "Bộ Công an, Bộ Tư pháp chủ trì xây dựng cơ sở dữ liệu hộ tịch trong quý III/2025.",
+            (False, None, [], ["MOJ"]),
+        ),
+        # joint work: the first leads, the other co-ordinates
+        (
+            "Bộ Y tế, Bảo hiểm xã hội Việt Nam phối hợp triển khai liên thông dữ liệu trong quý III/2025.",
+            (False, None, [], ["VSS"]),
+        ),
+    ],
+)
 def test_several_addressees_are_a_share_each_unless_one_leads(gazetteer, sentence, expected):
     text = "Số: 61/TB-VPCP\nHà Nội, ngày 23 tháng 02 năm 2025\nTHÔNG BÁO\n1. " + sentence + "\n"
     (directive,) = read_notice(text, gazetteer=gazetteer).directives
@@ -140,8 +161,11 @@ def test_a_year_less_deadline_without_a_notice_date_is_flagged_not_guessed(gazet
     assert directive.due_date is None and directive.precision is None
     assert directive.deadline_text == "trong tháng 10"
     assert directive.flags == ["deadline without a year: 'trong tháng 10' needs the notice's date"]
-    dated = read_notice("Bộ Công an hoàn thiện nền tảng định danh điện tử trong tháng 10.", gazetteer=gazetteer,
-                        reference=D(2025, 11, 5))
+    dated = read_notice(
+        "Bộ Công an hoàn thiện nền tảng định danh điện tử trong tháng 10.",
+        gazetteer=gazetteer,
+        reference=D(2025, 11, 5),
+    )
     assert dated.directives[0].due_date == D(2026, 10, 31)
 
 
@@ -156,12 +180,28 @@ def resolve(gazetteer, name, on):
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("Bộ Công an", "MPS"), ("BCA", "MPS"), ("NHNN", "SBV"), ("Ngân hàng Nhà nước Việt Nam", "SBV"),
-     ("Ngân hàng Nhà nước", "SBV"), ("Bộ KH&CN", "MOST"), ("Bộ KH & CN", "MOST"), ("Bộ Khoa học và Công nghệ", "MOST"),
-     ("Bộ TT&TT", "MIC"), ("Bộ TT-TT", "MIC"), ("Bộ KH&ĐT", "MPI"), ("Bộ GD&ĐT", "MOET"), ("Bộ LĐ-TB&XH", "MOLISA"),
-     ("Bộ Lao động – Thương binh và Xã hội", "MOLISA"), ("VPCP", "GO"), ("BHXH Việt Nam", "VSS"),
-     ("UBND tỉnh Quảng Ninh", "QUANG-NINH"), ("Ủy ban nhân dân thành phố Hà Nội", "HA-NOI"),
-     ("TP. Hồ Chí Minh", "HO-CHI-MINH-2025"), ("TP.HCM", "HO-CHI-MINH-2025")],
+    [
+        ("Bộ Công an", "MPS"),
+        ("BCA", "MPS"),
+        ("NHNN", "SBV"),
+        ("Ngân hàng Nhà nước Việt Nam", "SBV"),
+        ("Ngân hàng Nhà nước", "SBV"),
+        ("Bộ KH&CN", "MOST"),
+        ("Bộ KH & CN", "MOST"),
+        ("Bộ Khoa học và Công nghệ", "MOST"),
+        ("Bộ TT&TT", "MIC"),
+        ("Bộ TT-TT", "MIC"),
+        ("Bộ KH&ĐT", "MPI"),
+        ("Bộ GD&ĐT", "MOET"),
+        ("Bộ LĐ-TB&XH", "MOLISA"),
+        ("Bộ Lao động – Thương binh và Xã hội", "MOLISA"),
+        ("VPCP", "GO"),
+        ("BHXH Việt Nam", "VSS"),
+        ("UBND tỉnh Quảng Ninh", "QUANG-NINH"),
+        ("Ủy ban nhân dân thành phố Hà Nội", "HA-NOI"),
+        ("TP. Hồ Chí Minh", "HO-CHI-MINH-2025"),
+        ("TP.HCM", "HO-CHI-MINH-2025"),
+    ],
 )
 def test_knows_names_abbreviations_and_short_forms(gazetteer, name, code):
     assert resolve(gazetteer, name, D(2025, 9, 1))[0] == code
@@ -170,7 +210,9 @@ def test_knows_names_abbreviations_and_short_forms(gazetteer, name, code):
 def test_resolves_historical_names_as_of_the_meeting_date(gazetteer):
     # a 2024 notice's "Bộ Thông tin và Truyền thông" is MIC, flagged as merged into MOST since 2025
     assert resolve(gazetteer, "Bộ Thông tin và Truyền thông", D(2024, 4, 24)) == (
-        "MIC", ["agency merged on 01/03/2025 → MOST: 'Bộ Thông tin và Truyền thông'"])
+        "MIC",
+        ["agency merged on 01/03/2025 → MOST: 'Bộ Thông tin và Truyền thông'"],
+    )
     # one name, two provinces: the old Lào Cai before 1 July 2025, the merged one after
     assert resolve(gazetteer, "tỉnh Lào Cai", D(2024, 6, 1))[0] == "LAO-CAI"
     assert resolve(gazetteer, "tỉnh Lào Cai", D(2025, 7, 1)) == ("LAO-CAI-2025", [])
@@ -189,7 +231,9 @@ def test_abbreviations_match_only_as_written(gazetteer):
 
 def test_an_unknown_name_is_unknown(gazetteer):
     assert gazetteer.resolve(Mention(0, 12, "Tập đoàn FPT"), D(2025, 1, 1)) == (
-        None, ["agency name unknown: 'Tập đoàn FPT'"])
+        None,
+        ["agency name unknown: 'Tập đoàn FPT'"],
+    )
 
 
 # --- Bad input ------------------------------------------------------------------------------
@@ -197,9 +241,13 @@ def test_an_unknown_name_is_unknown(gazetteer):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "Chưa có nội dung"), ("  \n\t ", "Chưa có nội dung"), ("x" * 5_000_000, "quá dài"),
-     ("\x00\x01\x02" * 100, "không phải văn bản"),
-     ("Hôm nay trời đẹp. Chúng tôi đi dạo trong công viên.", "Không tìm thấy nhiệm vụ nào")],
+    [
+        ("", "Chưa có nội dung"),
+        ("  \n\t ", "Chưa có nội dung"),
+        ("x" * 5_000_000, "quá dài"),
+        ("\x00\x01\x02" * 100, "không phải văn bản"),
+        ("Hôm nay trời đẹp. Chúng tôi đi dạo trong công viên.", "Không tìm thấy nhiệm vụ nào"),
+    ],
 )
 def test_refuses_what_is_not_a_notice(gazetteer, text, message):
     with pytest.raises(NoticeError, match=message):

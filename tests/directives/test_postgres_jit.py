@@ -1,4 +1,5 @@
 """PostgreSQL runs the portal's short queries without JIT compilation (migration directives.0009)."""
+
 import pytest
 from django.db import connection
 

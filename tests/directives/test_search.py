@@ -1,4 +1,5 @@
 """Word-level, accent-free, ranked search: the same answers on SQLite (FTS5) and PostgreSQL (full-text)."""
+
 import re
 
 import pytest
@@ -25,12 +26,15 @@ def references(query: str) -> list[str]:
 
 
 def words_of(directive: Directive) -> set[str]:
-    return set(re.findall(r"[^\W_]+", fold(" ".join([directive.reference, directive.title_vi, directive.title_en,
-                                                       directive.full_text]))))
+    return set(
+        re.findall(
+            r"[^\W_]+",
+            fold(" ".join([directive.reference, directive.title_vi, directive.title_en, directive.full_text])),
+        )
+    )
 
 
-def test_du_lieu_ca_nhan_finds_the_personal_data_protection_directive_first_and_nothing_through_cao_or_nhan(
-        seed_data):
+def test_du_lieu_ca_nhan_finds_the_personal_data_protection_directive_first_and_nothing_through_cao_or_nhan(seed_data):
     found = search("du lieu ca nhan")
     assert found[0].reference == "UBQG-7/07" and "Bảo vệ dữ liệu cá nhân" in found[0].title_vi
     decoy = Directive.objects.get(reference="UBQG-1/03")  # "Nâng cao nhận thức … chia sẻ dữ liệu"
@@ -60,16 +64,19 @@ def test_only_the_last_word_may_be_unfinished(directive_factory):
 
 
 def test_relevance_exact_phrase_then_title_then_reference_then_full_text(directive_factory):
-    directive_factory(reference="R-TEXT", title_vi="Nhiệm vụ khác", full_text="Cần số hóa hồ sơ, trong đó có dữ liệu về "
-                      "đất đai và các nguồn khác")
+    directive_factory(
+        reference="R-TEXT",
+        title_vi="Nhiệm vụ khác",
+        full_text="Cần số hóa hồ sơ, trong đó có dữ liệu về đất đai và các nguồn khác",
+    )
     directive_factory(reference="R-REF-DU-LIEU-DAT-DAI", title_vi="Một nhiệm vụ")
     directive_factory(reference="R-TITLE", title_vi="Đất đai: chuẩn hóa dữ liệu")
-    directive_factory(reference="R-PHRASE-TEXT", title_vi="Nhiệm vụ thứ hai",
-                      full_text="Xây dựng cơ sở dữ liệu đất đai quốc gia")
+    directive_factory(
+        reference="R-PHRASE-TEXT", title_vi="Nhiệm vụ thứ hai", full_text="Xây dựng cơ sở dữ liệu đất đai quốc gia"
+    )
     directive_factory(reference="R-PHRASE", title_vi="Hoàn thành cơ sở dữ liệu đất đai")
     found = search("dữ liệu đất đai")
-    assert [d.reference for d in found] == ["R-PHRASE", "R-PHRASE-TEXT", "R-TITLE", "R-REF-DU-LIEU-DAT-DAI",
-                                            "R-TEXT"]
+    assert [d.reference for d in found] == ["R-PHRASE", "R-PHRASE-TEXT", "R-TITLE", "R-REF-DU-LIEU-DAT-DAI", "R-TEXT"]
     assert [d.search_rank for d in found] == [0, 0, 1, 2, 3]
 
 
@@ -81,9 +88,18 @@ def test_the_index_follows_every_kind_of_write(directive_factory, agency_factory
     Directive.objects.filter(pk=directive.pk).update(full_text="Học bạ số")  # no signal, no save()
     assert references("hoc ba so") == ["I-1"]
     lead = agency_factory()
-    Directive.objects.bulk_create([Directive(reference="I-2", title_vi="Điện toán đám mây", lead_agency=lead,
-                                             assigned_on="2024-01-01", deadline_text="thường xuyên",
-                                             deadline_precision="ongoing")])
+    Directive.objects.bulk_create(
+        [
+            Directive(
+                reference="I-2",
+                title_vi="Điện toán đám mây",
+                lead_agency=lead,
+                assigned_on="2024-01-01",
+                deadline_text="thường xuyên",
+                deadline_precision="ongoing",
+            )
+        ]
+    )
     assert references("dien toan dam may") == ["I-2"]
     Directive.objects.filter(reference="I-2").delete()
     assert references("dien toan") == []

@@ -1,4 +1,5 @@
 """Seed and demo data read like the real thing: sources people cite, completions in the history."""
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone

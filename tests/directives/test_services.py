@@ -1,4 +1,5 @@
 """Writes go through the services: history recorded, version bumped, bad changes refused whole."""
+
 import datetime
 
 import pytest
@@ -32,16 +33,23 @@ def test_create_parses_the_deadline_as_written(directive_factory):
 def test_create_with_an_unreadable_deadline_saves_nothing(agency_factory):
     lead = agency_factory()
     with pytest.raises(services.DirectiveError) as err:
-        services.create_directive(by=None, reference="X-1", title_vi="x", lead_agency=lead,
-                                  deadline_text="quý V/2024", assigned_on=D(2024, 1, 1))
+        services.create_directive(
+            by=None,
+            reference="X-1",
+            title_vi="x",
+            lead_agency=lead,
+            deadline_text="quý V/2024",
+            assigned_on=D(2024, 1, 1),
+        )
     assert "deadline_text" in err.value.message_dict
     assert not Directive.objects.exists()
 
 
 def test_changing_the_deadline_records_history_and_bumps_the_version(directive_factory, secretariat):
     directive = directive_factory(deadline_text="30/06/2024")
-    services.change_deadline(directive=directive, approved_by=secretariat, new_due=D(2024, 9, 30),
-                             reason="Chờ ý kiến thẩm định")
+    services.change_deadline(
+        directive=directive, approved_by=secretariat, new_due=D(2024, 9, 30), reason="Chờ ý kiến thẩm định"
+    )
     directive.refresh_from_db()
     change = DeadlineChange.objects.get()
     assert (change.old_due, change.new_due, change.approved_by) == (D(2024, 6, 30), D(2024, 9, 30), secretariat)
@@ -73,7 +81,11 @@ def test_review_cycle_is_recorded_and_each_step_bumps_the_version(directive_fact
     done = services.complete_directive(directive=directive, by=secretariat, completed_on=D(2024, 5, 1))
     assert (done.state, done.completed_on, done.version) == (State.COMPLETED, D(2024, 5, 1), 5)
     assert list(StateChange.objects.order_by("pk").values_list("new_state", flat=True)) == [
-        "submitted", "open", "submitted", "completed"]
+        "submitted",
+        "open",
+        "submitted",
+        "completed",
+    ]
 
 
 def test_a_closed_directive_refuses_further_changes(directive_factory, secretariat):
@@ -90,8 +102,9 @@ def test_a_closed_directive_refuses_further_changes(directive_factory, secretari
 def test_completion_date_cannot_be_in_the_future(directive_factory, secretariat):
     directive = directive_factory()
     with pytest.raises(services.DirectiveError):
-        services.complete_directive(directive=directive, by=secretariat,
-                                    completed_on=timezone.localdate() + datetime.timedelta(days=1))
+        services.complete_directive(
+            directive=directive, by=secretariat, completed_on=timezone.localdate() + datetime.timedelta(days=1)
+        )
 
 
 def test_stale_edit_is_refused_and_nothing_is_overwritten(directive_factory, secretariat):
@@ -99,8 +112,7 @@ def test_stale_edit_is_refused_and_nothing_is_overwritten(directive_factory, sec
     seen = directive.updated_at
     services.update_directive(directive=directive, by=secretariat, title_vi="Sửa lần một", expected_updated_at=seen)
     with pytest.raises(services.StaleEdit):
-        services.update_directive(directive=directive, by=secretariat, title_vi="Sửa lần hai",
-                                  expected_updated_at=seen)
+        services.update_directive(directive=directive, by=secretariat, title_vi="Sửa lần hai", expected_updated_at=seen)
     directive.refresh_from_db()
     assert (directive.title_vi, directive.version) == ("Sửa lần một", 2)
 
@@ -109,11 +121,13 @@ def test_extension_approved_moves_the_deadline(directive_factory, user_factory, 
     due = timezone.localdate() + datetime.timedelta(days=10)
     directive = directive_factory(deadline_text=f"{due:%d/%m/%Y}")
     focal = user_factory(role="focal_point", agency=directive.lead_agency)
-    request = services.request_extension(directive=directive, by=focal, proposed_due=due + datetime.timedelta(30),
-                                         reason="Chờ Bộ Tư pháp thẩm định")
+    request = services.request_extension(
+        directive=directive, by=focal, proposed_due=due + datetime.timedelta(30), reason="Chờ Bộ Tư pháp thẩm định"
+    )
     with pytest.raises(services.DirectiveError):  # one pending request at a time
-        services.request_extension(directive=directive, by=focal, proposed_due=due + datetime.timedelta(40),
-                                   reason="again")
+        services.request_extension(
+            directive=directive, by=focal, proposed_due=due + datetime.timedelta(40), reason="again"
+        )
     services.decide_extension(request=request, by=secretariat, approve=True)
     directive.refresh_from_db()
     assert directive.due_date == due + datetime.timedelta(30)

@@ -1,4 +1,5 @@
 """The data migration turns directives led by ALL into collective directives, losing nothing."""
+
 import datetime
 
 import pytest
@@ -27,7 +28,8 @@ def test_group_led_directives_become_collective_with_their_history():
     User = apps.get_model("accounts", "User")
     try:
         make = lambda code, kind, **kw: Agency.objects.create(  # noqa: E731
-            code=code, name_vi=code, name_en=code, short_name_vi=code, kind=kind, **kw)
+            code=code, name_vi=code, name_en=code, short_name_vi=code, kind=kind, **kw
+        )
         group = make("ALL", "other")
         mps = make("MPS", "ministry")
         old_province = make("OLD-P", "province", active=False, succeeded_on=D(2025, 7, 1))
@@ -35,15 +37,33 @@ def test_group_led_directives_become_collective_with_their_history():
         make("SINGLE", "ministry")
         focal = User.objects.create(username="f", role="focal_point", agency=mps)
         directive = Directive.objects.create(
-            reference="UBQG-T/01", title_vi="Kế hoạch", lead_agency=group, assigned_on=D(2025, 2, 6),
-            deadline_text="28/02/2025", due_date=D(2025, 3, 31), deadline_precision="day", state="completed",
-            completed_on=D(2025, 3, 20), outcome="Đã ban hành", version=3,
+            reference="UBQG-T/01",
+            title_vi="Kế hoạch",
+            lead_agency=group,
+            assigned_on=D(2025, 2, 6),
+            deadline_text="28/02/2025",
+            due_date=D(2025, 3, 31),
+            deadline_precision="day",
+            state="completed",
+            completed_on=D(2025, 3, 20),
+            outcome="Đã ban hành",
+            version=3,
         )
-        DeadlineChange.objects.create(directive=directive, old_due=D(2025, 2, 28), new_due=D(2025, 3, 31),
-                                      old_deadline_text="28/02/2025", new_deadline_text="31/03/2025", reason="lùi",
-                                      approved_at=datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC))
-        ProgressUpdate.objects.create(directive=directive, percent=60, note="đang làm",
-                                      reported_at=datetime.datetime(2025, 3, 5, tzinfo=datetime.UTC))
+        DeadlineChange.objects.create(
+            directive=directive,
+            old_due=D(2025, 2, 28),
+            new_due=D(2025, 3, 31),
+            old_deadline_text="28/02/2025",
+            new_deadline_text="31/03/2025",
+            reason="lùi",
+            approved_at=datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC),
+        )
+        ProgressUpdate.objects.create(
+            directive=directive,
+            percent=60,
+            note="đang làm",
+            reported_at=datetime.datetime(2025, 3, 5, tzinfo=datetime.UTC),
+        )
 
         apps = _migrate(AFTER)
         Directive = apps.get_model("directives", "Directive")
@@ -55,7 +75,11 @@ def test_group_led_directives_become_collective_with_their_history():
         assert set(shares.values_list("agency__code", flat=True)) == {"MPS", "OLD-P", "SINGLE"}
         share = shares.get(agency_id=mps.pk)
         assert (share.state, share.completed_on, share.due_date, share.owner_id) == (
-            "completed", D(2025, 3, 20), D(2025, 3, 31), focal.pk)
+            "completed",
+            D(2025, 3, 20),
+            D(2025, 3, 31),
+            focal.pk,
+        )
         assert shares.get(agency_id=old_province.pk).owner_id is None
         # The directive keeps its history; each share carries the deadline change, for as-of status.
         DeadlineChange = apps.get_model("directives", "DeadlineChange")

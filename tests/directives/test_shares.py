@@ -1,4 +1,5 @@
 """Collective directives: groups resolved on the assigned day, one share per agency, status rolled up."""
+
 import datetime
 
 import pytest
@@ -38,8 +39,12 @@ def share_status(share, as_of=None):
 def collective(seed_data, secretariat):
     """A directive to every ministry and province, assigned before the 2025 mergers, due 31/12/2025."""
     return services.create_directive(
-        by=secretariat, reference="COL-1", title_vi="Mỗi bộ, tỉnh ban hành kế hoạch",
-        addressees=groups.ALL, deadline_text="trong năm 2025", assigned_on=D(2024, 3, 1),
+        by=secretariat,
+        reference="COL-1",
+        title_vi="Mỗi bộ, tỉnh ban hành kế hoạch",
+        addressees=groups.ALL,
+        deadline_text="trong năm 2025",
+        assigned_on=D(2024, 3, 1),
     )
 
 
@@ -65,12 +70,17 @@ def test_a_group_directive_gets_one_share_per_member_of_its_day(collective):
 
 
 def test_an_each_list_gets_a_share_per_listed_agency_and_owner_defaults_to_the_focal_point(
-        seed_data, secretariat, user_factory):
+    seed_data, secretariat, user_factory
+):
     mps, moj, moh = (Agency.objects.get(code=c) for c in ("MPS", "MOJ", "MOH"))
     focal = user_factory(role="focal_point", agency=mps)
     directive = services.create_directive(
-        by=secretariat, reference="EACH-1", title_vi="Mỗi bộ rà soát", share_agencies=[mps, moj, moh, mps],
-        deadline_text="trong năm 2030", assigned_on=D(2024, 3, 1),
+        by=secretariat,
+        reference="EACH-1",
+        title_vi="Mỗi bộ rà soát",
+        share_agencies=[mps, moj, moh, mps],
+        deadline_text="trong năm 2030",
+        assigned_on=D(2024, 3, 1),
     )
     assert directive.addressees == groups.EACH and directive.lead_agency.code == "EACH"
     assert sorted(directive.shares.values_list("agency__code", flat=True)) == ["MOH", "MOJ", "MPS"]
@@ -80,8 +90,14 @@ def test_an_each_list_gets_a_share_per_listed_agency_and_owner_defaults_to_the_f
 
 def test_an_unknown_group_code_saves_nothing(seed_data, secretariat):
     with pytest.raises(services.DirectiveError) as err:
-        services.create_directive(by=secretariat, reference="BAD-1", title_vi="x", addressees="ALL-NOPE",
-                                  deadline_text="trong năm 2030", assigned_on=D(2024, 3, 1))
+        services.create_directive(
+            by=secretariat,
+            reference="BAD-1",
+            title_vi="x",
+            addressees="ALL-NOPE",
+            deadline_text="trong năm 2030",
+            assigned_on=D(2024, 3, 1),
+        )
     assert "lead_agency" in err.value.message_dict
     assert not Directive.objects.filter(reference="BAD-1").exists()
     assert not Share.objects.filter(directive__reference="BAD-1").exists()
@@ -104,21 +120,37 @@ def test_progress_on_a_share_changes_that_share_only(collective, secretariat):
 def test_an_approved_extension_moves_that_share_only(collective, secretariat, user_factory):
     mps_share = collective.shares.get(agency__code="MPS")
     focal = user_factory(role="focal_point", agency=mps_share.agency)
-    request = services.request_extension(directive=collective, share=mps_share, by=focal,
-                                         proposed_due=timezone.localdate() + datetime.timedelta(days=90),
-                                         reason="Chờ ý kiến thẩm định")
+    request = services.request_extension(
+        directive=collective,
+        share=mps_share,
+        by=focal,
+        proposed_due=timezone.localdate() + datetime.timedelta(days=90),
+        reason="Chờ ý kiến thẩm định",
+    )
     # One pending request per share; another agency may still ask.
     with pytest.raises(services.DirectiveError):
-        services.request_extension(directive=collective, share=mps_share, by=focal,
-                                   proposed_due=timezone.localdate() + datetime.timedelta(days=99), reason="x")
+        services.request_extension(
+            directive=collective,
+            share=mps_share,
+            by=focal,
+            proposed_due=timezone.localdate() + datetime.timedelta(days=99),
+            reason="x",
+        )
     sbv_share = collective.shares.get(agency__code="SBV")
-    services.request_extension(directive=collective, share=sbv_share, by=secretariat,
-                               proposed_due=timezone.localdate() + datetime.timedelta(days=30), reason="y")
+    services.request_extension(
+        directive=collective,
+        share=sbv_share,
+        by=secretariat,
+        proposed_due=timezone.localdate() + datetime.timedelta(days=30),
+        reason="y",
+    )
     services.decide_extension(request=request, by=secretariat, approve=True)
     mps_share.refresh_from_db()
     assert mps_share.due_date == request.proposed_due and mps_share.version == 2
-    assert collective.shares.exclude(pk=mps_share.pk).filter(due_date=D(2025, 12, 31)).count() == \
-        collective.shares.count() - 1
+    assert (
+        collective.shares.exclude(pk=mps_share.pk).filter(due_date=D(2025, 12, 31)).count()
+        == collective.shares.count() - 1
+    )
     collective.refresh_from_db()
     assert collective.due_date == D(2025, 12, 31)
     change = DeadlineChange.objects.get(directive=collective)
@@ -128,10 +160,12 @@ def test_an_approved_extension_moves_that_share_only(collective, secretariat, us
 
 def test_moving_the_directives_deadline_moves_the_shares_still_on_it(collective, secretariat):
     mps = collective.shares.get(agency__code="MPS")
-    services.change_deadline(directive=collective, share=mps, approved_by=secretariat, new_due=D(2031, 1, 1),
-                             reason="riêng BCA")
-    services.change_deadline(directive=collective, approved_by=secretariat, new_deadline_text="trong năm 2030",
-                             reason="lùi hạn chung")
+    services.change_deadline(
+        directive=collective, share=mps, approved_by=secretariat, new_due=D(2031, 1, 1), reason="riêng BCA"
+    )
+    services.change_deadline(
+        directive=collective, approved_by=secretariat, new_deadline_text="trong năm 2030", reason="lùi hạn chung"
+    )
     assert set(collective.shares.exclude(pk=mps.pk).values_list("due_date", flat=True)) == {D(2030, 12, 31)}
     mps.refresh_from_db()
     assert mps.due_date == D(2031, 1, 1)
@@ -164,8 +198,9 @@ def test_status_as_of_a_day_follows_each_shares_history(collective, secretariat)
 
 def test_an_extended_share_is_within_its_own_deadline_as_of_a_past_day(collective, secretariat):
     mps = collective.shares.get(agency__code="MPS")
-    services.change_deadline(directive=collective, share=mps, approved_by=secretariat, new_due=D(2031, 1, 1),
-                             reason="gia hạn")
+    services.change_deadline(
+        directive=collective, share=mps, approved_by=secretariat, new_due=D(2031, 1, 1), reason="gia hạn"
+    )
     assert share_status(mps) == Status.WITHIN_DEADLINE
     # On 2026-01-05 the extension had not been approved yet (it was approved today): MPS was overdue then.
     assert share_status(mps, D(2026, 1, 5)) == Status.OVERDUE
@@ -177,8 +212,14 @@ def test_a_cancelled_share_leaves_the_roll_up_and_a_cancelled_directive_is_cance
         services.cancel_directive(directive=collective, share=share, by=secretariat, reason="không liên quan")
     services.complete_directive(directive=collective, share=shares[0], by=secretariat, completed_on=D(2025, 5, 1))
     assert status_of(collective) == Status.COMPLETED_ON_TIME
-    other = services.create_directive(by=secretariat, reference="COL-2", title_vi="y", addressees=groups.ALL_PROVINCES,
-                                      deadline_text="trong năm 2030", assigned_on=D(2025, 8, 1))
+    other = services.create_directive(
+        by=secretariat,
+        reference="COL-2",
+        title_vi="y",
+        addressees=groups.ALL_PROVINCES,
+        deadline_text="trong năm 2030",
+        assigned_on=D(2025, 8, 1),
+    )
     assert other.shares.count() == 34
     services.cancel_directive(directive=other, by=secretariat, reason="bãi bỏ")
     assert status_of(other) == Status.CANCELLED
@@ -193,19 +234,28 @@ def test_whole_directive_actions_on_a_collective_directive_need_a_share(collecti
 
 
 def test_a_share_of_another_directive_is_refused(collective, secretariat):
-    other = services.create_directive(by=secretariat, reference="COL-3", title_vi="z", addressees=groups.ALL,
-                                      deadline_text="trong năm 2030", assigned_on=D(2025, 8, 1))
+    other = services.create_directive(
+        by=secretariat,
+        reference="COL-3",
+        title_vi="z",
+        addressees=groups.ALL,
+        deadline_text="trong năm 2030",
+        assigned_on=D(2025, 8, 1),
+    )
     with pytest.raises(services.DirectiveError):
-        services.record_progress(directive=collective, share=other.shares.first(), by=secretariat, percent=5,
-                                 note="x")
+        services.record_progress(directive=collective, share=other.shares.first(), by=secretariat, percent=5, note="x")
     assert not ProgressUpdate.objects.filter(directive=collective).exists()
 
 
 def test_scorecards_count_shares_for_their_agencies(collective, secretariat, directive_factory):
     mps = Agency.objects.get(code="MPS")
     single = directive_factory(lead=mps, deadline_text="trong năm 2024", assigned_on=D(2024, 1, 1))
-    services.complete_directive(directive=collective, share=collective.shares.get(agency__code="SBV"),
-                                by=secretariat, completed_on=D(2025, 5, 1))
+    services.complete_directive(
+        directive=collective,
+        share=collective.shares.get(agency__code="SBV"),
+        by=secretariat,
+        completed_on=D(2025, 5, 1),
+    )
     scope = selectors.directives_as_of().filter(pk__in=[single.pk, collective.pk])
     cards = {c["lead_agency__code"]: c for c in selectors.agency_scorecards(scope, timezone.localdate())}
     assert "ALL" not in cards
@@ -229,17 +279,28 @@ def test_the_agency_register_and_my_directives_include_shares(collective, user_f
 
 def test_a_merged_agencys_share_follows_the_chosen_transfer(seed_data, secretariat):
     mic, moj = Agency.objects.get(code="MIC"), Agency.objects.get(code="MOJ")
-    directive = services.create_directive(by=secretariat, reference="EACH-2", title_vi="w",
-                                          share_agencies=[mic, moj], deadline_text="trong năm 2030",
-                                          assigned_on=D(2024, 8, 1))
+    directive = services.create_directive(
+        by=secretariat,
+        reference="EACH-2",
+        title_vi="w",
+        share_agencies=[mic, moj],
+        deadline_text="trong năm 2030",
+        assigned_on=D(2024, 8, 1),
+    )
     share = directive.shares.get(agency=mic)
     services.record_progress(directive=directive, share=share, by=secretariat, percent=30, note="x")
     services.transfer_to_successor(agency=mic, directives=[directive], by=secretariat)
     share.refresh_from_db()
     assert share.agency.code == "MOST" and share.progress_updates.count() == 1
     # Where the successor already has its own share, the transfer is refused whole.
-    everyone = services.create_directive(by=secretariat, reference="COL-4", title_vi="v", addressees=groups.ALL,
-                                         deadline_text="trong năm 2030", assigned_on=D(2024, 8, 1))
+    everyone = services.create_directive(
+        by=secretariat,
+        reference="COL-4",
+        title_vi="v",
+        addressees=groups.ALL,
+        deadline_text="trong năm 2030",
+        assigned_on=D(2024, 8, 1),
+    )
     with pytest.raises(services.DirectiveError):
         services.transfer_to_successor(agency=mic, directives=[everyone], by=secretariat)
     assert everyone.shares.filter(agency=mic).exists()

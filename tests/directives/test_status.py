@@ -1,4 +1,5 @@
 """Status is computed by the database for any "as of" day, past included."""
+
 import datetime
 
 import pytest
@@ -53,8 +54,9 @@ class TestCategories:
 
     def test_cancelled_counts_from_its_cancellation_day(self, directive_factory, secretariat):
         directive = directive_factory(deadline_text="30/06/2024")
-        services.cancel_directive(directive=directive, by=secretariat, reason="Không còn phù hợp",
-                                  cancelled_on=D(2024, 8, 1))
+        services.cancel_directive(
+            directive=directive, by=secretariat, reason="Không còn phù hợp", cancelled_on=D(2024, 8, 1)
+        )
         assert status_of(directive, D(2024, 7, 15)) == Status.OVERDUE
         assert status_of(directive, D(2024, 8, 1)) == Status.CANCELLED
 
@@ -67,8 +69,9 @@ class TestCategories:
 class TestHistory:
     def test_a_past_day_sees_the_deadline_in_force_then(self, directive_factory, secretariat, monkeypatch):
         directive = directive_factory(deadline_text="30/06/2024")
-        services.change_deadline(directive=directive, approved_by=secretariat, new_due=D(2024, 12, 31),
-                                 reason="Gia hạn")
+        services.change_deadline(
+            directive=directive, approved_by=secretariat, new_due=D(2024, 12, 31), reason="Gia hạn"
+        )
         change = directive.deadline_changes.get()
         # The extension was approved on 15/07/2024: before that day the old deadline stood.
         change.approved_at = timezone.make_aware(datetime.datetime(2024, 7, 15, 10, 0))
@@ -79,14 +82,18 @@ class TestHistory:
 
     def test_two_extensions_replay_in_order(self, directive_factory, secretariat):
         directive = directive_factory(deadline_text="31/03/2024")
-        for new_due, approved in ((D(2024, 6, 30), datetime.datetime(2024, 4, 10, 9)),
-                                  (D(2024, 9, 30), datetime.datetime(2024, 7, 10, 9))):
+        for new_due, approved in (
+            (D(2024, 6, 30), datetime.datetime(2024, 4, 10, 9)),
+            (D(2024, 9, 30), datetime.datetime(2024, 7, 10, 9)),
+        ):
             services.change_deadline(directive=directive, approved_by=secretariat, new_due=new_due, reason="x")
             latest = directive.deadline_changes.order_by("-pk").first()
             latest.approved_at = timezone.make_aware(approved)
             latest.save()
-        dues = {day: selectors.directives_as_of(day).get(pk=directive.pk).due_as_of
-                for day in (D(2024, 4, 1), D(2024, 5, 1), D(2024, 8, 1))}
+        dues = {
+            day: selectors.directives_as_of(day).get(pk=directive.pk).due_as_of
+            for day in (D(2024, 4, 1), D(2024, 5, 1), D(2024, 8, 1))
+        }
         assert dues == {D(2024, 4, 1): D(2024, 3, 31), D(2024, 5, 1): D(2024, 6, 30), D(2024, 8, 1): D(2024, 9, 30)}
 
 
@@ -107,9 +114,14 @@ class TestAggregates:
         figures = selectors.headline_figures(selectors.directives_as_of(as_of))
         assert figures["total"] == 6
         assert figures["counted"] == 5
-        assert (figures[Status.COMPLETED_ON_TIME], figures[Status.COMPLETED_LATE], figures[Status.OVERDUE],
-                figures[Status.WITHIN_DEADLINE], figures[Status.NO_DEADLINE], figures[Status.CANCELLED]) == (
-            1, 1, 1, 1, 1, 1)
+        assert (
+            figures[Status.COMPLETED_ON_TIME],
+            figures[Status.COMPLETED_LATE],
+            figures[Status.OVERDUE],
+            figures[Status.WITHIN_DEADLINE],
+            figures[Status.NO_DEADLINE],
+            figures[Status.CANCELLED],
+        ) == (1, 1, 1, 1, 1, 1)
         assert figures["completion_rate"] == pytest.approx(2 / 5)
         assert figures["overdue_share_of_all"] == pytest.approx(1 / 5)
         assert figures["overdue_share_of_due"] == pytest.approx(1 / 3)

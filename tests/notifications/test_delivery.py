@@ -1,4 +1,5 @@
 """Workflow notifications: who is told, one email per recipient, exactly once, through the reminders' machinery."""
+
 import datetime
 
 import pytest
@@ -89,12 +90,14 @@ def test_returned_tells_the_owner(people, directive):
 
 
 def test_a_deadline_change_tells_owner_and_agency_contact(people, directive):
-    services.change_deadline(directive=directive, approved_by=people.secretariat, new_due=D(2031, 3, 31),
-                             reason="Theo kết luận phiên họp 8")
+    services.change_deadline(
+        directive=directive, approved_by=people.secretariat, new_due=D(2031, 3, 31), reason="Theo kết luận phiên họp 8"
+    )
     event = Event.objects.get(kind=EventKind.DEADLINE_CHANGED)
     assert list(event.notifications.filter(to_user=True).values_list("user__username", flat=True)) == ["quan"]
     assert list(event.notifications.filter(to_user=False).values_list("address", flat=True)) == [
-        "dau-moi@bca.example.gov.vn"]
+        "dau-moi@bca.example.gov.vn"
+    ]
     assert event.data["old_due"] == "2030-12-31" and event.data["new_due"] == "2031-03-31"
 
 
@@ -166,8 +169,9 @@ def test_a_send_that_keeps_failing_gives_up_after_max_attempts(people, extension
     assert deliver_notices().failed == 0 and mail.outbox == []
 
 
-def test_a_daily_recipient_gets_one_morning_email_with_the_pending_summary(people, directive, extension,
-                                                                          directive_factory):
+def test_a_daily_recipient_gets_one_morning_email_with_the_pending_summary(
+    people, directive, extension, directive_factory
+):
     RecipientPreference.objects.create(email="ha@most.example.gov.vn", notices=NoticeTiming.DAILY)
     with events.muted():
         other = directive_factory(lead=people.agency)
@@ -197,9 +201,15 @@ def test_the_database_refuses_a_second_delivery_of_a_notification(people, extens
     deliver_notices()
     row = Delivery.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Delivery.objects.create(notification=row.notification, directive=row.directive, recipient="x@y.vn",
-                                kind=Kind.NOTICE, occurrence="other", slot_date=row.slot_date,
-                                sweep_date=row.sweep_date)
+        Delivery.objects.create(
+            notification=row.notification,
+            directive=row.directive,
+            recipient="x@y.vn",
+            kind=Kind.NOTICE,
+            occurrence="other",
+            slot_date=row.slot_date,
+            sweep_date=row.sweep_date,
+        )
 
 
 def test_send_notifications_command(people, extension):

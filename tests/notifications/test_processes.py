@@ -1,4 +1,5 @@
 """Real processes: a qcluster delivering on commit, a crash between commit and enqueue, racing workers."""
+
 import collections
 import datetime
 import textwrap
@@ -36,8 +37,9 @@ def _stop(process) -> str:
 
 
 def _request(people, directive):
-    return services.request_extension(directive=directive, by=people.focal, proposed_due=datetime.date(2031, 6, 30),
-                                      reason="Chờ ý kiến")
+    return services.request_extension(
+        directive=directive, by=people.focal, proposed_due=datetime.date(2031, 6, 30), reason="Chờ ý kiến"
+    )
 
 
 def test_a_real_qcluster_delivers_an_event_enqueued_on_commit(people, directive, tmp_path):
@@ -95,10 +97,12 @@ def test_a_crash_between_commit_and_enqueue_is_delivered_by_the_schedule(people,
 
 
 def test_racing_workers_send_each_notification_once(people, directive_factory, tmp_path):
-    User.objects.bulk_create([
-        User(username=f"sec{n}", email=f"sec{n}@most.example.gov.vn", role=Role.SECRETARIAT)
-        for n in range(RACING_SECRETARIES)
-    ])
+    User.objects.bulk_create(
+        [
+            User(username=f"sec{n}", email=f"sec{n}@most.example.gov.vn", role=Role.SECRETARIAT)
+            for n in range(RACING_SECRETARIES)
+        ]
+    )
     with events.muted():
         directives = [directive_factory(lead=people.agency, owner=people.focal) for _ in range(3)]
     for directive in directives:

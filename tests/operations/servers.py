@@ -1,4 +1,5 @@
 """Real servers for the operations tests: gunicorn, and a TCP proxy that can stop answering."""
+
 import os
 import select
 import socket
@@ -79,12 +80,23 @@ class SilenceableProxy:
 
 def start_gunicorn(*, port: int, mail_dir: Path, **env) -> subprocess.Popen:
     environment = manage_env(mail_dir)
-    environment.update({"GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1",
-                        "ALLOWED_HOSTS": "dxtasks.test", "LOG_LEVEL": "WARNING", **env})
+    environment.update(
+        {
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "1",
+            "ALLOWED_HOSTS": "dxtasks.test",
+            "LOG_LEVEL": "WARNING",
+            **env,
+        }
+    )
     environment.pop("DXTASKS_PROCESS", None)
     return subprocess.Popen(
         [str(Path(os.sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"), "dxtasks.wsgi"],
-        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

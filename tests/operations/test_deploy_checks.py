@@ -1,4 +1,5 @@
 """`manage.py check --deploy` refuses production settings whose mail goes nowhere."""
+
 import os
 import subprocess
 import sys
@@ -8,18 +9,36 @@ import pytest
 from tests.reminders.processes import ROOT
 
 PRODUCTION = {
-    "DEBUG": "0", "SECRET_KEY": "x7Gq2-deploy-check-only-9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1",
-    "ALLOWED_HOSTS": "dxtasks.example.gov.vn", "SITE_URL": "https://dxtasks.example.gov.vn",
+    "DEBUG": "0",
+    "SECRET_KEY": "x7Gq2-deploy-check-only-9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1",
+    "ALLOWED_HOSTS": "dxtasks.example.gov.vn",
+    "SITE_URL": "https://dxtasks.example.gov.vn",
     "DJANGO_SETTINGS_MODULE": "dxtasks.settings",
 }
 
 
 def check_deploy(**env) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items()
-            if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "EMAIL_ALLOW_NON_DELIVERING",
-                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # set by the browser tests' modules; never in deployment
-    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                          env={**base, **PRODUCTION, **env}, capture_output=True, text=True, timeout=120)
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "EMAIL_URL",
+            "DEBUG",
+            "EMAIL_ALLOW_NON_DELIVERING",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }  # set by the browser tests' modules; never in deployment
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**base, **PRODUCTION, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("email_url", ["", "emlfile:///srv/dxtasks/mail", "consolemail://"])

@@ -1,4 +1,5 @@
 """gunicorn with the repository's gunicorn.conf.py: the same one-line JSON logs, tokens redacted."""
+
 import json
 
 import pytest
@@ -16,9 +17,15 @@ SECRET = "Zq" * 21 + "x"  # 43 characters, like a feed token
 def test_gunicorn_logs_one_json_line_per_event_without_tokens(tmp_path):
     call_command("createcachetable", verbosity=0)  # the feed's rate limits count in the database cache
     port = free_port()
-    server = start_gunicorn(port=port, mail_dir=tmp_path, DATABASE_URL=processes.test_database_url(),
-                            LOG_FORMAT="json", LOG_LEVEL="INFO",
-                            DEBUG="1", ALLOWED_HOSTS="127.0.0.1")  # DEBUG: static URLs without collectstatic
+    server = start_gunicorn(
+        port=port,
+        mail_dir=tmp_path,
+        DATABASE_URL=processes.test_database_url(),
+        LOG_FORMAT="json",
+        LOG_LEVEL="INFO",
+        DEBUG="1",
+        ALLOWED_HOSTS="127.0.0.1",
+    )  # DEBUG: static URLs without collectstatic
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
         status, _, _ = get(f"http://127.0.0.1:{port}/feeds/{SECRET}.ics?format=todo")

@@ -1,4 +1,5 @@
 """gunicorn.conf.py as gunicorn loads it: its error log redacts tokens, its trusted proxies are TRUSTED_PROXIES."""
+
 import subprocess
 import sys
 
@@ -31,8 +32,9 @@ def load_conf(**env) -> subprocess.CompletedProcess:
 
     environment = {k: v for k, v in os.environ.items() if k not in {"TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"}}
     environment.update(ENV_FILE="", **env)
-    return subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=environment, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
@@ -48,9 +50,19 @@ def test_gunicorn_trusts_the_proxies_named_in_trusted_proxies_and_none_without()
     result = load_conf(TRUSTED_PROXIES="10.0.0.0/30, 192.0.2.7,2001:db8::1")
     assert result.returncode == 0, result.stderr
     trusted = result.stdout.split("forwarded_allow_ips=")[1].split()[0].split(",")
-    assert set(trusted) == {"10.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3", "192.0.2.7", "2001:db8::1",
-                            "::ffff:10.0.0.0", "::ffff:10.0.0.1", "::ffff:10.0.0.2", "::ffff:10.0.0.3",
-                            "::ffff:192.0.2.7"}
+    assert set(trusted) == {
+        "10.0.0.0",
+        "10.0.0.1",
+        "10.0.0.2",
+        "10.0.0.3",
+        "192.0.2.7",
+        "2001:db8::1",
+        "::ffff:10.0.0.0",
+        "::ffff:10.0.0.1",
+        "::ffff:10.0.0.2",
+        "::ffff:10.0.0.3",
+        "::ffff:192.0.2.7",
+    }
     untrusting = load_conf()
     assert untrusting.returncode == 0, untrusting.stderr
     assert "forwarded_allow_ips=\n" in untrusting.stdout  # not gunicorn's own default, 127.0.0.1

@@ -1,4 +1,5 @@
 """/healthz and /readyz: what a load balancer sees, through the real stack."""
+
 import json
 
 import pytest

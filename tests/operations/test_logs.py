@@ -1,4 +1,5 @@
 """Logs through the real configuration, in a real process: one line per event, 4xx at INFO, JSON, Sentry."""
+
 import gzip
 import json
 import subprocess
@@ -28,8 +29,9 @@ logging.getLogger('dxtasks.check').warning('one line please')
 def run_script(tmp_path, script=SCRIPT, **env) -> list[str]:
     environment = manage_env(tmp_path)
     environment.update(DEBUG="1", ALLOWED_HOSTS="testserver", LOG_LEVEL="INFO", **env)
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return result.stderr.splitlines()
 
@@ -65,8 +67,14 @@ def test_log_format_json_writes_one_json_object_per_line(tmp_path, reader):
 def test_an_unknown_log_format_is_refused_at_start(tmp_path):
     environment = manage_env(tmp_path)
     environment.update(DEBUG="1", LOG_FORMAT="xml")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=environment,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0 and "LOG_FORMAT must be 'text' or 'json'" in result.stderr
 
 
@@ -95,18 +103,22 @@ def test_sentry_receives_errors_when_sentry_dsn_is_set_and_nothing_is_sent_witho
     server = HTTPServer(("127.0.0.1", 0), Collector)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     Collector.bodies = []
-    script = ("import django, logging, sentry_sdk; django.setup(); "
-              "print(sentry_sdk.get_client().is_active()); "
-              "logging.getLogger('dxtasks.reminders').error('the sweep fell over'); sentry_sdk.flush(5)")
+    script = (
+        "import django, logging, sentry_sdk; django.setup(); "
+        "print(sentry_sdk.get_client().is_active()); "
+        "logging.getLogger('dxtasks.reminders').error('the sweep fell over'); sentry_sdk.flush(5)"
+    )
     try:
         environment = manage_env(tmp_path)
         environment.update(DEBUG="1", LOG_LEVEL="WARNING")
-        quiet = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True,
-                               text=True, timeout=60)
+        quiet = subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+        )
         assert quiet.stdout.strip() == "False" and Collector.bodies == []
         environment["SENTRY_DSN"] = f"http://publickey@127.0.0.1:{server.server_port}/1"
-        loud = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True,
-                              text=True, timeout=60)
+        loud = subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+        )
         assert loud.returncode == 0, loud.stderr
         assert loud.stdout.strip() == "True"
     finally:

@@ -1,4 +1,5 @@
 """The operator's page covers what an operator runs: every variable read, the processes, the drill's figures."""
+
 import re
 from pathlib import Path
 
@@ -8,7 +9,7 @@ README = (ROOT / "README.md").read_text()
 
 def operator_page() -> str:
     start = README.index("## Running in production (the operator's page)")
-    return README[start:README.index("\n## ", start + 1)]
+    return README[start : README.index("\n## ", start + 1)]
 
 
 def variables_read() -> set[str]:
@@ -31,27 +32,52 @@ def test_every_environment_variable_read_is_documented_in_the_readme():
 def test_every_calendar_key_is_in_its_settings_table():
     from dxtasks.calendars.conf import DEFAULTS
 
-    table = README[README.index("### Settings (`CALENDARS`"):]
+    table = README[README.index("### Settings (`CALENDARS`") :]
     assert "`CALENDAR_<KEY>`" in table
     assert not [key for key in DEFAULTS if f"| `{key}` |" not in table]
 
 
 def test_the_operator_page_covers_health_timeouts_sweep_storage_logs_pruning_and_processes():
     page = operator_page()
-    for heading in ("### Processes and supervision", "### A deploy, step by step", "### Behind the TLS proxy",
-                    "### Shared state: what every host must reach", "### Pruning", "### Backups",
-                    "### Health endpoints", "### Timeouts", "### Logs", "### The daily sweep and its retry job",
-                    "### Mail"):
+    for heading in (
+        "### Processes and supervision",
+        "### A deploy, step by step",
+        "### Behind the TLS proxy",
+        "### Shared state: what every host must reach",
+        "### Pruning",
+        "### Backups",
+        "### Health endpoints",
+        "### Timeouts",
+        "### Logs",
+        "### The daily sweep and its retry job",
+        "### Mail",
+    ):
         assert heading in page, heading
-    for needle in ("/healthz", "/readyz", "DB_STATEMENT_TIMEOUT", "BRIEFINGS_STORAGE", "LOG_FORMAT=json",
-                   "SENTRY_DSN", "TRUSTED_PROXIES", "X-Forwarded-Proto", "SIGNIN_LOG_KEEP_DAYS", "pg_dump",
-                   "Procfile", "deploy/", "KillMode=mixed", "bootstrap"):
+    for needle in (
+        "/healthz",
+        "/readyz",
+        "DB_STATEMENT_TIMEOUT",
+        "BRIEFINGS_STORAGE",
+        "LOG_FORMAT=json",
+        "SENTRY_DSN",
+        "TRUSTED_PROXIES",
+        "X-Forwarded-Proto",
+        "SIGNIN_LOG_KEEP_DAYS",
+        "pg_dump",
+        "Procfile",
+        "deploy/",
+        "KillMode=mixed",
+        "bootstrap",
+    ):
         assert needle in page, needle
 
 
 def test_procfile_and_systemd_units_run_the_documented_processes():
-    procfile = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines()
-                    if line and not line.startswith("#"))
+    procfile = dict(
+        line.split(": ", 1)
+        for line in (ROOT / "Procfile").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
     assert procfile == {"web": "gunicorn -c gunicorn.conf.py dxtasks.wsgi", "worker": "python manage.py qcluster"}
     units = {path.name: path.read_text() for path in (ROOT / "deploy").glob("*.service")}
     assert set(units) == {"dxtasks-web.service", "dxtasks-worker.service", "dxtasks-bootstrap.service"}
@@ -67,7 +93,7 @@ def test_procfile_and_systemd_units_run_the_documented_processes():
 
 def test_the_killed_sweep_figures_are_in_the_benchmarks():
     benchmarks = (ROOT / "docs" / "benchmarks.md").read_text()
-    section = benchmarks[benchmarks.index("## A worker killed mid-sweep"):]
+    section = benchmarks[benchmarks.index("## A worker killed mid-sweep") :]
     rows = [line for line in section.splitlines() if line.startswith(("| SQLite, ORM", "| PostgreSQL, Redis"))]
     assert len(rows) >= 2
     for row in rows:

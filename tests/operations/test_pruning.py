@@ -1,4 +1,5 @@
 """The weekly pruning: expired sessions, deliveries past their retention, orphaned briefing files."""
+
 import datetime
 
 import pytest
@@ -15,9 +16,16 @@ TODAY = datetime.date(2026, 6, 1)
 
 
 def delivery(directive, sweep_date, occurrence):
-    return Delivery.objects.create(directive=directive, recipient="quan@example.gov.vn", kind=Kind.OVERDUE,
-                                   occurrence=occurrence, due_key="2025-01-01", slot_date=sweep_date,
-                                   sweep_date=sweep_date, outcome=Outcome.SENT)
+    return Delivery.objects.create(
+        directive=directive,
+        recipient="quan@example.gov.vn",
+        kind=Kind.OVERDUE,
+        occurrence=occurrence,
+        due_key="2025-01-01",
+        slot_date=sweep_date,
+        sweep_date=sweep_date,
+        outcome=Outcome.SENT,
+    )
 
 
 def test_old_deliveries_sweep_records_expired_sessions_and_orphans_go_recent_ones_stay(directive_factory):
@@ -67,17 +75,21 @@ def test_sign_in_logs_past_their_retention_and_expired_counts_go_recent_ones_sta
     user_factory(username="lan")
     user_factory(username="quan")
     for _ in range(2):
-        assert client.post("/accounts/login/", {"username": "lan", "password": "correct horse battery"}).status_code == 302
+        assert (
+            client.post("/accounts/login/", {"username": "lan", "password": "correct horse battery"}).status_code == 302
+        )
         client.logout()
     for address in ("10.0.0.1", "10.0.0.2"):
         client.post("/accounts/login/", {"username": "quan", "password": "wrong"}, REMOTE_ADDR=address)
     assert (AccessLog.objects.count(), AccessFailureLog.objects.count(), AccessAttempt.objects.count()) == (2, 2, 2)
     now = timezone.now()
     AccessLog.objects.filter(pk=AccessLog.objects.earliest("pk").pk).update(
-        attempt_time=now - datetime.timedelta(days=91))
+        attempt_time=now - datetime.timedelta(days=91)
+    )
     AccessFailureLog.objects.filter(ip_address="10.0.0.1").update(attempt_time=now - datetime.timedelta(days=91))
     AccessAttempt.objects.filter(ip_address="10.0.0.1").update(
-        attempt_time=now - settings.AXES_COOLOFF_TIME - datetime.timedelta(minutes=1))  # its lock has expired
+        attempt_time=now - settings.AXES_COOLOFF_TIME - datetime.timedelta(minutes=1)
+    )  # its lock has expired
     kept_log = AccessLog.objects.latest("pk").pk
 
     message = weekly_prune(day=TODAY.isoformat())

@@ -8,6 +8,7 @@ same bytes and the block can be copied instead of compressing 500 MB again.
 `wide_dimension`: a few KB whose <dimension> claims 16,384 columns; openpyxl's
 read-only mode pads every row to it (2,002 rows → 32.8 M cells).
 """
+
 import io
 import struct
 import zipfile
@@ -37,8 +38,29 @@ def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
         encoded = name.encode()
         header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded), 0)
         out.write(header + encoded + data)
-        directory.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(data), size,
-                                     len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+        directory.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
     start = out.tell()
     for entry in directory:
         out.write(entry)
@@ -54,8 +76,10 @@ def _deflate(data: bytes) -> tuple[bytes, int, int]:
 def zip_bomb(target_bytes: int = 1_000_000) -> tuple[bytes, int]:
     """(the .xlsx, its sheet's unpacked size), the file about `target_bytes` long."""
     members = _workbook_members()
-    head = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            b'spreadsheetml/2006/main"><sheetData>')
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData>'
+    )
     tail = b"</sheetData></worksheet>"
     row = b'<row><c t="inlineStr"><is><t>x</t></is></c>' + b"<c><v>1</v></c>" * 60 + b"</row>"
     chunk = row * (1024 * 1024 // len(row))
@@ -76,8 +100,12 @@ def zip_bomb(target_bytes: int = 1_000_000) -> tuple[bytes, int]:
 
 def wide_dimension(rows: int = 2002) -> bytes:
     members = _workbook_members()
-    cells = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>r{n}</t></is></c></row>' for n in range(1, rows + 1))
-    members[SHEET] = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                      f'spreadsheetml/2006/main"><dimension ref="A1:XFD{rows}"/><sheetData>{cells}</sheetData>'
-                      "</worksheet>").encode()
+    cells = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>r{n}</t></is></c></row>' for n in range(1, rows + 1)
+    )
+    members[SHEET] = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><dimension ref="A1:XFD{rows}"/><sheetData>{cells}</sheetData>'
+        "</worksheet>"
+    ).encode()
     return _zip([(name, *_deflate(data)) for name, data in members.items()])

@@ -1,4 +1,5 @@
 """Portal fixtures: one directive and a user in each position the permission rules distinguish."""
+
 import datetime
 from dataclasses import dataclass
 
@@ -54,8 +55,13 @@ def world(agency_factory, user_factory, directive_factory) -> World:
         "viewer": user_factory(Role.VIEWER, username="viewer"),
     }
     directive = directive_factory(
-        lead=lead, co_agencies=[co], reference="UBQG-7/01", title_vi="Xây dựng Luật Bảo vệ dữ liệu cá nhân",
-        title_en="Draft the Personal Data Protection Law", deadline_text="trong năm 2030", assigned_on=D(2024, 1, 1),
+        lead=lead,
+        co_agencies=[co],
+        reference="UBQG-7/01",
+        title_vi="Xây dựng Luật Bảo vệ dữ liệu cá nhân",
+        title_en="Draft the Personal Data Protection Law",
+        deadline_text="trong năm 2030",
+        assigned_on=D(2024, 1, 1),
     )
     return World(directive=directive, lead=lead, co=co, other=other, users=users)
 
@@ -69,9 +75,13 @@ def client_for(user) -> Client:
 
 def snapshot(directive: Directive) -> tuple:
     """Everything a refused action must leave as it was."""
-    row = Directive.objects.filter(pk=directive.pk).values(
-        "state", "due_date", "deadline_text", "version", "updated_at", "title_vi", "completed_on", "cancelled_on"
-    ).first()
+    row = (
+        Directive.objects.filter(pk=directive.pk)
+        .values(
+            "state", "due_date", "deadline_text", "version", "updated_at", "title_vi", "completed_on", "cancelled_on"
+        )
+        .first()
+    )
     return (
         row,
         Directive.objects.count(),

@@ -1,4 +1,5 @@
 """The project's URLs plus two views that fail, to see the 400 and 500 pages."""
+
 from django.core.exceptions import BadRequest
 from django.urls import path
 

@@ -7,6 +7,7 @@ dashboard, register and directive page (1366×768) go to var/screenshots/, or
 to docs/screenshots/ with UPDATE_SCREENSHOTS=1 (tests never rewrite tracked
 files unless asked).
 """
+
 import datetime
 import os
 from pathlib import Path
@@ -26,7 +27,9 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.browser]
 
-SCREENSHOTS = Path(settings.BASE_DIR) / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "var") / "screenshots"
+SCREENSHOTS = (
+    Path(settings.BASE_DIR) / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "var") / "screenshots"
+)
 FIXTURES = ["fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meetings.json", "fixtures/directives.json"]
 
 

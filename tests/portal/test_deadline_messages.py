@@ -1,4 +1,5 @@
 """Every shape of the deadline parser's error is re-said in the user's language, not passed through."""
+
 import pytest
 from django.utils import translation
 

@@ -7,6 +7,7 @@ committee's Vietnamese name. What people wrote (full texts, outcomes, deadlines 
 written, progress notes) stays in its own language and is left out of the
 search. The calendar feed and the reminder digest follow the same rule.
 """
+
 import html
 import re
 import unicodedata
@@ -82,9 +83,20 @@ def english_client(username: str) -> Client:
 
 
 def portal_urls() -> list[str]:
-    urls = ["/", "/directives/", "/directives/?agency=MPS", "/directives/?agency=ALL", "/directives/?q=du+lieu",
-            "/meetings/", "/agencies/", "/subscribe/", "/import/", "/directives/new/", "/meetings/new/",
-            "/accounts/password_change/"]
+    urls = [
+        "/",
+        "/directives/",
+        "/directives/?agency=MPS",
+        "/directives/?agency=ALL",
+        "/directives/?q=du+lieu",
+        "/meetings/",
+        "/agencies/",
+        "/subscribe/",
+        "/import/",
+        "/directives/new/",
+        "/meetings/new/",
+        "/accounts/password_change/",
+    ]
     urls += [d.get_absolute_url() for d in Directive.objects.all()]
     urls += [f"/meetings/{m.number}/" for m in Meeting.objects.all()]
     involved = set(Directive.objects.values_list("lead_agency__code", flat=True))
@@ -120,7 +132,7 @@ def test_the_language_switch_names_each_language_in_itself(demo):
         client = english_client("viewer")
         client.cookies["django_language"] = language
         page = client.get("/").content.decode()
-        switch = unicodedata.normalize("NFC", page[page.index('<select id="language-switch"'):].split("</select>")[0])
+        switch = unicodedata.normalize("NFC", page[page.index('<select id="language-switch"') :].split("</select>")[0])
         assert '<option value="vi" lang="vi"' in switch and ">Tiếng Việt</option>" in switch
         assert ">English</option>" in switch and "Tiếng Anh" not in switch
 

@@ -1,4 +1,5 @@
 """New and edit: the deadline typed as written, parsed live and on save; stale edits refused."""
+
 import pytest
 
 from dxtasks.directives import services
@@ -10,14 +11,30 @@ from .conftest import client_for, snapshot
 def _form(world, **changes):
     d = world.directive
     data = {
-        "reference": "UBQG-9/01", "title_vi": "Ban hành kế hoạch dữ liệu", "title_en": "", "meeting": "",
-        "lead_agency": world.lead.pk, "co_agencies": [world.co.pk, world.other.pk], "owner": "",
-        "pillar": "economy", "assigned_on": "15/03/2024", "deadline_text": "hoàn thành trong quý II/2024",
-        "source_ref": "Thông báo 203/TB-VPCP", "source_url": "", "full_text": "",
+        "reference": "UBQG-9/01",
+        "title_vi": "Ban hành kế hoạch dữ liệu",
+        "title_en": "",
+        "meeting": "",
+        "lead_agency": world.lead.pk,
+        "co_agencies": [world.co.pk, world.other.pk],
+        "owner": "",
+        "pillar": "economy",
+        "assigned_on": "15/03/2024",
+        "deadline_text": "hoàn thành trong quý II/2024",
+        "source_ref": "Thông báo 203/TB-VPCP",
+        "source_url": "",
+        "full_text": "",
     }
     if changes.pop("edit", False):
-        data.update(reference=d.reference, title_vi=d.title_vi, deadline_text=d.deadline_text, deadline_reason="",
-                    outcome="", updated_at=d.updated_at.isoformat(), co_agencies=[world.co.pk])
+        data.update(
+            reference=d.reference,
+            title_vi=d.title_vi,
+            deadline_text=d.deadline_text,
+            deadline_reason="",
+            outcome="",
+            updated_at=d.updated_at.isoformat(),
+            co_agencies=[world.co.pk],
+        )
     data.update(changes)
     return data
 
@@ -31,14 +48,17 @@ def test_new_directive_due_date_comes_from_the_deadline_as_written(world):
     assert response["Location"] == directive.get_absolute_url()
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"deadline_text": "quý V/2024"}, "deadline_text", "Không có quý V"),
-    ({"deadline_text": "khi nào xong"}, "deadline_text", "Không đọc được thời hạn"),
-    ({"deadline_text": "quý I/2024 hoặc quý II/2024"}, "deadline_text", "nhiều hơn một thời hạn"),
-    ({"title_vi": ""}, "title_vi", "bắt buộc"),
-    ({"assigned_on": "32/01/2024"}, "assigned_on", "Nhập một ngày hợp lệ"),
-    ({"reference": "UBQG-7/01"}, "reference", "đã có"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"deadline_text": "quý V/2024"}, "deadline_text", "Không có quý V"),
+        ({"deadline_text": "khi nào xong"}, "deadline_text", "Không đọc được thời hạn"),
+        ({"deadline_text": "quý I/2024 hoặc quý II/2024"}, "deadline_text", "nhiều hơn một thời hạn"),
+        ({"title_vi": ""}, "title_vi", "bắt buộc"),
+        ({"assigned_on": "32/01/2024"}, "assigned_on", "Nhập một ngày hợp lệ"),
+        ({"reference": "UBQG-7/01"}, "reference", "đã có"),
+    ],
+)
 def test_bad_entry_shows_the_field_error_in_vietnamese_and_keeps_what_was_typed(world, changes, field, message):
     before = snapshot(world.directive)
     data = _form(world, **changes)
@@ -72,9 +92,12 @@ def test_deadline_preview_endpoint(world):
 
 def test_edit_changes_fields_and_moves_the_deadline_with_a_reason(world):
     client = client_for(world.users["secretariat"])
-    response = client.post(f"{world.directive.get_absolute_url()}edit/",
-                           _form(world, edit=True, title_vi="Tên mới", deadline_text="trong quý III/2031",
-                                 deadline_reason="Theo chỉ đạo mới"))
+    response = client.post(
+        f"{world.directive.get_absolute_url()}edit/",
+        _form(
+            world, edit=True, title_vi="Tên mới", deadline_text="trong quý III/2031", deadline_reason="Theo chỉ đạo mới"
+        ),
+    )
     assert response.status_code == 302, response.context["form"].errors
     directive = Directive.objects.get(pk=world.directive.pk)
     assert directive.title_vi == "Tên mới" and str(directive.due_date) == "2031-09-30"
@@ -84,7 +107,8 @@ def test_edit_changes_fields_and_moves_the_deadline_with_a_reason(world):
 def test_edit_moving_the_deadline_without_a_reason_is_refused(world):
     before = snapshot(world.directive)
     response = client_for(world.users["secretariat"]).post(
-        f"{world.directive.get_absolute_url()}edit/", _form(world, edit=True, deadline_text="trong quý III/2031"))
+        f"{world.directive.get_absolute_url()}edit/", _form(world, edit=True, deadline_text="trong quý III/2031")
+    )
     assert response.status_code == 400
     assert "Cần nêu lý do khi đổi thời hạn." in response.content.decode()
     assert snapshot(world.directive) == before
@@ -107,8 +131,9 @@ def test_a_merged_agency_cannot_lead_a_new_directive(world, agency_factory):
     import datetime
 
     successor = agency_factory("MOST2", short_name_vi="BKHCN2")
-    merged = agency_factory("MIC2", short_name_vi="BTTTT2", active=False, successor=successor,
-                            succeeded_on=datetime.date(2025, 3, 1))
+    merged = agency_factory(
+        "MIC2", short_name_vi="BTTTT2", active=False, successor=successor, succeeded_on=datetime.date(2025, 3, 1)
+    )
     response = client_for(world.users["secretariat"]).post("/directives/new/", _form(world, lead_agency=merged.pk))
     assert response.status_code == 400
     assert not Directive.objects.filter(reference="UBQG-9/01").exists()
@@ -122,6 +147,7 @@ def test_editing_keeps_a_merged_co_ordinating_agency(world, agency_factory, dire
     directive = directive_factory(lead=world.lead, co_agencies=[merged], reference="CO-MERGED")
     world.directive = directive
     response = client_for(world.users["secretariat"]).post(
-        f"{directive.get_absolute_url()}edit/", _form(world, edit=True, co_agencies=[merged.pk], title_vi="Sửa"))
+        f"{directive.get_absolute_url()}edit/", _form(world, edit=True, co_agencies=[merged.pk], title_vi="Sửa")
+    )
     assert response.status_code == 302, response.context["form"].errors
     assert list(Directive.objects.get(pk=directive.pk).co_agencies.all()) == [merged]

@@ -1,4 +1,5 @@
 """The portal's own error pages — styled, in the user's language — with DEBUG off and on."""
+
 import logging
 
 import pytest
@@ -56,7 +57,8 @@ def test_a_form_without_its_csrf_token_gets_the_portal_page_in_the_users_languag
 
 
 def test_bad_requests_and_server_errors_get_the_portal_pages_and_the_log_keeps_the_traceback(
-        world, mode, settings, caplog):
+    world, mode, settings, caplog
+):
     settings.ROOT_URLCONF = "tests.portal.error_urls"
     client = in_english(Client(raise_request_exception=False))
     malformed = client.get("/test-malformed/")

@@ -1,5 +1,6 @@
 """Exports Excel users expect (issue 12): date cells, frozen header, autofilter, widths, days overdue, progress,
 agency abbreviations in the reader's language; agency lists labelled and ordered."""
+
 import csv
 import datetime
 import io
@@ -21,8 +22,13 @@ pytestmark = pytest.mark.django_db
 def overdue_row(world, directive_factory):
     today = timezone.localdate()
     due = today - datetime.timedelta(days=12)
-    directive = directive_factory(lead=world.lead, co_agencies=[world.co], reference="X-1",
-                                  deadline_text=f"{due:%d/%m/%Y}", assigned_on=today - datetime.timedelta(days=40))
+    directive = directive_factory(
+        lead=world.lead,
+        co_agencies=[world.co],
+        reference="X-1",
+        deadline_text=f"{due:%d/%m/%Y}",
+        assigned_on=today - datetime.timedelta(days=40),
+    )
     services.record_progress(directive=directive, by=world.users["secretariat"], percent=60, note="Đang trình ký")
     return directive
 
@@ -51,8 +57,11 @@ def test_exports_name_agencies_by_the_readers_abbreviation(seed_data, user_facto
     lead = rows[0].index("Đơn vị chủ trì")
     assert "BCA" in {r[lead] for r in rows[1:]} and "MPS" not in {r[lead] for r in rows[1:]}
     client.cookies["django_language"] = "en"
-    en = b"".join(client.get("/directives/export.csv", {"agency": "MPS", "role": "lead"},
-                             HTTP_ACCEPT_LANGUAGE="en").streaming_content).decode()
+    en = b"".join(
+        client.get(
+            "/directives/export.csv", {"agency": "MPS", "role": "lead"}, HTTP_ACCEPT_LANGUAGE="en"
+        ).streaming_content
+    ).decode()
     rows = list(csv.reader(io.StringIO(en.lstrip("\ufeff"))))
     assert "MPS" in {r[lead] for r in rows[1:]} and "BCA" not in {r[lead] for r in rows[1:]}
     assert re.search(r"\d\d/\d\d/\d{4}", en)  # dates dd/mm/yyyy in CSV too

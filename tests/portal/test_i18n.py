@@ -1,4 +1,5 @@
 """Vietnamese by default, English complete: the catalogues and the pages."""
+
 from pathlib import Path
 
 import pytest

@@ -1,4 +1,5 @@
 """Import: a template to download, a preview listing every bad row, a commit of all rows or none."""
+
 import io
 
 import pytest
@@ -16,8 +17,9 @@ HEADER = "reference,title_vi,title_en,lead_agency,co_agencies,deadline,assigned_
 def meeting(db):
     import datetime
 
-    return Meeting.objects.create(committee="ncdt", number=9, date=datetime.date(2025, 1, 6), title_vi="Phiên 9",
-                                  title_en="9th")
+    return Meeting.objects.create(
+        committee="ncdt", number=9, date=datetime.date(2025, 1, 6), title_vi="Phiên 9", title_en="9th"
+    )
 
 
 def _csv(body: str, name="phien9.csv", header=HEADER):
@@ -33,8 +35,10 @@ def _xlsx(rows: list[list]):
     return SimpleUploadedFile("phien9.xlsx", buffer.getvalue())
 
 
-GOOD = ("UBQG-9/01,Ban hành kế hoạch dữ liệu,Data plan,LEAD,COAG; OTHER,trong quý II/2025,,9,economy\n"
-        "UBQG-9/02,Mở rộng dịch vụ công trực tuyến,,COAG,,thường xuyên,10/01/2025,,\n")
+GOOD = (
+    "UBQG-9/01,Ban hành kế hoạch dữ liệu,Data plan,LEAD,COAG; OTHER,trong quý II/2025,,9,economy\n"
+    "UBQG-9/02,Mở rộng dịch vụ công trực tuyến,,COAG,,thường xuyên,10/01/2025,,\n"
+)
 
 
 def test_good_csv_previews_then_commits_every_row(world, meeting):
@@ -47,7 +51,11 @@ def test_good_csv_previews_then_commits_every_row(world, meeting):
     assert response.status_code == 302 and response["Location"] == "/meetings/9/"
     first = Directive.objects.get(reference="UBQG-9/01")
     assert (str(first.due_date), first.meeting, first.assigned_on, first.pillar) == (
-        "2025-06-30", meeting, meeting.date, "economy")
+        "2025-06-30",
+        meeting,
+        meeting.date,
+        "economy",
+    )
     assert {a.code for a in first.co_agencies.all()} == {"COAG", "OTHER"}
     second = Directive.objects.get(reference="UBQG-9/02")
     assert second.deadline_precision == "ongoing" and str(second.assigned_on) == "2025-01-10"
@@ -61,8 +69,12 @@ def test_semicolon_separated_csv_from_vietnamese_excel_is_read(world, meeting):
 
 
 def test_xlsx_with_a_meeting_chosen_on_upload(world, meeting):
-    upload = _xlsx([["reference", "title_vi", "lead_agency", "deadline"],
-                    ["UBQG-9/03", "Nhiệm vụ từ Excel", "LEAD", "trước ngày 15/3/2025"]])
+    upload = _xlsx(
+        [
+            ["reference", "title_vi", "lead_agency", "deadline"],
+            ["UBQG-9/03", "Nhiệm vụ từ Excel", "LEAD", "trước ngày 15/3/2025"],
+        ]
+    )
     client = client_for(world.users["secretariat"])
     preview = client.post("/import/", {"file": upload, "meeting": meeting.pk})
     assert preview.context["result"].ok
@@ -72,12 +84,14 @@ def test_xlsx_with_a_meeting_chosen_on_upload(world, meeting):
 
 
 def test_every_bad_row_is_listed_and_nothing_is_saved(world, meeting):
-    body = ("UBQG-9/01,,,LEAD,,trong quý II/2025,,9,\n"  # missing title
-            "UBQG-9/02,Nhiệm vụ,,XYZ,,trong quý II/2025,,9,\n"  # unknown agency
-            "UBQG-9/03,Nhiệm vụ,,LEAD,,quý V/2025,,9,\n"  # unreadable deadline
-            "UBQG-9/04,Nhiệm vụ tốt,,LEAD,,trong năm 2025,,9,\n"  # fine
-            "UBQG-7/01,Trùng số hiệu,,LEAD,,trong năm 2025,,9,\n"  # existing reference
-            "UBQG-9/04,Trùng trong tệp,,LEAD,NOPE,trong năm 2025,31/02/2025,99,space\n")
+    body = (
+        "UBQG-9/01,,,LEAD,,trong quý II/2025,,9,\n"  # missing title
+        "UBQG-9/02,Nhiệm vụ,,XYZ,,trong quý II/2025,,9,\n"  # unknown agency
+        "UBQG-9/03,Nhiệm vụ,,LEAD,,quý V/2025,,9,\n"  # unreadable deadline
+        "UBQG-9/04,Nhiệm vụ tốt,,LEAD,,trong năm 2025,,9,\n"  # fine
+        "UBQG-7/01,Trùng số hiệu,,LEAD,,trong năm 2025,,9,\n"  # existing reference
+        "UBQG-9/04,Trùng trong tệp,,LEAD,NOPE,trong năm 2025,31/02/2025,99,space\n"
+    )
     client = client_for(world.users["secretariat"])
     before = Directive.objects.count()
     response = client.post("/import/", {"file": _csv(body)})
@@ -110,14 +124,17 @@ def test_commit_rechecks_and_saves_none_if_the_database_changed_meanwhile(world,
     assert Directive.objects.count() == before
 
 
-@pytest.mark.parametrize("upload, message", [
-    (SimpleUploadedFile("x.txt", b"hello"), "Chỉ nhận tệp .csv hoặc .xlsx"),
-    (SimpleUploadedFile("x.csv", "reference,title_vi\nA,B\n".encode()), "Thiếu cột: lead_agency, deadline"),
-    (SimpleUploadedFile("x.csv", "reference,title_vi,lead_agency,deadline,colour\n".encode()), "Cột không biết"),
-    (SimpleUploadedFile("x.csv", "reference,tên\n".encode("cp1258", errors="replace") + b"\xff\xfe"), "UTF-8"),
-    (SimpleUploadedFile("x.xlsx", b"not a zip"), "Không đọc được tệp Excel"),
-    (SimpleUploadedFile("x.csv", HEADER.encode()), "không có dòng"),
-])
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (SimpleUploadedFile("x.txt", b"hello"), "Chỉ nhận tệp .csv hoặc .xlsx"),
+        (SimpleUploadedFile("x.csv", "reference,title_vi\nA,B\n".encode()), "Thiếu cột: lead_agency, deadline"),
+        (SimpleUploadedFile("x.csv", "reference,title_vi,lead_agency,deadline,colour\n".encode()), "Cột không biết"),
+        (SimpleUploadedFile("x.csv", "reference,tên\n".encode("cp1258", errors="replace") + b"\xff\xfe"), "UTF-8"),
+        (SimpleUploadedFile("x.xlsx", b"not a zip"), "Không đọc được tệp Excel"),
+        (SimpleUploadedFile("x.csv", HEADER.encode()), "không có dòng"),
+    ],
+)
 def test_unreadable_files_are_refused_with_a_reason(world, upload, message):
     response = client_for(world.users["secretariat"]).post("/import/", {"file": upload})
     assert response.status_code == 400
@@ -143,8 +160,9 @@ def test_the_template_example_row_imports(world, agency_factory):
     upload = SimpleUploadedFile("template.xlsx", client.get("/import/template.xlsx").content)
     import datetime
 
-    meeting = Meeting.objects.create(committee="ncdt", number=10, date=datetime.date(2025, 6, 1), title_vi="10",
-                                     title_en="10")
+    meeting = Meeting.objects.create(
+        committee="ncdt", number=10, date=datetime.date(2025, 6, 1), title_vi="10", title_en="10"
+    )
     preview = client.post("/import/", {"file": upload, "meeting": meeting.pk})
     assert preview.context["result"].ok, [r.errors for r in preview.context["result"].rows]
 
@@ -169,8 +187,7 @@ def test_a_zip_bomb_is_refused_before_any_xml_is_parsed(world):
 
     content, unpacked = zip_bomb()
     assert len(content) < 1_100_000 and unpacked > 300_000_000
-    response, peak = _post_measured(client_for(world.users["secretariat"]),
-                                    SimpleUploadedFile("bomb.xlsx", content))
+    response, peak = _post_measured(client_for(world.users["secretariat"]), SimpleUploadedFile("bomb.xlsx", content))
     assert response.status_code == 400
     assert "khi giải nén quá lớn (tối đa 20 MB)" in response.content.decode()
     assert peak < 100 * 1024 * 1024
@@ -179,8 +196,9 @@ def test_a_zip_bomb_is_refused_before_any_xml_is_parsed(world):
 def test_a_sheet_claiming_sixteen_thousand_columns_is_read_to_thirty_one(world):
     from .bombs import wide_dimension
 
-    response, peak = _post_measured(client_for(world.users["secretariat"]),
-                                    SimpleUploadedFile("wide.xlsx", wide_dimension()))
+    response, peak = _post_measured(
+        client_for(world.users["secretariat"]), SimpleUploadedFile("wide.xlsx", wide_dimension())
+    )
     assert response.status_code == 400 and "Thiếu cột" in response.content.decode()
     assert peak < 100 * 1024 * 1024
 
@@ -196,7 +214,7 @@ def test_too_many_columns_rows_or_cells_are_refused(world):
 
 
 def test_a_cell_over_the_csv_field_limit_is_a_message(world):
-    body = "UBQG-9/01,Nhiệm vụ,,LEAD,,trong năm 2025,,,\"" + "x" * (130 * 1024) + "\"\n"
+    body = 'UBQG-9/01,Nhiệm vụ,,LEAD,,trong năm 2025,,,"' + "x" * (130 * 1024) + '"\n'
     response = client_for(world.users["secretariat"]).post("/import/", {"file": _csv(body)})
     assert response.status_code == 400
     assert "Không đọc được dòng 2 của tệp CSV" in response.content.decode()
@@ -210,11 +228,13 @@ def _preview_errors(client, body, header=HEADER):
 
 def test_every_model_rule_is_a_row_error_in_the_preview(world, meeting):
     header = HEADER.strip() + ",source_url,full_text\n"
-    body = ("UBQG-9/01,Nhiệm vụ,,LEAD,,trong năm 2025,,9,,javascript:alert(1),\n"
-            f"UBQG-9/02,Nhiệm vụ,{'E' * 5000},LEAD,,trong năm 2025,,9,,,\n"
-            f"UBQG-9/03,Nhiệm vụ,,LEAD,,trong năm 2025,,9,,,{'n' * 40000}\n"
-            "UBQG-9/04,Nhiệm vụ,,LEAD,,trong năm 2025,,²,,,\n"
-            "UBQG-9/05,Nhiệm vụ tốt,,LEAD,,trong năm 2025,,9,,https://chinhphu.vn/x,\n")
+    body = (
+        "UBQG-9/01,Nhiệm vụ,,LEAD,,trong năm 2025,,9,,javascript:alert(1),\n"
+        f"UBQG-9/02,Nhiệm vụ,{'E' * 5000},LEAD,,trong năm 2025,,9,,,\n"
+        f"UBQG-9/03,Nhiệm vụ,,LEAD,,trong năm 2025,,9,,,{'n' * 40000}\n"
+        "UBQG-9/04,Nhiệm vụ,,LEAD,,trong năm 2025,,²,,,\n"
+        "UBQG-9/05,Nhiệm vụ tốt,,LEAD,,trong năm 2025,,9,,https://chinhphu.vn/x,\n"
+    )
     client = client_for(world.users["secretariat"])
     errors = _preview_errors(client, body, header)
     assert set(errors) == {2, 3, 4, 5}
@@ -231,8 +251,20 @@ def test_the_commit_lists_model_errors_instead_of_raising(world, meeting):
     # A row the preview let through (an older preview, a rule added since) still ends as a row error.
     from dxtasks.portal import importing
 
-    result = importing.check_rows([(2, {"reference": "UBQG-9/01", "title_vi": "Nhiệm vụ", "lead_agency": "LEAD",
-                                        "deadline": "trong năm 2025", "meeting": "9"})])
+    result = importing.check_rows(
+        [
+            (
+                2,
+                {
+                    "reference": "UBQG-9/01",
+                    "title_vi": "Nhiệm vụ",
+                    "lead_agency": "LEAD",
+                    "deadline": "trong năm 2025",
+                    "meeting": "9",
+                },
+            )
+        ]
+    )
     assert result.ok
     result.rows[0].kwargs["source_url"] = "javascript:alert(1)"
     with pytest.raises(importing.ImportRefused) as refused:

@@ -1,4 +1,5 @@
 """Import of collective directives: a group code or a ';' list in lead_agency; bad codes refuse the file."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -22,11 +23,13 @@ def _upload(client, body):
 
 def test_group_codes_and_each_lists_import_as_collective_directives(secretariat):
     client = client_for(secretariat)
-    body = ("IMP-1,Mỗi bộ và tỉnh lập kế hoạch,ALL,trong năm 2025,10\n"
-            "IMP-2,Các tỉnh báo cáo,ALL-PROVINCES,trong năm 2025,10\n"
-            "IMP-3,Các bộ rà soát,ALL-MINISTRIES,trong năm 2025,10\n"
-            "IMP-4,Ba bộ mỗi bộ một đề án,MPS; MOJ; MOH,trong năm 2025,10\n"
-            "IMP-5,Một bộ chủ trì,MPS,trong năm 2025,10\n")
+    body = (
+        "IMP-1,Mỗi bộ và tỉnh lập kế hoạch,ALL,trong năm 2025,10\n"
+        "IMP-2,Các tỉnh báo cáo,ALL-PROVINCES,trong năm 2025,10\n"
+        "IMP-3,Các bộ rà soát,ALL-MINISTRIES,trong năm 2025,10\n"
+        "IMP-4,Ba bộ mỗi bộ một đề án,MPS; MOJ; MOH,trong năm 2025,10\n"
+        "IMP-5,Một bộ chủ trì,MPS,trong năm 2025,10\n"
+    )
     preview = _upload(client, body)
     assert preview.context["result"].ok, [r.errors for r in preview.context["result"].rows]
     assert client.post("/import/commit/").status_code == 302
@@ -41,10 +44,12 @@ def test_group_codes_and_each_lists_import_as_collective_directives(secretariat)
 def test_an_unknown_code_in_a_list_names_row_and_field_and_saves_nothing(secretariat):
     client = client_for(secretariat)
     before = (Directive.objects.count(), Share.objects.count())
-    body = ("IMP-6,Tốt,ALL,trong năm 2025,10\n"
-            "IMP-7,Danh sách sai,MPS; NOPE,trong năm 2025,10\n"
-            "IMP-8,Nhóm sai,ALL-NOPE,trong năm 2025,10\n"
-            "IMP-9,Trộn nhóm,ALL; MPS,trong năm 2025,10\n")
+    body = (
+        "IMP-6,Tốt,ALL,trong năm 2025,10\n"
+        "IMP-7,Danh sách sai,MPS; NOPE,trong năm 2025,10\n"
+        "IMP-8,Nhóm sai,ALL-NOPE,trong năm 2025,10\n"
+        "IMP-9,Trộn nhóm,ALL; MPS,trong năm 2025,10\n"
+    )
     response = _upload(client, body)
     assert response.status_code == 400
     errors = {row.line: " | ".join(row.errors) for row in response.context["result"].bad_rows}
@@ -68,7 +73,9 @@ def test_export_has_one_row_per_directive_and_optionally_one_per_share(secretari
         return list(csv.reader(io.StringIO(text)))
 
     plain = rows()
-    assert [r[0] for r in plain[1:]] == ["UBQG-10/01"] and plain[1][4] == "Các bộ, tỉnh"  # the group, by its Vietnamese abbreviation
+    assert [r[0] for r in plain[1:]] == ["UBQG-10/01"] and plain[1][
+        4
+    ] == "Các bộ, tỉnh"  # the group, by its Vietnamese abbreviation
     per_share = rows(per="share")
     ubqg10 = Directive.objects.get(reference="UBQG-10/01")
     assert len(per_share) - 1 == ubqg10.shares.count()

@@ -1,4 +1,5 @@
 """/inbox/ (“Việc cần xử lý”): each role's worklists, counts in the navigation, inline actions, withdraw."""
+
 import datetime
 
 import pytest
@@ -14,8 +15,9 @@ ROLES = ["secretariat", "lead_focal", "co_focal", "other_focal", "viewer", "anon
 
 
 def _pending(world, by="lead_focal"):
-    return services.request_extension(directive=world.directive, by=world.users[by],
-                                      proposed_due=D(2031, 6, 30), reason="Chờ ý kiến bộ ngành")
+    return services.request_extension(
+        directive=world.directive, by=world.users[by], proposed_due=D(2031, 6, 30), reason="Chờ ý kiến bộ ngành"
+    )
 
 
 def test_the_secretariat_sees_a_pending_request_and_approves_it_inline(world):
@@ -26,8 +28,10 @@ def test_the_secretariat_sees_a_pending_request_and_approves_it_inline(world):
     assert page.status_code == 200
     assert "UBQG-7/01" in html and "Chờ ý kiến bộ ngành" in html
     assert f'action="/directives/{world.directive.public_id}/extension/{request.pk}/decide/"' in html
-    response = client.post(f"/directives/{world.directive.public_id}/extension/{request.pk}/decide/",
-                           {"decision": "approve", "note": "Đồng ý", "next": "/inbox/?list=extensions"})
+    response = client.post(
+        f"/directives/{world.directive.public_id}/extension/{request.pk}/decide/",
+        {"decision": "approve", "note": "Đồng ý", "next": "/inbox/?list=extensions"},
+    )
     assert response.status_code == 302 and response["Location"] == "/inbox/?list=extensions"
     request.refresh_from_db()
     assert request.decision == "approved" and request.decision_note == "Đồng ý"
@@ -38,7 +42,8 @@ def test_an_outside_next_is_ignored_after_an_action(world):
     request = _pending(world)
     response = client_for(world.users["secretariat"]).post(
         f"/directives/{world.directive.public_id}/extension/{request.pk}/decide/",
-        {"decision": "reject", "next": "//evil.example/inbox/"})
+        {"decision": "reject", "next": "//evil.example/inbox/"},
+    )
     assert response["Location"] == world.directive.get_absolute_url()
 
 
@@ -57,12 +62,14 @@ def test_the_secretariat_lists(world, directive_factory, agency_factory):
     sec = world.users["secretariat"]
     today = timezone.localdate()
     with events.muted():
-        stale = directive_factory(lead=world.lead, owner=world.users["lead_focal"],
-                                  deadline_text=f"{today - datetime.timedelta(days=3):%d/%m/%Y}",
-                                  assigned_on=today - datetime.timedelta(days=90))
+        stale = directive_factory(
+            lead=world.lead,
+            owner=world.users["lead_focal"],
+            deadline_text=f"{today - datetime.timedelta(days=3):%d/%m/%Y}",
+            assigned_on=today - datetime.timedelta(days=90),
+        )
         successor = agency_factory("NEW", name_vi="Bộ Mới")
-        merged = agency_factory("OLD", name_vi="Bộ Cũ", active=False, successor=successor,
-                                succeeded_on=D(2025, 3, 1))
+        merged = agency_factory("OLD", name_vi="Bộ Cũ", active=False, successor=successor, succeeded_on=D(2025, 3, 1))
         old = directive_factory(lead=merged, owner=world.users["lead_focal"])
     counts = worklists.counts(sec)
     assert counts == {"extensions": 0, "submitted": 0, "unowned": 1, "stale_overdue": 1, "merged": 1}
@@ -84,8 +91,9 @@ def test_the_focal_point_lists(world, directive_factory):
     focal = world.users["lead_focal"]
     today = timezone.localdate()
     with events.muted():
-        soon = directive_factory(lead=world.co, co_agencies=[world.lead],
-                                 deadline_text=f"{today + datetime.timedelta(days=5):%d/%m/%Y}")
+        soon = directive_factory(
+            lead=world.co, co_agencies=[world.lead], deadline_text=f"{today + datetime.timedelta(days=5):%d/%m/%Y}"
+        )
         late = directive_factory(lead=world.lead, deadline_text=f"{today - datetime.timedelta(days=2):%d/%m/%Y}")
         directive_factory(lead=world.other, deadline_text=f"{today - datetime.timedelta(days=2):%d/%m/%Y}")
     services.submit_for_review(directive=world.directive, by=focal)
@@ -93,8 +101,14 @@ def test_the_focal_point_lists(world, directive_factory):
     request = services.request_extension(directive=late, by=focal, proposed_due=D(2031, 1, 1), reason="r")
     decided = services.request_extension(directive=soon, by=focal, proposed_due=D(2031, 1, 1), reason="r")
     services.decide_extension(request=decided, by=world.users["secretariat"], approve=False, note="Chưa đủ căn cứ")
-    assert worklists.counts(focal) == {"due_soon": 1, "overdue": 1, "returned": 1, "decisions": 1,
-                                       "my_requests": 1, "new": 3}
+    assert worklists.counts(focal) == {
+        "due_soon": 1,
+        "overdue": 1,
+        "returned": 1,
+        "decisions": 1,
+        "my_requests": 1,
+        "new": 3,
+    }
     assert [d.pk for d in worklists.rows(focal, "due_soon")] == [soon.pk]
     assert [d.pk for d in worklists.rows(focal, "overdue")] == [late.pk]
     assert [d.pk for d in worklists.rows(focal, "returned")] == [world.directive.pk]
@@ -115,8 +129,9 @@ def test_a_focal_point_withdraws_a_pending_request(world):
     client = client_for(world.users["lead_focal"])
     page = client.get(world.directive.get_absolute_url()).content.decode()
     assert "Rút lại đề nghị" in page
-    response = client.post(f"/directives/{world.directive.public_id}/extension/{request.pk}/withdraw/",
-                           {"next": "/inbox/"})
+    response = client.post(
+        f"/directives/{world.directive.public_id}/extension/{request.pk}/withdraw/", {"next": "/inbox/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/inbox/"
     request.refresh_from_db()
     assert request.decision == ExtensionRequest.Decision.WITHDRAWN and request.decided_by == world.users["lead_focal"]
@@ -140,8 +155,9 @@ def test_only_the_requester_or_the_secretariat_may_withdraw(world):
 
 def test_the_decision_note_is_shown_to_the_requester_on_the_directive_page(world):
     request = _pending(world)
-    services.decide_extension(request=request, by=world.users["secretariat"], approve=False,
-                              note="Cần thêm căn cứ pháp lý")
+    services.decide_extension(
+        request=request, by=world.users["secretariat"], approve=False, note="Cần thêm căn cứ pháp lý"
+    )
     page = client_for(world.users["lead_focal"]).get(world.directive.get_absolute_url()).content.decode()
     assert "Kết quả đề nghị gia hạn của anh/chị" in page and "Cần thêm căn cứ pháp lý" in page
     other = client_for(world.users["co_focal"]).get(world.directive.get_absolute_url()).content.decode()
@@ -184,24 +200,51 @@ def test_confirming_a_submission_inline_completes_it_today(world):
     services.submit_for_review(directive=world.directive, by=world.users["lead_focal"])
     client = client_for(world.users["secretariat"])
     assert "Xác nhận hoàn thành hôm nay" in client.get("/inbox/?list=submitted").content.decode()
-    response = client.post(f"{world.directive.get_absolute_url()}complete/",
-                           {"completed_on": f"{timezone.localdate():%d/%m/%Y}", "next": "/inbox/?list=submitted"})
+    response = client.post(
+        f"{world.directive.get_absolute_url()}complete/",
+        {"completed_on": f"{timezone.localdate():%d/%m/%Y}", "next": "/inbox/?list=submitted"},
+    )
     assert response["Location"] == "/inbox/?list=submitted"
     assert Directive.objects.get(pk=world.directive.pk).state == State.COMPLETED
 
 
 # name: (method, url, data, who may, success status, setup)
 PAGES = {
-    "inbox": ("get", lambda w, r: "/inbox/", None, {"secretariat", "lead_focal", "co_focal", "other_focal",
-                                                    "viewer"}, 200),
-    "inbox_list": ("get", lambda w, r: "/inbox/?list=extensions&agency=LEAD", None,
-                   {"secretariat", "lead_focal", "co_focal", "other_focal", "viewer"}, 200),
-    "mark_read": ("post", lambda w, r: "/inbox/read/", {}, {"secretariat", "lead_focal", "co_focal", "other_focal",
-                                                          "viewer"}, 302),
-    "withdraw": ("post", lambda w, r: f"/directives/{w.directive.public_id}/extension/{r.pk}/withdraw/", {},
-                 {"secretariat", "lead_focal"}, 302),
-    "my_preferences": ("get", lambda w, r: "/reminders/preferences/", None,
-                       {"secretariat", "lead_focal", "co_focal", "other_focal", "viewer"}, 302),
+    "inbox": (
+        "get",
+        lambda w, r: "/inbox/",
+        None,
+        {"secretariat", "lead_focal", "co_focal", "other_focal", "viewer"},
+        200,
+    ),
+    "inbox_list": (
+        "get",
+        lambda w, r: "/inbox/?list=extensions&agency=LEAD",
+        None,
+        {"secretariat", "lead_focal", "co_focal", "other_focal", "viewer"},
+        200,
+    ),
+    "mark_read": (
+        "post",
+        lambda w, r: "/inbox/read/",
+        {},
+        {"secretariat", "lead_focal", "co_focal", "other_focal", "viewer"},
+        302,
+    ),
+    "withdraw": (
+        "post",
+        lambda w, r: f"/directives/{w.directive.public_id}/extension/{r.pk}/withdraw/",
+        {},
+        {"secretariat", "lead_focal"},
+        302,
+    ),
+    "my_preferences": (
+        "get",
+        lambda w, r: "/reminders/preferences/",
+        None,
+        {"secretariat", "lead_focal", "co_focal", "other_focal", "viewer"},
+        302,
+    ),
 }
 
 

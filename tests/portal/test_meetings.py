@@ -1,4 +1,5 @@
 """Meetings in the portal: the secretariat registers and edits them; the rules are field errors."""
+
 import datetime
 
 import pytest
@@ -20,21 +21,36 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def meeting(world):
-    return services.create_meeting(by=world.users["secretariat"], committee="ncdt", session_number=9,
-                                   date=datetime.date(2024, 9, 20), title_vi="Phiên họp thứ 9")
+    return services.create_meeting(
+        by=world.users["secretariat"],
+        committee="ncdt",
+        session_number=9,
+        date=datetime.date(2024, 9, 20),
+        title_vi="Phiên họp thứ 9",
+    )
 
 
 def _form(**changes):
-    data = {"committee": "ncdt", "session_number": "11", "date": "20/11/2025", "title_vi": "",
-            "title_en": "11th meeting", "chair": "Phạm Minh Chính", "notice_ref": "552/TB-VPCP",
-            "notice_date": "25/11/2025", "source_url": "https://vpcp.chinhphu.vn/tb-552"}
+    data = {
+        "committee": "ncdt",
+        "session_number": "11",
+        "date": "20/11/2025",
+        "title_vi": "",
+        "title_en": "11th meeting",
+        "chair": "Phạm Minh Chính",
+        "notice_ref": "552/TB-VPCP",
+        "notice_date": "25/11/2025",
+        "source_url": "https://vpcp.chinhphu.vn/tb-552",
+    }
     data.update(changes)
     return data
 
 
 def _state():
-    return (sorted(Meeting.objects.values_list("number", "committee", "session_number", "title_vi", "date")),
-            MeetingChange.objects.count())
+    return (
+        sorted(Meeting.objects.values_list("number", "committee", "session_number", "title_vi", "date")),
+        MeetingChange.objects.count(),
+    )
 
 
 # name: (method, url, data, success status)
@@ -42,8 +58,12 @@ PAGES = {
     "new_form": ("get", lambda m: "/meetings/new/", None, 200),
     "edit_form": ("get", lambda m: f"/meetings/{m.number}/edit/", None, 200),
     "create": ("post", lambda m: "/meetings/new/", lambda: _form(), 302),
-    "edit": ("post", lambda m: f"/meetings/{m.number}/edit/",
-             lambda: _form(session_number="9", date="20/09/2024", title_vi="Tên mới"), 302),
+    "edit": (
+        "post",
+        lambda m: f"/meetings/{m.number}/edit/",
+        lambda: _form(session_number="9", date="20/09/2024", title_vi="Tên mới"),
+        302,
+    ),
     "delete": ("post", lambda m: f"/meetings/{m.number}/delete/", lambda: {}, 302),
 }
 
@@ -90,23 +110,28 @@ def test_the_secretariat_creates_meeting_11_with_its_notice(world):
 
 def test_other_committees_get_register_numbers_of_their_own(world):
     by = world.users["secretariat"]
-    first = services.create_meeting(by=by, committee="egov", session_number=None, date=datetime.date(2021, 3, 10),
-                                    title_vi="Phiên họp thường kỳ")
-    second = services.create_meeting(by=by, committee="steering", session_number=3,
-                                     date=datetime.date(2025, 6, 1), title_vi="")
+    first = services.create_meeting(
+        by=by, committee="egov", session_number=None, date=datetime.date(2021, 3, 10), title_vi="Phiên họp thường kỳ"
+    )
+    second = services.create_meeting(
+        by=by, committee="steering", session_number=3, date=datetime.date(2025, 6, 1), title_vi=""
+    )
     assert first.number == 101 and first.label == "Phiên họp UBQG về CPĐT, 10/03/2021"
     assert second.number == 203 and second.label == "Phiên họp thứ 3 BCĐ của Chính phủ, 01/06/2025"
     # The session number may repeat across committees, never within one.
     services.create_meeting(by=by, committee="ncdt", session_number=3, date=datetime.date(2022, 8, 8), title_vi="x")
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"session_number": "9"}, "session_number", "đã có phiên họp thứ 9 (20/09/2024)"),
-    ({"committee": ""}, "committee", "Hãy chọn ủy ban của phiên họp."),
-    ({"date": "20/11/2035", "notice_date": ""}, "date", "quá xa trong tương lai"),
-    ({"date": "31/02/2025"}, "date", "Nhập một ngày hợp lệ"),
-    ({"notice_date": "01/01/2025"}, "notice_date", "không thể trước ngày họp"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"session_number": "9"}, "session_number", "đã có phiên họp thứ 9 (20/09/2024)"),
+        ({"committee": ""}, "committee", "Hãy chọn ủy ban của phiên họp."),
+        ({"date": "20/11/2035", "notice_date": ""}, "date", "quá xa trong tương lai"),
+        ({"date": "31/02/2025"}, "date", "Nhập một ngày hợp lệ"),
+        ({"notice_date": "01/01/2025"}, "notice_date", "không thể trước ngày họp"),
+    ],
+)
 def test_bad_meetings_are_field_errors_and_nothing_is_saved(world, meeting, changes, field, message):
     client = client_for(world.users["secretariat"])
     before = _state()
@@ -129,8 +154,9 @@ def test_a_notice_file_must_be_a_document(world):
 
 def test_edits_are_recorded_field_by_field_and_the_register_number_stays(world, meeting):
     client = client_for(world.users["secretariat"])
-    response = client.post(f"/meetings/{meeting.number}/edit/",
-                           _form(session_number="10", date="20/09/2024", title_vi="Phiên họp thứ 10"))
+    response = client.post(
+        f"/meetings/{meeting.number}/edit/", _form(session_number="10", date="20/09/2024", title_vi="Phiên họp thứ 10")
+    )
     assert response.status_code == 302 and response["Location"] == "/meetings/9/"
     meeting.refresh_from_db()
     assert meeting.number == 9 and meeting.session_number == 10
@@ -141,8 +167,9 @@ def test_edits_are_recorded_field_by_field_and_the_register_number_stays(world, 
     page = client.get("/meetings/9/").content.decode()
     assert "Sửa phiên họp" in page and "Phiên họp thứ 9 → Phiên họp thứ 10" in page.replace("&nbsp;", " ")
     # Saving again without a change records nothing.
-    client.post(f"/meetings/{meeting.number}/edit/",
-                _form(session_number="10", date="20/09/2024", title_vi="Phiên họp thứ 10"))
+    client.post(
+        f"/meetings/{meeting.number}/edit/", _form(session_number="10", date="20/09/2024", title_vi="Phiên họp thứ 10")
+    )
     assert meeting.changes.filter(action="edited").count() == 1
 
 
@@ -171,7 +198,9 @@ def test_new_meeting_inline_from_the_import_page_returns_to_it_with_the_meeting_
 
 
 def test_an_unknown_next_is_ignored(world):
-    response = client_for(world.users["secretariat"]).post("/meetings/new/", {**_form(), "next": "https://evil.example"})
+    response = client_for(world.users["secretariat"]).post(
+        "/meetings/new/", {**_form(), "next": "https://evil.example"}
+    )
     assert response["Location"] == "/meetings/11/"
 
 
@@ -183,8 +212,13 @@ def test_fixture_sessions_are_labelled_by_committee_session_and_date(seed_data):
 
 def test_a_meeting_far_ahead_is_refused_by_the_service_too(world):
     with pytest.raises(services.DirectiveError) as refused:
-        services.create_meeting(by=None, committee="ncdt", session_number=40, title_vi="x",
-                                date=timezone.localdate() + datetime.timedelta(days=400))
+        services.create_meeting(
+            by=None,
+            committee="ncdt",
+            session_number=40,
+            title_vi="x",
+            date=timezone.localdate() + datetime.timedelta(days=400),
+        )
     assert "date" in refused.value.error_dict
 
 

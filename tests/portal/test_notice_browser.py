@@ -3,6 +3,7 @@
 The README's screenshot is written to docs/screenshots/ only with UPDATE_SCREENSHOTS=1 (tests leave
 tracked files alone otherwise); else to var/screenshots/.
 """
+
 import os
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from .test_browser import demo, live_portal, page, sign_in  # noqa: F401 (fixtur
 
 pytestmark = [pytest.mark.browser]
 
-NOTICE = (Path(__file__).parent.parent / "directives" / "notices" / "tb-412-2025-formal.txt").read_text(encoding="utf-8")
+NOTICE = (Path(__file__).parent.parent / "directives" / "notices" / "tb-412-2025-formal.txt").read_text(
+    encoding="utf-8"
+)
 SHOTS = Path(settings.BASE_DIR) / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "var") / "screenshots"
 
 
@@ -63,8 +66,11 @@ def test_secretariat_drafts_edits_and_saves_a_notice(live_portal, page):  # noqa
     assert page.get_by_text("Đã lưu 11 nhiệm vụ từ thông báo.").is_visible()
     saved = Directive.objects.filter(meeting=meeting)
     assert saved.count() == 11
-    assert saved.filter(title_vi="Hoàn thiện nền tảng định danh điện tử cho tổ chức", lead_agency__code="MPS",
-                        deadline_text="hoàn thành trước Tết Nguyên đán 2026").exists()
+    assert saved.filter(
+        title_vi="Hoàn thiện nền tảng định danh điện tử cho tổ chức",
+        lead_agency__code="MPS",
+        deadline_text="hoàn thành trước Tết Nguyên đán 2026",
+    ).exists()
     assert saved.filter(lead_agency__code="GO", deadline_precision="ongoing").exists()
     assert not page.console_errors
 

@@ -1,4 +1,5 @@
 """/import/notice/: paste or upload a notice, review the drafted directives, save them all or none."""
+
 import io
 from pathlib import Path
 
@@ -34,14 +35,25 @@ def secretariat(seed_data, user_factory):
 
 
 def rows_of(response) -> list[dict]:
-    return [{"title_vi": r["draft"]["title_vi"], "lead_agency": r["draft"]["lead_agency"],
-             "co_agencies": r["draft"]["co_agencies"], "deadline": r["draft"]["deadline"]}
-            for r in response.context["rows"]]
+    return [
+        {
+            "title_vi": r["draft"]["title_vi"],
+            "lead_agency": r["draft"]["lead_agency"],
+            "co_agencies": r["draft"]["co_agencies"],
+            "deadline": r["draft"]["deadline"],
+        }
+        for r in response.context["rows"]
+    ]
 
 
 def review_post(response, meeting: Meeting, rows: list[dict]) -> dict:
-    data = {"meeting": meeting.pk, "form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows),
-            "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 500}
+    data = {
+        "meeting": meeting.pk,
+        "form-TOTAL_FORMS": len(rows),
+        "form-INITIAL_FORMS": len(rows),
+        "form-MIN_NUM_FORMS": 0,
+        "form-MAX_NUM_FORMS": 500,
+    }
     for i, row in enumerate(rows):
         for key, value in row.items():
             if key in ("keep", "merge", "split"):
@@ -60,18 +72,28 @@ def test_paste_review_and_save(secretariat):
     assert "<mark>hoàn thành trong quý II</mark>" in page  # the deadline phrase highlighted in the excerpt
     assert response.context["meeting_form"]["meeting"].initial == Meeting.objects.get(number=10).pk
     rows = [{**row, "keep": True} for row in rows_of(response)]
-    assert rows[0] == {"title_vi": "Làm sạch dữ liệu tài khoản ngân hàng", "lead_agency": "MPS", "co_agencies": "SBV",
-                       "deadline": "trong quý II/2025", "keep": True}
+    assert rows[0] == {
+        "title_vi": "Làm sạch dữ liệu tài khoản ngân hàng",
+        "lead_agency": "MPS",
+        "co_agencies": "SBV",
+        "deadline": "trong quý II/2025",
+        "keep": True,
+    }
     rows[2]["keep"] = False  # FPT is not an agency of the register: drop the row
     rows[1]["title_vi"] = "Ban hành kế hoạch thực hiện Nghị quyết 57-NQ/TW"
     before = Directive.objects.count()
     saved = secretariat.post("/import/notice/review/", review_post(response, Meeting.objects.get(number=10), rows))
     assert saved.status_code == 302 and saved["Location"] == "/meetings/10/"
     assert Directive.objects.count() == before + 2
-    titles = list(Directive.objects.filter(reference__in=["UBQG-10/02", "UBQG-10/03"]).order_by("reference")
-                  .values_list("title_vi", "lead_agency__code", "due_date"))
-    assert [t[:2] for t in titles] == [("Làm sạch dữ liệu tài khoản ngân hàng", "MPS"),
-                                       ("Ban hành kế hoạch thực hiện Nghị quyết 57-NQ/TW", "ALL")]
+    titles = list(
+        Directive.objects.filter(reference__in=["UBQG-10/02", "UBQG-10/03"])
+        .order_by("reference")
+        .values_list("title_vi", "lead_agency__code", "due_date")
+    )
+    assert [t[:2] for t in titles] == [
+        ("Làm sạch dữ liệu tài khoản ngân hàng", "MPS"),
+        ("Ban hành kế hoạch thực hiện Nghị quyết 57-NQ/TW", "ALL"),
+    ]
     assert "portal_notice" not in secretariat.session
 
 
@@ -131,11 +153,16 @@ def test_split_gives_one_directive_per_title_line(secretariat):
     rows[0]["title_vi"] = "Làm sạch dữ liệu thuê bao di động\nLàm sạch dữ liệu tài khoản ngân hàng"
     rows[0]["split"] = True
     secretariat.post("/import/notice/review/", review_post(response, Meeting.objects.get(number=10), rows))
-    saved = list(Directive.objects.filter(reference__in=["UBQG-10/02", "UBQG-10/03", "UBQG-10/04"])
-                 .order_by("reference").values_list("title_vi", "lead_agency__code", "deadline_text"))
-    assert saved == [("Làm sạch dữ liệu thuê bao di động", "MPS", "trong quý II/2025"),
-                     ("Làm sạch dữ liệu tài khoản ngân hàng", "MPS", "trong quý II/2025"),
-                     ("Ban hành kế hoạch thực hiện Nghị quyết 57", "ALL", "trong tháng 3/2025")]
+    saved = list(
+        Directive.objects.filter(reference__in=["UBQG-10/02", "UBQG-10/03", "UBQG-10/04"])
+        .order_by("reference")
+        .values_list("title_vi", "lead_agency__code", "deadline_text")
+    )
+    assert saved == [
+        ("Làm sạch dữ liệu thuê bao di động", "MPS", "trong quý II/2025"),
+        ("Làm sạch dữ liệu tài khoản ngân hàng", "MPS", "trong quý II/2025"),
+        ("Ban hành kế hoạch thực hiện Nghị quyết 57", "ALL", "trong tháng 3/2025"),
+    ]
 
 
 def test_upload_of_a_word_notice_keeps_it_with_the_meeting(secretariat):

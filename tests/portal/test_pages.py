@@ -1,4 +1,5 @@
 """Dashboard figures, meetings, agencies (with a merged agency's successor)."""
+
 import datetime
 
 import pytest
@@ -15,14 +16,30 @@ D = datetime.date
 @pytest.fixture
 def spread(world, directive_factory):
     today = timezone.localdate()
-    meeting = Meeting.objects.create(committee="ncdt", number=8, date=D(2024, 4, 24), title_vi="Phiên họp thứ 8",
-                                     title_en="8th meeting", notice_ref="203/TB-VPCP")
-    overdue = directive_factory(lead=world.lead, reference="OD-1", deadline_text="trong quý II/2024",
-                                meeting=meeting, owner=world.users["lead_focal"])
-    soon = directive_factory(lead=world.other, reference="SOON-1", meeting=meeting,
-                             deadline_text=f"{today + datetime.timedelta(days=6):%d/%m/%Y}")
-    later = directive_factory(lead=world.other, reference="LATER-1",
-                              deadline_text=f"{today + datetime.timedelta(days=20):%d/%m/%Y}")
+    meeting = Meeting.objects.create(
+        committee="ncdt",
+        number=8,
+        date=D(2024, 4, 24),
+        title_vi="Phiên họp thứ 8",
+        title_en="8th meeting",
+        notice_ref="203/TB-VPCP",
+    )
+    overdue = directive_factory(
+        lead=world.lead,
+        reference="OD-1",
+        deadline_text="trong quý II/2024",
+        meeting=meeting,
+        owner=world.users["lead_focal"],
+    )
+    soon = directive_factory(
+        lead=world.other,
+        reference="SOON-1",
+        meeting=meeting,
+        deadline_text=f"{today + datetime.timedelta(days=6):%d/%m/%Y}",
+    )
+    later = directive_factory(
+        lead=world.other, reference="LATER-1", deadline_text=f"{today + datetime.timedelta(days=20):%d/%m/%Y}"
+    )
     done = directive_factory(lead=world.lead, reference="DONE-1", deadline_text="trong năm 2024", meeting=meeting)
     services.complete_directive(directive=done, by=None, completed_on=D(2024, 11, 1))
     return {"meeting": meeting, "overdue": overdue, "soon": soon, "later": later}
@@ -72,8 +89,14 @@ def test_briefing_button_appears_only_when_briefings_publish_the_url(world, spre
 
 def test_agency_page_shows_scorecard_directives_and_successor(world, spread, agency_factory):
     successor = agency_factory("MOST9", name_vi="Bộ Khoa học và Công nghệ", short_name_vi="BKHCN9")
-    merged = agency_factory("MIC9", name_vi="Bộ Thông tin và Truyền thông", short_name_vi="BTTTT9", active=False,
-                            successor=successor, succeeded_on=D(2025, 3, 1))
+    merged = agency_factory(
+        "MIC9",
+        name_vi="Bộ Thông tin và Truyền thông",
+        short_name_vi="BTTTT9",
+        active=False,
+        successor=successor,
+        succeeded_on=D(2025, 3, 1),
+    )
     client = client_for(world.users["viewer"])
     lead_page = client.get("/agencies/LEAD/")
     assert {d.reference for d in lead_page.context["page"].object_list} == {"UBQG-7/01", "OD-1", "DONE-1"}
@@ -120,8 +143,7 @@ def test_dashboard_figures_equal_the_selectors_own(world, spread, settings):
 @pytest.fixture
 def merged(world, agency_factory, directive_factory):
     successor = agency_factory("MOST8", short_name_vi="BKHCN8")
-    mic = agency_factory("MIC8", short_name_vi="BTTTT8", active=False, successor=successor,
-                         succeeded_on=D(2025, 3, 1))
+    mic = agency_factory("MIC8", short_name_vi="BTTTT8", active=False, successor=successor, succeeded_on=D(2025, 3, 1))
     first = directive_factory(lead=mic, reference="MIC-1")
     second = directive_factory(lead=world.lead, co_agencies=[mic], reference="MIC-2")
     closed = directive_factory(lead=mic, reference="MIC-3")
@@ -141,7 +163,10 @@ def test_secretariat_transfers_chosen_directives_of_a_merged_agency(world, merge
     assert Directive.objects.get(reference="MIC-2").co_agencies.get() == merged["agency"]  # not chosen: unchanged
     transfer = AgencyTransfer.objects.get()
     assert (transfer.from_agency, transfer.to_agency, transfer.transferred_by) == (
-        merged["agency"], merged["successor"], world.users["secretariat"])
+        merged["agency"],
+        merged["successor"],
+        world.users["secretariat"],
+    )
     assert "Đã chuyển 1 nhiệm vụ cho BKHCN8." in client.get("/agencies/MIC8/").content.decode()
 
 

@@ -3,6 +3,7 @@
 Allowed: the expected success status. Refused: 403 (or the sign-in redirect
 for anonymous visitors) and the database exactly as it was.
 """
+
 import datetime
 
 import pytest
@@ -27,10 +28,22 @@ def _today() -> str:
 def _directive_form(world, **changes):
     d = world.directive
     data = {
-        "reference": d.reference, "title_vi": "Tên đã sửa", "title_en": d.title_en, "meeting": "",
-        "lead_agency": world.lead.pk, "co_agencies": [world.co.pk], "owner": "", "pillar": "government",
-        "assigned_on": "01/01/2024", "deadline_text": d.deadline_text, "deadline_reason": "", "source_ref": "",
-        "source_url": "", "full_text": "", "outcome": "", "updated_at": d.updated_at.isoformat(),
+        "reference": d.reference,
+        "title_vi": "Tên đã sửa",
+        "title_en": d.title_en,
+        "meeting": "",
+        "lead_agency": world.lead.pk,
+        "co_agencies": [world.co.pk],
+        "owner": "",
+        "pillar": "government",
+        "assigned_on": "01/01/2024",
+        "deadline_text": d.deadline_text,
+        "deadline_reason": "",
+        "source_ref": "",
+        "source_url": "",
+        "full_text": "",
+        "outcome": "",
+        "updated_at": d.updated_at.isoformat(),
     }
     data.update(changes)
     return data
@@ -46,8 +59,12 @@ def _submitted(world):
 
 
 def _pending(world):
-    return services.request_extension(directive=world.directive, by=world.users["lead_focal"],
-                                      proposed_due=datetime.date(2031, 6, 30), reason="Cần thêm thời gian")
+    return services.request_extension(
+        directive=world.directive,
+        by=world.users["lead_focal"],
+        proposed_due=datetime.date(2031, 6, 30),
+        reason="Cần thêm thời gian",
+    )
 
 
 # name: (method, url, data or None, who may, success status, setup)
@@ -57,8 +74,14 @@ ACTIONS = {
     "export_csv": ("get", lambda w: "/directives/export.csv", None, EVERYONE, 200, None),
     "export_xlsx": ("get", lambda w: "/directives/export.xlsx", None, EVERYONE, 200, None),
     "detail": ("get", lambda w: w.directive.get_absolute_url(), None, EVERYONE, 200, None),
-    "deadline_preview": ("get", lambda w: "/directives/deadline-preview/?deadline_text=quý+II/2024", None,
-                         EVERYONE, 200, None),
+    "deadline_preview": (
+        "get",
+        lambda w: "/directives/deadline-preview/?deadline_text=quý+II/2024",
+        None,
+        EVERYONE,
+        200,
+        None,
+    ),
     "meetings": ("get", lambda w: "/meetings/", None, EVERYONE, 200, None),
     "agencies": ("get", lambda w: "/agencies/", None, EVERYONE, 200, None),
     "agency": ("get", lambda w: "/agencies/LEAD/", None, EVERYONE, 200, None),
@@ -66,25 +89,78 @@ ACTIONS = {
     "edit_form": ("get", lambda w: f"{w.directive.get_absolute_url()}edit/", None, MANAGERS, 200, None),
     "import_form": ("get", lambda w: "/import/", None, MANAGERS, 200, None),
     "import_template": ("get", lambda w: "/import/template.xlsx", None, MANAGERS, 200, None),
-    "progress": ("post", lambda w: f"{w.directive.get_absolute_url()}progress/",
-                 lambda w: {"percent": 60, "note": "Đã trình dự thảo"}, REPORTERS, 302, None),
-    "extension": ("post", lambda w: f"{w.directive.get_absolute_url()}extension/",
-                  lambda w: {"proposed_due": "30/06/2031", "reason": "Chờ ý kiến bộ ngành"}, REPORTERS, 302, None),
-    "submit": ("post", lambda w: f"{w.directive.get_absolute_url()}submit/", lambda w: {"note": "Đã xong"},
-               REPORTERS, 302, None),
-    "complete": ("post", lambda w: f"{w.directive.get_absolute_url()}complete/",
-                 lambda w: {"completed_on": _today(), "outcome": "Luật đã ban hành"}, MANAGERS, 302, None),
-    "return": ("post", lambda w: f"{w.directive.get_absolute_url()}return/", lambda w: {"note": "Chưa đạt"},
-               MANAGERS, 302, _submitted),
-    "cancel": ("post", lambda w: f"{w.directive.get_absolute_url()}cancel/", lambda w: {"reason": "Không còn cần"},
-               MANAGERS, 302, None),
-    "decide": ("post", lambda w: f"{w.directive.get_absolute_url()}extension/"
-               f"{ExtensionRequest.objects.get().pk}/decide/", lambda w: {"decision": "approve"}, MANAGERS, 302,
-               _pending),
-    "create": ("post", lambda w: "/directives/new/",
-               lambda w: _directive_form(w, reference="UBQG-9/09", updated_at=""), MANAGERS, 302, None),
-    "edit": ("post", lambda w: f"{w.directive.get_absolute_url()}edit/", lambda w: _directive_form(w), MANAGERS, 302,
-             None),
+    "progress": (
+        "post",
+        lambda w: f"{w.directive.get_absolute_url()}progress/",
+        lambda w: {"percent": 60, "note": "Đã trình dự thảo"},
+        REPORTERS,
+        302,
+        None,
+    ),
+    "extension": (
+        "post",
+        lambda w: f"{w.directive.get_absolute_url()}extension/",
+        lambda w: {"proposed_due": "30/06/2031", "reason": "Chờ ý kiến bộ ngành"},
+        REPORTERS,
+        302,
+        None,
+    ),
+    "submit": (
+        "post",
+        lambda w: f"{w.directive.get_absolute_url()}submit/",
+        lambda w: {"note": "Đã xong"},
+        REPORTERS,
+        302,
+        None,
+    ),
+    "complete": (
+        "post",
+        lambda w: f"{w.directive.get_absolute_url()}complete/",
+        lambda w: {"completed_on": _today(), "outcome": "Luật đã ban hành"},
+        MANAGERS,
+        302,
+        None,
+    ),
+    "return": (
+        "post",
+        lambda w: f"{w.directive.get_absolute_url()}return/",
+        lambda w: {"note": "Chưa đạt"},
+        MANAGERS,
+        302,
+        _submitted,
+    ),
+    "cancel": (
+        "post",
+        lambda w: f"{w.directive.get_absolute_url()}cancel/",
+        lambda w: {"reason": "Không còn cần"},
+        MANAGERS,
+        302,
+        None,
+    ),
+    "decide": (
+        "post",
+        lambda w: f"{w.directive.get_absolute_url()}extension/{ExtensionRequest.objects.get().pk}/decide/",
+        lambda w: {"decision": "approve"},
+        MANAGERS,
+        302,
+        _pending,
+    ),
+    "create": (
+        "post",
+        lambda w: "/directives/new/",
+        lambda w: _directive_form(w, reference="UBQG-9/09", updated_at=""),
+        MANAGERS,
+        302,
+        None,
+    ),
+    "edit": (
+        "post",
+        lambda w: f"{w.directive.get_absolute_url()}edit/",
+        lambda w: _directive_form(w),
+        MANAGERS,
+        302,
+        None,
+    ),
     "import_preview": ("post", lambda w: "/import/", lambda w: {"file": _csv_upload()}, MANAGERS, 200, None),
     "import_commit": ("post", lambda w: "/import/commit/", lambda w: {}, MANAGERS, 302, None),
 }

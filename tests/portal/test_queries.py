@@ -1,4 +1,5 @@
 """Query counts that do not grow with the data: the register, the dashboard, a directive page."""
+
 import datetime
 
 import pytest
@@ -14,12 +15,17 @@ D = datetime.date
 
 
 def _fill(world, directive_factory, n: int):
-    meeting = Meeting.objects.get_or_create(number=7, defaults={"committee": "ncdt", "date": D(2023, 12, 28),
-                                                                "title_vi": "7", "title_en": "7"})[0]
+    meeting = Meeting.objects.get_or_create(
+        number=7, defaults={"committee": "ncdt", "date": D(2023, 12, 28), "title_vi": "7", "title_en": "7"}
+    )[0]
     for i in range(n):
-        d = directive_factory(lead=world.lead if i % 2 else world.other, co_agencies=[world.co],
-                              owner=world.users["lead_focal"], meeting=meeting,
-                              deadline_text="trong quý II/2024" if i % 3 else "trong năm 2031")
+        d = directive_factory(
+            lead=world.lead if i % 2 else world.other,
+            co_agencies=[world.co],
+            owner=world.users["lead_focal"],
+            meeting=meeting,
+            deadline_text="trong quý II/2024" if i % 3 else "trong năm 2031",
+        )
         services.record_progress(directive=d, by=world.users["lead_focal"], percent=i % 100, note="x")
 
 
@@ -29,8 +35,17 @@ def _count(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/", "/directives/", "/directives/?agency=COAG&q=nhiem+vu&sort=-due",
-                                 "/meetings/7/", "/agencies/LEAD/", "/directives/export.xlsx"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/directives/",
+        "/directives/?agency=COAG&q=nhiem+vu&sort=-due",
+        "/meetings/7/",
+        "/agencies/LEAD/",
+        "/directives/export.xlsx",
+    ],
+)
 def test_list_pages_query_count_does_not_grow_with_data(world, directive_factory, url):
     client = client_for(world.users["lead_focal"])
     _fill(world, directive_factory, 5)
@@ -46,11 +61,13 @@ def test_directive_page_query_count_does_not_grow_with_history(world):
     small = _count(client, url)
     for i in range(20):
         services.record_progress(directive=world.directive, by=world.users["co_focal"], percent=i, note=f"n{i}")
-    services.request_extension(directive=world.directive, by=world.users["lead_focal"],
-                               proposed_due=D(2031, 6, 30), reason="r")
+    services.request_extension(
+        directive=world.directive, by=world.users["lead_focal"], proposed_due=D(2031, 6, 30), reason="r"
+    )
     for i in range(3):
-        services.change_deadline(directive=world.directive, approved_by=world.users["secretariat"],
-                                 new_due=D(2032 + i, 1, 1), reason="r")
+        services.change_deadline(
+            directive=world.directive, approved_by=world.users["secretariat"], new_due=D(2032 + i, 1, 1), reason="r"
+        )
     services.submit_for_review(directive=world.directive, by=world.users["lead_focal"])
     services.return_for_rework(directive=world.directive, by=world.users["secretariat"], note="x")
     assert _count(client, url) == small

@@ -1,4 +1,5 @@
 """`manage.py read_notice`: prints the drafted directives; --commit saves all of them or none."""
+
 import json
 from io import StringIO
 from pathlib import Path
@@ -11,8 +12,20 @@ from dxtasks.directives.models import Directive, Meeting
 NOTICES = Path(__file__).parent.parent / "directives" / "notices"
 pytestmark = pytest.mark.django_db
 
-KEYS = {"title_vi", "lead_agency", "collective", "addressees", "co_agencies", "deadline_text", "due_date", "precision",
-        "item", "excerpt", "flags", "members"}
+KEYS = {
+    "title_vi",
+    "lead_agency",
+    "collective",
+    "addressees",
+    "co_agencies",
+    "deadline_text",
+    "due_date",
+    "precision",
+    "item",
+    "excerpt",
+    "flags",
+    "members",
+}
 
 CURRENT = """Số: 60/TB-VPCP
 Hà Nội, ngày 23 tháng 02 năm 2025
@@ -37,23 +50,42 @@ def run(*args) -> str:
 
 def test_json_gives_the_meeting_and_every_drafted_directive(seed_data):
     printed = json.loads(run(str(NOTICES / "tb-203-2024-premerger.txt"), "--format", "json"))
-    assert printed["meeting"] == {"number": 8, "session": 8, "date": "2024-04-24", "committee": "ncdt",
-                                  "notice_ref": "203/TB-VPCP", "notice_date": "2024-05-06", "existing": True}
+    assert printed["meeting"] == {
+        "number": 8,
+        "session": 8,
+        "date": "2024-04-24",
+        "committee": "ncdt",
+        "notice_ref": "203/TB-VPCP",
+        "notice_date": "2024-05-06",
+        "existing": True,
+    }
     directives = printed["directives"]
     assert len(directives) == 9 and all(set(d) == KEYS for d in directives)
     assert directives[1] == {
-        "title_vi": "Xây dựng cơ sở dữ liệu về tài nguyên số", "lead_agency": "MIC", "collective": False,
-        "addressees": None, "members": [], "co_agencies": ["MONRE"],
+        "title_vi": "Xây dựng cơ sở dữ liệu về tài nguyên số",
+        "lead_agency": "MIC",
+        "collective": False,
+        "addressees": None,
+        "members": [],
+        "co_agencies": ["MONRE"],
         "deadline_text": "hoàn thành trong quý III/2024",
-        "due_date": "2024-09-30", "precision": "quarter", "item": "II.1.b",
+        "due_date": "2024-09-30",
+        "precision": "quarter",
+        "item": "II.1.b",
         "excerpt": "Chủ trì, phối hợp với Bộ Tài nguyên và Môi trường xây dựng cơ sở dữ liệu về tài nguyên số; "
-                   "hoàn thành trong quý III/2024.",
-        "flags": ["agency merged on 01/03/2025 → MOST: 'Bộ Thông tin và Truyền thông'",
-                  "agency merged on 01/03/2025 → MAE: 'Bộ Tài nguyên và Môi trường'"],
+        "hoàn thành trong quý III/2024.",
+        "flags": [
+            "agency merged on 01/03/2025 → MOST: 'Bộ Thông tin và Truyền thông'",
+            "agency merged on 01/03/2025 → MAE: 'Bộ Tài nguyên và Môi trường'",
+        ],
     }
     # "UBND tỉnh Quảng Ninh, UBND thành phố Đà Nẵng chia sẻ kinh nghiệm …": each province a share of its own
-    assert (directives[8]["collective"], directives[8]["addressees"], directives[8]["members"],
-            directives[8]["co_agencies"]) == (True, "EACH", ["QUANG-NINH", "DA-NANG"], [])
+    assert (
+        directives[8]["collective"],
+        directives[8]["addressees"],
+        directives[8]["members"],
+        directives[8]["co_agencies"],
+    ) == (True, "EACH", ["QUANG-NINH", "DA-NANG"], [])
     assert Directive.objects.filter(meeting__number=8).count() == 2  # the fixtures' own; nothing saved
 
 
@@ -70,8 +102,9 @@ def test_commit_saves_every_directive_in_one_go(seed_data, tmp_path):
     run(str(notice), "--meeting", "10", "--commit")
     saved = list(Directive.objects.filter(meeting__number=10).exclude(reference="UBQG-10/01").order_by("reference"))
     assert Directive.objects.count() == before + 3
-    assert [(d.reference, d.lead_agency.code, d.deadline_text, str(d.due_date), d.deadline_precision)
-            for d in saved] == [
+    assert [
+        (d.reference, d.lead_agency.code, d.deadline_text, str(d.due_date), d.deadline_precision) for d in saved
+    ] == [
         ("UBQG-10/02", "MPS", "trong quý II/2025", "2025-06-30", "quarter"),
         ("UBQG-10/03", "ALL", "trong tháng 3/2025", "2025-03-31", "month"),
         ("UBQG-10/04", "MOF", "khẩn trương", "None", "asap"),
@@ -109,16 +142,20 @@ def test_commit_saves_nothing_when_any_directive_is_refused(seed_data):
 
 def test_commit_needs_a_registered_meeting(seed_data, tmp_path):
     notice = tmp_path / "tb.txt"
-    notice.write_text(CURRENT.replace("Phiên họp thứ 10", "Phiên họp thứ 12").replace("60/TB-VPCP", "99/TB-VPCP"),
-                      encoding="utf-8")
+    notice.write_text(
+        CURRENT.replace("Phiên họp thứ 10", "Phiên họp thứ 12").replace("60/TB-VPCP", "99/TB-VPCP"), encoding="utf-8"
+    )
     with pytest.raises(CommandError, match="--commit needs the meeting"):
         run(str(notice), "--commit")
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
-    [("empty.txt", b"", "Tệp trống"), ("renamed.docx", b"\x89PNG\r\n" + b"\x00" * 64, "không phải tệp Word"),
-     ("nothing.txt", "Hôm nay trời đẹp.".encode(), "Không tìm thấy nhiệm vụ nào")],
+    [
+        ("empty.txt", b"", "Tệp trống"),
+        ("renamed.docx", b"\x89PNG\r\n" + b"\x00" * 64, "không phải tệp Word"),
+        ("nothing.txt", "Hôm nay trời đẹp.".encode(), "Không tìm thấy nhiệm vụ nào"),
+    ],
 )
 def test_bad_files_get_a_clear_message(seed_data, tmp_path, name, content, message):
     path = tmp_path / name

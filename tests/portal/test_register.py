@@ -1,4 +1,5 @@
 """The register: filters as GET parameters, accent-free search, sorting, pagination, export."""
+
 import csv
 import datetime
 import io
@@ -19,18 +20,33 @@ D = datetime.date
 @pytest.fixture
 def register(world, directive_factory):
     """A few directives besides the world's: other agency, a meeting, overdue, completed."""
-    meeting = Meeting.objects.create(committee="ncdt", number=7, date=D(2023, 12, 28), title_vi="Phiên họp thứ 7",
-                                     title_en="7th meeting")
+    meeting = Meeting.objects.create(
+        committee="ncdt", number=7, date=D(2023, 12, 28), title_vi="Phiên họp thứ 7", title_en="7th meeting"
+    )
     today = timezone.localdate()
-    overdue = directive_factory(lead=world.other, reference="UBQG-7/02", title_vi="Cơ chế thử nghiệm có kiểm soát",
-                                deadline_text="trong quý II/2024", meeting=meeting, pillar="economy",
-                                owner=world.users["other_focal"])
-    done = directive_factory(lead=world.lead, reference="UBQG-7/03", title_vi="Luật Công nghiệp công nghệ số",
-                             deadline_text="trong năm 2024", meeting=meeting)
+    overdue = directive_factory(
+        lead=world.other,
+        reference="UBQG-7/02",
+        title_vi="Cơ chế thử nghiệm có kiểm soát",
+        deadline_text="trong quý II/2024",
+        meeting=meeting,
+        pillar="economy",
+        owner=world.users["other_focal"],
+    )
+    done = directive_factory(
+        lead=world.lead,
+        reference="UBQG-7/03",
+        title_vi="Luật Công nghiệp công nghệ số",
+        deadline_text="trong năm 2024",
+        meeting=meeting,
+    )
     services.complete_directive(directive=done, by=world.users["secretariat"], completed_on=D(2024, 12, 1))
-    soon = directive_factory(lead=world.co, reference="UBQG-8/01",
-                             deadline_text=f"trước ngày {today + datetime.timedelta(days=5):%d/%m/%Y}",
-                             title_vi="Chiến lược phát triển ngành bán dẫn")
+    soon = directive_factory(
+        lead=world.co,
+        reference="UBQG-8/01",
+        deadline_text=f"trước ngày {today + datetime.timedelta(days=5):%d/%m/%Y}",
+        title_vi="Chiến lược phát triển ngành bán dẫn",
+    )
     return {"meeting": meeting, "overdue": overdue, "done": done, "soon": soon}
 
 
@@ -38,8 +54,9 @@ def _refs(response) -> list[str]:
     return [d.reference for d in response.context["page"].object_list]
 
 
-@pytest.mark.parametrize("query", ["bao ve du lieu ca nhan", "BẢO VỆ dữ liệu", "du lieu   ca nhan", "ubqg-7/01",
-                                   "personal data"])
+@pytest.mark.parametrize(
+    "query", ["bao ve du lieu ca nhan", "BẢO VỆ dữ liệu", "du lieu   ca nhan", "ubqg-7/01", "personal data"]
+)
 def test_search_finds_vietnamese_with_or_without_diacritics(world, register, query):
     response = client_for(world.users["viewer"]).get("/directives/", {"q": query})
     assert _refs(response) == ["UBQG-7/01"]
@@ -50,17 +67,20 @@ def test_search_that_matches_nothing_says_so(world, register):
     assert _refs(response) == [] and "Không có nhiệm vụ nào." in response.content.decode()
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"agency": "LEAD"}, ["UBQG-7/01", "UBQG-7/03"]),
-    ({"agency": "COAG"}, ["UBQG-7/01", "UBQG-8/01"]),  # co-ordinating counts
-    ({"status": "overdue"}, ["UBQG-7/02"]),
-    ({"status": "completed_on_time"}, ["UBQG-7/03"]),
-    ({"meeting": "7"}, ["UBQG-7/02", "UBQG-7/03"]),
-    ({"pillar": "economy"}, ["UBQG-7/02"]),
-    ({"owner": "otherfp"}, ["UBQG-7/02"]),
-    ({"due_from": "01/01/2030", "due_to": "31/12/2030"}, ["UBQG-7/01"]),
-    ({"agency": "LEAD", "status": "within_deadline"}, ["UBQG-7/01"]),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"agency": "LEAD"}, ["UBQG-7/01", "UBQG-7/03"]),
+        ({"agency": "COAG"}, ["UBQG-7/01", "UBQG-8/01"]),  # co-ordinating counts
+        ({"status": "overdue"}, ["UBQG-7/02"]),
+        ({"status": "completed_on_time"}, ["UBQG-7/03"]),
+        ({"meeting": "7"}, ["UBQG-7/02", "UBQG-7/03"]),
+        ({"pillar": "economy"}, ["UBQG-7/02"]),
+        ({"owner": "otherfp"}, ["UBQG-7/02"]),
+        ({"due_from": "01/01/2030", "due_to": "31/12/2030"}, ["UBQG-7/01"]),
+        ({"agency": "LEAD", "status": "within_deadline"}, ["UBQG-7/01"]),
+    ],
+)
 def test_filters(world, register, params, expected):
     response = client_for(world.users["viewer"]).get("/directives/", params)
     assert sorted(_refs(response)) == expected
@@ -72,8 +92,9 @@ def test_owner_me_shows_my_directives(world, register):
 
 
 def test_invalid_filters_are_reported_and_ignored(world, register):
-    response = client_for(world.users["viewer"]).get("/directives/", {"due_from": "31/31/2024", "agency": "NOPE",
-                                                                      "pillar": "economy"})
+    response = client_for(world.users["viewer"]).get(
+        "/directives/", {"due_from": "31/31/2024", "agency": "NOPE", "pillar": "economy"}
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert "due_from" in form.errors and "agency" in form.errors
@@ -123,9 +144,10 @@ def test_xlsx_export_opens_in_excel_form(world, register):
 
 
 def test_export_neutralises_spreadsheet_formulas(world, directive_factory):
-    directive_factory(lead=world.lead, reference="F-1", title_vi="=HYPERLINK(\"http://evil\")")
-    text = b"".join(client_for(world.users["viewer"]).get("/directives/export.csv", {"q": "hyperlink"})
-                    .streaming_content).decode()
+    directive_factory(lead=world.lead, reference="F-1", title_vi='=HYPERLINK("http://evil")')
+    text = b"".join(
+        client_for(world.users["viewer"]).get("/directives/export.csv", {"q": "hyperlink"}).streaming_content
+    ).decode()
     assert "'=HYPERLINK" in text
 
 
@@ -140,8 +162,9 @@ def test_agency_filter_agrees_with_the_involving_agency_selector(world, register
     directive_factory(lead=world.co, co_agencies=[world.lead, world.other], reference="BOTH-1")
     for agency in (world.lead, world.co, world.other):
         page = client_for(world.users["viewer"]).get("/directives/", {"agency": agency.code})
-        expected = sorted(selectors.involving_agency(agency, Directive.objects.all()).values_list("reference",
-                                                                                                 flat=True))
+        expected = sorted(
+            selectors.involving_agency(agency, Directive.objects.all()).values_list("reference", flat=True)
+        )
         assert sorted(_refs(page)) == expected
 
 
@@ -152,8 +175,11 @@ FORMULAS = ["a;=cmd|' /C calc'!A0;b", "a,=cmd|' /C calc'!A0,b", "a\t@SUM(1+1)*cm
 def test_no_part_of_an_exported_cell_starts_a_formula_whatever_excel_splits_on(world, directive_factory, separator):
     for n, title in enumerate(FORMULAS):
         directive_factory(lead=world.lead, reference=f"F-{n}", title_vi=title, title_en=title)
-    text = b"".join(client_for(world.users["viewer"]).get("/directives/export.csv", {"agency": "LEAD"})
-                    .streaming_content).decode().lstrip("\ufeff")
+    text = (
+        b"".join(client_for(world.users["viewer"]).get("/directives/export.csv", {"agency": "LEAD"}).streaming_content)
+        .decode()
+        .lstrip("\ufeff")
+    )
     # Excel with Vietnamese settings reads this CSV splitting on ";"; others on "," or tab.
     for row in csv.reader(io.StringIO(text), delimiter=separator):
         for cell in row:
@@ -167,8 +193,9 @@ def test_no_part_of_an_exported_cell_starts_a_formula_whatever_excel_splits_on(w
 
 
 def test_control_characters_in_a_title_do_not_break_the_export(world, directive_factory):
-    directive_factory(lead=world.lead, reference="CTRL-1", title_vi="Nhiệm\x0bvụ\x01 có\x1b ký tự lạ",
-                      title_en="bad\x0cfeed\x08")
+    directive_factory(
+        lead=world.lead, reference="CTRL-1", title_vi="Nhiệm\x0bvụ\x01 có\x1b ký tự lạ", title_en="bad\x0cfeed\x08"
+    )
     client = client_for(world.users["viewer"])
     response = client.get("/directives/export.xlsx")
     assert response.status_code == 200
@@ -182,12 +209,15 @@ def test_control_characters_in_a_title_do_not_break_the_export(world, directive_
 def test_owner_is_a_search_field_not_a_list_of_every_user(world, register, user_factory):
     from dxtasks.accounts.models import Role, User
 
-    User.objects.bulk_create([User(username=f"many{i}", password="!", role=Role.FOCAL_POINT, first_name="Nhiều",
-                                   agency=world.other)
-                              for i in range(300)])
+    User.objects.bulk_create(
+        [
+            User(username=f"many{i}", password="!", role=Role.FOCAL_POINT, first_name="Nhiều", agency=world.other)
+            for i in range(300)
+        ]
+    )
     response = client_for(world.users["viewer"]).get("/directives/")
     page = response.content.decode()
-    assert "many17" not in page and "<option value=\"otherfp\"" not in page
+    assert "many17" not in page and '<option value="otherfp"' not in page
     assert 'name="owner"' in page and 'list="owner-suggestions"' in page
     assert "<script>" not in page  # suggestions come from the static portal.js, under the strict CSP
 

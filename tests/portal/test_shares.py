@@ -1,4 +1,5 @@
 """Collective directives in the portal: each focal point acts on their own agency's share, at the usual URLs."""
+
 import datetime
 
 import pytest
@@ -28,14 +29,17 @@ def people(seed_data, user_factory):
 @pytest.fixture
 def collective(people):
     return services.create_directive(
-        by=people["secretariat"], reference="COL-P1", title_vi="Mỗi bộ, tỉnh ban hành kế hoạch",
-        addressees=groups.ALL, deadline_text="trong năm 2030", assigned_on=D(2025, 8, 1),
+        by=people["secretariat"],
+        reference="COL-P1",
+        title_vi="Mỗi bộ, tỉnh ban hành kế hoạch",
+        addressees=groups.ALL,
+        deadline_text="trong năm 2030",
+        assigned_on=D(2025, 8, 1),
     )
 
 
 def share_rows():
-    return list(Share.objects.order_by("pk").values("pk", "state", "due_date", "version", "updated_at",
-                                                      "completed_on"))
+    return list(Share.objects.order_by("pk").values("pk", "state", "due_date", "version", "updated_at", "completed_on"))
 
 
 def counts():
@@ -55,8 +59,12 @@ def test_the_agency_register_and_mine_include_the_agencys_share(collective, peop
 def test_the_directive_page_shows_the_roll_up_and_a_share_table(collective, people):
     secretariat = people["secretariat"]
     for code in ("MOJ", "MOH"):
-        services.complete_directive(directive=collective, share=collective.shares.get(agency__code=code),
-                                    by=secretariat, completed_on=timezone.localdate())
+        services.complete_directive(
+            directive=collective,
+            share=collective.shares.get(agency__code=code),
+            by=secretariat,
+            completed_on=timezone.localdate(),
+        )
     client = client_for(people["sbv"])
     response = client.get(collective.get_absolute_url())
     page = response.content.decode()
@@ -65,13 +73,15 @@ def test_the_directive_page_shows_the_roll_up_and_a_share_table(collective, peop
     assert len(response.context["shares"]) == total
     assert groups.label("ALL", total) in page
     only_done = client.get(collective.get_absolute_url(), {"share_status": "completed_on_time"})
-    assert [s.agency.code for s in only_done.context["shares"]] == ["MOH", "MOJ"] or \
-        {s.agency.code for s in only_done.context["shares"]} == {"MOH", "MOJ"}
+    assert [s.agency.code for s in only_done.context["shares"]] == ["MOH", "MOJ"] or {
+        s.agency.code for s in only_done.context["shares"]
+    } == {"MOH", "MOJ"}
     provinces = client.get(collective.get_absolute_url(), {"share_kind": "province", "share_sort": "-agency"})
     names = [s.agency.name_vi for s in provinces.context["shares"]]
     assert len(names) == 34 and names == sorted(names, reverse=True)
-    assert [s.agency.code for s in client.get(collective.get_absolute_url(),
-                                              {"share_q": "SBV"}).context["shares"]] == ["SBV"]
+    assert [s.agency.code for s in client.get(collective.get_absolute_url(), {"share_q": "SBV"}).context["shares"]] == [
+        "SBV"
+    ]
 
 
 def test_a_focal_point_reports_on_their_own_share_only(collective, people):
@@ -92,11 +102,14 @@ def test_a_focal_point_reports_on_their_own_share_only(collective, people):
     assert collective.state == "open"
 
 
-@pytest.mark.parametrize("action, data", [
-    ("progress/", {"percent": 50, "note": "x", "share": "SBV"}),
-    ("extension/", {"proposed_due": "2031-01-01", "reason": "x", "share": "SBV"}),
-    ("submit/", {"note": "x", "share": "SBV"}),
-])
+@pytest.mark.parametrize(
+    "action, data",
+    [
+        ("progress/", {"percent": 50, "note": "x", "share": "SBV"}),
+        ("extension/", {"proposed_due": "2031-01-01", "reason": "x", "share": "SBV"}),
+        ("submit/", {"note": "x", "share": "SBV"}),
+    ],
+)
 def test_acting_on_another_agencys_share_is_403_and_writes_nothing(collective, people, action, data):
     before = (share_rows(), counts())
     response = client_for(people["mps"]).post(f"{collective.get_absolute_url()}{action}", data)
@@ -106,8 +119,9 @@ def test_acting_on_another_agencys_share_is_403_and_writes_nothing(collective, p
 
 def test_a_focal_point_without_a_share_can_not_act(collective, people):
     before = (share_rows(), counts())
-    response = client_for(people["ghost"]).post(f"{collective.get_absolute_url()}progress/",
-                                                {"percent": 5, "note": "x"})
+    response = client_for(people["ghost"]).post(
+        f"{collective.get_absolute_url()}progress/", {"percent": 5, "note": "x"}
+    )
     assert response.status_code == 403
     assert (share_rows(), counts()) == before
 
@@ -116,7 +130,9 @@ def test_the_secretariat_acts_on_any_share_and_decides_its_extension(collective,
     mps_client, secretariat = client_for(people["mps"]), client_for(people["secretariat"])
     url = collective.get_absolute_url()
     proposed = timezone.localdate() + datetime.timedelta(days=2000)
-    assert mps_client.post(f"{url}extension/", {"proposed_due": proposed.isoformat(), "reason": "chờ"}).status_code == 302
+    assert (
+        mps_client.post(f"{url}extension/", {"proposed_due": proposed.isoformat(), "reason": "chờ"}).status_code == 302
+    )
     request = ExtensionRequest.objects.get(directive=collective)
     page = secretariat.get(url, {"share": "MPS"})
     assert page.context["pending_extension"] == request
@@ -124,8 +140,13 @@ def test_the_secretariat_acts_on_any_share_and_decides_its_extension(collective,
     assert response.status_code == 302
     dues = dict(collective.shares.values_list("agency__code", "due_date"))
     assert dues["MPS"] == proposed and dues["SBV"] == D(2030, 12, 31)
-    assert secretariat.post(f"{url}complete/", {"completed_on": timezone.localdate().isoformat(), "outcome": "",
-                                                 "note": "", "share": "SBV"}).status_code == 302
+    assert (
+        secretariat.post(
+            f"{url}complete/",
+            {"completed_on": timezone.localdate().isoformat(), "outcome": "", "note": "", "share": "SBV"},
+        ).status_code
+        == 302
+    )
     assert collective.shares.get(agency__code="SBV").state == "completed"
     # Without a share, completing a collective directive is refused with a message, nothing written.
     before = (share_rows(), counts())

@@ -1,4 +1,5 @@
 """Sign-in, throttling of repeated failures, sign-out, password change, language."""
+
 from django.contrib.auth import get_user_model
 
 from .conftest import client_for
@@ -84,10 +85,18 @@ def test_a_success_before_the_limit_clears_the_count(world):
 def test_a_fresh_user_agent_does_not_give_fresh_guesses(world):
     client = client_for(None)
     for n in range(5):
-        client.post("/accounts/login/", {"username": "leadfp", "password": "wrong"}, REMOTE_ADDR="10.0.0.1",
-                    HTTP_USER_AGENT=f"agent {n}")
-    response = client.post("/accounts/login/", {"username": "leadfp", "password": PASSWORD},
-                           REMOTE_ADDR="10.0.0.1", HTTP_USER_AGENT="agent 99")
+        client.post(
+            "/accounts/login/",
+            {"username": "leadfp", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_USER_AGENT=f"agent {n}",
+        )
+    response = client.post(
+        "/accounts/login/",
+        {"username": "leadfp", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_USER_AGENT="agent 99",
+    )
     assert response.status_code == 429 and "_auth_user_id" not in client.session
 
 
@@ -122,8 +131,9 @@ def test_the_admin_sign_in_is_locked_the_same_way(world, user_factory):
     client = client_for(None)
     for _ in range(12):
         client.post("/admin/login/?next=/admin/", {"username": "boss", "password": "wrong"}, REMOTE_ADDR="10.0.0.8")
-    response = client.post("/admin/login/?next=/admin/", {"username": "boss", "password": PASSWORD},
-                           REMOTE_ADDR="10.0.0.8")
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "boss", "password": PASSWORD}, REMOTE_ADDR="10.0.0.8"
+    )
     assert response.status_code == 429 and response.has_header("Retry-After")
     assert "_auth_user_id" not in client.session
     assert client.get("/").status_code == 302  # and that session does not open the portal
@@ -161,8 +171,12 @@ def test_the_command_lifts_a_lock(world):
 
 def test_password_reset_is_off(world):
     client = client_for(None)
-    for path in ("/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/done/",
-                 "/accounts/reset/MQ/set-password/"):
+    for path in (
+        "/accounts/password_reset/",
+        "/accounts/password_reset/done/",
+        "/accounts/reset/done/",
+        "/accounts/reset/MQ/set-password/",
+    ):
         assert client.get(path).status_code == 404, path
     assert client.post("/accounts/password_reset/", {"email": "leadfp@example.gov.vn"}).status_code == 404
     assert "Quên mật khẩu? Hãy liên hệ Thư ký Ủy ban." in client.get("/accounts/login/").content.decode()
@@ -188,12 +202,15 @@ def test_sign_out_needs_a_post_and_ends_the_session(world):
 def test_password_change(world):
     client = client_for(world.users["viewer"])
     assert client.get("/accounts/password_change/").status_code == 200
-    response = client.post("/accounts/password_change/", {"old_password": PASSWORD, "new_password1": "mật khẩu mới 2026!",
-                                                          "new_password2": "mật khẩu mới 2026!"})
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "mật khẩu mới 2026!", "new_password2": "mật khẩu mới 2026!"},
+    )
     assert response.status_code == 302
     assert get_user_model().objects.get(username="viewer").check_password("mật khẩu mới 2026!")
-    bad = client.post("/accounts/password_change/", {"old_password": "wrong", "new_password1": "x",
-                                                     "new_password2": "y"})
+    bad = client.post(
+        "/accounts/password_change/", {"old_password": "wrong", "new_password1": "x", "new_password2": "y"}
+    )
     assert bad.status_code == 200 and "errorlist" in bad.content.decode()
 
 
@@ -215,8 +232,12 @@ def test_vietnamese_by_default_whatever_the_browser_asks(world):
 
 
 def _via_proxy(client, username, password, forwarded):
-    return client.post("/accounts/login/", {"username": username, "password": password},
-                       REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=forwarded)
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.0.0.254",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
 
 
 def test_behind_the_trusted_proxy_each_client_has_its_own_count(world, settings):
@@ -240,8 +261,16 @@ def test_a_spoofed_forwarded_for_does_not_escape_the_lock(world, settings):
     # Straight to the server, not through the proxy: the header is not read at all.
     direct = client_for(None)
     for n in range(5):
-        direct.post("/accounts/login/", {"username": "leadfp", "password": "wrong"}, REMOTE_ADDR="203.0.113.9",
-                    HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
-    response = direct.post("/accounts/login/", {"username": "leadfp", "password": PASSWORD},
-                           REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="192.0.2.200")
+        direct.post(
+            "/accounts/login/",
+            {"username": "leadfp", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.9",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+    response = direct.post(
+        "/accounts/login/",
+        {"username": "leadfp", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
     assert response.status_code == 429

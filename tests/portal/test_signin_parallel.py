@@ -1,4 +1,5 @@
 """Parallel guesses against a live server: the lockout counts before any password is checked."""
+
 import http.cookiejar
 import re
 import urllib.parse
@@ -24,8 +25,12 @@ def _csrf(base):
 
 def _post(base, path, token, cookie, username, password):
     body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password}).encode()
-    return Call("POST", f"{base}{path}", body, {"Cookie": f"csrftoken={cookie}",
-                                               "Content-Type": "application/x-www-form-urlencoded"})
+    return Call(
+        "POST",
+        f"{base}{path}",
+        body,
+        {"Cookie": f"csrftoken={cookie}", "Content-Type": "application/x-www-form-urlencoded"},
+    )
 
 
 @pytest.fixture
@@ -36,8 +41,9 @@ def counted(settings):
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
-def test_sixty_parallel_guesses_get_at_most_five_passwords_checked(path, live_server, transactional_db, counted,
-                                                                   user_factory):
+def test_sixty_parallel_guesses_get_at_most_five_passwords_checked(
+    path, live_server, transactional_db, counted, user_factory
+):
     user_factory(Role.VIEWER, username="sbv.focal", is_staff=True)
     token, cookie = _csrf(live_server.url)
     counted.reset()

@@ -1,5 +1,6 @@
 """A merged agency's shares follow the chosen transfer (#9 item 5), through the agency page as the secretariat does it:
 only the directives chosen move, each share with its whole history, owned by the successor's focal point, who is told."""
+
 import datetime
 
 import pytest
@@ -23,9 +24,17 @@ def merged(seed_data, user_factory):
         "mic": user_factory(Role.FOCAL_POINT, agency=mic, username="mic.focal", email="mic@example.gov.vn"),
         "most": user_factory(Role.FOCAL_POINT, agency=most, username="most.focal", email="most@example.gov.vn"),
     }
-    with_mic = [services.create_directive(by=people["sec"], reference=f"EACH-{n}", title_vi=f"Mỗi bộ làm việc {n}",
-                                          share_agencies=[mic, mps], deadline_text="trong năm 2030",
-                                          assigned_on=D(2024, 8, 1)) for n in (1, 2)]
+    with_mic = [
+        services.create_directive(
+            by=people["sec"],
+            reference=f"EACH-{n}",
+            title_vi=f"Mỗi bộ làm việc {n}",
+            share_agencies=[mic, mps],
+            deadline_text="trong năm 2030",
+            assigned_on=D(2024, 8, 1),
+        )
+        for n in (1, 2)
+    ]
     return people, with_mic
 
 
@@ -34,8 +43,9 @@ def test_only_the_chosen_shares_move_with_their_history_and_the_successors_focal
     sec = people["sec"]
     share = moved.shares.get(agency__code="MIC")
     services.record_progress(directive=moved, share=share, by=people["mic"], percent=40, note="Đang dự thảo")
-    request = services.request_extension(directive=moved, share=share, by=people["mic"],
-                                         proposed_due=D(2031, 6, 30), reason="Chờ sáp nhập")
+    request = services.request_extension(
+        directive=moved, share=share, by=people["mic"], proposed_due=D(2031, 6, 30), reason="Chờ sáp nhập"
+    )
     services.decide_extension(request=request, by=sec, approve=True)
     before = Event.objects.count()
 

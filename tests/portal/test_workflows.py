@@ -1,4 +1,5 @@
 """Progress, extensions, review and closing through the pages; bad input refused and kept."""
+
 import datetime
 
 import pytest
@@ -17,22 +18,30 @@ def _url(world, action=""):
 
 def test_progress_report_is_recorded_and_shown_on_the_timeline(world):
     client = client_for(world.users["lead_focal"])
-    response = client.post(_url(world, "progress/"), {"percent": 40, "note": "Đã lấy ý kiến các bộ",
-                                                      "evidence_url": "https://example.gov.vn/du-thao"})
+    response = client.post(
+        _url(world, "progress/"),
+        {"percent": 40, "note": "Đã lấy ý kiến các bộ", "evidence_url": "https://example.gov.vn/du-thao"},
+    )
     assert response.status_code == 302
     update = ProgressUpdate.objects.get()
     assert (update.percent, update.reported_by, update.evidence_url) == (
-        40, world.users["lead_focal"], "https://example.gov.vn/du-thao")
+        40,
+        world.users["lead_focal"],
+        "https://example.gov.vn/du-thao",
+    )
     page = client.get(_url(world)).content.decode()
     assert "Tiến độ 40%: Đã lấy ý kiến các bộ" in page
     assert "Đã ghi báo cáo tiến độ." in page
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"percent": 140, "note": "x"}, "percent", "nhỏ hơn hoặc bằng với 100"),
-    ({"percent": 50, "note": ""}, "note", "bắt buộc"),
-    ({"percent": 50, "note": "x", "evidence_url": "không phải link"}, "evidence_url", "URL"),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"percent": 140, "note": "x"}, "percent", "nhỏ hơn hoặc bằng với 100"),
+        ({"percent": 50, "note": ""}, "note", "bắt buộc"),
+        ({"percent": 50, "note": "x", "evidence_url": "không phải link"}, "evidence_url", "URL"),
+    ],
+)
 def test_bad_progress_is_refused_with_the_field_error_and_the_typed_text_kept(world, data, field, message):
     before = snapshot(world.directive)
     response = client_for(world.users["co_focal"]).post(_url(world, "progress/"), data)
@@ -55,39 +64,48 @@ def test_extension_requested_then_approved_moves_the_due_date_and_bumps_the_vers
     assert "Đề nghị gia hạn chờ duyệt" in focal.get(_url(world)).content.decode()
 
     secretariat = client_for(world.users["secretariat"])
-    response = secretariat.post(_url(world, f"extension/{request.pk}/decide/"), {"decision": "approve", "note": "Đồng ý"})
+    response = secretariat.post(
+        _url(world, f"extension/{request.pk}/decide/"), {"decision": "approve", "note": "Đồng ý"}
+    )
     assert response.status_code == 302
     directive = Directive.objects.get(pk=world.directive.pk)
     assert directive.due_date == D(2031, 6, 30)
     assert directive.version == old_version + 1
     change = DeadlineChange.objects.get()
-    assert (change.old_due, change.new_due, change.approved_by) == (D(2030, 12, 31), D(2031, 6, 30),
-                                                                    world.users["secretariat"])
+    assert (change.old_due, change.new_due, change.approved_by) == (
+        D(2030, 12, 31),
+        D(2031, 6, 30),
+        world.users["secretariat"],
+    )
     page = secretariat.get(_url(world)).content.decode()
     assert "30/06/2031" in page
     assert "Đã duyệt" in page
 
 
 def test_extension_rejected_keeps_the_due_date(world):
-    client_for(world.users["co_focal"]).post(_url(world, "extension/"), {"proposed_due": "30/06/2031",
-                                                                       "reason": "Chờ"})
+    client_for(world.users["co_focal"]).post(_url(world, "extension/"), {"proposed_due": "30/06/2031", "reason": "Chờ"})
     request = ExtensionRequest.objects.get()
-    response = client_for(world.users["secretariat"]).post(_url(world, f"extension/{request.pk}/decide/"),
-                                                           {"decision": "reject", "note": "Không đủ lý do"})
+    response = client_for(world.users["secretariat"]).post(
+        _url(world, f"extension/{request.pk}/decide/"), {"decision": "reject", "note": "Không đủ lý do"}
+    )
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.decision == ExtensionRequest.Decision.REJECTED
     assert Directive.objects.get(pk=world.directive.pk).due_date == D(2030, 12, 31)
 
 
-@pytest.mark.parametrize("proposed, message", [
-    ("31/02/2031", "Nhập một ngày hợp lệ"),
-    ("01/01/2020", "Hạn đề nghị phải sau"),
-])
+@pytest.mark.parametrize(
+    "proposed, message",
+    [
+        ("31/02/2031", "Nhập một ngày hợp lệ"),
+        ("01/01/2020", "Hạn đề nghị phải sau"),
+    ],
+)
 def test_bad_extension_date_is_refused_with_the_reason_kept(world, proposed, message):
     before = snapshot(world.directive)
-    response = client_for(world.users["lead_focal"]).post(_url(world, "extension/"),
-                                                          {"proposed_due": proposed, "reason": "Lý do của tôi"})
+    response = client_for(world.users["lead_focal"]).post(
+        _url(world, "extension/"), {"proposed_due": proposed, "reason": "Lý do của tôi"}
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert "Lý do của tôi" in response.content.decode()
@@ -111,12 +129,12 @@ def test_submit_then_return_then_submit_then_complete(world):
     assert Directive.objects.get(pk=world.directive.pk).state == State.OPEN
     assert focal.post(_url(world, "submit/"), {"note": "Đã bổ sung"}).status_code == 302
     today = timezone.localdate()
-    response = secretariat.post(_url(world, "complete/"), {"completed_on": f"{today:%d/%m/%Y}",
-                                                           "outcome": "Luật 91/2025/QH15"})
+    response = secretariat.post(
+        _url(world, "complete/"), {"completed_on": f"{today:%d/%m/%Y}", "outcome": "Luật 91/2025/QH15"}
+    )
     assert response.status_code == 302
     directive = Directive.objects.get(pk=world.directive.pk)
-    assert (directive.state, directive.completed_on, directive.outcome) == (State.COMPLETED, today,
-                                                                            "Luật 91/2025/QH15")
+    assert (directive.state, directive.completed_on, directive.outcome) == (State.COMPLETED, today, "Luật 91/2025/QH15")
     page = secretariat.get(_url(world)).content.decode()
     assert "Thiếu phụ lục" in page and "Hoàn thành đúng hạn" in page
     # A closed directive offers no more actions.
@@ -126,8 +144,9 @@ def test_submit_then_return_then_submit_then_complete(world):
 def test_completion_date_in_the_future_is_refused(world):
     before = snapshot(world.directive)
     future = timezone.localdate() + datetime.timedelta(days=3)
-    response = client_for(world.users["secretariat"]).post(_url(world, "complete/"),
-                                                           {"completed_on": f"{future:%d/%m/%Y}"})
+    response = client_for(world.users["secretariat"]).post(
+        _url(world, "complete/"), {"completed_on": f"{future:%d/%m/%Y}"}
+    )
     assert response.status_code == 400
     assert "Ngày hoàn thành không thể ở tương lai." in response.content.decode()
     assert snapshot(world.directive) == before
@@ -163,8 +182,13 @@ def test_timeline_includes_entries_from_apps_that_provide_them(world, monkeypatc
     from django.apps import apps
 
     config = apps.get_app_config("portal")
-    monkeypatch.setattr(config, "timeline_entries", lambda directive: [
-        {"at": D(2024, 5, 2), "kind": "reminders", "text": "Đã gửi email nhắc hạn", "outcome": "đã gửi"}],
-        raising=False)
+    monkeypatch.setattr(
+        config,
+        "timeline_entries",
+        lambda directive: [
+            {"at": D(2024, 5, 2), "kind": "reminders", "text": "Đã gửi email nhắc hạn", "outcome": "đã gửi"}
+        ],
+        raising=False,
+    )
     page = client_for(world.users["viewer"]).get(_url(world)).content.decode()
     assert "Đã gửi email nhắc hạn" in page and "02/05/2024" in page

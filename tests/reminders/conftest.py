@@ -10,9 +10,14 @@ from . import refusing_backend
 
 @pytest.fixture
 def lead(agency_factory):
-    return agency_factory(code="MPS", name_vi="Bộ Công an", name_en="Ministry of Public Security",
-                          short_name_vi="BCA", contact_email="dau-moi@bca.example.gov.vn",
-                          leadership_email="lanh-dao@bca.example.gov.vn")
+    return agency_factory(
+        code="MPS",
+        name_vi="Bộ Công an",
+        name_en="Ministry of Public Security",
+        short_name_vi="BCA",
+        contact_email="dau-moi@bca.example.gov.vn",
+        leadership_email="lanh-dao@bca.example.gov.vn",
+    )
 
 
 @pytest.fixture
@@ -22,8 +27,9 @@ def owner(user_factory, lead):
 
 @pytest.fixture
 def secretariat(user_factory, agency_factory):
-    return user_factory(role=Role.SECRETARIAT, agency=agency_factory(code="MOST"), username="ha",
-                        email="ha@most.example.gov.vn")
+    return user_factory(
+        role=Role.SECRETARIAT, agency=agency_factory(code="MOST"), username="ha", email="ha@most.example.gov.vn"
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Start real `manage.py` processes against the test database."""
+
 import os
 import subprocess
 import sys
@@ -38,8 +39,12 @@ def manage_env(mail_dir: Path) -> dict:
 
 def start_manage(*args: str, mail_dir: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=manage_env(mail_dir),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=manage_env(mail_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

@@ -4,6 +4,7 @@ Plugged in through EMAIL_BACKEND like any backend; the sweep does not know it
 is a test. `REFUSED` addresses raise SMTPRecipientsRefused, as an SMTP server
 refusing a mailbox does; `DOWN` makes every send raise SMTPServerDisconnected.
 """
+
 import smtplib
 
 from django.core.mail.backends.locmem import EmailBackend

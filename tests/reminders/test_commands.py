@@ -1,4 +1,5 @@
 """send_reminders from the command line, the demo's "done when", and the schedule registration."""
+
 import io
 
 import pytest
@@ -47,8 +48,12 @@ def test_a_non_working_day_says_so(directive_due, mailoutbox):
 
 
 def test_no_recipient_is_named_in_the_summary(directive_factory, agency_factory):
-    directive_factory(lead=agency_factory(code="NOBODY"), deadline_text="12/03/2025",
-                      assigned_on=day("2025-01-02"), reference="LONELY-1")
+    directive_factory(
+        lead=agency_factory(code="NOBODY"),
+        deadline_text="12/03/2025",
+        assigned_on=day("2025-01-02"),
+        reference="LONELY-1",
+    )
     assert "no recipient (no owner email, no agency contact): 1: LONELY-1" in run("--date", "2025-03-12")
 
 

@@ -1,4 +1,5 @@
 """What a recipient reads: one digest, grouped, both languages, links and headers."""
+
 import pytest
 from django.core import signing
 
@@ -14,8 +15,7 @@ def four_directives(directive_due, directive_factory, lead, owner):
     directive_due(day("2025-03-03"), reference="OLD-1", title_vi="Ban hành kế hoạch", title_en="Issue the plan")
     directive_due(day("2025-03-10"), reference="OLD-2")
     directive_due(day("2025-03-11"), reference="SOON-1")  # 1 day left
-    directive_factory(lead=lead, owner=owner, deadline_text="sớm", assigned_on=day("2025-03-03"),
-                      reference="ASAP-1")
+    directive_factory(lead=lead, owner=owner, deadline_text="sớm", assigned_on=day("2025-03-03"), reference="ASAP-1")
 
 
 def test_one_digest_lists_all_the_recipients_directives_grouped(four_directives, sweep):

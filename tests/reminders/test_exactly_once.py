@@ -1,4 +1,5 @@
 """Nothing sent twice, nothing lost: reruns, failing backends, crashes."""
+
 import datetime
 
 import pytest
@@ -26,8 +27,15 @@ def test_running_the_sweep_twice_sends_nothing_new(directive_due, sweep):
 
 def test_the_database_refuses_a_second_delivery_row(directive_due):
     directive = directive_due(day("2025-03-12"))
-    fields = dict(directive=directive, recipient=QUAN, kind=Kind.DUE, occurrence="0", due_key="2025-03-12",
-                  slot_date=day("2025-03-12"), sweep_date=day("2025-03-12"))
+    fields = dict(
+        directive=directive,
+        recipient=QUAN,
+        kind=Kind.DUE,
+        occurrence="0",
+        due_key="2025-03-12",
+        slot_date=day("2025-03-12"),
+        sweep_date=day("2025-03-12"),
+    )
     Delivery.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         Delivery.objects.create(**fields)
@@ -108,9 +116,17 @@ def test_a_malformed_address_is_recorded_as_failed_and_not_retried(directive_due
 def test_a_claim_left_by_a_crashed_worker_is_sent_once_after_its_lease(directive_due, sweep, settings):
     directive = directive_due(day("2025-03-12"))
     # A worker claimed the row and died before sending.
-    Delivery.objects.create(directive=directive, recipient=QUAN, kind=Kind.DUE, occurrence="0",
-                            due_key="2025-03-12", slot_date=day("2025-03-12"), sweep_date=day("2025-03-12"),
-                            outcome=Outcome.PENDING, claimed_at=timezone.now())
+    Delivery.objects.create(
+        directive=directive,
+        recipient=QUAN,
+        kind=Kind.DUE,
+        occurrence="0",
+        due_key="2025-03-12",
+        slot_date=day("2025-03-12"),
+        sweep_date=day("2025-03-12"),
+        outcome=Outcome.PENDING,
+        claimed_at=timezone.now(),
+    )
     fresh, while_claimed = sweep(day("2025-03-12"))
     assert while_claimed == [] and fresh.in_progress_elsewhere == 1
     Delivery.objects.update(claimed_at=timezone.now() - datetime.timedelta(minutes=31))
@@ -120,16 +136,21 @@ def test_a_claim_left_by_a_crashed_worker_is_sent_once_after_its_lease(directive
     assert Delivery.objects.get().outcome == Outcome.SENT
 
 
-def test_a_reminder_of_a_directive_closed_before_its_retry_is_dropped(two_owners, refusing_mail, secretariat,
-                                                                      mailoutbox):
+def test_a_reminder_of_a_directive_closed_before_its_retry_is_dropped(
+    two_owners, refusing_mail, secretariat, mailoutbox
+):
     from dxtasks.directives import services
     from dxtasks.directives.models import Directive
 
     refusing_mail.DOWN["down"] = True
     run_sweep(day("2025-03-12"))
     refusing_mail.DOWN["down"] = False
-    services.cancel_directive(directive=Directive.objects.get(reference="BAD-1"), by=secretariat,
-                              reason="Trùng nhiệm vụ khác", cancelled_on=day("2025-03-12"))
+    services.cancel_directive(
+        directive=Directive.objects.get(reference="BAD-1"),
+        by=secretariat,
+        reason="Trùng nhiệm vụ khác",
+        cancelled_on=day("2025-03-12"),
+    )
     Delivery.objects.update(next_attempt_at=timezone.now())
     assert retry_failed(day("2025-03-12")).emails_sent == 1
     assert [m.to for m in mailoutbox] == [[QUAN]]

@@ -1,4 +1,5 @@
 """send_reminders --date after today is refused unless asked for; history says the day a reminder was for."""
+
 import datetime
 import io
 
@@ -53,8 +54,9 @@ def test_really_send_sends_and_the_history_shows_the_day_it_was_for(directive_du
 def test_no_recipient_reads_in_the_readers_language_without_the_english_log_text(directive_factory, agency_factory):
     from dxtasks.reminders.sweep import run_sweep
 
-    directive = directive_factory(lead=agency_factory(contact_email=""), deadline_text="12/03/2025",
-                                  assigned_on=datetime.date(2025, 1, 2))
+    directive = directive_factory(
+        lead=agency_factory(contact_email=""), deadline_text="12/03/2025", assigned_on=datetime.date(2025, 1, 2)
+    )
     run_sweep(datetime.date(2025, 3, 12))
     entry = apps.get_app_config("reminders").timeline_entries(directive)[0]
     assert entry["outcome"] == "Không có người nhận" and "no owner" not in entry["outcome"]

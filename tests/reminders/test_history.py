@@ -1,4 +1,5 @@
 """The record of what was sent: in the admin and on the directive's history."""
+
 import pytest
 from django.apps import apps
 
@@ -19,11 +20,16 @@ def test_timeline_entries_show_each_reminder_and_its_outcome(directive_due, swee
     assert "SMTPRecipientsRefused" in entry["outcome"]
 
 
-def test_the_admin_lists_deliveries_including_no_recipient(directive_factory, agency_factory, directive_due,
-                                                            sweep, admin_client):
+def test_the_admin_lists_deliveries_including_no_recipient(
+    directive_factory, agency_factory, directive_due, sweep, admin_client
+):
     directive_due(day("2025-03-12"), reference="SENT-1")
-    directive_factory(lead=agency_factory(code="NOBODY"), deadline_text="12/03/2025",
-                      assigned_on=day("2025-01-02"), reference="LONELY-1")
+    directive_factory(
+        lead=agency_factory(code="NOBODY"),
+        deadline_text="12/03/2025",
+        assigned_on=day("2025-01-02"),
+        reference="LONELY-1",
+    )
     sweep(day("2025-03-12"))
     page = admin_client.get("/admin/reminders/delivery/").content.decode()
     assert "SENT-1" in page and "LONELY-1" in page and "(không có người nhận)" in page

@@ -3,6 +3,7 @@
 SQLite runs it on the ORM broker; PostgreSQL on the Redis broker (REDIS_TEST_URL,
 default redis://127.0.0.1:6379/0), skipped when no Redis answers.
 """
+
 import os
 
 import pytest
@@ -40,8 +41,10 @@ def test_a_sweep_killed_mid_way_is_completed_by_the_next_retry_run_exactly_once(
     redis_url = redis_for_this_database()
     call_command("createcachetable", verbosity=0)
     User.objects.bulk_create(
-        [User(username=f"fp{n}", email=f"fp{n}@example.gov.vn", role=Role.FOCAL_POINT, agency=lead)
-         for n in range(RECIPIENTS)]
+        [
+            User(username=f"fp{n}", email=f"fp{n}@example.gov.vn", role=Role.FOCAL_POINT, agency=lead)
+            for n in range(RECIPIENTS)
+        ]
     )
     for user in User.objects.filter(username__startswith="fp"):
         directive_factory(lead=lead, owner=user, deadline_text="12/03/2025", assigned_on=day("2025-01-02"))

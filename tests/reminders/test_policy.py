@@ -1,4 +1,5 @@
 """The reminder policy at its edges, through the real sweep, database and mail backend."""
+
 import datetime
 
 import pytest
@@ -87,8 +88,9 @@ def test_leap_day_deadline(directive_due, sweep):
 def test_a_moved_deadline_restarts_the_sequence(directive_due, sweep, secretariat):
     directive = directive_due(day("2025-03-20"))
     _, first = sweep(day("2025-03-13"))  # 7 days before the old date
-    services.change_deadline(directive=directive, approved_by=secretariat, reason="Gia hạn theo đề nghị",
-                             new_due=day("2025-04-30"))
+    services.change_deadline(
+        directive=directive, approved_by=secretariat, reason="Gia hạn theo đề nghị", new_due=day("2025-04-30")
+    )
     _, old_one_day_before = sweep(day("2025-03-19"))
     _, new_thirty_days_before = sweep(day("2025-03-31"))
     assert len(first) == 1
@@ -107,8 +109,9 @@ def test_completed_mid_sequence_gets_nothing_more(directive_due, sweep, secretar
 
 def test_cancelled_and_submitted_directives_are_not_chased(directive_due, sweep, secretariat, owner):
     cancelled = directive_due(day("2025-03-12"))
-    services.cancel_directive(directive=cancelled, by=secretariat, reason="Không còn phù hợp",
-                              cancelled_on=day("2025-03-01"))
+    services.cancel_directive(
+        directive=cancelled, by=secretariat, reason="Không còn phù hợp", cancelled_on=day("2025-03-01")
+    )
     submitted = directive_due(day("2025-03-12"))
     services.submit_for_review(directive=submitted, by=owner)
     _, sent = sweep(day("2025-03-12"))
@@ -170,8 +173,9 @@ def test_owner_without_email_falls_back_to_the_agency_contact(directive_due, swe
 
 def test_no_recipient_is_reported_and_recorded(directive_factory, agency_factory, sweep):
     silent = agency_factory(code="SILENT")
-    directive = directive_factory(lead=silent, deadline_text="12/03/2025", assigned_on=day("2025-01-02"),
-                                  reference="UBQG-9/01")
+    directive = directive_factory(
+        lead=silent, deadline_text="12/03/2025", assigned_on=day("2025-01-02"), reference="UBQG-9/01"
+    )
     summary, sent = sweep(day("2025-03-12"))
     assert sent == []
     assert summary.no_recipient == ["UBQG-9/01"]
@@ -203,12 +207,22 @@ def test_ongoing_asks_for_progress_each_quarter(directive_factory, lead, owner, 
 
 
 def test_periodic_ongoing_asks_for_progress_as_often_as_its_deadline_says(directive_factory, lead, owner, sweep):
-    monthly = directive_factory(lead=lead, owner=owner, deadline_text="định kỳ hằng tháng",
-                                assigned_on=day("2025-02-10"))
-    half_yearly = directive_factory(lead=lead, owner=owner, deadline_text="báo cáo 6 tháng một lần",
-                                    assigned_on=day("2025-02-10"))
-    for current in ("2025-03-03", "2025-03-04", "2025-04-01", "2025-05-02", "2025-05-05", "2025-06-02",
-                    "2025-07-01", "2025-07-02"):
+    monthly = directive_factory(
+        lead=lead, owner=owner, deadline_text="định kỳ hằng tháng", assigned_on=day("2025-02-10")
+    )
+    half_yearly = directive_factory(
+        lead=lead, owner=owner, deadline_text="báo cáo 6 tháng một lần", assigned_on=day("2025-02-10")
+    )
+    for current in (
+        "2025-03-03",
+        "2025-03-04",
+        "2025-04-01",
+        "2025-05-02",
+        "2025-05-05",
+        "2025-06-02",
+        "2025-07-01",
+        "2025-07-02",
+    ):
         sweep(day(current))
 
     def occurrences(directive):

@@ -1,4 +1,5 @@
 """The signed preferences page: daily or weekly, mute a directive; not escalations."""
+
 import pytest
 
 from dxtasks.reminders.models import Frequency, RecipientPreference

@@ -1,4 +1,5 @@
 """Real processes: two sweeps racing, and a django-q cluster running the schedule."""
+
 import collections
 import datetime
 import time
@@ -21,8 +22,10 @@ RACING_RECIPIENTS = 150
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_in_parallel_processes_send_no_duplicate(directive_factory, lead, tmp_path):
     User.objects.bulk_create(
-        [User(username=f"fp{n}", email=f"fp{n}@example.gov.vn", role=Role.FOCAL_POINT, agency=lead)
-         for n in range(RACING_RECIPIENTS)]
+        [
+            User(username=f"fp{n}", email=f"fp{n}@example.gov.vn", role=Role.FOCAL_POINT, agency=lead)
+            for n in range(RACING_RECIPIENTS)
+        ]
     )
     for user in User.objects.filter(username__startswith="fp"):
         directive_factory(lead=lead, owner=user, deadline_text="12/03/2025", assigned_on=day("2025-01-02"))
@@ -55,8 +58,9 @@ def test_a_real_qcluster_runs_the_scheduled_sweep_and_sends_mail(directive_due, 
     assert (schedule.schedule_type, schedule.cron) == (Schedule.CRON, "30 7 * * *")
     assert schedule.next_run > timezone.now()  # registering does not fire it
     # Run it now, as of a known working day (today might be a holiday).
-    Schedule.objects.filter(pk=schedule.pk).update(next_run=timezone.now() - datetime.timedelta(minutes=1),
-                                                   kwargs="day='2025-03-12'")
+    Schedule.objects.filter(pk=schedule.pk).update(
+        next_run=timezone.now() - datetime.timedelta(minutes=1), kwargs="day='2025-03-12'"
+    )
     mail_dir = tmp_path / "mail"
     cluster = start_manage("qcluster", mail_dir=mail_dir)
     try:

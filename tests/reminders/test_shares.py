@@ -1,5 +1,6 @@
 """Reminders follow the shares: each share's owner (or its agency's contact) is reminded of that share,
 exactly once per share and step, in one digest per recipient."""
+
 import datetime
 
 import pytest
@@ -18,8 +19,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sbv(agency_factory):
-    return agency_factory(code="SBV", name_vi="Ngân hàng Nhà nước Việt Nam", short_name_vi="NHNN",
-                          kind="ministerial", contact_email=SBV_CONTACT)
+    return agency_factory(
+        code="SBV",
+        name_vi="Ngân hàng Nhà nước Việt Nam",
+        short_name_vi="NHNN",
+        kind="ministerial",
+        contact_email=SBV_CONTACT,
+    )
 
 
 @pytest.fixture
@@ -28,10 +34,16 @@ def each(secretariat, lead, owner, sbv, agency_factory):
     agency_factory(code="EACH", kind="other")
     made = []
     for n in (1, 2):
-        made.append(services.create_directive(
-            by=secretariat, reference=f"COL-{n}", title_vi=f"Mỗi cơ quan làm việc {n}", share_agencies=[lead, sbv],
-            deadline_text="12/03/2025", assigned_on=day("2025-01-02"),
-        ))
+        made.append(
+            services.create_directive(
+                by=secretariat,
+                reference=f"COL-{n}",
+                title_vi=f"Mỗi cơ quan làm việc {n}",
+                share_agencies=[lead, sbv],
+                deadline_text="12/03/2025",
+                assigned_on=day("2025-01-02"),
+            )
+        )
     return made
 
 
@@ -52,10 +64,16 @@ def test_each_share_is_reminded_to_its_owner_or_agency_contact_once(each, sweep,
 
 def test_a_completed_share_is_not_reminded_and_an_extended_share_starts_a_new_sequence(each, sweep, secretariat):
     col1 = each[0]
-    services.complete_directive(directive=col1, share=col1.shares.get(agency__code="SBV"), by=secretariat,
-                                completed_on=day("2025-03-01"))
-    services.change_deadline(directive=col1, share=col1.shares.get(agency__code="MPS"), approved_by=secretariat,
-                             new_due=day("2025-04-30"), reason="gia hạn")
+    services.complete_directive(
+        directive=col1, share=col1.shares.get(agency__code="SBV"), by=secretariat, completed_on=day("2025-03-01")
+    )
+    services.change_deadline(
+        directive=col1,
+        share=col1.shares.get(agency__code="MPS"),
+        approved_by=secretariat,
+        new_due=day("2025-04-30"),
+        reason="gia hạn",
+    )
     _, sent = sweep(day("2025-03-12"))
     assert "COL-1" not in to(sent, SBV_CONTACT)[0].body
     assert "COL-1" not in to(sent, QUAN)[0].body  # no longer due today: its own deadline moved
@@ -63,8 +81,16 @@ def test_a_completed_share_is_not_reminded_and_an_extended_share_starts_a_new_se
 
 def test_the_database_refuses_a_second_delivery_of_a_share_step(each):
     share = each[0].shares.get(agency__code="SBV")
-    fields = dict(directive=each[0], share=share, recipient=SBV_CONTACT, kind=Kind.DUE, occurrence="0",
-                  due_key="2025-03-12", slot_date=day("2025-03-12"), sweep_date=day("2025-03-12"))
+    fields = dict(
+        directive=each[0],
+        share=share,
+        recipient=SBV_CONTACT,
+        kind=Kind.DUE,
+        occurrence="0",
+        due_key="2025-03-12",
+        slot_date=day("2025-03-12"),
+        sweep_date=day("2025-03-12"),
+    )
     Delivery.objects.create(**fields)
     other = each[0].shares.get(agency__code="MPS")
     Delivery.objects.create(**{**fields, "share": other})  # another share's step is its own
@@ -90,8 +116,15 @@ def test_escalation_goes_out_once_per_late_share(each, sweep):
     summary, sent = sweep(day("2025-03-27"))  # 15 days overdue: the first escalation
     rows = Delivery.objects.filter(kind=Kind.ESCALATION, recipient="ha@most.example.gov.vn")
     assert sorted(rows.values_list("directive__reference", "share__agency__code")) == [
-        ("COL-1", "MPS"), ("COL-1", "SBV"), ("COL-2", "MPS"), ("COL-2", "SBV")]
+        ("COL-1", "MPS"),
+        ("COL-1", "SBV"),
+        ("COL-2", "MPS"),
+        ("COL-2", "SBV"),
+    ]
     assert len(to(sent, "ha@most.example.gov.vn")) == 1
     # MPS's leadership is told of MPS's shares only.
-    assert sorted(Delivery.objects.filter(kind=Kind.ESCALATION, recipient="lanh-dao@bca.example.gov.vn")
-                  .values_list("share__agency__code", flat=True)) == ["MPS", "MPS"]
+    assert sorted(
+        Delivery.objects.filter(kind=Kind.ESCALATION, recipient="lanh-dao@bca.example.gov.vn").values_list(
+            "share__agency__code", flat=True
+        )
+    ) == ["MPS", "MPS"]

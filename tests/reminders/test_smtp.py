@@ -1,4 +1,5 @@
 """Reminders through Django's real SMTP backend to a real SMTP server (aiosmtpd, started here)."""
+
 import asyncio
 import socket
 import time
@@ -85,8 +86,7 @@ def test_a_refusing_server_leaves_the_reminder_failed_for_a_retry_not_sent(smtp_
     assert delivery.next_attempt_at is not None
 
 
-def test_a_slow_server_times_out_after_email_timeout_and_the_reminder_is_retried(smtp_server, directive_due,
-                                                                                  settings):
+def test_a_slow_server_times_out_after_email_timeout_and_the_reminder_is_retried(smtp_server, directive_due, settings):
     smtp_server(delay=5)
     settings.EMAIL_TIMEOUT = 1
     directive_due(day("2025-03-12"))

@@ -1,4 +1,5 @@
 """Each day's sweep is recorded; the retry job completes a sweep that never ran or died."""
+
 import datetime
 
 import pytest
@@ -80,8 +81,9 @@ def test_the_retry_job_starts_a_sweep_that_never_ran(directive_due, mailoutbox):
     assert heal_sweep(WEDNESDAY) == "" and len(mailoutbox) == 1  # finished: not again
 
 
-def test_a_live_sweep_is_left_alone_and_a_dead_one_is_taken_over_with_its_claims(directive_due, mailoutbox,
-                                                                                 user_factory, lead):
+def test_a_live_sweep_is_left_alone_and_a_dead_one_is_taken_over_with_its_claims(
+    directive_due, mailoutbox, user_factory, lead
+):
     from dxtasks.accounts.models import Role
 
     other = user_factory(role=Role.FOCAL_POINT, agency=lead, username="lan", email="lan@bca.example.gov.vn")
@@ -93,10 +95,18 @@ def test_a_live_sweep_is_left_alone_and_a_dead_one_is_taken_over_with_its_claims
     SweepRun.objects.filter(pk=run.pk).update(started_at=minute_ago, heartbeat_at=minute_ago)
     dead = run_sweep(WEDNESDAY, dry_run=True).plans
     lan = next(p for p in dead if p.email == "lan@bca.example.gov.vn")
-    Delivery.objects.create(directive_id=lan.new[0].directive_id, recipient=lan.email, kind=lan.new[0].kind,
-                            occurrence=lan.new[0].occurrence, due_key=lan.new[0].due_key, slot_date=WEDNESDAY,
-                            sweep_date=WEDNESDAY, outcome=Outcome.PENDING, claim="00000000-0000-0000-0000-000000000001",
-                            claimed_at=minute_ago)
+    Delivery.objects.create(
+        directive_id=lan.new[0].directive_id,
+        recipient=lan.email,
+        kind=lan.new[0].kind,
+        occurrence=lan.new[0].occurrence,
+        due_key=lan.new[0].due_key,
+        slot_date=WEDNESDAY,
+        sweep_date=WEDNESDAY,
+        outcome=Outcome.PENDING,
+        claim="00000000-0000-0000-0000-000000000001",
+        claimed_at=minute_ago,
+    )
     policy = Policy.from_settings()
     # Heartbeat a minute old, the default says dead after 5 minutes: still alive, left alone.
     assert runs.owed(WEDNESDAY, policy)[0] is False
@@ -120,10 +130,18 @@ def test_a_claim_younger_than_the_dead_sweeps_last_heartbeat_is_not_taken(direct
     SweepRun.objects.filter(pk=run.pk).update(heartbeat_at=long_ago)
     plan = run_sweep(WEDNESDAY, dry_run=True).plans[0].new[0]
     # A claim made just now belongs to someone alive (another cluster), not to the dead sweep.
-    Delivery.objects.create(directive_id=plan.directive_id, recipient="quan@bca.example.gov.vn", kind=plan.kind,
-                            occurrence=plan.occurrence, due_key=plan.due_key, slot_date=WEDNESDAY,
-                            sweep_date=WEDNESDAY, outcome=Outcome.PENDING,
-                            claim="00000000-0000-0000-0000-000000000002", claimed_at=timezone.now())
+    Delivery.objects.create(
+        directive_id=plan.directive_id,
+        recipient="quan@bca.example.gov.vn",
+        kind=plan.kind,
+        occurrence=plan.occurrence,
+        due_key=plan.due_key,
+        slot_date=WEDNESDAY,
+        sweep_date=WEDNESDAY,
+        outcome=Outcome.PENDING,
+        claim="00000000-0000-0000-0000-000000000002",
+        claimed_at=timezone.now(),
+    )
     owed, before = runs.owed(WEDNESDAY, policy)
     assert owed and before < timezone.now() - datetime.timedelta(minutes=9)
     summary = run_sweep(WEDNESDAY, trigger="retry", abandoned_before=before)
@@ -132,8 +150,15 @@ def test_a_claim_younger_than_the_dead_sweeps_last_heartbeat_is_not_taken(direct
 
 def finished_run(on: datetime.date) -> SweepRun:
     now = timezone.now()
-    return SweepRun.objects.create(day=on, started_at=now, finished_at=now, heartbeat_at=now, runs=1,
-                                   trigger=SweepRun.Trigger.SCHEDULE, emails_sent=3)
+    return SweepRun.objects.create(
+        day=on,
+        started_at=now,
+        finished_at=now,
+        heartbeat_at=now,
+        runs=1,
+        trigger=SweepRun.Trigger.SCHEDULE,
+        emails_sent=3,
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,22 +14,45 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Chương trình dùng mã này, ví dụ “Hệ thống báo cáo của Bộ”.', max_length=100, verbose_name='tên')),
-                ('scope', models.CharField(choices=[('read', 'Chỉ đọc'), ('write', 'Đọc và ghi')], default='read', max_length=8, verbose_name='phạm vi')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('hint', models.CharField(editable=False, max_length=4, verbose_name='4 ký tự cuối')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='dùng lần cuối')),
-                ('revoked_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='thu hồi lúc')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='người sở hữu')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Chương trình dùng mã này, ví dụ “Hệ thống báo cáo của Bộ”.",
+                        max_length=100,
+                        verbose_name="tên",
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("read", "Chỉ đọc"), ("write", "Đọc và ghi")],
+                        default="read",
+                        max_length=8,
+                        verbose_name="phạm vi",
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("hint", models.CharField(editable=False, max_length=4, verbose_name="4 ký tự cuối")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="dùng lần cuối")),
+                ("revoked_at", models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="thu hồi lúc")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người sở hữu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mã API',
-                'verbose_name_plural': 'mã API',
-                'ordering': ['owner', '-created_at'],
+                "verbose_name": "mã API",
+                "verbose_name_plural": "mã API",
+                "ordering": ["owner", "-created_at"],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,32 +14,54 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='StoredBriefing',
+            name="StoredBriefing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=16, verbose_name='loại báo cáo')),
-                ('scope', models.CharField(blank=True, max_length=32, verbose_name='phạm vi')),
-                ('as_of', models.DateField(verbose_name='số liệu đến ngày')),
-                ('language', models.CharField(max_length=8, verbose_name='ngôn ngữ')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='đầu kỳ')),
-                ('period_end', models.DateField(blank=True, null=True, verbose_name='cuối kỳ')),
-                ('period_key', models.CharField(editable=False, max_length=32)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('state', models.CharField(choices=[('pending', 'Đang chuẩn bị'), ('ready', 'Sẵn sàng'), ('failed', 'Lỗi')], default='pending', max_length=8, verbose_name='trạng thái')),
-                ('file', models.FileField(blank=True, upload_to='briefings/%Y/%m/', verbose_name='tệp PDF')),
-                ('directive_count', models.PositiveIntegerField(default=0, verbose_name='số nhiệm vụ')),
-                ('page_count', models.PositiveIntegerField(default=0, verbose_name='số trang')),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('requested_at', models.DateTimeField(verbose_name='yêu cầu lúc')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='hoàn tất lúc')),
-                ('error', models.TextField(blank=True, verbose_name='lỗi')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=16, verbose_name="loại báo cáo")),
+                ("scope", models.CharField(blank=True, max_length=32, verbose_name="phạm vi")),
+                ("as_of", models.DateField(verbose_name="số liệu đến ngày")),
+                ("language", models.CharField(max_length=8, verbose_name="ngôn ngữ")),
+                ("period_start", models.DateField(blank=True, null=True, verbose_name="đầu kỳ")),
+                ("period_end", models.DateField(blank=True, null=True, verbose_name="cuối kỳ")),
+                ("period_key", models.CharField(editable=False, max_length=32)),
+                ("fingerprint", models.CharField(max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "Đang chuẩn bị"), ("ready", "Sẵn sàng"), ("failed", "Lỗi")],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("file", models.FileField(blank=True, upload_to="briefings/%Y/%m/", verbose_name="tệp PDF")),
+                ("directive_count", models.PositiveIntegerField(default=0, verbose_name="số nhiệm vụ")),
+                ("page_count", models.PositiveIntegerField(default=0, verbose_name="số trang")),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("requested_at", models.DateTimeField(verbose_name="yêu cầu lúc")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="hoàn tất lúc")),
+                ("error", models.TextField(blank=True, verbose_name="lỗi")),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo đã lập',
-                'verbose_name_plural': 'báo cáo đã lập',
-                'ordering': ['-requested_at'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'scope', 'as_of', 'language', 'period_key', 'fingerprint'), name='one_stored_briefing_per_data')],
+                "verbose_name": "báo cáo đã lập",
+                "verbose_name_plural": "báo cáo đã lập",
+                "ordering": ["-requested_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "scope", "as_of", "language", "period_key", "fingerprint"),
+                        name="one_stored_briefing_per_data",
+                    )
+                ],
             },
         ),
     ]

@@ -5,29 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0001_initial'),
+        ("briefings", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StoredFile',
+            name="StoredFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, unique=True, verbose_name='tên tệp')),
-                ('content', models.BinaryField(verbose_name='nội dung')),
-                ('size', models.PositiveBigIntegerField(verbose_name='kích thước (byte)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=255, unique=True, verbose_name="tên tệp")),
+                ("content", models.BinaryField(verbose_name="nội dung")),
+                ("size", models.PositiveBigIntegerField(verbose_name="kích thước (byte)")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
             ],
             options={
-                'verbose_name': 'tệp báo cáo',
-                'verbose_name_plural': 'tệp báo cáo',
+                "verbose_name": "tệp báo cáo",
+                "verbose_name_plural": "tệp báo cáo",
             },
         ),
         migrations.AlterField(
-            model_name='storedbriefing',
-            name='file',
-            field=models.FileField(blank=True, storage=dxtasks.briefings.storage.briefing_storage, upload_to='briefings/%Y/%m/', verbose_name='tệp PDF'),
+            model_name="storedbriefing",
+            name="file",
+            field=models.FileField(
+                blank=True,
+                storage=dxtasks.briefings.storage.briefing_storage,
+                upload_to="briefings/%Y/%m/",
+                verbose_name="tệp PDF",
+            ),
         ),
     ]

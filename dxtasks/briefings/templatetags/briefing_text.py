@@ -1,4 +1,5 @@
 """Line breaking for Vietnamese document numbers in printed tables."""
+
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe

@@ -6,35 +6,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directives', '0001_initial'),
+        ("directives", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FeedToken',
+            name="FeedToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mine', 'Nhiệm vụ của tôi'), ('agency', 'Nhiệm vụ của một cơ quan'), ('meeting', 'Nhiệm vụ của một phiên họp'), ('all', 'Tất cả nhiệm vụ')], max_length=8, verbose_name='loại lịch')),
-                ('scope_key', models.CharField(editable=False, max_length=40)),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('hint', models.CharField(editable=False, max_length=4, verbose_name='4 ký tự cuối')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='dùng lần cuối')),
-                ('revoked_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='thu hồi lúc')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directives.agency', verbose_name='cơ quan')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directives.meeting', verbose_name='phiên họp')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feed_tokens', to=settings.AUTH_USER_MODEL, verbose_name='người sở hữu')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mine", "Nhiệm vụ của tôi"),
+                            ("agency", "Nhiệm vụ của một cơ quan"),
+                            ("meeting", "Nhiệm vụ của một phiên họp"),
+                            ("all", "Tất cả nhiệm vụ"),
+                        ],
+                        max_length=8,
+                        verbose_name="loại lịch",
+                    ),
+                ),
+                ("scope_key", models.CharField(editable=False, max_length=40)),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("hint", models.CharField(editable=False, max_length=4, verbose_name="4 ký tự cuối")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="dùng lần cuối")),
+                ("revoked_at", models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="thu hồi lúc")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="directives.agency",
+                        verbose_name="cơ quan",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="directives.meeting",
+                        verbose_name="phiên họp",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feed_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người sở hữu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đường dẫn lịch',
-                'verbose_name_plural': 'đường dẫn lịch',
-                'ordering': ['owner', 'kind', 'created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('owner', 'scope_key'), name='feedtoken_one_active_per_scope'), models.CheckConstraint(condition=models.Q(models.Q(('agency__isnull', False), ('kind', 'agency'), ('meeting__isnull', True)), models.Q(('agency__isnull', True), ('kind', 'meeting'), ('meeting__isnull', False)), models.Q(('agency__isnull', True), ('kind__in', ['mine', 'all']), ('meeting__isnull', True)), _connector='OR'), name='feedtoken_scope_matches_kind')],
+                "verbose_name": "đường dẫn lịch",
+                "verbose_name_plural": "đường dẫn lịch",
+                "ordering": ["owner", "kind", "created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("revoked_at__isnull", True)),
+                        fields=("owner", "scope_key"),
+                        name="feedtoken_one_active_per_scope",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("agency__isnull", False), ("kind", "agency"), ("meeting__isnull", True)),
+                            models.Q(("agency__isnull", True), ("kind", "meeting"), ("meeting__isnull", False)),
+                            models.Q(
+                                ("agency__isnull", True), ("kind__in", ["mine", "all"]), ("meeting__isnull", True)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="feedtoken_scope_matches_kind",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,26 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calendars', '0001_initial'),
-        ('directives', '0001_initial'),
+        ("calendars", "0001_initial"),
+        ("directives", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StoredEvent',
+            name="StoredEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('variant', models.CharField(max_length=40)),
-                ('digest', models.CharField(max_length=32)),
-                ('body', models.BinaryField()),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directives.directive')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("variant", models.CharField(max_length=40)),
+                ("digest", models.CharField(max_length=32)),
+                ("body", models.BinaryField()),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="directives.directive"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sự kiện lịch đã dựng',
-                'verbose_name_plural': 'sự kiện lịch đã dựng',
-                'constraints': [models.UniqueConstraint(fields=('directive', 'variant'), name='storedevent_one_per_variant')],
+                "verbose_name": "sự kiện lịch đã dựng",
+                "verbose_name_plural": "sự kiện lịch đã dựng",
+                "constraints": [
+                    models.UniqueConstraint(fields=("directive", "variant"), name="storedevent_one_per_variant")
+                ],
             },
         ),
     ]

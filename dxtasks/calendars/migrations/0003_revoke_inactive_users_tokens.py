@@ -1,4 +1,5 @@
 """Tokens of users deactivated before deactivation revoked them: revoke them now, or reactivation revives them."""
+
 from django.db import migrations
 from django.utils import timezone
 

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,207 +16,556 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('committee', models.CharField(choices=[('egov', 'Ủy ban Quốc gia về Chính phủ điện tử'), ('ncdt', 'Ủy ban Quốc gia về chuyển đổi số'), ('steering', 'Ban Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06')], max_length=16, verbose_name='ủy ban')),
-                ('number', models.PositiveIntegerField(unique=True, verbose_name='số phiên')),
-                ('date', models.DateField(verbose_name='ngày họp')),
-                ('title_vi', models.CharField(max_length=300, verbose_name='tên phiên họp')),
-                ('title_en', models.CharField(max_length=300, verbose_name='tên tiếng Anh')),
-                ('chair', models.CharField(blank=True, max_length=200, verbose_name='chủ trì')),
-                ('notice_ref', models.CharField(blank=True, max_length=100, verbose_name='thông báo kết luận')),
-                ('notice_date', models.DateField(blank=True, null=True, verbose_name='ngày thông báo')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='nguồn')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "committee",
+                    models.CharField(
+                        choices=[
+                            ("egov", "Ủy ban Quốc gia về Chính phủ điện tử"),
+                            ("ncdt", "Ủy ban Quốc gia về chuyển đổi số"),
+                            (
+                                "steering",
+                                "Ban Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06",
+                            ),
+                        ],
+                        max_length=16,
+                        verbose_name="ủy ban",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(unique=True, verbose_name="số phiên")),
+                ("date", models.DateField(verbose_name="ngày họp")),
+                ("title_vi", models.CharField(max_length=300, verbose_name="tên phiên họp")),
+                ("title_en", models.CharField(max_length=300, verbose_name="tên tiếng Anh")),
+                ("chair", models.CharField(blank=True, max_length=200, verbose_name="chủ trì")),
+                ("notice_ref", models.CharField(blank=True, max_length=100, verbose_name="thông báo kết luận")),
+                ("notice_date", models.DateField(blank=True, null=True, verbose_name="ngày thông báo")),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="nguồn")),
             ],
             options={
-                'verbose_name': 'phiên họp',
-                'verbose_name_plural': 'phiên họp',
-                'ordering': ['-date'],
+                "verbose_name": "phiên họp",
+                "verbose_name_plural": "phiên họp",
+                "ordering": ["-date"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9][A-Z0-9-]*$', 'Chỉ chữ in hoa không dấu, số và dấu gạch ngang.')], verbose_name='mã')),
-                ('name_vi', models.CharField(max_length=200, verbose_name='tên tiếng Việt')),
-                ('name_en', models.CharField(max_length=200, verbose_name='tên tiếng Anh')),
-                ('short_name_vi', models.CharField(help_text='BCA, NHNN …', max_length=32, verbose_name='tên viết tắt')),
-                ('kind', models.CharField(choices=[('ministry', 'Bộ'), ('ministerial', 'Cơ quan ngang bộ'), ('government', 'Cơ quan thuộc Chính phủ'), ('province', 'Tỉnh, thành phố'), ('other', 'Khác')], max_length=16, verbose_name='loại')),
-                ('active', models.BooleanField(default=True, verbose_name='đang hoạt động')),
-                ('established_on', models.DateField(blank=True, null=True, verbose_name='thành lập từ')),
-                ('succeeded_on', models.DateField(blank=True, help_text='Ngày cơ quan kế thừa bắt đầu hoạt động.', null=True, verbose_name='ngày hợp nhất')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='email đầu mối')),
-                ('leadership_email', models.EmailField(blank=True, help_text='Nhận email nhắc khi nhiệm vụ quá hạn lâu.', max_length=254, verbose_name='email lãnh đạo')),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='directives.agency', verbose_name='cơ quan kế thừa')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=32,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9][A-Z0-9-]*$", "Chỉ chữ in hoa không dấu, số và dấu gạch ngang."
+                            )
+                        ],
+                        verbose_name="mã",
+                    ),
+                ),
+                ("name_vi", models.CharField(max_length=200, verbose_name="tên tiếng Việt")),
+                ("name_en", models.CharField(max_length=200, verbose_name="tên tiếng Anh")),
+                (
+                    "short_name_vi",
+                    models.CharField(help_text="BCA, NHNN …", max_length=32, verbose_name="tên viết tắt"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ministry", "Bộ"),
+                            ("ministerial", "Cơ quan ngang bộ"),
+                            ("government", "Cơ quan thuộc Chính phủ"),
+                            ("province", "Tỉnh, thành phố"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="đang hoạt động")),
+                ("established_on", models.DateField(blank=True, null=True, verbose_name="thành lập từ")),
+                (
+                    "succeeded_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Ngày cơ quan kế thừa bắt đầu hoạt động.",
+                        null=True,
+                        verbose_name="ngày hợp nhất",
+                    ),
+                ),
+                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="email đầu mối")),
+                (
+                    "leadership_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Nhận email nhắc khi nhiệm vụ quá hạn lâu.",
+                        max_length=254,
+                        verbose_name="email lãnh đạo",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessors",
+                        to="directives.agency",
+                        verbose_name="cơ quan kế thừa",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cơ quan',
-                'verbose_name_plural': 'cơ quan',
-                'ordering': ['kind', 'name_vi'],
+                "verbose_name": "cơ quan",
+                "verbose_name_plural": "cơ quan",
+                "ordering": ["kind", "name_vi"],
             },
         ),
         migrations.CreateModel(
-            name='Directive',
+            name="Directive",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã công khai')),
-                ('reference', models.CharField(help_text='Ví dụ UBQG-7/03', max_length=32, unique=True, verbose_name='số hiệu')),
-                ('title_vi', models.CharField(max_length=300, verbose_name='tên nhiệm vụ')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='tên tiếng Anh')),
-                ('full_text', models.TextField(blank=True, verbose_name='nội dung')),
-                ('source_ref', models.CharField(blank=True, help_text='Thông báo, công văn hoặc bài viết ghi nhiệm vụ.', max_length=300, verbose_name='văn bản giao')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='nguồn')),
-                ('pillar', models.CharField(choices=[('government', 'Chính phủ số'), ('economy', 'Kinh tế số'), ('society', 'Xã hội số'), ('cross', 'Nền tảng chung')], default='cross', max_length=16, verbose_name='trụ cột')),
-                ('assigned_on', models.DateField(help_text='Thường là ngày họp.', verbose_name='ngày giao')),
-                ('deadline_text', models.CharField(max_length=200, verbose_name='thời hạn (nguyên văn)')),
-                ('due_date', models.DateField(blank=True, db_index=True, null=True, verbose_name='hạn')),
-                ('deadline_precision', models.CharField(choices=[('day', 'ngày'), ('month', 'tháng'), ('quarter', 'quý'), ('half', 'nửa năm'), ('year', 'năm'), ('ongoing', 'thường xuyên'), ('asap', 'sớm')], max_length=16, verbose_name='độ chính xác của hạn')),
-                ('state', models.CharField(choices=[('open', 'Đang thực hiện'), ('submitted', 'Chờ xác nhận hoàn thành'), ('completed', 'Đã hoàn thành'), ('cancelled', 'Đã hủy')], db_index=True, default='open', max_length=16, verbose_name='trạng thái')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='ngày hoàn thành')),
-                ('cancelled_on', models.DateField(blank=True, null=True, verbose_name='ngày hủy')),
-                ('outcome', models.TextField(blank=True, help_text='Văn bản hoặc sản phẩm hoàn thành nhiệm vụ.', verbose_name='kết quả')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='cập nhật lúc')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('co_agencies', models.ManyToManyField(blank=True, related_name='co_directives', to='directives.agency', verbose_name='đơn vị phối hợp')),
-                ('lead_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_directives', to='directives.agency', verbose_name='đơn vị chủ trì')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_directives', to=settings.AUTH_USER_MODEL, verbose_name='người phụ trách')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='directives', to='directives.meeting', verbose_name='phiên họp')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "public_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="mã công khai"),
+                ),
+                (
+                    "reference",
+                    models.CharField(help_text="Ví dụ UBQG-7/03", max_length=32, unique=True, verbose_name="số hiệu"),
+                ),
+                ("title_vi", models.CharField(max_length=300, verbose_name="tên nhiệm vụ")),
+                ("title_en", models.CharField(blank=True, max_length=300, verbose_name="tên tiếng Anh")),
+                ("full_text", models.TextField(blank=True, verbose_name="nội dung")),
+                (
+                    "source_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="Thông báo, công văn hoặc bài viết ghi nhiệm vụ.",
+                        max_length=300,
+                        verbose_name="văn bản giao",
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="nguồn")),
+                (
+                    "pillar",
+                    models.CharField(
+                        choices=[
+                            ("government", "Chính phủ số"),
+                            ("economy", "Kinh tế số"),
+                            ("society", "Xã hội số"),
+                            ("cross", "Nền tảng chung"),
+                        ],
+                        default="cross",
+                        max_length=16,
+                        verbose_name="trụ cột",
+                    ),
+                ),
+                ("assigned_on", models.DateField(help_text="Thường là ngày họp.", verbose_name="ngày giao")),
+                ("deadline_text", models.CharField(max_length=200, verbose_name="thời hạn (nguyên văn)")),
+                ("due_date", models.DateField(blank=True, db_index=True, null=True, verbose_name="hạn")),
+                (
+                    "deadline_precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "ngày"),
+                            ("month", "tháng"),
+                            ("quarter", "quý"),
+                            ("half", "nửa năm"),
+                            ("year", "năm"),
+                            ("ongoing", "thường xuyên"),
+                            ("asap", "sớm"),
+                        ],
+                        max_length=16,
+                        verbose_name="độ chính xác của hạn",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Đang thực hiện"),
+                            ("submitted", "Chờ xác nhận hoàn thành"),
+                            ("completed", "Đã hoàn thành"),
+                            ("cancelled", "Đã hủy"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="ngày hoàn thành")),
+                ("cancelled_on", models.DateField(blank=True, null=True, verbose_name="ngày hủy")),
+                (
+                    "outcome",
+                    models.TextField(
+                        blank=True, help_text="Văn bản hoặc sản phẩm hoàn thành nhiệm vụ.", verbose_name="kết quả"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="cập nhật lúc")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                (
+                    "co_agencies",
+                    models.ManyToManyField(
+                        blank=True, related_name="co_directives", to="directives.agency", verbose_name="đơn vị phối hợp"
+                    ),
+                ),
+                (
+                    "lead_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_directives",
+                        to="directives.agency",
+                        verbose_name="đơn vị chủ trì",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_directives",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người phụ trách",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="directives",
+                        to="directives.meeting",
+                        verbose_name="phiên họp",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhiệm vụ',
-                'verbose_name_plural': 'nhiệm vụ',
-                'ordering': ['due_date', 'reference'],
+                "verbose_name": "nhiệm vụ",
+                "verbose_name_plural": "nhiệm vụ",
+                "ordering": ["due_date", "reference"],
             },
         ),
         migrations.CreateModel(
-            name='DeadlineChange',
+            name="DeadlineChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_due', models.DateField(blank=True, null=True, verbose_name='hạn cũ')),
-                ('new_due', models.DateField(blank=True, null=True, verbose_name='hạn mới')),
-                ('old_deadline_text', models.CharField(blank=True, max_length=200, verbose_name='thời hạn cũ')),
-                ('new_deadline_text', models.CharField(blank=True, max_length=200, verbose_name='thời hạn mới')),
-                ('reason', models.TextField(verbose_name='lý do')),
-                ('approved_at', models.DateTimeField(db_index=True, verbose_name='thời điểm duyệt')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='người duyệt')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadline_changes', to='directives.directive')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("old_due", models.DateField(blank=True, null=True, verbose_name="hạn cũ")),
+                ("new_due", models.DateField(blank=True, null=True, verbose_name="hạn mới")),
+                ("old_deadline_text", models.CharField(blank=True, max_length=200, verbose_name="thời hạn cũ")),
+                ("new_deadline_text", models.CharField(blank=True, max_length=200, verbose_name="thời hạn mới")),
+                ("reason", models.TextField(verbose_name="lý do")),
+                ("approved_at", models.DateTimeField(db_index=True, verbose_name="thời điểm duyệt")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người duyệt",
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadline_changes",
+                        to="directives.directive",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'điều chỉnh thời hạn',
-                'verbose_name_plural': 'điều chỉnh thời hạn',
-                'ordering': ['-approved_at', '-pk'],
+                "verbose_name": "điều chỉnh thời hạn",
+                "verbose_name_plural": "điều chỉnh thời hạn",
+                "ordering": ["-approved_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyTransfer',
+            name="AgencyTransfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'chủ trì'), ('co', 'phối hợp')], default='lead', max_length=8, verbose_name='vai trò')),
-                ('reason', models.TextField(verbose_name='lý do')),
-                ('transferred_at', models.DateTimeField(verbose_name='thời điểm')),
-                ('from_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directives.agency', verbose_name='từ')),
-                ('to_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directives.agency', verbose_name='sang')),
-                ('transferred_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agency_transfers', to='directives.directive')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "chủ trì"), ("co", "phối hợp")],
+                        default="lead",
+                        max_length=8,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="lý do")),
+                ("transferred_at", models.DateTimeField(verbose_name="thời điểm")),
+                (
+                    "from_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directives.agency",
+                        verbose_name="từ",
+                    ),
+                ),
+                (
+                    "to_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directives.agency",
+                        verbose_name="sang",
+                    ),
+                ),
+                (
+                    "transferred_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agency_transfers",
+                        to="directives.directive",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chuyển cơ quan',
-                'verbose_name_plural': 'chuyển cơ quan',
-                'ordering': ['-transferred_at', '-pk'],
+                "verbose_name": "chuyển cơ quan",
+                "verbose_name_plural": "chuyển cơ quan",
+                "ordering": ["-transferred_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ExtensionRequest',
+            name="ExtensionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('proposed_due', models.DateField(verbose_name='hạn đề nghị')),
-                ('reason', models.TextField(verbose_name='lý do')),
-                ('requested_at', models.DateTimeField(verbose_name='thời điểm đề nghị')),
-                ('decision', models.CharField(choices=[('pending', 'Chờ duyệt'), ('approved', 'Đã duyệt'), ('rejected', 'Từ chối')], default='pending', max_length=16, verbose_name='kết quả')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm duyệt')),
-                ('decision_note', models.TextField(blank=True, verbose_name='ý kiến')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người duyệt')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extension_requests', to='directives.directive')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người đề nghị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("proposed_due", models.DateField(verbose_name="hạn đề nghị")),
+                ("reason", models.TextField(verbose_name="lý do")),
+                ("requested_at", models.DateTimeField(verbose_name="thời điểm đề nghị")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("pending", "Chờ duyệt"), ("approved", "Đã duyệt"), ("rejected", "Từ chối")],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="kết quả",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="thời điểm duyệt")),
+                ("decision_note", models.TextField(blank=True, verbose_name="ý kiến")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người duyệt",
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extension_requests",
+                        to="directives.directive",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người đề nghị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đề nghị gia hạn',
-                'verbose_name_plural': 'đề nghị gia hạn',
-                'ordering': ['-requested_at', '-pk'],
+                "verbose_name": "đề nghị gia hạn",
+                "verbose_name_plural": "đề nghị gia hạn",
+                "ordering": ["-requested_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressUpdate',
+            name="ProgressUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reported_at', models.DateTimeField(db_index=True, verbose_name='thời điểm')),
-                ('percent', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='tiến độ (%)')),
-                ('note', models.TextField(verbose_name='ghi chú')),
-                ('evidence_url', models.URLField(blank=True, max_length=500, verbose_name='minh chứng')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_updates', to='directives.directive')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='người báo cáo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reported_at", models.DateTimeField(db_index=True, verbose_name="thời điểm")),
+                (
+                    "percent",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)], verbose_name="tiến độ (%)"
+                    ),
+                ),
+                ("note", models.TextField(verbose_name="ghi chú")),
+                ("evidence_url", models.URLField(blank=True, max_length=500, verbose_name="minh chứng")),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_updates",
+                        to="directives.directive",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người báo cáo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo tiến độ',
-                'verbose_name_plural': 'báo cáo tiến độ',
-                'ordering': ['-reported_at', '-pk'],
+                "verbose_name": "báo cáo tiến độ",
+                "verbose_name_plural": "báo cáo tiến độ",
+                "ordering": ["-reported_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='StateChange',
+            name="StateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_state', models.CharField(choices=[('open', 'Đang thực hiện'), ('submitted', 'Chờ xác nhận hoàn thành'), ('completed', 'Đã hoàn thành'), ('cancelled', 'Đã hủy')], max_length=16, verbose_name='trạng thái cũ')),
-                ('new_state', models.CharField(choices=[('open', 'Đang thực hiện'), ('submitted', 'Chờ xác nhận hoàn thành'), ('completed', 'Đã hoàn thành'), ('cancelled', 'Đã hủy')], max_length=16, verbose_name='trạng thái mới')),
-                ('changed_at', models.DateTimeField(db_index=True, verbose_name='thời điểm')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='state_changes', to='directives.directive')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "old_state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Đang thực hiện"),
+                            ("submitted", "Chờ xác nhận hoàn thành"),
+                            ("completed", "Đã hoàn thành"),
+                            ("cancelled", "Đã hủy"),
+                        ],
+                        max_length=16,
+                        verbose_name="trạng thái cũ",
+                    ),
+                ),
+                (
+                    "new_state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Đang thực hiện"),
+                            ("submitted", "Chờ xác nhận hoàn thành"),
+                            ("completed", "Đã hoàn thành"),
+                            ("cancelled", "Đã hủy"),
+                        ],
+                        max_length=16,
+                        verbose_name="trạng thái mới",
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(db_index=True, verbose_name="thời điểm")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="state_changes",
+                        to="directives.directive",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thay đổi trạng thái',
-                'verbose_name_plural': 'thay đổi trạng thái',
-                'ordering': ['-changed_at', '-pk'],
+                "verbose_name": "thay đổi trạng thái",
+                "verbose_name_plural": "thay đổi trạng thái",
+                "ordering": ["-changed_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.CheckConstraint(condition=models.Q(('successor__isnull', True), ('succeeded_on__isnull', False), _connector='OR'), name='agency_succession_has_date', violation_error_message='Cần ngày hợp nhất khi có cơ quan kế thừa.'),
+            model_name="agency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("successor__isnull", True), ("succeeded_on__isnull", False), _connector="OR"),
+                name="agency_succession_has_date",
+                violation_error_message="Cần ngày hợp nhất khi có cơ quan kế thừa.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.CheckConstraint(condition=models.Q(('successor', models.F('pk')), _negated=True), name='agency_not_own_successor'),
+            model_name="agency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("successor", models.F("pk")), _negated=True), name="agency_not_own_successor"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='extensionrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('decision', 'pending')), fields=('directive',), name='one_pending_extension'),
+            model_name="extensionrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("decision", "pending")), fields=("directive",), name="one_pending_extension"
+            ),
         ),
         migrations.AddIndex(
-            model_name='directive',
-            index=models.Index(fields=['state', 'due_date'], name='directive_state_due'),
+            model_name="directive",
+            index=models.Index(fields=["state", "due_date"], name="directive_state_due"),
         ),
         migrations.AddIndex(
-            model_name='directive',
-            index=models.Index(fields=['lead_agency', 'state'], name='directive_lead_state'),
+            model_name="directive",
+            index=models.Index(fields=["lead_agency", "state"], name="directive_lead_state"),
         ),
         migrations.AddConstraint(
-            model_name='directive',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('completed_on__isnull', False), ('state', 'completed')), models.Q(models.Q(('state', 'completed'), _negated=True), ('completed_on__isnull', True)), _connector='OR'), name='directive_completed_has_date', violation_error_message='Nhiệm vụ đã hoàn thành phải có ngày hoàn thành, và ngược lại.'),
+            model_name="directive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("completed_on__isnull", False), ("state", "completed")),
+                    models.Q(models.Q(("state", "completed"), _negated=True), ("completed_on__isnull", True)),
+                    _connector="OR",
+                ),
+                name="directive_completed_has_date",
+                violation_error_message="Nhiệm vụ đã hoàn thành phải có ngày hoàn thành, và ngược lại.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='directive',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cancelled_on__isnull', False), ('state', 'cancelled')), models.Q(models.Q(('state', 'cancelled'), _negated=True), ('cancelled_on__isnull', True)), _connector='OR'), name='directive_cancelled_has_date', violation_error_message='Nhiệm vụ đã hủy phải có ngày hủy, và ngược lại.'),
+            model_name="directive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("cancelled_on__isnull", False), ("state", "cancelled")),
+                    models.Q(models.Q(("state", "cancelled"), _negated=True), ("cancelled_on__isnull", True)),
+                    _connector="OR",
+                ),
+                name="directive_cancelled_has_date",
+                violation_error_message="Nhiệm vụ đã hủy phải có ngày hủy, và ngược lại.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='directive',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deadline_precision__in', ['ongoing', 'asap']), ('due_date__isnull', True)), models.Q(models.Q(('deadline_precision__in', ['ongoing', 'asap']), _negated=True), ('due_date__isnull', False)), _connector='OR'), name='directive_due_matches_precision', violation_error_message='Chỉ nhiệm vụ thường xuyên hoặc cần làm sớm mới không có hạn.'),
+            model_name="directive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("deadline_precision__in", ["ongoing", "asap"]), ("due_date__isnull", True)),
+                    models.Q(
+                        models.Q(("deadline_precision__in", ["ongoing", "asap"]), _negated=True),
+                        ("due_date__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="directive_due_matches_precision",
+                violation_error_message="Chỉ nhiệm vụ thường xuyên hoặc cần làm sớm mới không có hạn.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('percent__lte', 100)), name='progress_percent_max_100'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("percent__lte", 100)), name="progress_percent_max_100"
+            ),
         ),
     ]

@@ -14,70 +14,99 @@ def number_ncdt_sessions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directives', '0001_initial'),
+        ("directives", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MeetingChange',
+            name="MeetingChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('created', 'Tạo phiên họp'), ('edited', 'Sửa phiên họp')], max_length=8, verbose_name='thao tác')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='thay đổi')),
-                ('changed_at', models.DateTimeField(verbose_name='thời điểm')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("created", "Tạo phiên họp"), ("edited", "Sửa phiên họp")],
+                        max_length=8,
+                        verbose_name="thao tác",
+                    ),
+                ),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="thay đổi")),
+                ("changed_at", models.DateTimeField(verbose_name="thời điểm")),
             ],
             options={
-                'verbose_name': 'thay đổi phiên họp',
-                'verbose_name_plural': 'thay đổi phiên họp',
-                'ordering': ['-changed_at', '-pk'],
+                "verbose_name": "thay đổi phiên họp",
+                "verbose_name_plural": "thay đổi phiên họp",
+                "ordering": ["-changed_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='notice_file',
-            field=models.FileField(blank=True, max_length=300, upload_to='meetings/notices/%Y/', verbose_name='tệp thông báo'),
+            model_name="meeting",
+            name="notice_file",
+            field=models.FileField(
+                blank=True, max_length=300, upload_to="meetings/notices/%Y/", verbose_name="tệp thông báo"
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='session_number',
-            field=models.PositiveIntegerField(blank=True, help_text='Số thứ tự phiên họp của ủy ban; để trống nếu phiên họp không đánh số.', null=True, verbose_name='phiên họp thứ'),
+            model_name="meeting",
+            name="session_number",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Số thứ tự phiên họp của ủy ban; để trống nếu phiên họp không đánh số.",
+                null=True,
+                verbose_name="phiên họp thứ",
+            ),
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='notice_ref',
-            field=models.CharField(blank=True, help_text='Ví dụ 552/TB-VPCP', max_length=100, verbose_name='thông báo kết luận'),
+            model_name="meeting",
+            name="notice_ref",
+            field=models.CharField(
+                blank=True, help_text="Ví dụ 552/TB-VPCP", max_length=100, verbose_name="thông báo kết luận"
+            ),
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='number',
-            field=models.PositiveIntegerField(help_text='Số dùng trong đường dẫn và tệp nhập; không đổi.', unique=True, verbose_name='số đăng ký'),
+            model_name="meeting",
+            name="number",
+            field=models.PositiveIntegerField(
+                help_text="Số dùng trong đường dẫn và tệp nhập; không đổi.", unique=True, verbose_name="số đăng ký"
+            ),
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='source_url',
-            field=models.URLField(blank=True, max_length=500, verbose_name='đường dẫn thông báo'),
+            model_name="meeting",
+            name="source_url",
+            field=models.URLField(blank=True, max_length=500, verbose_name="đường dẫn thông báo"),
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='title_en',
-            field=models.CharField(blank=True, max_length=300, verbose_name='tên tiếng Anh'),
+            model_name="meeting",
+            name="title_en",
+            field=models.CharField(blank=True, max_length=300, verbose_name="tên tiếng Anh"),
         ),
         migrations.RunPython(number_ncdt_sessions, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.UniqueConstraint(fields=('committee', 'session_number'), name='one_session_number_per_committee', violation_error_message='Ủy ban này đã có phiên họp mang số này.'),
+            model_name="meeting",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "session_number"),
+                name="one_session_number_per_committee",
+                violation_error_message="Ủy ban này đã có phiên họp mang số này.",
+            ),
         ),
         migrations.AddField(
-            model_name='meetingchange',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện'),
+            model_name="meetingchange",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="người thực hiện",
+            ),
         ),
         migrations.AddField(
-            model_name='meetingchange',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='directives.meeting'),
+            model_name="meetingchange",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="changes", to="directives.meeting"
+            ),
         ),
     ]

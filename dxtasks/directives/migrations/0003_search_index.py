@@ -3,6 +3,7 @@
 The objects are defined in dxtasks/directives/search.py (one place), which
 also re-creates them after any later migrate that rebuilt the table.
 """
+
 from django.db import migrations
 
 

@@ -1,4 +1,5 @@
 """Agencies' English abbreviations (MPS, SBV, MOST …), filled from the reference data in fixtures/."""
+
 import json
 from pathlib import Path
 
@@ -32,8 +33,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="agency",
             name="short_name_en",
-            field=models.CharField(blank=True, help_text="MPS, SBV …", max_length=32,
-                                   verbose_name="tên viết tắt tiếng Anh"),
+            field=models.CharField(
+                blank=True, help_text="MPS, SBV …", max_length=32, verbose_name="tên viết tắt tiếng Anh"
+            ),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -6,53 +6,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directives', '0004_agency_short_name_en'),
+        ("directives", "0004_agency_short_name_en"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='extensionrequest',
-            name='decision',
-            field=models.CharField(choices=[('pending', 'Chờ duyệt'), ('approved', 'Đã duyệt'), ('rejected', 'Từ chối'), ('withdrawn', 'Đã rút lại')], default='pending', max_length=16, verbose_name='kết quả'),
+            model_name="extensionrequest",
+            name="decision",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Chờ duyệt"),
+                    ("approved", "Đã duyệt"),
+                    ("rejected", "Từ chối"),
+                    ("withdrawn", "Đã rút lại"),
+                ],
+                default="pending",
+                max_length=16,
+                verbose_name="kết quả",
+            ),
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assigned', 'Được giao nhiệm vụ'), ('extension_requested', 'Đề nghị gia hạn'), ('extension_approved', 'Đề nghị gia hạn được duyệt'), ('extension_rejected', 'Đề nghị gia hạn bị từ chối'), ('submitted', 'Gửi xác nhận hoàn thành'), ('completed', 'Xác nhận hoàn thành'), ('returned', 'Trả lại để hoàn thiện'), ('deadline_changed', 'Điều chỉnh thời hạn')], max_length=24, verbose_name='loại')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='thời điểm')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='directives.directive', verbose_name='nhiệm vụ')),
-                ('extension_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='directives.extensionrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Được giao nhiệm vụ"),
+                            ("extension_requested", "Đề nghị gia hạn"),
+                            ("extension_approved", "Đề nghị gia hạn được duyệt"),
+                            ("extension_rejected", "Đề nghị gia hạn bị từ chối"),
+                            ("submitted", "Gửi xác nhận hoàn thành"),
+                            ("completed", "Xác nhận hoàn thành"),
+                            ("returned", "Trả lại để hoàn thiện"),
+                            ("deadline_changed", "Điều chỉnh thời hạn"),
+                        ],
+                        max_length=24,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="thời điểm")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="directives.directive",
+                        verbose_name="nhiệm vụ",
+                    ),
+                ),
+                (
+                    "extension_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="directives.extensionrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sự kiện',
-                'verbose_name_plural': 'sự kiện',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "sự kiện",
+                "verbose_name_plural": "sự kiện",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to_user', models.BooleanField(default=True)),
-                ('address', models.EmailField(blank=True, help_text='Chỉ khi người nhận không có tài khoản.', max_length=254, verbose_name='địa chỉ')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='đã đọc lúc')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='tạo lúc')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='directives.event')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='người nhận')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("to_user", models.BooleanField(default=True)),
+                (
+                    "address",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Chỉ khi người nhận không có tài khoản.",
+                        max_length=254,
+                        verbose_name="địa chỉ",
+                    ),
+                ),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="đã đọc lúc")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="tạo lúc")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notifications", to="directives.event"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nhận",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thông báo',
-                'verbose_name_plural': 'thông báo',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='notification_inbox')],
-                'constraints': [models.UniqueConstraint(fields=('event', 'user'), name='one_notification_per_event_user'), models.UniqueConstraint(condition=models.Q(('to_user', False)), fields=('event', 'address'), name='one_notification_per_event_address')],
+                "verbose_name": "thông báo",
+                "verbose_name_plural": "thông báo",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["user", "read_at"], name="notification_inbox")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("event", "user"), name="one_notification_per_event_user"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("to_user", False)),
+                        fields=("event", "address"),
+                        name="one_notification_per_event_address",
+                    ),
+                ],
             },
         ),
     ]

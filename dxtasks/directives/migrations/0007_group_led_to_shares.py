@@ -5,6 +5,7 @@ government agencies, and the 63 or 34 provinces) gets a share copying the direct
 follow-up; the directive keeps all its history. Reversible: the shares (and the copies of
 deadline changes they carry) go, and the directive is led by its group again.
 """
+
 from django.db import migrations
 
 

@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directives', '0007_group_led_to_shares'),
+        ("directives", "0007_group_led_to_shares"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='share',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='directives.share', verbose_name='phần việc'),
+            model_name="event",
+            name="share",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="directives.share",
+                verbose_name="phần việc",
+            ),
         ),
     ]

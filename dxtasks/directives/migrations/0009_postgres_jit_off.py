@@ -9,6 +9,7 @@ portal's queries are short; JIT is for long analytic ones. Set on the database
 the database keeps JIT and is told so (set `jit = off` in postgresql.conf then).
 Nothing on SQLite.
 """
+
 from django.db import migrations
 
 FORWARD = """

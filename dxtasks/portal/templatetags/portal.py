@@ -1,4 +1,5 @@
 """Template helpers: dd/mm/yyyy dates, status labels, names in the page's language, links kept."""
+
 import datetime
 
 from django import template
@@ -102,7 +103,7 @@ def register_link(scope_params: dict | None = None, **extra) -> str:
 
 @register.simple_tag(takes_context=True)
 def lateness(context, directive) -> str:
-    """"quá hạn 12 ngày" for an overdue row, "giao 640 ngày trước" for an open one without a date, else ""."""
+    """ "quá hạn 12 ngày" for an overdue row, "giao 640 ngày trước" for an open one without a date, else ""."""
     from django.utils import timezone
     from django.utils.translation import ngettext
 

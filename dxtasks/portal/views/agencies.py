@@ -1,4 +1,5 @@
 """Agencies: the list, an agency's page, and moving a merged agency's directives to its successor."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -43,32 +44,42 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     involved = scopes.directives(involved_scope)
     led = scopes.directives(lead)
     counts = selectors.status_counts(involved)
-    page = Paginator(involved.order_by(F("due_date").asc(nulls_last=True), "reference"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(involved.order_by(F("due_date").asc(nulls_last=True), "reference"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     page.object_list = list_rows(page.object_list)
     lead_scorecard = next((card for card in scopes.scorecards(lead, led) if card["lead_agency_id"] == agency.pk), None)
-    return render(request, "portal/agency_detail.html", {
-        "transfer_form": _transfer_form(request, agency),
-        "agency": agency,
-        "scope_line": scopes.describe(lead, subject=agency.short_name(language)),
-        "register_url": f"{reverse('portal:register')}?{urlencode(involved_scope.params())}",
-        "lead_register_url": f"{reverse('portal:register')}?{urlencode(lead.params())}",
-        "briefing_query": urlencode({"kind": "agency", "agency": agency.code}),
-        "predecessors": agency.predecessors.all(),
-        "counts": counts,
-        "status_rows": status_rows(counts),
-        "lead_scorecard": lead_scorecard,
-        "headline": selectors.headline_figures(led),
-        "page": page,
-        "members": agency.members.filter(is_active=True).order_by("username") if roles.is_secretariat(
-            request.user) else None,
-    })
+    return render(
+        request,
+        "portal/agency_detail.html",
+        {
+            "transfer_form": _transfer_form(request, agency),
+            "agency": agency,
+            "scope_line": scopes.describe(lead, subject=agency.short_name(language)),
+            "register_url": f"{reverse('portal:register')}?{urlencode(involved_scope.params())}",
+            "lead_register_url": f"{reverse('portal:register')}?{urlencode(lead.params())}",
+            "briefing_query": urlencode({"kind": "agency", "agency": agency.code}),
+            "predecessors": agency.predecessors.all(),
+            "counts": counts,
+            "status_rows": status_rows(counts),
+            "lead_scorecard": lead_scorecard,
+            "headline": selectors.headline_figures(led),
+            "page": page,
+            "members": agency.members.filter(is_active=True).order_by("username")
+            if roles.is_secretariat(request.user)
+            else None,
+        },
+    )
 
 
 def _open_involving(agency: Agency) -> QuerySet:
     """Open directives the agency is in, less those where its share is already closed (nothing to hand over)."""
     closed_shares = agency.shares.exclude(state__in=OPEN_STATES).values("directive_id")
-    return (selectors.involving_agency(agency, Directive.objects.filter(state__in=OPEN_STATES))
-            .exclude(pk__in=closed_shares).order_by("reference"))
+    return (
+        selectors.involving_agency(agency, Directive.objects.filter(state__in=OPEN_STATES))
+        .exclude(pk__in=closed_shares)
+        .order_by("reference")
+    )
 
 
 def _transfer_form(request: HttpRequest, agency: Agency) -> TransferForm | None:
@@ -86,14 +97,22 @@ def transfer(request: HttpRequest, code: str) -> HttpResponse:
     form = TransferForm(request.POST, open_directives=_open_involving(agency))
     if form.is_valid():
         try:
-            moved = services.transfer_to_successor(agency=agency, directives=form.cleaned_data["directives"],
-                                                   by=request.user, reason=form.cleaned_data["reason"])
+            moved = services.transfer_to_successor(
+                agency=agency,
+                directives=form.cleaned_data["directives"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
         except services.DirectiveError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Đã chuyển %(count)s nhiệm vụ cho %(successor)s.")
-                             % {"count": len(moved), "successor": agency.successor.short_name((get_language() or "vi")[:2])})
+            messages.success(
+                request,
+                _("Đã chuyển %(count)s nhiệm vụ cho %(successor)s.")
+                % {"count": len(moved), "successor": agency.successor.short_name((get_language() or "vi")[:2])},
+            )
             return redirect("portal:agency", code=agency.code)
-    messages.error(request, " ".join(form.non_field_errors()) or " ".join(
-        e for errors in form.errors.values() for e in errors))
+    messages.error(
+        request, " ".join(form.non_field_errors()) or " ".join(e for errors in form.errors.values() for e in errors)
+    )
     return redirect("portal:agency", code=agency.code)

@@ -4,6 +4,7 @@ Every action is a POST that checks the role first (403 with the reason,
 nothing changed), then the form, then calls the one service that does the
 write. A refused form re-renders the page with the errors and what was typed.
 """
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -65,11 +66,15 @@ def _share_table(request: HttpRequest, directive: Directive) -> dict:
     kind = request.GET.get("share_kind", "")
     sort = request.GET.get("share_sort", "agency")
     search = request.GET.get("share_q", "").strip()[:100]
-    rows = list(selectors.shares_of(
-        directive, status=status if status in Status.values else "",
-        agency_kind=kind if kind in AgencyKind.values else "", search=search,
-        sort=sort if sort in selectors.SHARE_SORTS else "agency",
-    ))
+    rows = list(
+        selectors.shares_of(
+            directive,
+            status=status if status in Status.values else "",
+            agency_kind=kind if kind in AgencyKind.values else "",
+            search=search,
+            sort=sort if sort in selectors.SHARE_SORTS else "agency",
+        )
+    )
     today = timezone.localdate()
     for row in rows:
         row.days_overdue = selectors.days_overdue(row.due_as_of, today) if row.status == Status.OVERDUE else None
@@ -85,8 +90,9 @@ def _share_table(request: HttpRequest, directive: Directive) -> dict:
     }
 
 
-def _page(request: HttpRequest, directive: Directive, status: int = 200, share: Share | None = None,
-          **bound) -> HttpResponse:
+def _page(
+    request: HttpRequest, directive: Directive, status: int = 200, share: Share | None = None, **bound
+) -> HttpResponse:
     user = request.user
     if share is None:
         share = _acting_share(request, directive)
@@ -99,14 +105,22 @@ def _page(request: HttpRequest, directive: Directive, status: int = 200, share: 
     closed = directive.is_closed or target.is_closed
     is_open = target.state == State.OPEN and not directive.is_closed
     whole = directive.is_collective and share is None  # acting on the whole collective directive
-    pending = ExtensionRequest.objects.filter(
-        directive=directive, share=share, decision=ExtensionRequest.Decision.PENDING
-    ).select_related("requested_by").first()
+    pending = (
+        ExtensionRequest.objects.filter(directive=directive, share=share, decision=ExtensionRequest.Decision.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
     # The requester sees the answer to their latest request, with the secretariat's note.
-    my_decision = directive.extension_requests.filter(
-        share=share, requested_by=user,
-        decision__in=[ExtensionRequest.Decision.APPROVED, ExtensionRequest.Decision.REJECTED],
-    ).select_related("decided_by").order_by("-decided_at").first()
+    my_decision = (
+        directive.extension_requests.filter(
+            share=share,
+            requested_by=user,
+            decision__in=[ExtensionRequest.Decision.APPROVED, ExtensionRequest.Decision.REJECTED],
+        )
+        .select_related("decided_by")
+        .order_by("-decided_at")
+        .first()
+    )
     context = {
         "directive": directive,
         "share": share,
@@ -117,9 +131,10 @@ def _page(request: HttpRequest, directive: Directive, status: int = 200, share: 
         "can_report": can_report,
         "can_manage": can_manage,
         "days_overdue": selectors.days_overdue(target.due_date, timezone.localdate()) if not closed else None,
-        "progress_form": bound.get("progress_form") or ProgressForm(
-            initial={"percent": (_latest_share_percent(share) if share is not None
-                                 else directive.latest_percent) or 0}),
+        "progress_form": bound.get("progress_form")
+        or ProgressForm(
+            initial={"percent": (_latest_share_percent(share) if share is not None else directive.latest_percent) or 0}
+        ),
         "extension_form": bound.get("extension_form") or ExtensionRequestForm(),
         "decision_form": bound.get("decision_form") or ExtensionDecisionForm(),
         "submit_form": bound.get("submit_form") or SubmitForm(),
@@ -138,9 +153,15 @@ def _page(request: HttpRequest, directive: Directive, status: int = 200, share: 
     }
     # A refusal for an action whose form is no longer offered (e.g. returning a directive that
     # was never submitted) is shown above the actions, so it is never lost.
-    panel_shown = {"progress_form": "show_progress", "extension_form": "show_extension",
-                   "decision_form": "show_decision", "submit_form": "show_submit", "complete_form": "show_complete",
-                   "return_form": "show_return", "cancel_form": "show_cancel"}
+    panel_shown = {
+        "progress_form": "show_progress",
+        "extension_form": "show_extension",
+        "decision_form": "show_decision",
+        "submit_form": "show_submit",
+        "complete_form": "show_complete",
+        "return_form": "show_return",
+        "cancel_form": "show_cancel",
+    }
     open_panel = context["open_panel"]
     if open_panel and not context[panel_shown[open_panel]]:
         context["action_errors"] = context[open_panel].non_field_errors()
@@ -185,7 +206,11 @@ def _manage(user, directive, share=None):
 @require_POST
 def add_progress(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
-        request, public_id, form_class=ProgressForm, form_key="progress_form", allowed=_report,
+        request,
+        public_id,
+        form_class=ProgressForm,
+        form_key="progress_form",
+        allowed=_report,
         perform=lambda d, data, share: services.record_progress(directive=d, by=request.user, share=share, **data),
         success=_("Đã ghi báo cáo tiến độ."),
     )
@@ -195,9 +220,12 @@ def add_progress(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def request_extension(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
-        request, public_id, form_class=ExtensionRequestForm, form_key="extension_form", allowed=_report,
-        perform=lambda d, data, share: services.request_extension(directive=d, by=request.user, share=share,
-                                                                  **data),
+        request,
+        public_id,
+        form_class=ExtensionRequestForm,
+        form_key="extension_form",
+        allowed=_report,
+        perform=lambda d, data, share: services.request_extension(directive=d, by=request.user, share=share, **data),
         success=_("Đã gửi đề nghị gia hạn. Thư ký Ủy ban sẽ xem xét."),
     )
 
@@ -212,20 +240,23 @@ def decide_extension(request: HttpRequest, public_id, request_id: int) -> HttpRe
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            services.decide_extension(request=extension, by=request.user, approve=approve,
-                                      note=form.cleaned_data["note"])
+            services.decide_extension(
+                request=extension, by=request.user, approve=approve, note=form.cleaned_data["note"]
+            )
         except services.DirectiveError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, _("Đã duyệt gia hạn; thời hạn mới là %(date)s.")
-                             % {"date": f"{extension.proposed_due:%d/%m/%Y}"} if approve
-                             else _("Đã từ chối đề nghị gia hạn."))
+            messages.success(
+                request,
+                _("Đã duyệt gia hạn; thời hạn mới là %(date)s.") % {"date": f"{extension.proposed_due:%d/%m/%Y}"}
+                if approve
+                else _("Đã từ chối đề nghị gia hạn."),
+            )
             return redirect(_back(request, directive, extension.share))
     if _from_inbox(request):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(_back(request, directive, extension.share))
-    return _page(request, directive, status=400, share=extension.share, decision_form=form,
-                 open_panel="decision_form")
+    return _page(request, directive, status=400, share=extension.share, decision_form=form, open_panel="decision_form")
 
 
 @login_required
@@ -261,9 +292,14 @@ def _back(request: HttpRequest, directive: Directive, share: Share | None = None
 @require_POST
 def submit(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
-        request, public_id, form_class=SubmitForm, form_key="submit_form", allowed=_report,
-        perform=lambda d, data, share: services.submit_for_review(directive=d, by=request.user, note=data["note"],
-                                                                  share=share),
+        request,
+        public_id,
+        form_class=SubmitForm,
+        form_key="submit_form",
+        allowed=_report,
+        perform=lambda d, data, share: services.submit_for_review(
+            directive=d, by=request.user, note=data["note"], share=share
+        ),
         success=_("Đã gửi đề nghị xác nhận hoàn thành."),
     )
 
@@ -272,9 +308,12 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def complete(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
-        request, public_id, form_class=CompleteForm, form_key="complete_form", allowed=_manage,
-        perform=lambda d, data, share: services.complete_directive(directive=d, by=request.user, share=share,
-                                                                   **data),
+        request,
+        public_id,
+        form_class=CompleteForm,
+        form_key="complete_form",
+        allowed=_manage,
+        perform=lambda d, data, share: services.complete_directive(directive=d, by=request.user, share=share, **data),
         success=_("Đã xác nhận hoàn thành nhiệm vụ."),
     )
 
@@ -283,9 +322,14 @@ def complete(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def return_for_rework(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
-        request, public_id, form_class=ReturnForm, form_key="return_form", allowed=_manage,
-        perform=lambda d, data, share: services.return_for_rework(directive=d, by=request.user, note=data["note"],
-                                                                  share=share),
+        request,
+        public_id,
+        form_class=ReturnForm,
+        form_key="return_form",
+        allowed=_manage,
+        perform=lambda d, data, share: services.return_for_rework(
+            directive=d, by=request.user, note=data["note"], share=share
+        ),
         success=_("Đã trả lại nhiệm vụ để tiếp tục thực hiện."),
     )
 
@@ -294,9 +338,14 @@ def return_for_rework(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, public_id) -> HttpResponse:
     return _action(
-        request, public_id, form_class=CancelForm, form_key="cancel_form", allowed=_manage,
-        perform=lambda d, data, share: services.cancel_directive(directive=d, by=request.user, reason=data["reason"],
-                                                                 share=share),
+        request,
+        public_id,
+        form_class=CancelForm,
+        form_key="cancel_form",
+        allowed=_manage,
+        perform=lambda d, data, share: services.cancel_directive(
+            directive=d, by=request.user, reason=data["reason"], share=share
+        ),
         success=_("Đã hủy nhiệm vụ."),
     )
 
@@ -316,8 +365,9 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã tạo nhiệm vụ %(ref)s.") % {"ref": directive.reference})
             return redirect(directive.get_absolute_url())
-    return render(request, "portal/directive_form.html", {"form": form, "directive": None},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request, "portal/directive_form.html", {"form": form, "directive": None}, status=400 if form.is_bound else 200
+    )
 
 
 @login_required
@@ -337,8 +387,12 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu nhiệm vụ %(ref)s.") % {"ref": data["reference"]})
             return redirect(directive.get_absolute_url())
-    return render(request, "portal/directive_form.html", {"form": form, "directive": directive},
-                  status=(409 if getattr(form, "stale", False) else 400) if form.is_bound else 200)
+    return render(
+        request,
+        "portal/directive_form.html",
+        {"form": form, "directive": directive},
+        status=(409 if getattr(form, "stale", False) else 400) if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -353,9 +407,18 @@ def deadline_preview(request: HttpRequest) -> JsonResponse:
     except ValidationError as error:
         return JsonResponse({"ok": False, "message": " ".join(error.messages)})
     if deadline.due is None:
-        label = _("Thường xuyên (không có hạn)") if deadline.precision == "ongoing" else _(
-            "Làm sớm (không có ngày hạn cụ thể)")
+        label = (
+            _("Thường xuyên (không có hạn)")
+            if deadline.precision == "ongoing"
+            else _("Làm sớm (không có ngày hạn cụ thể)")
+        )
     else:
         label = _("Hạn: %(date)s") % {"date": f"{deadline.due:%d/%m/%Y}"}
-    return JsonResponse({"ok": True, "message": label, "due": deadline.due.isoformat() if deadline.due else None,
-                         "precision": deadline.precision})
+    return JsonResponse(
+        {
+            "ok": True,
+            "message": label,
+            "due": deadline.due.isoformat() if deadline.due else None,
+            "precision": deadline.precision,
+        }
+    )

@@ -4,6 +4,7 @@ The uploaded file is kept in the session between the preview and the
 commit (at most 2 MB), and is read and checked again at commit time, since
 the database may have changed in between.
 """
+
 import base64
 
 from django.contrib import messages
@@ -47,7 +48,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                 if result.ok:
                     status = 200
                     request.session[SESSION_KEY] = {
-                        "name": upload_file.name, "content": base64.b64encode(content).decode(),
+                        "name": upload_file.name,
+                        "content": base64.b64encode(content).decode(),
                         "meeting": meeting.pk if meeting else None,
                     }
                 else:
@@ -70,9 +72,13 @@ def commit(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("portal:import")
     except importing.ImportRefused as refused:
-        context = {"form": ImportForm(), "columns": importing.COLUMNS, "result": refused.result,
-                   "meeting_form": MeetingForm(),
-                   "refused": True}
+        context = {
+            "form": ImportForm(),
+            "columns": importing.COLUMNS,
+            "result": refused.result,
+            "meeting_form": MeetingForm(),
+            "refused": True,
+        }
         return render(request, "portal/import.html", context, status=400)
     request.session.pop(SESSION_KEY, None)
     messages.success(request, _("Đã nhập %(count)s nhiệm vụ.") % {"count": len(created)})
@@ -86,8 +92,10 @@ def commit(request: HttpRequest) -> HttpResponse:
 def template_file(request: HttpRequest, fmt: str) -> HttpResponse:
     access.require_manage(request.user)
     if fmt == "xlsx":
-        response = HttpResponse(importing.template_workbook(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            importing.template_workbook(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     else:
         response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dxtasks-mau-nhap.{fmt}"'

@@ -4,6 +4,7 @@ Filters are GET parameters (`list`, `agency`, `page`, `notifications=unread`),
 so every view of the inbox is bookmarkable. The actions on its rows post to
 the directive's own action URLs with `next` = this page.
 """
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -56,28 +57,43 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = None
     if chosen:
         page = Paginator(worklists.mixed_rows(user, chosen, agency=agency, today=today), PAGE_SIZE).get_page(
-            request.GET.get("page"))
+            request.GET.get("page")
+        )
         page.object_list = _rows(list(page.object_list), today)
         sections.append({"spec": worklists.SPECS[chosen], "count": counts[chosen], "rows": page.object_list})
     else:
         for name in names:
-            rows = _rows(list(worklists.mixed_rows(user, name, agency=agency, today=today)[:OVERVIEW_ROWS]), today) \
-                if counts[name] else []
+            rows = (
+                _rows(list(worklists.mixed_rows(user, name, agency=agency, today=today)[:OVERVIEW_ROWS]), today)
+                if counts[name]
+                else []
+            )
             sections.append({"spec": worklists.SPECS[name], "count": counts[name], "rows": rows})
     unread_only = request.GET.get("notifications") == "unread"
-    notifications = (Notification.objects.filter(user=user)
-                     .select_related("event__directive", "event__actor", "event__extension_request",
-                                     "event__share__agency"))
+    notifications = Notification.objects.filter(user=user).select_related(
+        "event__directive", "event__actor", "event__extension_request", "event__share__agency"
+    )
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
-    return render(request, "portal/inbox.html", {
-        "tabs": [(name, worklists.SPECS[name].label, counts[name]) for name in names],
-        "chosen": chosen, "sections": sections, "page": page, "agency": agency, "agency_code": code,
-        "agency_error": errors, "today": today, "decision_form": ExtensionDecisionForm(),
-        "notifications": notifications[:30], "unread_only": unread_only,
-        "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
-        "here": request.get_full_path(),
-    })
+    return render(
+        request,
+        "portal/inbox.html",
+        {
+            "tabs": [(name, worklists.SPECS[name].label, counts[name]) for name in names],
+            "chosen": chosen,
+            "sections": sections,
+            "page": page,
+            "agency": agency,
+            "agency_code": code,
+            "agency_error": errors,
+            "today": today,
+            "decision_form": ExtensionDecisionForm(),
+            "notifications": notifications[:30],
+            "unread_only": unread_only,
+            "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+            "here": request.get_full_path(),
+        },
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
 """Meeting entry for the secretariat: register, edit, delete (only without directives), the notice file."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,8 +17,11 @@ from ..forms import MeetingForm
 from .directive import _add_service_errors
 
 # Where "new meeting" may send the user back to (the import page offers it inline).
-RETURN_TO = {"import": "portal:import", "import_notice": "portal:import_notice_review",
-             "import_notice_read": "portal:import_notice"}
+RETURN_TO = {
+    "import": "portal:import",
+    "import_notice": "portal:import_notice_review",
+    "import_notice_read": "portal:import_notice",
+}
 
 
 def _initial(meeting: Meeting) -> dict:
@@ -44,10 +48,15 @@ def create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Đã tạo %(meeting)s.") % {"meeting": meeting.label})
                 return redirect(_back_to(request, meeting))
-        return render(request, "portal/meeting_form.html", {"form": form, "meeting": None,
-                                                            "next": request.POST.get("next", "")}, status=400)
-    return render(request, "portal/meeting_form.html", {"form": form, "meeting": None,
-                                                        "next": request.GET.get("next", "")})
+        return render(
+            request,
+            "portal/meeting_form.html",
+            {"form": form, "meeting": None, "next": request.POST.get("next", "")},
+            status=400,
+        )
+    return render(
+        request, "portal/meeting_form.html", {"form": form, "meeting": None, "next": request.GET.get("next", "")}
+    )
 
 
 @login_required
@@ -66,9 +75,12 @@ def edit(request: HttpRequest, number: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã lưu %(meeting)s.") % {"meeting": meeting.label})
                 return redirect("portal:meeting", number=meeting.number)
-    return render(request, "portal/meeting_form.html", {"form": form, "meeting": meeting,
-                                                        "directive_count": meeting.directives.count()},
-                  status=status)
+    return render(
+        request,
+        "portal/meeting_form.html",
+        {"form": form, "meeting": meeting, "directive_count": meeting.directives.count()},
+        status=status,
+    )
 
 
 @login_required
@@ -97,4 +109,3 @@ def notice_file(request: HttpRequest, number: int) -> FileResponse:
         raise Http404 from missing
     name = meeting.notice_file.name.rsplit("/", 1)[-1]
     return FileResponse(handle, as_attachment=not name.lower().endswith(".pdf"), filename=name)
-

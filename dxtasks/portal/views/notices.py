@@ -4,6 +4,7 @@ The draft (header, proposals, the uploaded file) is kept in the session
 between reading and saving; the save runs the CSV import's checks and
 services in one transaction (`notice_import.save`).
 """
+
 import datetime
 
 from django.contrib import messages
@@ -28,13 +29,19 @@ SESSION_KEY = "portal_notice"
 def read(request: HttpRequest) -> HttpResponse:
     access.require_manage(request.user)
     try:
-        form = NoticeReadForm(request.POST or None, request.FILES or None,
-                              initial={"meeting": request.GET.get("meeting")})
+        form = NoticeReadForm(
+            request.POST or None, request.FILES or None, initial={"meeting": request.GET.get("meeting")}
+        )
     except RequestDataTooBig:  # a paste of megabytes: Django refuses to parse it
         error = _("Văn bản dán vào quá dài (tối đa %(max)s ký tự). Hãy tải tệp lên thay vì dán.") % {
-            "max": f"{MAX_CHARS:,}"}
-        return render(request, "portal/import_notice.html", {"form": NoticeReadForm(), "error": error,
-                                                             "meeting_form": MeetingForm()}, status=400)
+            "max": f"{MAX_CHARS:,}"
+        }
+        return render(
+            request,
+            "portal/import_notice.html",
+            {"form": NoticeReadForm(), "error": error, "meeting_form": MeetingForm()},
+            status=400,
+        )
     status = 200
     if request.method == "POST":
         status = 400
@@ -54,24 +61,37 @@ def read(request: HttpRequest) -> HttpResponse:
             else:
                 request.session[SESSION_KEY] = notice_import.draft(reading, meeting, file_name=name, content=content)
                 return redirect("portal:import_notice_review")
-    return render(request, "portal/import_notice.html", {"form": form, "has_draft": SESSION_KEY in request.session,
-                                                         "meeting_form": MeetingForm()}, status=status)
+    return render(
+        request,
+        "portal/import_notice.html",
+        {"form": form, "has_draft": SESSION_KEY in request.session, "meeting_form": MeetingForm()},
+        status=status,
+    )
 
 
 def _rows(stored: dict, formset) -> list[dict]:
-    return [{"form": form, "draft": row, "flags": [explain_flag(f) for f in row["flags"]], "errors": []}
-            for form, row in zip(formset.forms, stored["rows"])]
+    return [
+        {"form": form, "draft": row, "flags": [explain_flag(f) for f in row["flags"]], "errors": []}
+        for form, row in zip(formset.forms, stored["rows"])
+    ]
 
 
 def _new_meeting_form(stored: dict) -> MeetingForm:
     header = stored["header"]
     committee = header["committee"] if header["committee"] in Committee.values else ""
+
     def day(value: str):
         return datetime.date.fromisoformat(value) if value else None
 
-    return MeetingForm(initial={"committee": committee, "session_number": header["meeting_number"],
-                                "date": day(header["meeting_date"]), "notice_ref": header["number"],
-                                "notice_date": day(header["date"])})
+    return MeetingForm(
+        initial={
+            "committee": committee,
+            "session_number": header["meeting_number"],
+            "date": day(header["meeting_date"]),
+            "notice_ref": header["number"],
+            "notice_date": day(header["date"]),
+        }
+    )
 
 
 @login_required
@@ -85,14 +105,24 @@ def review(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         meeting_form = NoticeMeetingForm(initial={"meeting": chosen})
         formset = NoticeRowFormSet(initial=[{**row, "keep": True} for row in stored["rows"]])
-        context = {"meeting_form": meeting_form, "formset": formset, "rows": _rows(stored, formset), "stored": stored,
-                   "new_meeting_form": _new_meeting_form(stored)}
+        context = {
+            "meeting_form": meeting_form,
+            "formset": formset,
+            "rows": _rows(stored, formset),
+            "stored": stored,
+            "new_meeting_form": _new_meeting_form(stored),
+        }
         return render(request, "portal/import_notice_review.html", context)
     meeting_form = NoticeMeetingForm(request.POST)
     formset = NoticeRowFormSet(request.POST, initial=stored["rows"])
     rows = _rows(stored, formset)
-    context = {"meeting_form": meeting_form, "formset": formset, "rows": rows, "stored": stored,
-               "new_meeting_form": _new_meeting_form(stored)}
+    context = {
+        "meeting_form": meeting_form,
+        "formset": formset,
+        "rows": rows,
+        "stored": stored,
+        "new_meeting_form": _new_meeting_form(stored),
+    }
     if not (meeting_form.is_valid() and formset.is_valid()) or formset.total_form_count() != len(stored["rows"]):
         return render(request, "portal/import_notice_review.html", context, status=400)
     meeting: Meeting = meeting_form.cleaned_data["meeting"]
@@ -103,8 +133,12 @@ def review(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/import_notice_review.html", context, status=400)
     try:
         created = notice_import.save(
-            reviewed, meeting=meeting, by=request.user, notice_ref=stored["header"]["number"],
-            notice_date=notice_import.stored_notice_date(stored), notice_file=notice_import.stored_file(stored),
+            reviewed,
+            meeting=meeting,
+            by=request.user,
+            notice_ref=stored["header"]["number"],
+            notice_date=notice_import.stored_notice_date(stored),
+            notice_file=notice_import.stored_file(stored),
         )
     except importing.ImportRefused as refused:
         # the import numbers the saved rows from 1; show each row's problems beside its draft row
@@ -112,7 +146,8 @@ def review(request: HttpRequest) -> HttpResponse:
             if row.errors:
                 rows[reviewed[row.line - 1].index]["errors"] = row.errors
         context["error"] = _("Chưa lưu nhiệm vụ nào: %(count)s dòng có lỗi, hãy sửa rồi lưu lại.") % {
-            "count": len(refused.result.bad_rows)}
+            "count": len(refused.result.bad_rows)
+        }
         return render(request, "portal/import_notice_review.html", context, status=400)
     request.session.pop(SESSION_KEY, None)
     messages.success(request, _("Đã lưu %(count)s nhiệm vụ từ thông báo.") % {"count": len(created)})

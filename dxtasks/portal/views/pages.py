@@ -1,4 +1,5 @@
 """Reading pages: dashboard, register (and its export), meetings."""
+
 import datetime
 
 from django.conf import settings
@@ -37,26 +38,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     soon = list_rows(current.filter(pk__in=figures["soon_ids"]), scope.as_of).order_by("due_as_of", "pk")
     mine = list_rows(annotated().filter(pk__in=my_open_ids(request.user, today, version)))
     params = scope.params()
-    return render(request, "portal/dashboard.html", {
-        "today": today,
-        "as_of": scope.as_of,
-        "scope_form": form,
-        "scope_line": scopes.describe(scope),
-        "scope_params": params,
-        "briefing_query": urlencode({"kind": "overall", **scope.params()}),
-        "headline": figures["headline"],
-        "already_due": figures["headline"]["completed"] + figures["headline"]["overdue"],
-        "status_rows": status_rows(figures["headline"]),
-        "due_soon": figures["due_soon"],
-        "in_7": scope.as_of + datetime.timedelta(days=7),
-        "in_30": scope.as_of + datetime.timedelta(days=30),
-        "overdue": overdue,
-        "soon": soon,
-        "mine": mine.order_by(F("due_date").asc(nulls_last=True), "pk")[:10],
-        "scorecards": labels.label_scorecards([dict(card) for card in figures["scorecards"][:15]],
-                                              (get_language() or "vi")[:2]),
-        "worklist_top": worklist.top_rows(request.user, today, version),
-    })
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "today": today,
+            "as_of": scope.as_of,
+            "scope_form": form,
+            "scope_line": scopes.describe(scope),
+            "scope_params": params,
+            "briefing_query": urlencode({"kind": "overall", **scope.params()}),
+            "headline": figures["headline"],
+            "already_due": figures["headline"]["completed"] + figures["headline"]["overdue"],
+            "status_rows": status_rows(figures["headline"]),
+            "due_soon": figures["due_soon"],
+            "in_7": scope.as_of + datetime.timedelta(days=7),
+            "in_30": scope.as_of + datetime.timedelta(days=30),
+            "overdue": overdue,
+            "soon": soon,
+            "mine": mine.order_by(F("due_date").asc(nulls_last=True), "pk")[:10],
+            "scorecards": labels.label_scorecards(
+                [dict(card) for card in figures["scorecards"][:15]], (get_language() or "vi")[:2]
+            ),
+            "worklist_top": worklist.top_rows(request.user, today, version),
+        },
+    )
 
 
 @login_required
@@ -67,10 +73,17 @@ def register(request: HttpRequest) -> HttpResponse:
     as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or timezone.localdate()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list_rows(page.object_list, as_of)
-    return render(request, "portal/register.html", {
-        "form": form, "page": page, "sort_labels": SORT_LABELS, "as_of": as_of,
-        "current_sort": request.GET.get("sort") or ("relevance" if request.GET.get("q") else "due"),
-    })
+    return render(
+        request,
+        "portal/register.html",
+        {
+            "form": form,
+            "page": page,
+            "sort_labels": SORT_LABELS,
+            "as_of": as_of,
+            "current_sort": request.GET.get("sort") or ("relevance" if request.GET.get("q") else "due"),
+        },
+    )
 
 
 @login_required
@@ -103,13 +116,17 @@ def meeting_detail(request: HttpRequest, number: int) -> HttpResponse:
     scope = scopes.Scope(as_of=timezone.localdate(), meeting=meeting.number)
     current = scopes.directives(scope)
     counts = selectors.status_counts(current)
-    return render(request, "portal/meeting_detail.html", {
-        "meeting": meeting,
-        "counts": counts,
-        "scope_line": scopes.describe(scope, subject=meeting.label),
-        "register_url": f"{reverse('portal:register')}?{urlencode(scope.params())}",
-        "briefing_query": urlencode({"kind": "meeting", **scope.params()}),
-        "status_rows": status_rows(counts),
-        "directives": list_rows(current).order_by("reference"),
-        "changes": meeting.changes.select_related("changed_by")[:50],
-    })
+    return render(
+        request,
+        "portal/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "counts": counts,
+            "scope_line": scopes.describe(scope, subject=meeting.label),
+            "register_url": f"{reverse('portal:register')}?{urlencode(scope.params())}",
+            "briefing_query": urlencode({"kind": "meeting", **scope.params()}),
+            "status_rows": status_rows(counts),
+            "directives": list_rows(current).order_by("reference"),
+            "changes": meeting.changes.select_related("changed_by")[:50],
+        },
+    )

@@ -1,4 +1,5 @@
 """Sign-in. Lockout after repeated failures is django-axes' (dxtasks/accounts/lockout.py)."""
+
 from django.contrib.auth import views as auth_views
 
 from ..forms import SignInForm

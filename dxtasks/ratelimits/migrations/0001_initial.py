@@ -4,22 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RateCounter',
+            name="RateCounter",
             fields=[
-                ('key', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('window_end', models.BigIntegerField()),
-                ('count', models.PositiveIntegerField(default=0)),
+                ("key", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("window_end", models.BigIntegerField()),
+                ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['window_end'], name='ratecounter_window_end')],
+                "indexes": [models.Index(fields=["window_end"], name="ratecounter_window_end")],
             },
         ),
     ]

@@ -5,70 +5,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directives', '0001_initial'),
+        ("directives", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkingDayOverride',
+            name="WorkingDayOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='ngày')),
-                ('working', models.BooleanField(help_text='Bỏ chọn: ngày nghỉ; chọn: ngày làm bù.', verbose_name='là ngày làm việc')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='ghi chú')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(unique=True, verbose_name="ngày")),
+                (
+                    "working",
+                    models.BooleanField(
+                        help_text="Bỏ chọn: ngày nghỉ; chọn: ngày làm bù.", verbose_name="là ngày làm việc"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="ghi chú")),
             ],
             options={
-                'verbose_name': 'điều chỉnh ngày làm việc',
-                'verbose_name_plural': 'điều chỉnh ngày làm việc',
-                'ordering': ['-date'],
+                "verbose_name": "điều chỉnh ngày làm việc",
+                "verbose_name_plural": "điều chỉnh ngày làm việc",
+                "ordering": ["-date"],
             },
         ),
         migrations.CreateModel(
-            name='RecipientPreference',
+            name="RecipientPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email')),
-                ('frequency', models.CharField(choices=[('daily', 'Hằng ngày (khi có việc cần nhắc)'), ('weekly', 'Hằng tuần (ngày làm việc đầu tuần)')], default='daily', max_length=8, verbose_name='tần suất')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('muted', models.ManyToManyField(blank=True, related_name='+', to='directives.directive', verbose_name='nhiệm vụ tắt nhắc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="email")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Hằng ngày (khi có việc cần nhắc)"),
+                            ("weekly", "Hằng tuần (ngày làm việc đầu tuần)"),
+                        ],
+                        default="daily",
+                        max_length=8,
+                        verbose_name="tần suất",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "muted",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="directives.directive", verbose_name="nhiệm vụ tắt nhắc"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tùy chọn nhận nhắc',
-                'verbose_name_plural': 'tùy chọn nhận nhắc',
+                "verbose_name": "tùy chọn nhận nhắc",
+                "verbose_name_plural": "tùy chọn nhận nhắc",
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.CharField(blank=True, max_length=254, verbose_name='người nhận')),
-                ('kind', models.CharField(choices=[('before', 'Sắp đến hạn'), ('due', 'Đến hạn hôm nay'), ('overdue', 'Quá hạn'), ('escalation', 'Báo cáo lãnh đạo (quá hạn lâu)'), ('progress', 'Đề nghị báo cáo tiến độ')], max_length=16, verbose_name='loại nhắc')),
-                ('occurrence', models.CharField(max_length=16, verbose_name='lượt')),
-                ('due_key', models.CharField(blank=True, max_length=10, verbose_name='theo hạn')),
-                ('slot_date', models.DateField(db_index=True, verbose_name='ngày đến lượt')),
-                ('sweep_date', models.DateField(verbose_name='ngày quét')),
-                ('outcome', models.CharField(choices=[('pending', 'Đang gửi'), ('sent', 'Đã gửi'), ('failed', 'Gửi lỗi, sẽ thử lại'), ('gave_up', 'Gửi lỗi, đã dừng thử lại'), ('no_recipient', 'Không có người nhận'), ('obsolete', 'Không còn cần gửi')], db_index=True, default='pending', max_length=16, verbose_name='kết quả')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='số lần gửi')),
-                ('claim', models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='nhận gửi lúc')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='thử lại lúc')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lúc')),
-                ('subject', models.CharField(blank=True, max_length=255, verbose_name='tiêu đề')),
-                ('message_id', models.CharField(blank=True, max_length=255, verbose_name='Message-ID')),
-                ('error', models.TextField(blank=True, verbose_name='lỗi')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_deliveries', to='directives.directive', verbose_name='nhiệm vụ')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("recipient", models.CharField(blank=True, max_length=254, verbose_name="người nhận")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("before", "Sắp đến hạn"),
+                            ("due", "Đến hạn hôm nay"),
+                            ("overdue", "Quá hạn"),
+                            ("escalation", "Báo cáo lãnh đạo (quá hạn lâu)"),
+                            ("progress", "Đề nghị báo cáo tiến độ"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại nhắc",
+                    ),
+                ),
+                ("occurrence", models.CharField(max_length=16, verbose_name="lượt")),
+                ("due_key", models.CharField(blank=True, max_length=10, verbose_name="theo hạn")),
+                ("slot_date", models.DateField(db_index=True, verbose_name="ngày đến lượt")),
+                ("sweep_date", models.DateField(verbose_name="ngày quét")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Đang gửi"),
+                            ("sent", "Đã gửi"),
+                            ("failed", "Gửi lỗi, sẽ thử lại"),
+                            ("gave_up", "Gửi lỗi, đã dừng thử lại"),
+                            ("no_recipient", "Không có người nhận"),
+                            ("obsolete", "Không còn cần gửi"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                        verbose_name="kết quả",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="số lần gửi")),
+                ("claim", models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="nhận gửi lúc")),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True, verbose_name="thử lại lúc")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="gửi lúc")),
+                ("subject", models.CharField(blank=True, max_length=255, verbose_name="tiêu đề")),
+                ("message_id", models.CharField(blank=True, max_length=255, verbose_name="Message-ID")),
+                ("error", models.TextField(blank=True, verbose_name="lỗi")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminder_deliveries",
+                        to="directives.directive",
+                        verbose_name="nhiệm vụ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lượt nhắc hạn',
-                'verbose_name_plural': 'lượt nhắc hạn',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['outcome', 'next_attempt_at'], name='delivery_retry_due')],
-                'constraints': [models.UniqueConstraint(fields=('directive', 'recipient', 'kind', 'occurrence', 'due_key'), name='one_delivery_per_reminder')],
+                "verbose_name": "lượt nhắc hạn",
+                "verbose_name_plural": "lượt nhắc hạn",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["outcome", "next_attempt_at"], name="delivery_retry_due")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("directive", "recipient", "kind", "occurrence", "due_key"),
+                        name="one_delivery_per_reminder",
+                    )
+                ],
             },
         ),
     ]

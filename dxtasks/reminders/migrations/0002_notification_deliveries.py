@@ -5,31 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directives', '0005_outbox'),
-        ('reminders', '0001_initial'),
+        ("directives", "0005_outbox"),
+        ("reminders", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='delivery',
-            name='notification',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='delivery', to='directives.notification', verbose_name='thông báo'),
+            model_name="delivery",
+            name="notification",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="delivery",
+                to="directives.notification",
+                verbose_name="thông báo",
+            ),
         ),
         migrations.AddField(
-            model_name='recipientpreference',
-            name='notices',
-            field=models.CharField(choices=[('immediate', 'Gửi ngay khi có việc'), ('daily', 'Gộp vào một email mỗi sáng ngày làm việc')], default='immediate', max_length=10, verbose_name='thông báo công việc'),
+            model_name="recipientpreference",
+            name="notices",
+            field=models.CharField(
+                choices=[("immediate", "Gửi ngay khi có việc"), ("daily", "Gộp vào một email mỗi sáng ngày làm việc")],
+                default="immediate",
+                max_length=10,
+                verbose_name="thông báo công việc",
+            ),
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='kind',
-            field=models.CharField(choices=[('before', 'Sắp đến hạn'), ('due', 'Đến hạn hôm nay'), ('overdue', 'Quá hạn'), ('escalation', 'Báo cáo lãnh đạo (quá hạn lâu)'), ('progress', 'Đề nghị báo cáo tiến độ'), ('notice', 'Thông báo công việc')], max_length=16, verbose_name='loại nhắc'),
+            model_name="delivery",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("before", "Sắp đến hạn"),
+                    ("due", "Đến hạn hôm nay"),
+                    ("overdue", "Quá hạn"),
+                    ("escalation", "Báo cáo lãnh đạo (quá hạn lâu)"),
+                    ("progress", "Đề nghị báo cáo tiến độ"),
+                    ("notice", "Thông báo công việc"),
+                ],
+                max_length=16,
+                verbose_name="loại nhắc",
+            ),
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='outcome',
-            field=models.CharField(choices=[('pending', 'Đang gửi'), ('sent', 'Đã gửi'), ('failed', 'Gửi lỗi, sẽ thử lại'), ('gave_up', 'Gửi lỗi, đã dừng thử lại'), ('no_recipient', 'Không có người nhận'), ('obsolete', 'Không còn cần gửi'), ('skipped', 'Bỏ qua: người nhận không còn hoạt động')], db_index=True, default='pending', max_length=16, verbose_name='kết quả'),
+            model_name="delivery",
+            name="outcome",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Đang gửi"),
+                    ("sent", "Đã gửi"),
+                    ("failed", "Gửi lỗi, sẽ thử lại"),
+                    ("gave_up", "Gửi lỗi, đã dừng thử lại"),
+                    ("no_recipient", "Không có người nhận"),
+                    ("obsolete", "Không còn cần gửi"),
+                    ("skipped", "Bỏ qua: người nhận không còn hoạt động"),
+                ],
+                db_index=True,
+                default="pending",
+                max_length=16,
+                verbose_name="kết quả",
+            ),
         ),
     ]

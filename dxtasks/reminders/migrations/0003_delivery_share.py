@@ -5,28 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directives', '0007_group_led_to_shares'),
-        ('reminders', '0002_notification_deliveries'),
+        ("directives", "0007_group_led_to_shares"),
+        ("reminders", "0002_notification_deliveries"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='delivery',
-            name='one_delivery_per_reminder',
+            model_name="delivery",
+            name="one_delivery_per_reminder",
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='share',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminder_deliveries', to='directives.share', verbose_name='phần việc'),
+            model_name="delivery",
+            name="share",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminder_deliveries",
+                to="directives.share",
+                verbose_name="phần việc",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(condition=models.Q(('share__isnull', True)), fields=('directive', 'recipient', 'kind', 'occurrence', 'due_key'), name='one_delivery_per_reminder'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("share__isnull", True)),
+                fields=("directive", "recipient", "kind", "occurrence", "due_key"),
+                name="one_delivery_per_reminder",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(condition=models.Q(('share__isnull', False)), fields=('share', 'recipient', 'kind', 'occurrence', 'due_key'), name='one_delivery_per_share_reminder'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("share__isnull", False)),
+                fields=("share", "recipient", "kind", "occurrence", "due_key"),
+                name="one_delivery_per_share_reminder",
+            ),
         ),
     ]

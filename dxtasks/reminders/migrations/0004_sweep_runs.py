@@ -4,38 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reminders', '0003_delivery_share'),
+        ("reminders", "0003_delivery_share"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SweepRun',
+            name="SweepRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='ngày quét')),
-                ('started_at', models.DateTimeField(verbose_name='bắt đầu lúc')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='hoàn tất lúc')),
-                ('heartbeat_at', models.DateTimeField(verbose_name='còn chạy lúc')),
-                ('runs', models.PositiveSmallIntegerField(default=0, verbose_name='số lần chạy')),
-                ('trigger', models.CharField(choices=[('schedule', 'Lịch chạy hằng ngày'), ('retry', 'Tác vụ gửi lại (tự hoàn tất)'), ('command', 'Lệnh send_reminders')], max_length=16, verbose_name='lần chạy cuối do')),
-                ('recipients', models.PositiveIntegerField(default=0, verbose_name='số người nhận')),
-                ('emails_sent', models.PositiveIntegerField(default=0, verbose_name='thư đã gửi')),
-                ('emails_failed', models.PositiveIntegerField(default=0, verbose_name='thư gửi lỗi')),
-                ('directives_covered', models.PositiveIntegerField(default=0, verbose_name='nhiệm vụ được nhắc')),
-                ('no_recipient', models.PositiveIntegerField(default=0, verbose_name='không có người nhận')),
-                ('error', models.TextField(blank=True, verbose_name='lỗi')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(unique=True, verbose_name="ngày quét")),
+                ("started_at", models.DateTimeField(verbose_name="bắt đầu lúc")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="hoàn tất lúc")),
+                ("heartbeat_at", models.DateTimeField(verbose_name="còn chạy lúc")),
+                ("runs", models.PositiveSmallIntegerField(default=0, verbose_name="số lần chạy")),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("schedule", "Lịch chạy hằng ngày"),
+                            ("retry", "Tác vụ gửi lại (tự hoàn tất)"),
+                            ("command", "Lệnh send_reminders"),
+                        ],
+                        max_length=16,
+                        verbose_name="lần chạy cuối do",
+                    ),
+                ),
+                ("recipients", models.PositiveIntegerField(default=0, verbose_name="số người nhận")),
+                ("emails_sent", models.PositiveIntegerField(default=0, verbose_name="thư đã gửi")),
+                ("emails_failed", models.PositiveIntegerField(default=0, verbose_name="thư gửi lỗi")),
+                ("directives_covered", models.PositiveIntegerField(default=0, verbose_name="nhiệm vụ được nhắc")),
+                ("no_recipient", models.PositiveIntegerField(default=0, verbose_name="không có người nhận")),
+                ("error", models.TextField(blank=True, verbose_name="lỗi")),
             ],
             options={
-                'verbose_name': 'lượt quét nhắc hạn',
-                'verbose_name_plural': 'lượt quét nhắc hạn',
-                'ordering': ['-day'],
+                "verbose_name": "lượt quét nhắc hạn",
+                "verbose_name_plural": "lượt quét nhắc hạn",
+                "ordering": ["-day"],
             },
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='sweep_date',
-            field=models.DateField(db_index=True, verbose_name='ngày quét'),
+            model_name="delivery",
+            name="sweep_date",
+            field=models.DateField(db_index=True, verbose_name="ngày quét"),
         ),
     ]

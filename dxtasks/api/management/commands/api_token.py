@@ -1,4 +1,5 @@
 """Issue an API token for a user; the token is the last line printed (shown once)."""
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         except tokens.ApiTokenError as exc:
             raise CommandError(str(exc)) from exc
         scope = "read-only" if read_only else "read-write"
-        self.stderr.write(f"{scope} API token #{issued.token.pk} for {user.username} ({user.get_role_display()}); "
-                          "it is shown only now:")
+        self.stderr.write(
+            f"{scope} API token #{issued.token.pk} for {user.username} ({user.get_role_display()}); "
+            "it is shown only now:"
+        )
         self.stdout.write(issued.secret)

@@ -6,6 +6,7 @@ then rolls everything back. Run it on a throwaway database (see docs).
 With --json the last line is one JSON object: seconds, peak_mb,
 share_outside_weasyprint (a fraction) and the stage times.
 """
+
 import datetime
 import json
 import random
@@ -19,7 +20,14 @@ from django.utils import timezone
 from dxtasks.briefings.content import make_spec
 from dxtasks.briefings.rendering import render
 from dxtasks.directives.models import (
-    Agency, AgencyKind, DeadlineChange, Directive, Pillar, Precision, ProgressUpdate, State,
+    Agency,
+    AgencyKind,
+    DeadlineChange,
+    Directive,
+    Pillar,
+    Precision,
+    ProgressUpdate,
+    State,
 )
 
 SUBJECTS = [
@@ -49,8 +57,9 @@ class Command(BaseCommand):
         parser.add_argument("--directives", type=int, default=2000)
         parser.add_argument("--out", help="also write the PDF here, to look at it")
         parser.add_argument("--lang", default="vi")
-        parser.add_argument("--json", action="store_true", dest="as_json",
-                            help="end with one JSON object of the figures")
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="end with one JSON object of the figures"
+        )
 
     def handle(self, *args, directives, out, lang, as_json: bool = False, **options):
         started_rss = peak_rss_mb()
@@ -86,14 +95,23 @@ class Command(BaseCommand):
         ]
         self.stdout.write("\n".join(lines))
         if as_json:
-            self.stdout.write(json.dumps({
-                "directives": rendered.directive_count, "created": made, "pages": rendered.page_count,
-                "seconds": round(wall, 3), "peak_mb": round(peak, 1),
-                "share_outside_weasyprint": round(outside / (outside + weasy), 4),
-                "data_s": round(rendered.data_seconds, 3), "template_s": round(rendered.template_seconds, 3),
-                "layout_s": round(rendered.layout_seconds, 3), "write_s": round(rendered.write_seconds, 3),
-                "pdf_bytes": len(rendered.pdf),
-            }))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "directives": rendered.directive_count,
+                        "created": made,
+                        "pages": rendered.page_count,
+                        "seconds": round(wall, 3),
+                        "peak_mb": round(peak, 1),
+                        "share_outside_weasyprint": round(outside / (outside + weasy), 4),
+                        "data_s": round(rendered.data_seconds, 3),
+                        "template_s": round(rendered.template_seconds, 3),
+                        "layout_s": round(rendered.layout_seconds, 3),
+                        "write_s": round(rendered.write_seconds, 3),
+                        "pdf_bytes": len(rendered.pdf),
+                    }
+                )
+            )
 
     def _make_data(self, count: int) -> int:
         """Bulk-inserted (not via services: this is throwaway data), shaped like a real year."""
@@ -102,10 +120,15 @@ class Command(BaseCommand):
         start = today.replace(month=1, day=1)
         agencies = list(Agency.objects.filter(active=True)[:40])
         for n in range(len(agencies), 30):
-            agencies.append(Agency.objects.create(
-                code=f"BENCH-{n}", name_vi=f"Bộ thử nghiệm số {n}", name_en=f"Bench ministry {n}",
-                short_name_vi=f"BTN{n}", kind=AgencyKind.MINISTRY,
-            ))
+            agencies.append(
+                Agency.objects.create(
+                    code=f"BENCH-{n}",
+                    name_vi=f"Bộ thử nghiệm số {n}",
+                    name_en=f"Bench ministry {n}",
+                    short_name_vi=f"BTN{n}",
+                    kind=AgencyKind.MINISTRY,
+                )
+            )
         rows = []
         span = max((today - start).days, 1)
         for n in range(count):
@@ -118,28 +141,48 @@ class Command(BaseCommand):
                 due, precision, text = None, Precision.ONGOING, "thường xuyên"
             elif roll < 0.55 and due and assigned < today:
                 completed = min(today, assigned + datetime.timedelta(days=rng.randrange(10, 400)))
-            rows.append(Directive(
-                reference=f"BENCH-{n:05d}",
-                title_vi=f"{rng.choice(SUBJECTS)} (đợt {n % 7 + 1})",
-                lead_agency=rng.choice(agencies),
-                pillar=rng.choice(list(Pillar)).value,
-                assigned_on=assigned, deadline_text=text, due_date=due, deadline_precision=precision,
-                state=State.COMPLETED if completed else State.OPEN, completed_on=completed,
-                outcome="Đã ban hành văn bản" if completed else "",
-            ))
+            rows.append(
+                Directive(
+                    reference=f"BENCH-{n:05d}",
+                    title_vi=f"{rng.choice(SUBJECTS)} (đợt {n % 7 + 1})",
+                    lead_agency=rng.choice(agencies),
+                    pillar=rng.choice(list(Pillar)).value,
+                    assigned_on=assigned,
+                    deadline_text=text,
+                    due_date=due,
+                    deadline_precision=precision,
+                    state=State.COMPLETED if completed else State.OPEN,
+                    completed_on=completed,
+                    outcome="Đã ban hành văn bản" if completed else "",
+                )
+            )
         Directive.objects.bulk_create(rows, batch_size=500)
         made = Directive.objects.filter(reference__startswith="BENCH-")
         now = timezone.now()
         ProgressUpdate.objects.bulk_create(
-            [ProgressUpdate(directive=d, reported_at=now, percent=rng.randrange(0, 95),
-                            note="Đang hoàn thiện dự thảo, lấy ý kiến các bộ, ngành liên quan")
-             for d in made.filter(state=State.OPEN, due_date__lt=today)],
+            [
+                ProgressUpdate(
+                    directive=d,
+                    reported_at=now,
+                    percent=rng.randrange(0, 95),
+                    note="Đang hoàn thiện dự thảo, lấy ý kiến các bộ, ngành liên quan",
+                )
+                for d in made.filter(state=State.OPEN, due_date__lt=today)
+            ],
             batch_size=500,
         )
         DeadlineChange.objects.bulk_create(
-            [DeadlineChange(directive=d, old_due=d.due_date - datetime.timedelta(days=60), new_due=d.due_date,
-                            old_deadline_text="trong quý trước", new_deadline_text=d.deadline_text,
-                            reason="Gia hạn theo đề nghị của cơ quan chủ trì", approved_at=now)
-             for d in made.filter(state=State.OPEN, due_date__isnull=False)[:100]],
+            [
+                DeadlineChange(
+                    directive=d,
+                    old_due=d.due_date - datetime.timedelta(days=60),
+                    new_due=d.due_date,
+                    old_deadline_text="trong quý trước",
+                    new_deadline_text=d.deadline_text,
+                    reason="Gia hạn theo đề nghị của cơ quan chủ trì",
+                    approved_at=now,
+                )
+                for d in made.filter(state=State.OPEN, due_date__isnull=False)[:100]
+            ],
         )
         return len(rows)

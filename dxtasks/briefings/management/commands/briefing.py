@@ -1,4 +1,5 @@
 """manage.py briefing [--meeting N | --agency CODE] [--as-of YYYY-MM-DD] [--lang vi|en] --out FILE.pdf"""
+
 import datetime
 from pathlib import Path
 
@@ -23,8 +24,12 @@ class Command(BaseCommand):
         scope.add_argument("--meeting", type=int, metavar="N", help="the meeting's number (7 for the 7th meeting)")
         scope.add_argument("--agency", metavar="CODE", help="the lead agency's code (MPS, SBV, …)")
         parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="status as it was on this day (default today)")
-        parser.add_argument("--from", dest="period_start", metavar="YYYY-MM-DD",
-                            help="start of the period (overall briefing: default 1 January of the as-of year)")
+        parser.add_argument(
+            "--from",
+            dest="period_start",
+            metavar="YYYY-MM-DD",
+            help="start of the period (overall briefing: default 1 January of the as-of year)",
+        )
         parser.add_argument("--to", dest="period_end", metavar="YYYY-MM-DD", help="end of the period")
         parser.add_argument("--lang", default="vi", help="vi (default) or en")
         parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
@@ -38,7 +43,9 @@ class Command(BaseCommand):
             kind, scope = Kind.OVERALL, ""
         try:
             spec = make_spec(
-                kind=kind, scope=scope, language=lang,
+                kind=kind,
+                scope=scope,
+                language=lang,
                 as_of=iso_date(as_of) if as_of else None,
                 period_start=iso_date(period_start) if period_start else None,
                 period_end=iso_date(period_end) if period_end else None,

@@ -17,6 +17,7 @@ new Python process on the same database, which answers its first GET (its
 imports, middleware and URLconf included) from the events persisted by the
 earlier builds. With --json the last line is one JSON object of the figures.
 """
+
 import argparse
 import datetime
 import json
@@ -45,13 +46,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--events", type=int, default=5000)
         parser.add_argument("--repeat", type=int, default=15)
-        parser.add_argument("--all-directives", type=int, default=100_000,
-                            help="directives for the 'all' feed figure (0: skip)")
+        parser.add_argument(
+            "--all-directives", type=int, default=100_000, help="directives for the 'all' feed figure (0: skip)"
+        )
         parser.add_argument("--json", action="store_true", dest="as_json", help="end with one JSON object")
         parser.add_argument("--fresh-get", default="", help=argparse.SUPPRESS)  # internal: the child process
 
-    def handle(self, *args, events=5000, repeat=15, as_json=False, fresh_get="", all_directives=100_000,
-               **options):
+    def handle(self, *args, events=5000, repeat=15, as_json=False, fresh_get="", all_directives=100_000, **options):
         if fresh_get:
             return self.fresh_get(fresh_get)
         setup_test_environment()
@@ -93,8 +94,9 @@ class Command(BaseCommand):
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
             assert response.status_code == 200, response.status_code
-            self.stdout.write(f"queries for a {size}-event feed: {len(captured)} "
-                              f"({len(response.content) / 1024:.0f} KiB)")
+            self.stdout.write(
+                f"queries for a {size}-event feed: {len(captured)} ({len(response.content) / 1024:.0f} KiB)"
+            )
 
         # Cold: nothing memoised or persisted and the data changed (so no cached body): every event
         # serialised; interleaved with icalendar alone on as many simple events, the yardstick.
@@ -126,25 +128,41 @@ class Command(BaseCommand):
         head = [self.timed(lambda: client.head(path)) for _ in range(repeat)]
         self.stdout.write(f"GET, cold (every event serialised, no cached body): median {self.ms(cold)}")
         ratio = statistics.median(c / s for c, s in zip(cold, simple))  # pairs measured side by side
-        self.stdout.write(f"icalendar alone, {events} simple all-day VEVENTs:  median {self.ms(simple)} "
-                          f"(cold = {ratio:.2f}×, median of {len(cold)} interleaved pairs)")
-        self.stdout.write(f"fresh process, data unchanged, cache emptied:      median {statistics.median(fresh):.1f} ms")
-        self.stdout.write(f"GET, one directive edited before each request:    median {self.ms(edited)}, "
-                          f"max {max(edited) * 1000:.1f} ms")
-        self.stdout.write(f"GET, data unchanged, no validators (cached body): median {self.ms(unchanged)}, "
-                          f"max {max(unchanged) * 1000:.1f} ms")
-        self.stdout.write(f"304 revalidation (If-None-Match):                 median {self.ms(not_modified)}, "
-                          f"{revalidation_queries} queries")
+        self.stdout.write(
+            f"icalendar alone, {events} simple all-day VEVENTs:  median {self.ms(simple)} "
+            f"(cold = {ratio:.2f}×, median of {len(cold)} interleaved pairs)"
+        )
+        self.stdout.write(
+            f"fresh process, data unchanged, cache emptied:      median {statistics.median(fresh):.1f} ms"
+        )
+        self.stdout.write(
+            f"GET, one directive edited before each request:    median {self.ms(edited)}, "
+            f"max {max(edited) * 1000:.1f} ms"
+        )
+        self.stdout.write(
+            f"GET, data unchanged, no validators (cached body): median {self.ms(unchanged)}, "
+            f"max {max(unchanged) * 1000:.1f} ms"
+        )
+        self.stdout.write(
+            f"304 revalidation (If-None-Match):                 median {self.ms(not_modified)}, "
+            f"{revalidation_queries} queries"
+        )
         self.stdout.write(f"HEAD:                                             median {self.ms(head)}")
         median = lambda values: round(statistics.median(values) * 1000, 1)  # noqa: E731
         return {
-            "database": connection.vendor, "events": events, "repeat": repeat,
-            "cold_build_ms": median(cold), "icalendar_simple_ms": median(simple),
+            "database": connection.vendor,
+            "events": events,
+            "repeat": repeat,
+            "cold_build_ms": median(cold),
+            "icalendar_simple_ms": median(simple),
             "cold_over_simple": round(ratio, 2),
             "fresh_process_unchanged_ms": round(statistics.median(fresh), 1),
-            "one_edit_ms": median(edited), "unchanged_cached_body_ms": median(unchanged),
-            "not_modified_ms": median(not_modified), "not_modified_queries": revalidation_queries,
-            "head_ms": median(head), "feed_bytes": len(client.get(path).content),
+            "one_edit_ms": median(edited),
+            "unchanged_cached_body_ms": median(unchanged),
+            "not_modified_ms": median(not_modified),
+            "not_modified_queries": revalidation_queries,
+            "head_ms": median(head),
+            "feed_bytes": len(client.get(path).content),
         }
 
     def run_all_feed(self, total: int) -> dict:
@@ -157,8 +175,9 @@ class Command(BaseCommand):
         from django.utils import timezone
 
         started = time.perf_counter()
-        self.make_history(Directive.objects.count(), total, list(Agency.objects.all()),
-                          User.objects.get(username="bench"))
+        self.make_history(
+            Directive.objects.count(), total, list(Agency.objects.all()), User.objects.get(username="bench")
+        )
         self.stdout.write(f"{Directive.objects.count()} directives built in {time.perf_counter() - started:.0f} s")
         secretary = User.objects.create_user("bench-all", role="secretariat", password=None)
         path = feed_url(tokens.issue_token(owner=secretary, kind="all").secret, base_url="")
@@ -175,13 +194,18 @@ class Command(BaseCommand):
             pages.append(self.timed(lambda: client.get(path + "?page=1")))
         window_events = body.count(b"BEGIN:VEVENT")
         since = all_feed_since(timezone.localdate())
-        self.stdout.write(f"'all' feed at {total} directives: window = deadlines from {since:%d/%m/%Y} on, "
-                          f"{window_events} events ({len(body) / 2**20:.1f} MiB); cold GET median {self.ms(cold)}; "
-                          f"history page 1 (5,000 events) cold median {self.ms(pages)}")
+        self.stdout.write(
+            f"'all' feed at {total} directives: window = deadlines from {since:%d/%m/%Y} on, "
+            f"{window_events} events ({len(body) / 2**20:.1f} MiB); cold GET median {self.ms(cold)}; "
+            f"history page 1 (5,000 events) cold median {self.ms(pages)}"
+        )
         return {
-            "all_directives": total, "all_feed_window": f"deadlines from {since.isoformat()} (90 days back) on",
-            "all_feed_events": window_events, "all_feed_100k_ms": round(statistics.median(cold) * 1000, 1),
-            "all_feed_bytes": len(body), "history_page_ms": round(statistics.median(pages) * 1000, 1),
+            "all_directives": total,
+            "all_feed_window": f"deadlines from {since.isoformat()} (90 days back) on",
+            "all_feed_events": window_events,
+            "all_feed_100k_ms": round(statistics.median(cold) * 1000, 1),
+            "all_feed_bytes": len(body),
+            "history_page_ms": round(statistics.median(pages) * 1000, 1),
         }
 
     @staticmethod
@@ -202,20 +226,38 @@ class Command(BaseCommand):
                 state = "completed" if past and rng.random() < 0.85 else rng.choice(["open"] * 8 + ["submitted"])
                 if rng.random() < 0.03:
                     state = "cancelled"
-                rows.append(Directive(
-                    public_id=uuid.uuid4(), reference=f"HIST-{n:06d}",
-                    title_vi=f"Nhiệm vụ lịch sử số {n}: triển khai nền tảng số; báo cáo kết quả",
-                    title_en=f"History directive {n}", lead_agency=rng.choice(agencies), owner=owner,
-                    assigned_on=assigned, deadline_text=f"{due:%d/%m/%Y}", due_date=due, deadline_precision="day",
-                    state=state, completed_on=min(due, today) if state == "completed" else None,
-                    cancelled_on=min(today, assigned + datetime.timedelta(days=60)) if state == "cancelled" else None,
-                    version=rng.randint(1, 4), search_text=f"nhiem vu lich su so {n}",
-                ))
+                rows.append(
+                    Directive(
+                        public_id=uuid.uuid4(),
+                        reference=f"HIST-{n:06d}",
+                        title_vi=f"Nhiệm vụ lịch sử số {n}: triển khai nền tảng số; báo cáo kết quả",
+                        title_en=f"History directive {n}",
+                        lead_agency=rng.choice(agencies),
+                        owner=owner,
+                        assigned_on=assigned,
+                        deadline_text=f"{due:%d/%m/%Y}",
+                        due_date=due,
+                        deadline_precision="day",
+                        state=state,
+                        completed_on=min(due, today) if state == "completed" else None,
+                        cancelled_on=min(today, assigned + datetime.timedelta(days=60))
+                        if state == "cancelled"
+                        else None,
+                        version=rng.randint(1, 4),
+                        search_text=f"nhiem vu lich su so {n}",
+                    )
+                )
             created = Directive.objects.bulk_create(rows, batch_size=1000)
             through = Directive.co_agencies.through
             through.objects.bulk_create(
-                [through(directive_id=d.pk, agency_id=a.pk) for d in created if rng.random() < 0.3
-                 for a in rng.sample(agencies, 2)], batch_size=2000)
+                [
+                    through(directive_id=d.pk, agency_id=a.pk)
+                    for d in created
+                    if rng.random() < 0.3
+                    for a in rng.sample(agencies, 2)
+                ],
+                batch_size=2000,
+            )
 
     @staticmethod
     def forget_events() -> None:
@@ -276,8 +318,9 @@ class Command(BaseCommand):
         from dxtasks.directives.models import Directive
 
         pk = Directive.objects.order_by("pk").values_list("pk", flat=True)[n]
-        Directive.objects.filter(pk=pk).update(title_vi=f"Nhiệm vụ đã sửa lần {n}", version=F("version") + 1,
-                                               updated_at=timezone.now())
+        Directive.objects.filter(pk=pk).update(
+            title_vi=f"Nhiệm vụ đã sửa lần {n}", version=F("version") + 1, updated_at=timezone.now()
+        )
 
     @staticmethod
     def timed(call) -> float:
@@ -296,8 +339,13 @@ class Command(BaseCommand):
         from dxtasks.directives.models import Agency
 
         return Agency.objects.bulk_create(
-            Agency(code=f"BENCH-{n}", name_vi=f"Bộ thử nghiệm số {n}, Việt Nam", name_en=f"Bench ministry {n}",
-                   short_name_vi=f"BTN{n}", kind="ministry")
+            Agency(
+                code=f"BENCH-{n}",
+                name_vi=f"Bộ thử nghiệm số {n}, Việt Nam",
+                name_en=f"Bench ministry {n}",
+                short_name_vi=f"BTN{n}",
+                kind="ministry",
+            )
             for n in range(count)
         )
 
@@ -314,16 +362,25 @@ class Command(BaseCommand):
         for n in range(start, stop):
             due = today + datetime.timedelta(days=rng.randint(-400, 400))
             state = rng.choice(["open"] * 6 + ["submitted", "completed", "completed", "cancelled"])
-            rows.append(Directive(
-                public_id=uuid.uuid4(), reference=f"BENCH-{n:06d}",
-                title_vi=f"Nhiệm vụ thử nghiệm số {n}: triển khai nền tảng, chia sẻ dữ liệu; báo cáo kết quả",
-                title_en=f"Bench directive {n}", lead_agency=rng.choice(agencies), owner=owner,
-                assigned_on=due - datetime.timedelta(days=200), deadline_text=f"{due:%d/%m/%Y}", due_date=due,
-                deadline_precision="day", state=state,
-                completed_on=min(due, today) if state == "completed" else None,
-                cancelled_on=today - datetime.timedelta(days=rng.randint(0, 60)) if state == "cancelled" else None,
-                version=rng.randint(1, 4), search_text=f"nhiem vu thu nghiem so {n}",
-            ))
+            rows.append(
+                Directive(
+                    public_id=uuid.uuid4(),
+                    reference=f"BENCH-{n:06d}",
+                    title_vi=f"Nhiệm vụ thử nghiệm số {n}: triển khai nền tảng, chia sẻ dữ liệu; báo cáo kết quả",
+                    title_en=f"Bench directive {n}",
+                    lead_agency=rng.choice(agencies),
+                    owner=owner,
+                    assigned_on=due - datetime.timedelta(days=200),
+                    deadline_text=f"{due:%d/%m/%Y}",
+                    due_date=due,
+                    deadline_precision="day",
+                    state=state,
+                    completed_on=min(due, today) if state == "completed" else None,
+                    cancelled_on=today - datetime.timedelta(days=rng.randint(0, 60)) if state == "cancelled" else None,
+                    version=rng.randint(1, 4),
+                    search_text=f"nhiem vu thu nghiem so {n}",
+                )
+            )
         created = Directive.objects.bulk_create(rows, batch_size=500)
         through = Directive.co_agencies.through
         through.objects.bulk_create(
@@ -332,8 +389,15 @@ class Command(BaseCommand):
         )
         now = timezone.now()
         ProgressUpdate.objects.bulk_create(
-            [ProgressUpdate(directive_id=d.pk, reported_at=now, percent=rng.randint(0, 90),
-                            note="Đã họp thống nhất phương án,\nđang chờ ý kiến các bộ; dự kiến trình tháng sau")
-             for d in created if rng.random() < 0.5],
+            [
+                ProgressUpdate(
+                    directive_id=d.pk,
+                    reported_at=now,
+                    percent=rng.randint(0, 90),
+                    note="Đã họp thống nhất phương án,\nđang chờ ý kiến các bộ; dự kiến trình tháng sau",
+                )
+                for d in created
+                if rng.random() < 0.5
+            ],
             batch_size=1000,
         )

@@ -1,4 +1,5 @@
 """Print a user's feed URL, issuing the token if the user has none for that feed."""
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,14 +21,26 @@ class Command(BaseCommand):
         scope.add_argument("--agency", metavar="CODE", help="the feed of one agency (e.g. MPS)")
         scope.add_argument("--meeting", metavar="N", type=int, help="the feed of one meeting, by its number")
         scope.add_argument("--all", action="store_true", help="every directive (secretariat only)")
-        parser.add_argument("--format", choices=["event", "todo"], default="event",
-                            help="todo: VTODO items for task programs")
-        parser.add_argument("--regenerate", action="store_true",
-                            help="replace an existing token (the old URL stops working)")
+        parser.add_argument(
+            "--format", choices=["event", "todo"], default="event", help="todo: VTODO items for task programs"
+        )
+        parser.add_argument(
+            "--regenerate", action="store_true", help="replace an existing token (the old URL stops working)"
+        )
         parser.add_argument("--webcal", action="store_true", help="print the webcal:// form")
 
-    def handle(self, *args, username, agency=None, meeting=None, all=False, format="event", regenerate=False,
-               webcal=False, **options):
+    def handle(
+        self,
+        *args,
+        username,
+        agency=None,
+        meeting=None,
+        all=False,
+        format="event",
+        regenerate=False,
+        webcal=False,
+        **options,
+    ):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no user {username!r}")
@@ -57,8 +70,10 @@ class Command(BaseCommand):
         self.stdout.write(self._webcal(url) if webcal else url)
         # The other forms of the same token, for the person reading: shown once, like the URL.
         other = feed_url(issued.secret, "event" if format == "todo" else "todo")
-        self.stderr.write(f"Also: {other} (the {'events' if format == 'todo' else 'tasks'} form), "
-                          f"{self._webcal(url)} (opens the calendar program).")
+        self.stderr.write(
+            f"Also: {other} (the {'events' if format == 'todo' else 'tasks'} form), "
+            f"{self._webcal(url)} (opens the calendar program)."
+        )
 
     @staticmethod
     def _webcal(url: str) -> str:

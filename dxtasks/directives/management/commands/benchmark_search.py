@@ -13,6 +13,7 @@ synthetic directives (titles and texts made of the fixtures' own words, so
 queries hit many of them) are added and each query is timed as the register
 runs it: the count plus the first page of 25, ordered by relevance.
 """
+
 import datetime
 import json
 import random
@@ -81,12 +82,15 @@ class Command(BaseCommand):
 
         call_command("loaddata", *FIXTURES, verbosity=0)
         out = self.stdout
-        out.write(f"{connection.vendor}, {len(QUERIES)} judged queries on the {Directive.objects.count()} "
-                  "fixture directives")
+        out.write(
+            f"{connection.vendor}, {len(QUERIES)} judged queries on the {Directive.objects.count()} fixture directives"
+        )
         quality = {name: self._quality(search) for name, search in [("word-level", ranked), ("substring", legacy)]}
         for name, q in quality.items():
-            out.write(f"  {name:10}  precision of the top 5: {q['precision_at_5']:.3f}   "
-                      f"first result relevant: {q['first_relevant']:.3f}   nothing found: {q['empty']}")
+            out.write(
+                f"  {name:10}  precision of the top 5: {q['precision_at_5']:.3f}   "
+                f"first result relevant: {q['first_relevant']:.3f}   nothing found: {q['empty']}"
+            )
         for query, line in quality["word-level"]["per_query"].items():
             out.write(f"    {query!r:38} {line}")
 
@@ -95,8 +99,10 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        out.write(f"{Directive.objects.count()} directives (filled in {time.perf_counter() - started:.0f} s); "
-                  f"the register's search, count + first 25 by relevance, median of {runs} runs:")
+        out.write(
+            f"{Directive.objects.count()} directives (filled in {time.perf_counter() - started:.0f} s); "
+            f"the register's search, count + first 25 by relevance, median of {runs} runs:"
+        )
         timings = {}
         for query in QUERIES:
             samples, found = [], 0
@@ -104,18 +110,27 @@ class Command(BaseCommand):
                 t0 = time.perf_counter()
                 found = register_search(query)
                 samples.append((time.perf_counter() - t0) * 1000)
-            timings[query] = {"median_ms": round(statistics.median(samples), 1), "min_ms": round(min(samples), 1),
-                              "max_ms": round(max(samples), 1), "found": found}
-            out.write(f"    {query!r:38} {timings[query]['median_ms']:7.1f} ms  (min {timings[query]['min_ms']:.1f},"
-                      f" max {timings[query]['max_ms']:.1f})  {found} found")
+            timings[query] = {
+                "median_ms": round(statistics.median(samples), 1),
+                "min_ms": round(min(samples), 1),
+                "max_ms": round(max(samples), 1),
+                "found": found,
+            }
+            out.write(
+                f"    {query!r:38} {timings[query]['median_ms']:7.1f} ms  (min {timings[query]['min_ms']:.1f},"
+                f" max {timings[query]['max_ms']:.1f})  {found} found"
+            )
         medians = [t["median_ms"] for t in timings.values()]
         summary = {
-            "vendor": connection.vendor, "directives": Directive.objects.count(), "queries": len(QUERIES),
+            "vendor": connection.vendor,
+            "directives": Directive.objects.count(),
+            "queries": len(QUERIES),
             "precision_at_5": quality["word-level"]["precision_at_5"],
             "first_relevant": quality["word-level"]["first_relevant"],
             "substring_precision_at_5": quality["substring"]["precision_at_5"],
             "substring_first_relevant": quality["substring"]["first_relevant"],
-            "median_ms": round(statistics.median(medians), 1), "slowest_query_ms": max(medians),
+            "median_ms": round(statistics.median(medians), 1),
+            "slowest_query_ms": max(medians),
             "slowest_query_min_ms": max(t["min_ms"] for t in timings.values()),
             "per_query": timings,
         }
@@ -131,8 +146,12 @@ class Command(BaseCommand):
             firsts.append(1.0 if top and top[0] in relevant else 0.0)
             empty += not top
             per_query[query] = f"top 5: {', '.join(top) or '—'}  ({len(hits)}/{len(top)} relevant)"
-        return {"precision_at_5": round(statistics.mean(precisions), 3),
-                "first_relevant": round(statistics.mean(firsts), 3), "empty": empty, "per_query": per_query}
+        return {
+            "precision_at_5": round(statistics.mean(precisions), 3),
+            "first_relevant": round(statistics.mean(firsts), 3),
+            "empty": empty,
+            "per_query": per_query,
+        }
 
     def _fill(self, n: int, rng: random.Random) -> None:
         """Directives written with the fixtures' own vocabulary, so that queries find many of them."""
@@ -148,12 +167,20 @@ class Command(BaseCommand):
             text = " ".join(rng.choice(words) for _ in range(rng.randrange(20, 60))) + "."
             reference = f"SYN-{i // 12 + 1}/{i % 12 + 1:02}"
             assigned = datetime.date(2021, 1, 1) + datetime.timedelta(days=rng.randrange(0, 1800))
-            batch.append(Directive(
-                reference=reference, title_vi=title, title_en="", full_text=text, lead_agency=rng.choice(agencies),
-                assigned_on=assigned, deadline_text=f"{assigned + datetime.timedelta(days=365):%d/%m/%Y}",
-                due_date=assigned + datetime.timedelta(days=365), deadline_precision="day",
-                search_text=fold(f"{reference} {title}"),  # bulk_create skips the pre_save signal
-            ))
+            batch.append(
+                Directive(
+                    reference=reference,
+                    title_vi=title,
+                    title_en="",
+                    full_text=text,
+                    lead_agency=rng.choice(agencies),
+                    assigned_on=assigned,
+                    deadline_text=f"{assigned + datetime.timedelta(days=365):%d/%m/%Y}",
+                    due_date=assigned + datetime.timedelta(days=365),
+                    deadline_precision="day",
+                    search_text=fold(f"{reference} {title}"),  # bulk_create skips the pre_save signal
+                )
+            )
             if len(batch) == 5000:
                 Directive.objects.bulk_create(batch)
                 batch = []
@@ -165,8 +192,11 @@ def ranked(query: str) -> list[str]:
     from dxtasks.directives.search import search_directives
     from dxtasks.portal.forms import SORTS
 
-    return list(search_directives(Directive.objects.all(), query).order_by(*SORTS["relevance"])
-                .values_list("reference", flat=True)[:25])
+    return list(
+        search_directives(Directive.objects.all(), query)
+        .order_by(*SORTS["relevance"])
+        .values_list("reference", flat=True)[:25]
+    )
 
 
 def legacy(query: str) -> list[str]:

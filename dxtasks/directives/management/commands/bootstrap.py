@@ -5,6 +5,7 @@ Migrates, creates the cache table, loads the reference data that is missing
 background schedules that the apps declare. `--demo` adds demo accounts and
 directives. Running it twice changes nothing.
 """
+
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError

@@ -16,6 +16,7 @@ Python process on the same database and times its first dashboard request
 (middleware, URLconf, templates all loaded then), as the first visitor after
 a restart or a new gunicorn worker waits for it.
 """
+
 import argparse
 import datetime
 import json
@@ -40,7 +41,10 @@ PAGES = [
     ("dashboard, figures recomputed (cold cache)", "/"),
     ("register, first page", "/directives/"),
     ("register, agency + status filter", "/directives/?agency=MPS&status=overdue"),
-    ("register, pillar + due range, sorted", "/directives/?pillar=economy&due_from=01/01/2024&due_to=31/12/2024&sort=-due"),
+    (
+        "register, pillar + due range, sorted",
+        "/directives/?pillar=economy&due_from=01/01/2024&due_to=31/12/2024&sort=-due",
+    ),
     ("register, accent-free search", "/directives/?q=du+lieu+ca+nhan"),
     ("register, page 400", "/directives/?page=400"),
     ("directive page", None),
@@ -49,16 +53,32 @@ PAGES = [
 ]
 # Names of the figures in --json (as the issue lists them).
 JSON_KEYS = {
-    "dashboard": "dashboard_cached", "dashboard, figures recomputed (cold cache)": "dashboard_uncached",
-    "register, first page": "register", "register, agency + status filter": "register_filtered",
-    "register, pillar + due range, sorted": "register_sorted", "register, accent-free search": "search",
-    "register, page 400": "register_page_400", "directive page": "directive",
-    "register, agency filter (with shares)": "register_agency", "collective directive page (its shares)": "collective",
+    "dashboard": "dashboard_cached",
+    "dashboard, figures recomputed (cold cache)": "dashboard_uncached",
+    "register, first page": "register",
+    "register, agency + status filter": "register_filtered",
+    "register, pillar + due range, sorted": "register_sorted",
+    "register, accent-free search": "search",
+    "register, page 400": "register_page_400",
+    "directive page": "directive",
+    "register, agency filter (with shares)": "register_agency",
+    "collective directive page (its shares)": "collective",
 }
 FIXTURES = ["fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meetings.json"]
-WORDS = ["bảo vệ dữ liệu cá nhân", "chuyển đổi số", "dịch vụ công trực tuyến", "cơ sở dữ liệu quốc gia",
-         "chữ ký số", "thanh toán không dùng tiền mặt", "hạ tầng số", "an toàn thông tin", "đô thị thông minh",
-         "kinh tế số", "định danh điện tử", "nền tảng số"]
+WORDS = [
+    "bảo vệ dữ liệu cá nhân",
+    "chuyển đổi số",
+    "dịch vụ công trực tuyến",
+    "cơ sở dữ liệu quốc gia",
+    "chữ ký số",
+    "thanh toán không dùng tiền mặt",
+    "hạ tầng số",
+    "an toàn thông tin",
+    "đô thị thông minh",
+    "kinh tế số",
+    "định danh điện tử",
+    "nền tảng số",
+]
 
 
 class Command(BaseCommand):
@@ -71,17 +91,32 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=15)
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--users", type=int, default=5_000, help="users (focal points of every agency)")
-        parser.add_argument("--collective", type=int, default=500,
-                            help="collective directives (addressed to ALL) among the directives")
+        parser.add_argument(
+            "--collective", type=int, default=500, help="collective directives (addressed to ALL) among the directives"
+        )
         parser.add_argument("--shares", type=int, default=97, help="shares of each collective directive")
-        parser.add_argument("--keepdb", action="store_true",
-                            help="keep the benchmark database afterwards and reuse it if it is already filled")
+        parser.add_argument(
+            "--keepdb",
+            action="store_true",
+            help="keep the benchmark database afterwards and reuse it if it is already filled",
+        )
         parser.add_argument("--json", action="store_true", dest="as_json", help="end with one JSON object")
         parser.add_argument("--first-request", default="", help=argparse.SUPPRESS)  # internal: the child
 
-    def handle(self, *args, directives: int, runs: int, seed: int, keepdb: bool = False, users: int = 5_000,
-               as_json: bool = False, first_request: str = "", collective: int = 500, shares: int = 97,
-               **options):
+    def handle(
+        self,
+        *args,
+        directives: int,
+        runs: int,
+        seed: int,
+        keepdb: bool = False,
+        users: int = 5_000,
+        as_json: bool = False,
+        first_request: str = "",
+        collective: int = 500,
+        shares: int = 97,
+        **options,
+    ):
         if first_request:
             return self._first_request(first_request)
         test_settings = connection.settings_dict.setdefault("TEST", {})
@@ -105,8 +140,11 @@ class Command(BaseCommand):
 
         call_command("createcachetable", verbosity=0)
         started = time.perf_counter()
-        if (Directive.objects.count() == n and User.objects.count() == n_users
-                and User.objects.filter(username="bench.focal").exists()):
+        if (
+            Directive.objects.count() == n
+            and User.objects.count() == n_users
+            and User.objects.filter(username="bench.focal").exists()
+        ):
             user = User.objects.get(username="bench.focal")  # --keepdb: reuse the filled database
             sample = Directive.objects.filter(addressees="").order_by("pk")[n // 2]
         else:
@@ -120,8 +158,10 @@ class Command(BaseCommand):
         elif connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        self.stdout.write(f"{connection.vendor}: {n:,} directives, {User.objects.count():,} users built in "
-                          f"{time.perf_counter() - started:.1f} s")
+        self.stdout.write(
+            f"{connection.vendor}: {n:,} directives, {User.objects.count():,} users built in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         client = Client()
         client.force_login(user)
         figures = {"database": connection.vendor, "directives": n, "users": User.objects.count(), "runs": runs}
@@ -161,8 +201,13 @@ class Command(BaseCommand):
     def _spawn_first_request(self, session_key: str) -> float:
         """Median over 3 fresh processes of their first dashboard request."""
         env = {**os.environ, "BENCH_PORTAL_DB": connection.settings_dict["NAME"]}
-        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "benchmark_portal",
-                   "--first-request", session_key]
+        command = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "benchmark_portal",
+            "--first-request",
+            session_key,
+        ]
         timings = []
         for _ in range(3):
             done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
@@ -194,9 +239,17 @@ class Command(BaseCommand):
         user = User.objects.create_user("bench.focal", password="x" * 12, role=Role.FOCAL_POINT, agency=mps)
         # The other users: focal points and viewers spread over the agencies (unusable passwords, fast).
         User.objects.bulk_create(
-            [User(username=f"bench.user{i}", email=f"user{i}@bench.example.gov.vn", password="!",
-                  first_name=f"Người dùng {i}", role=Role.FOCAL_POINT if i % 3 else Role.VIEWER,
-                  agency=agencies[i % len(agencies)]) for i in range(max(0, n_users - 1))],
+            [
+                User(
+                    username=f"bench.user{i}",
+                    email=f"user{i}@bench.example.gov.vn",
+                    password="!",
+                    first_name=f"Người dùng {i}",
+                    role=Role.FOCAL_POINT if i % 3 else Role.VIEWER,
+                    agency=agencies[i % len(agencies)],
+                )
+                for i in range(max(0, n_users - 1))
+            ],
             batch_size=1000,
         )
         today = datetime.date.today()
@@ -216,14 +269,25 @@ class Command(BaseCommand):
                 state, cancelled_on = "cancelled", min(today, assigned + datetime.timedelta(days=30))
             title = f"{rng.choice(WORDS).capitalize()} — nhiệm vụ {i}"
             reference = f"BENCH-{i:06}"
-            batch.append(Directive(
-                reference=reference, title_vi=title, title_en="", lead_agency=rng.choice(agencies),
-                meeting=rng.choice(meetings), pillar=rng.choice(pillars), assigned_on=assigned,
-                deadline_text="thường xuyên" if ongoing else f"{due:%d/%m/%Y}", due_date=due,
-                deadline_precision="ongoing" if ongoing else "day", state=state, completed_on=completed_on,
-                cancelled_on=cancelled_on, owner=user if i % 500 == 0 else None,
-                search_text=fold(f"{reference} {title}"),  # bulk_create skips the pre_save signal
-            ))
+            batch.append(
+                Directive(
+                    reference=reference,
+                    title_vi=title,
+                    title_en="",
+                    lead_agency=rng.choice(agencies),
+                    meeting=rng.choice(meetings),
+                    pillar=rng.choice(pillars),
+                    assigned_on=assigned,
+                    deadline_text="thường xuyên" if ongoing else f"{due:%d/%m/%Y}",
+                    due_date=due,
+                    deadline_precision="ongoing" if ongoing else "day",
+                    state=state,
+                    completed_on=completed_on,
+                    cancelled_on=cancelled_on,
+                    owner=user if i % 500 == 0 else None,
+                    search_text=fold(f"{reference} {title}"),  # bulk_create skips the pre_save signal
+                )
+            )
         Directive.objects.bulk_create(batch, batch_size=2000)
         ids = list(Directive.objects.values_list("pk", flat=True))
         through = Directive.co_agencies.through
@@ -234,8 +298,16 @@ class Command(BaseCommand):
                     links.append(through(directive_id=pk, agency_id=agency.pk))
         through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
         ProgressUpdate.objects.bulk_create(
-            [ProgressUpdate(directive_id=pk, reported_at=now - datetime.timedelta(days=rng.randrange(0, 400)),
-                            percent=rng.randrange(0, 100), note="Báo cáo tiến độ") for pk in ids if rng.random() < 0.6],
+            [
+                ProgressUpdate(
+                    directive_id=pk,
+                    reported_at=now - datetime.timedelta(days=rng.randrange(0, 400)),
+                    percent=rng.randrange(0, 100),
+                    note="Báo cáo tiến độ",
+                )
+                for pk in ids
+                if rng.random() < 0.6
+            ],
             batch_size=5000,
         )
         self._fill_collective(rng, now)
@@ -247,25 +319,40 @@ class Command(BaseCommand):
 
         if not self.collective:
             return
-        members = list(Agency.objects.exclude(kind="other").order_by("pk")[:self.shares])
+        members = list(Agency.objects.exclude(kind="other").order_by("pk")[: self.shares])
         group = Agency.objects.get(code="ALL")
-        chosen = list(Directive.objects.filter(state="open").order_by("?")[:self.collective])
+        chosen = list(Directive.objects.filter(state="open").order_by("?")[: self.collective])
         Directive.objects.filter(pk__in=[d.pk for d in chosen]).update(addressees="ALL", lead_agency=group)
         today = datetime.date.today()
         shares = []
         for d in chosen:
             for agency in members:
                 done = rng.random() < 0.4 and d.assigned_on < today
-                shares.append(Share(
-                    directive_id=d.pk, agency=agency, deadline_text=d.deadline_text, due_date=d.due_date,
-                    deadline_precision=d.deadline_precision, state="completed" if done else "open",
-                    completed_on=min(today, d.assigned_on + datetime.timedelta(days=rng.randrange(10, 400)))
-                    if done else None,
-                ))
+                shares.append(
+                    Share(
+                        directive_id=d.pk,
+                        agency=agency,
+                        deadline_text=d.deadline_text,
+                        due_date=d.due_date,
+                        deadline_precision=d.deadline_precision,
+                        state="completed" if done else "open",
+                        completed_on=min(today, d.assigned_on + datetime.timedelta(days=rng.randrange(10, 400)))
+                        if done
+                        else None,
+                    )
+                )
         Share.objects.bulk_create(shares, batch_size=5000)
         ProgressUpdate.objects.bulk_create(
-            [ProgressUpdate(directive_id=directive_id, share_id=pk, percent=rng.randrange(0, 100),
-                            reported_at=now - datetime.timedelta(days=rng.randrange(0, 400)), note="Báo cáo")
-             for pk, directive_id in Share.objects.values_list("pk", "directive_id") if rng.random() < 0.5],
+            [
+                ProgressUpdate(
+                    directive_id=directive_id,
+                    share_id=pk,
+                    percent=rng.randrange(0, 100),
+                    reported_at=now - datetime.timedelta(days=rng.randrange(0, 400)),
+                    note="Báo cáo",
+                )
+                for pk, directive_id in Share.objects.values_list("pk", "directive_id")
+                if rng.random() < 0.5
+            ],
             batch_size=5000,
         )

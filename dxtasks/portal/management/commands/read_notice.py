@@ -6,6 +6,7 @@
 Without --commit nothing is saved. With it, every drafted directive goes
 through the bulk import's checks and is saved in one transaction, or none is.
 """
+
 import json
 import sys
 from pathlib import Path
@@ -61,18 +62,35 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=by).first()
             if user is None:
                 raise CommandError(f"no user {by!r}")
-        rows = [notice_import.ReviewedRow(
-            title_vi=d.title_vi, lead_agency=d.lead_agency or "", co_agencies="; ".join(d.co_agencies),
-            deadline=d.saved_deadline_text, item=d.item or "", excerpt=d.excerpt) for d in reading.directives]
+        rows = [
+            notice_import.ReviewedRow(
+                title_vi=d.title_vi,
+                lead_agency=d.lead_agency or "",
+                co_agencies="; ".join(d.co_agencies),
+                deadline=d.saved_deadline_text,
+                item=d.item or "",
+                excerpt=d.excerpt,
+            )
+            for d in reading.directives
+        ]
         try:
-            created = notice_import.save(rows, meeting=found, by=user, notice_ref=reading.header.number or "",
-                                         notice_date=reading.header.date, notice_file=(name, content))
+            created = notice_import.save(
+                rows,
+                meeting=found,
+                by=user,
+                notice_ref=reading.header.number or "",
+                notice_date=reading.header.date,
+                notice_file=(name, content),
+            )
         except importing.ImportRefused as refused:
             for row in refused.result.bad_rows:
-                self.stderr.write(f"directive {row.line} ({row.values.get('title_vi', '')[:60]}): "
-                                  + "; ".join(row.errors))
-            raise CommandError(f"nothing saved: {len(refused.result.bad_rows)} of {len(rows)} directives refused; "
-                               "correct them (e.g. in the portal's /import/notice/ page) and try again") from None
+                self.stderr.write(
+                    f"directive {row.line} ({row.values.get('title_vi', '')[:60]}): " + "; ".join(row.errors)
+                )
+            raise CommandError(
+                f"nothing saved: {len(refused.result.bad_rows)} of {len(rows)} directives refused; "
+                "correct them (e.g. in the portal's /import/notice/ page) and try again"
+            ) from None
         self.stderr.write(self.style.SUCCESS(f"saved {len(created)} directives to meeting {found.number}"))
 
     def _table(self, reading, meeting):
@@ -85,8 +103,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{'item':<8} {'lead':<16} {'co-ordinating':<18} {'due':<10} {'precision':<9} title")
         for d in reading.directives:
             due = d.due_date.isoformat() if d.due_date else "-"
-            self.stdout.write(f"{d.item or '-':<8} {d.lead_agency or '?':<16} {','.join(d.co_agencies) or '-':<18} "
-                              f"{due:<10} {d.precision or '-':<9} {d.title_vi[:70]}")
+            self.stdout.write(
+                f"{d.item or '-':<8} {d.lead_agency or '?':<16} {','.join(d.co_agencies) or '-':<18} "
+                f"{due:<10} {d.precision or '-':<9} {d.title_vi[:70]}"
+            )
             for flag in d.flags:
                 self.stdout.write(f"{'':<8} ! {flag}")
         self.stdout.write(f"{len(reading.directives)} directives drafted")

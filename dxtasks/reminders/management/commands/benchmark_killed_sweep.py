@@ -14,6 +14,7 @@ second cluster's start, and from the kill, to the day's sweep being finished,
 and the duplicates and missing digests counted by the SMTP server (aiosmtpd,
 a development dependency). Not a test: it prints figures.
 """
+
 import datetime
 import json
 import os
@@ -50,30 +51,57 @@ class Command(BaseCommand):
             return
         result = self.run_child(options)
         out = self.stdout
-        out.write(f"database {result['database']}, broker {result['broker']}: {result['directives']} directives, "
-                  f"{result['recipients_owed']} recipients owed a digest on {result['date']}")
+        out.write(
+            f"database {result['database']}, broker {result['broker']}: {result['directives']} directives, "
+            f"{result['recipients_owed']} recipients owed a digest on {result['date']}"
+        )
         out.write(f"  killed (SIGKILL, process group) after {result['accepted_before_kill']} digests accepted")
-        out.write(f"  second cluster start → day's sweep finished: {result['healed_after_s']:.1f} s "
-                  f"(kill → finished: {result['kill_to_finished_s']:.1f} s, of which {result['dead_after_s']} s "
-                  "waiting for the heartbeat to go stale)")
-        out.write(f"  digests accepted by the SMTP server: {result['accepted']}; duplicates {result['duplicates']}, "
-                  f"missing {result['missing']}; delivery rows not sent {result['rows_not_sent']}; "
-                  f"sweep runs recorded for the day: {result['sweep_runs']}")
+        out.write(
+            f"  second cluster start → day's sweep finished: {result['healed_after_s']:.1f} s "
+            f"(kill → finished: {result['kill_to_finished_s']:.1f} s, of which {result['dead_after_s']} s "
+            "waiting for the heartbeat to go stale)"
+        )
+        out.write(
+            f"  digests accepted by the SMTP server: {result['accepted']}; duplicates {result['duplicates']}, "
+            f"missing {result['missing']}; delivery rows not sent {result['rows_not_sent']}; "
+            f"sweep runs recorded for the day: {result['sweep_runs']}"
+        )
         if options["as_json"]:
             out.write(json.dumps(result))
 
     def run_child(self, options) -> dict:
         with tempfile.TemporaryDirectory(prefix="dxtasks-kill-") as tmp:
             url = options["database_url"] or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "EMAIL_URL": "",
-                   "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-" + "k" * 40,
-                   "DJANGO_SETTINGS_MODULE": "dxtasks.settings", "LOG_LEVEL": "WARNING",
-                   "REDIS_URL": options["redis_url"]}
-            command = [sys.executable, str(Path(__file__).resolve().parents[4] / "manage.py"),
-                       "benchmark_killed_sweep", "--inside", "--directives", str(options["directives"]),
-                       "--recipients", str(options["recipients"]), "--kill-after", str(options["kill_after"]),
-                       "--date", options["date"], "--seed", str(options["seed"]),
-                       "--database-url", options["database_url"], "--redis-url", options["redis_url"]]
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "DEBUG": "0",
+                "EMAIL_URL": "",
+                "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-" + "k" * 40,
+                "DJANGO_SETTINGS_MODULE": "dxtasks.settings",
+                "LOG_LEVEL": "WARNING",
+                "REDIS_URL": options["redis_url"],
+            }
+            command = [
+                sys.executable,
+                str(Path(__file__).resolve().parents[4] / "manage.py"),
+                "benchmark_killed_sweep",
+                "--inside",
+                "--directives",
+                str(options["directives"]),
+                "--recipients",
+                str(options["recipients"]),
+                "--kill-after",
+                str(options["kill_after"]),
+                "--date",
+                options["date"],
+                "--seed",
+                str(options["seed"]),
+                "--database-url",
+                options["database_url"],
+                "--redis-url",
+                options["redis_url"],
+            ]
             self.stdout.write(f"… {options['directives']} directives, {options['recipients']} recipients")
             done = subprocess.run(command, env=env, capture_output=True, text=True)
             lines = [line for line in done.stdout.splitlines() if line.startswith(MARKER)]
@@ -101,14 +129,23 @@ def run_inside(options) -> dict:
     owed = {plan.email for plan in run_sweep(day, dry_run=True).plans}
     if options["kill_after"] >= len(owed):
         raise CommandError(f"--kill-after {options['kill_after']} ≥ the {len(owed)} recipients owed a digest")
-    result = run_drill(day, recipients=len(owed), kill_after=options["kill_after"],
-                       redis_url=options["redis_url"] or None, timeout=900)
+    result = run_drill(
+        day, recipients=len(owed), kill_after=options["kill_after"], redis_url=options["redis_url"] or None, timeout=900
+    )
     return {
-        "database": result.database, "broker": result.broker, "directives": options["directives"],
-        "recipients_owed": len(owed), "date": options["date"], "accepted_before_kill": result.accepted_before_kill,
+        "database": result.database,
+        "broker": result.broker,
+        "directives": options["directives"],
+        "recipients_owed": len(owed),
+        "date": options["date"],
+        "accepted_before_kill": result.accepted_before_kill,
         "healed_after_s": round(result.healed_after_seconds, 2),
         "kill_to_finished_s": round(result.healed_after_seconds + result.heal_started_after_kill_seconds, 2),
-        "dead_after_s": DEAD_AFTER_SECONDS, "accepted": sum(result.accepted.values()),
-        "duplicates": result.duplicates, "missing": result.missing(owed), "rows_not_sent": result.rows_not_sent,
-        "sweep_runs": result.sweep_runs, "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "dead_after_s": DEAD_AFTER_SECONDS,
+        "accepted": sum(result.accepted.values()),
+        "duplicates": result.duplicates,
+        "missing": result.missing(owed),
+        "rows_not_sent": result.rows_not_sent,
+        "sweep_runs": result.sweep_runs,
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }

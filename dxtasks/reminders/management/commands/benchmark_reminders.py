@@ -16,6 +16,7 @@ joined to their owner and lead agency): the floor any sweep has to pay to
 read what it sends. With --json the last line is one JSON object:
 first_sweep_s, second_sweep_s, owed_select_ms, of the largest size.
 """
+
 import datetime
 import json
 import os
@@ -47,15 +48,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--directives", type=int, default=100_000)
         parser.add_argument("--recipients", type=int, default=5_000)
-        parser.add_argument("--small", type=int, default=10_000,
-                            help="directives in the smaller run that shows the query count does not grow (0: skip)")
+        parser.add_argument(
+            "--small",
+            type=int,
+            default=10_000,
+            help="directives in the smaller run that shows the query count does not grow (0: skip)",
+        )
         parser.add_argument("--date", default="2025-03-12", help="the sweep day (a working day)")
-        parser.add_argument("--database-url", default="",
-                            help="an EMPTY database to use and wipe instead of a temporary SQLite file")
+        parser.add_argument(
+            "--database-url", default="", help="an EMPTY database to use and wipe instead of a temporary SQLite file"
+        )
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--inside", action="store_true", help="internal: run in the throwaway database")
-        parser.add_argument("--json", action="store_true", dest="as_json",
-                            help="end with one JSON object of the figures (the largest size)")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            dest="as_json",
+            help="end with one JSON object of the figures (the largest size)",
+        )
 
     def handle(self, *args, **options):
         if options["inside"]:
@@ -67,26 +77,57 @@ class Command(BaseCommand):
         self.report(results)
         if options["as_json"]:
             last = results[-1]
-            self.stdout.write(json.dumps({
-                "directives": last["directives"], "recipients": last["recipients"], "database": last["vendor"],
-                "date": last["date"], "first_sweep_s": round(last["first_s"], 3),
-                "second_sweep_s": round(last["second_s"], 3), "owed_select_ms": round(last["owed_select_ms"], 2),
-                "owed_rows": last["owed_rows"], "first_over_owed_select": round(
-                    last["first_s"] * 1000 / last["owed_select_ms"], 1) if last["owed_select_ms"] else None,
-                "first_queries": last["first_queries"], "second_queries": last["second_queries"],
-                "emails": last["first_emails"], "deliveries": last["deliveries"], "setup_s": round(last["setup_s"], 1),
-                "runs": results,
-            }))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "directives": last["directives"],
+                        "recipients": last["recipients"],
+                        "database": last["vendor"],
+                        "date": last["date"],
+                        "first_sweep_s": round(last["first_s"], 3),
+                        "second_sweep_s": round(last["second_s"], 3),
+                        "owed_select_ms": round(last["owed_select_ms"], 2),
+                        "owed_rows": last["owed_rows"],
+                        "first_over_owed_select": round(last["first_s"] * 1000 / last["owed_select_ms"], 1)
+                        if last["owed_select_ms"]
+                        else None,
+                        "first_queries": last["first_queries"],
+                        "second_queries": last["second_queries"],
+                        "emails": last["first_emails"],
+                        "deliveries": last["deliveries"],
+                        "setup_s": round(last["setup_s"], 1),
+                        "runs": results,
+                    }
+                )
+            )
 
     def run_child(self, directives: int, options) -> dict:
         with tempfile.TemporaryDirectory(prefix="dxtasks-bench-") as tmp:
             url = options["database_url"] or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "EMAIL_URL": "",
-                   "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-" + "k" * 40,
-                   "DJANGO_SETTINGS_MODULE": "dxtasks.settings", "LOG_LEVEL": "WARNING", "REDIS_URL": ""}
-            command = [sys.executable, str(Path(__file__).resolve().parents[4] / "manage.py"), "benchmark_reminders",
-                       "--inside", "--directives", str(directives), "--recipients", str(options["recipients"]),
-                       "--date", options["date"], "--seed", str(options["seed"])]
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "DEBUG": "0",
+                "EMAIL_URL": "",
+                "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-" + "k" * 40,
+                "DJANGO_SETTINGS_MODULE": "dxtasks.settings",
+                "LOG_LEVEL": "WARNING",
+                "REDIS_URL": "",
+            }
+            command = [
+                sys.executable,
+                str(Path(__file__).resolve().parents[4] / "manage.py"),
+                "benchmark_reminders",
+                "--inside",
+                "--directives",
+                str(directives),
+                "--recipients",
+                str(options["recipients"]),
+                "--date",
+                options["date"],
+                "--seed",
+                str(options["seed"]),
+            ]
             if options["database_url"]:
                 command += ["--database-url", options["database_url"]]
             self.stdout.write(f"… {directives} directives, {options['recipients']} recipients")
@@ -99,18 +140,26 @@ class Command(BaseCommand):
     def report(self, results: list[dict]) -> None:
         out = self.stdout
         out.write("")
-        out.write(f"{'directives':>10} {'recipients':>10} {'setup s':>8} {'sweep 1 s':>10} {'queries 1':>10} "
-                  f"{'emails':>7} {'reminders':>9} {'sweep 2 s':>10} {'queries 2':>10} {'emails 2':>8}")
+        out.write(
+            f"{'directives':>10} {'recipients':>10} {'setup s':>8} {'sweep 1 s':>10} {'queries 1':>10} "
+            f"{'emails':>7} {'reminders':>9} {'sweep 2 s':>10} {'queries 2':>10} {'emails 2':>8}"
+        )
         for r in results:
-            out.write(f"{r['directives']:>10} {r['recipients']:>10} {r['setup_s']:>8.1f} {r['first_s']:>10.2f} "
-                      f"{r['first_queries']:>10} {r['first_emails']:>7} {r['deliveries']:>9} {r['second_s']:>10.2f} "
-                      f"{r['second_queries']:>10} {r['second_emails']:>8}")
+            out.write(
+                f"{r['directives']:>10} {r['recipients']:>10} {r['setup_s']:>8.1f} {r['first_s']:>10.2f} "
+                f"{r['first_queries']:>10} {r['first_emails']:>7} {r['deliveries']:>9} {r['second_s']:>10.2f} "
+                f"{r['second_queries']:>10} {r['second_emails']:>8}"
+            )
         for r in results:
-            out.write(f"{r['directives']:>10} directives: plain SELECT of the {r['owed_rows']} rows owed that day "
-                      f"{r['owed_select_ms']:.1f} ms; first sweep = {r['first_s'] * 1000 / r['owed_select_ms']:.0f}×")
+            out.write(
+                f"{r['directives']:>10} directives: plain SELECT of the {r['owed_rows']} rows owed that day "
+                f"{r['owed_select_ms']:.1f} ms; first sweep = {r['first_s'] * 1000 / r['owed_select_ms']:.0f}×"
+            )
         out.write(f"database: {results[-1]['vendor']}; sweep day {results[-1]['date']}")
-        out.write("queries 1 = fixed reads + 3 (PostgreSQL) or 4 (SQLite) per recipient who gets mail, whatever the "
-                  "number of directives; queries 2 = fixed reads only")
+        out.write(
+            "queries 1 = fixed reads + 3 (PostgreSQL) or 4 (SQLite) per recipient who gets mail, whatever the "
+            "number of directives; queries 2 = fixed reads only"
+        )
 
 
 def run_inside(options) -> dict:
@@ -135,8 +184,7 @@ def run_inside(options) -> dict:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # configured backend, so PostgreSQL
     # runs use their sending threads; count their queries too
     counter = QueryCounter()
-    connection_created.connect(lambda connection, **kwargs: connection.execute_wrappers.append(counter),
-                               weak=False)
+    connection_created.connect(lambda connection, **kwargs: connection.execute_wrappers.append(counter), weak=False)
 
     def timed_sweep():
         counter.count = 0
@@ -149,11 +197,21 @@ def run_inside(options) -> dict:
     owed_select_ms, owed_rows = time_owed_select(today)
     second_s, second_q, second = timed_sweep()
     return {
-        "directives": options["directives"], "recipients": options["recipients"], "date": options["date"],
-        "vendor": connection.vendor, "setup_s": setup, "first_s": first_s, "first_queries": first_q,
-        "first_emails": first.emails_sent, "deliveries": Delivery.objects.count(), "second_s": second_s,
-        "second_queries": second_q, "second_emails": second.emails_sent, "failed": first.emails_failed,
-        "owed_select_ms": owed_select_ms, "owed_rows": owed_rows,
+        "directives": options["directives"],
+        "recipients": options["recipients"],
+        "date": options["date"],
+        "vendor": connection.vendor,
+        "setup_s": setup,
+        "first_s": first_s,
+        "first_queries": first_q,
+        "first_emails": first.emails_sent,
+        "deliveries": Delivery.objects.count(),
+        "second_s": second_s,
+        "second_queries": second_q,
+        "second_emails": second.emails_sent,
+        "failed": first.emails_failed,
+        "owed_select_ms": owed_select_ms,
+        "owed_rows": owed_rows,
     }
 
 
@@ -198,19 +256,42 @@ def build_data(n_directives: int, n_recipients: int, today: datetime.date, rng: 
 
     with transaction.atomic():
         agencies = Agency.objects.bulk_create(
-            [Agency(code=f"BENCH-{i}", name_vi=f"Cơ quan {i}", name_en=f"Agency {i}", short_name_vi=f"CQ{i}",
-                    kind="ministry", contact_email=f"contact{i}@bench.example.gov.vn",
-                    leadership_email=f"leader{i}@bench.example.gov.vn") for i in range(63)]
+            [
+                Agency(
+                    code=f"BENCH-{i}",
+                    name_vi=f"Cơ quan {i}",
+                    name_en=f"Agency {i}",
+                    short_name_vi=f"CQ{i}",
+                    kind="ministry",
+                    contact_email=f"contact{i}@bench.example.gov.vn",
+                    leadership_email=f"leader{i}@bench.example.gov.vn",
+                )
+                for i in range(63)
+            ]
         )
         agencies = list(Agency.objects.filter(code__startswith="BENCH-"))
         # Recipients: focal points, the agencies' contacts and leaders, one secretariat.
         n_users = max(1, n_recipients - 2 * len(agencies) - 1)
         User.objects.bulk_create(
-            [User(username=f"bench{i}", email=f"fp{i}@bench.example.gov.vn", role=Role.FOCAL_POINT,
-                  agency=agencies[i % len(agencies)], password="!", language="en" if i % 10 == 0 else "vi")
-             for i in range(n_users)]
-            + [User(username="bench-secretariat", email="secretariat@bench.example.gov.vn", role=Role.SECRETARIAT,
-                    password="!")],
+            [
+                User(
+                    username=f"bench{i}",
+                    email=f"fp{i}@bench.example.gov.vn",
+                    role=Role.FOCAL_POINT,
+                    agency=agencies[i % len(agencies)],
+                    password="!",
+                    language="en" if i % 10 == 0 else "vi",
+                )
+                for i in range(n_users)
+            ]
+            + [
+                User(
+                    username="bench-secretariat",
+                    email="secretariat@bench.example.gov.vn",
+                    role=Role.SECRETARIAT,
+                    password="!",
+                )
+            ],
             batch_size=1000,
         )
         users = list(User.objects.filter(role=Role.FOCAL_POINT).values_list("pk", "agency_id"))
@@ -226,12 +307,19 @@ def build_data(n_directives: int, n_recipients: int, today: datetime.date, rng: 
                 offset = rng.randint(-60, -1) if roll < 0.20 else rng.randint(0, 365)
                 due = today + datetime.timedelta(days=offset)
                 precision, text = "day", f"{due:%d/%m/%Y}"
-            batch.append(Directive(
-                reference=f"BENCH-{i}", title_vi=f"Nhiệm vụ thử tải số {i}", title_en=f"Load test directive {i}",
-                lead_agency_id=agency_id, owner_id=owner_id if rng.random() > 0.05 else None,
-                assigned_on=today - datetime.timedelta(days=rng.randint(30, 400)), deadline_text=text,
-                due_date=due, deadline_precision=precision,
-            ))
+            batch.append(
+                Directive(
+                    reference=f"BENCH-{i}",
+                    title_vi=f"Nhiệm vụ thử tải số {i}",
+                    title_en=f"Load test directive {i}",
+                    lead_agency_id=agency_id,
+                    owner_id=owner_id if rng.random() > 0.05 else None,
+                    assigned_on=today - datetime.timedelta(days=rng.randint(30, 400)),
+                    deadline_text=text,
+                    due_date=due,
+                    deadline_precision=precision,
+                )
+            )
             if len(batch) == 5000:
                 Directive.objects.bulk_create(batch)
                 batch = []

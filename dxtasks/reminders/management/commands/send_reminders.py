@@ -1,4 +1,5 @@
 """The daily reminder sweep from the command line (the django-q schedule runs the same code)."""
+
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
@@ -20,10 +21,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=parse_date, help="treat this day (YYYY-MM-DD) as today")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="print what would go to whom; send and record nothing")
-        parser.add_argument("--really-send", action="store_true",
-                            help="with a --date after today: send and record anyway (otherwise refused)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print what would go to whom; send and record nothing"
+        )
+        parser.add_argument(
+            "--really-send",
+            action="store_true",
+            help="with a --date after today: send and record anyway (otherwise refused)",
+        )
 
     def handle(self, *args, date=None, dry_run=False, really_send=False, **options):
         today = date or timezone.localdate()
@@ -33,12 +38,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--date {today:%Y-%m-%d} is after today ({timezone.localdate():%Y-%m-%d}): that would send and "
                 "record reminders that are not owed yet. Add --dry-run to see what would go out, or "
-                "--really-send if you mean it.")
+                "--really-send if you mean it."
+            )
         summary = run_sweep(today, dry_run=dry_run, trigger="command")
         out = self.stdout
         if not summary.working_day:
-            out.write(f"{today:%Y-%m-%d} is not a working day in Vietnam: nothing sent "
-                      "(what falls on it went out on the working day before).")
+            out.write(
+                f"{today:%Y-%m-%d} is not a working day in Vietnam: nothing sent "
+                "(what falls on it went out on the working day before)."
+            )
             return
         if dry_run:
             out.write(f"Dry run for {today:%Y-%m-%d}: nothing sent, nothing recorded.")
@@ -65,7 +73,10 @@ class Command(BaseCommand):
         if summary.muted or summary.deferred_weekly:
             out.write(f"  muted by recipient: {summary.muted}; held for a weekly digest: {summary.deferred_weekly}")
         if summary.no_recipient:
-            out.write(self.style.WARNING(
-                f"  no recipient (no owner email, no agency contact): {len(summary.no_recipient)}: "
-                + ", ".join(summary.no_recipient[:50]) + (" …" if len(summary.no_recipient) > 50 else "")
-            ))
+            out.write(
+                self.style.WARNING(
+                    f"  no recipient (no owner email, no agency contact): {len(summary.no_recipient)}: "
+                    + ", ".join(summary.no_recipient[:50])
+                    + (" …" if len(summary.no_recipient) > 50 else "")
+                )
+            )
