@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test test-postgres install bootstrap check messages
+.PHONY: run test test-postgres install bootstrap check lint messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ test: install
 # The same suite against PostgreSQL (CI's service: 127.0.0.1:5432, user postgres, trust auth).
 test-postgres: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dxtasks $(PY) -m pytest
+
+# Style and types (pyproject.toml): ruff's lint rules and formatter, mypy with django-stubs on the core
+# (dxtasks/directives, dxtasks/accounts). `ruff format .` and `ruff check --fix .` repair most of what it finds.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 check: install
 	$(PY) manage.py check
