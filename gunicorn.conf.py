@@ -13,6 +13,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import environ  # noqa: E402
+
 from dxtasks.clientaddress import gunicorn_forwarded_allow_ips  # noqa: E402  (no settings needed)
 from dxtasks.operations.logs import logging_config  # noqa: E402  (plain logging; no Django here)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import hypothesis
 import pytest
-from hypothesis.database import DirectoryBasedExampleDatabase
 from django.core.management import call_command
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from dxtasks.accounts.models import Role, User
 from dxtasks.directives.models import Agency, AgencyKind

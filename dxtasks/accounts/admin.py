@@ -11,5 +11,5 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active", "is_staff", "agency__kind")
     search_fields = ("username", "first_name", "last_name", "email", "agency__code", "agency__name_vi")
     autocomplete_fields = ("agency",)
-    fieldsets = BaseUserAdmin.fieldsets + ((_("dxtasks"), {"fields": ("role", "agency", "language")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("dxtasks"), {"fields": ("email", "role", "agency", "language")}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("dxtasks"), {"fields": ("role", "agency", "language")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("dxtasks"), {"fields": ("email", "role", "agency", "language")}))

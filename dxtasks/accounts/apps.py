@@ -22,7 +22,7 @@ class AccountsConfig(AppConfig):
 
         days = settings.SIGNIN_LOG_KEEP_DAYS
         as_of = HttpRequest()  # axes' expiry is the cool-off before the request's attempt time
-        as_of.axes_attempt_time = timezone.now()
+        as_of.axes_attempt_time = timezone.now()  # type: ignore[attr-defined]  # axes' own request attribute
         return {
             "sign-in logs": AxesProxyHandler.reset_logs(age_days=days),
             "sign-in failure logs": AxesProxyHandler.reset_failure_logs(age_days=days),

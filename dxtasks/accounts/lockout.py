@@ -19,6 +19,7 @@ The row's user_agent is always "": otherwise a client could open a fresh row
 (and five fresh guesses) per User-Agent string. The failure log keeps it.
 """
 
+import datetime
 import logging
 import math
 
@@ -49,7 +50,7 @@ def reserve_attempt(request, credentials) -> bool:
     key = _key(request, credentials)
     limit = get_failure_limit(request, credentials)
     now = timezone.now()
-    expired_before = now - (get_cool_off(request) or timezone.timedelta(days=36500))
+    expired_before = now - (get_cool_off(request) or datetime.timedelta(days=36500))
     details = {"http_accept": request.axes_http_accept[:1025], "path_info": request.axes_path_info[:255]}
     attempts = AccessAttempt.objects.filter(**key)
     using = router.db_for_write(AccessAttempt)

@@ -9,7 +9,6 @@ Swagger UI and Redoc as static files (no CDN), which our strict CSP needs.
 import datetime
 import json
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _

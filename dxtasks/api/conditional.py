@@ -33,7 +33,7 @@ def expected_updated_at(request: HttpRequest) -> datetime.datetime | None:
     if value is None:
         raise stale(_("If-Match phải là ETag của nhiệm vụ (trong dấu ngoặc kép)."))
     try:
-        return datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(microseconds=value)
+        return datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(microseconds=value)
     except OverflowError:
         raise stale(_("If-Match phải là ETag của nhiệm vụ (trong dấu ngoặc kép).")) from None
 

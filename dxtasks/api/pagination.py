@@ -42,7 +42,7 @@ class Ordering:
         """Rows strictly after the row whose sort key is `values`."""
         condition = Q(pk__in=[])
         equal = Q()
-        for (name, descending, nullable), value in zip(self.fields, values):
+        for (name, descending, nullable), value in zip(self.fields, values, strict=True):
             if value is None:
                 # Nulls come last: after a null, only later nulls (decided by the next fields).
                 equal &= Q(**{f"{name}__isnull": True})

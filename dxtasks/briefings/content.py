@@ -13,7 +13,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.db.models import Count, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext

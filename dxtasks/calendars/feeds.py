@@ -127,7 +127,7 @@ class _FoldFast:
         return _Line.from_parts(name, getattr(value, "params", _NO_PARAMETERS), value, sorted=sorted)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _text_type(name: str) -> type:
     """icalendar's value type for a TEXT property (what `add` would look up for each value)."""
     return FeedEvent.types_factory.for_property(name)
@@ -573,7 +573,7 @@ def _description(data: EventData, url: str) -> str:
 
 
 def _utc(moment: datetime.datetime) -> datetime.datetime:
-    return moment.astimezone(datetime.timezone.utc).replace(microsecond=0)
+    return moment.astimezone(datetime.UTC).replace(microsecond=0)
 
 
 def _todo_status(data: EventData) -> str:
@@ -674,7 +674,7 @@ def serialised_events(
 ) -> list[bytes]:
     """The bytes of each event: from this process's memo, else the store, else icalendar (then stored)."""
     bodies: list[bytes | None] = [MEMO.get(key) for _pk, key in keys]
-    missing = {pk: key for (pk, key), body in zip(keys, bodies) if body is None}
+    missing = {pk: key for (pk, key), body in zip(keys, bodies, strict=True) if body is None}
     if not missing:
         return bodies
     variant = f"{fmt}:{language}"
@@ -694,7 +694,7 @@ def serialised_events(
         eventstore.save(variant, [(pk, missing[pk], body) for pk, body in built.items()])
         found.update(built)
     result = []
-    for (pk, key), body in zip(keys, bodies):
+    for (pk, key), body in zip(keys, bodies, strict=True):
         if body is None:
             body = found.get(pk)
             if body is None:

@@ -105,3 +105,6 @@ class StoredEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["directive", "variant"], name="storedevent_one_per_variant"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.directive_id} {self.variant}"

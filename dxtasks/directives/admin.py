@@ -3,6 +3,8 @@
 History rows are shown read-only: they are written by the services, never by hand.
 """
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
@@ -302,8 +304,8 @@ class MeetingAdmin(admin.ModelAdmin):
 class HistoryAdmin(admin.ModelAdmin):
     """History is append-only: listed and searched here, never edited."""
 
-    list_select_related = ("directive",)
-    search_fields = ("directive__reference", "directive__title_vi")
+    list_select_related: ClassVar[bool | list[str] | tuple[str, ...]] = ("directive",)
+    search_fields: ClassVar[list[str] | tuple[str, ...]] = ("directive__reference", "directive__title_vi")
 
     def has_add_permission(self, request):
         return False

@@ -92,7 +92,7 @@ def _contact(agency) -> list[str]:
 
 def _share_people(share: Share, focal=None) -> list:
     """A share's owner when active, else its agency's active focal points (`focal`: preloaded ones)."""
-    if share.owner_id and share.owner.is_active:
+    if share.owner is not None and share.owner.is_active:  # no query when there is no owner
         return [share.owner]
     return list(focal if focal is not None else _focal_points(share.agency_id))
 
@@ -101,7 +101,7 @@ def _share_recipients(kind: str, share: Share, *, request=None, new_owner=None, 
     """(users, addresses) for an event on one agency's share; see the module's docstring."""
     agency = share.agency
     if kind == EventKind.ASSIGNED:
-        owner = new_owner or (share.owner if share.owner_id and share.owner.is_active else None)
+        owner = new_owner or (share.owner if share.owner is not None and share.owner.is_active else None)
         everyone = focal if focal is not None else _focal_points(share.agency_id)
         users = [*([owner] if owner else []), *everyone]
         return users, ([] if users else _contact(agency))
@@ -139,6 +139,7 @@ def recipients_for(
     elif kind in (EventKind.EXTENSION_REQUESTED, EventKind.SUBMITTED):
         users = _secretariat()
     elif kind in (EventKind.EXTENSION_APPROVED, EventKind.EXTENSION_REJECTED):
+        assert request is not None  # a decision is on a request
         users = [request.requested_by, *([owner] if owner else [])]
         if kind == EventKind.EXTENSION_APPROVED and directive.lead_agency.contact_email:
             addresses = [directive.lead_agency.contact_email]
@@ -231,7 +232,7 @@ def record_for_shares(
 
     share_ids = [s.pk for s in shares]
     shares = list(Share.objects.filter(pk__in=share_ids).select_related("agency", "owner", "directive").order_by("pk"))
-    focal: dict[int, list] = {}
+    focal: dict[int | None, list] = {}
     for user in (
         get_user_model()
         .objects.filter(role=Role.FOCAL_POINT, is_active=True, agency_id__in={s.agency_id for s in shares})

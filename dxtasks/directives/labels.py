@@ -58,7 +58,7 @@ def note(agency: Agency, language: str = "vi") -> str:
             if agency.kind == AgencyKind.PROVINCE:
                 return _("đến %(day)s") % {"day": _day(agency.succeeded_on - datetime.timedelta(days=1))}
             return _("đã hợp nhất vào %(successor)s %(day)s") % {
-                "successor": agency.successor.short_name(language),
+                "successor": agency.successor.short_name(language),  # type: ignore[union-attr]  # successor_id is set
                 "day": _day(agency.succeeded_on),
             }
         if agency.established_on and agency.kind == AgencyKind.PROVINCE:

@@ -10,9 +10,9 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .folding import fold
 
@@ -87,11 +87,11 @@ class Agency(models.Model):
             models.CheckConstraint(condition=~models.Q(successor=models.F("pk")), name="agency_not_own_successor"),
         ]
 
-    def natural_key(self):
-        return (self.code,)
-
     def __str__(self):
         return f"{self.name_vi} ({self.code})"
+
+    def natural_key(self):
+        return (self.code,)
 
     def name(self, language: str = "vi") -> str:
         return self.name_en if language == "en" else self.name_vi
@@ -110,14 +110,14 @@ class Committee(models.TextChoices):
 
 
 # How a committee is named in a meeting's label ("Phiên họp thứ 7 UBQG về CĐS").
-COMMITTEE_SHORT = {
+COMMITTEE_SHORT: dict[str, str | Promise] = {  # keyed by the stored value (Committee is a str)
     Committee.NCDT: _("UBQG về CĐS"),
     Committee.EGOV: _("UBQG về CPĐT"),
     Committee.STEERING: _("BCĐ của Chính phủ"),
 }
 # Register numbers (URLs, imports) start here per committee: sessions of the three
 # committees overlap in their own numbering, the register numbers never do.
-REGISTER_BASE = {Committee.NCDT: 0, Committee.EGOV: 100, Committee.STEERING: 200}
+REGISTER_BASE: dict[str, int] = {Committee.NCDT: 0, Committee.EGOV: 100, Committee.STEERING: 200}
 
 
 class MeetingManager(models.Manager):
@@ -172,11 +172,11 @@ class Meeting(models.Model):
             )
         ]
 
-    def natural_key(self):
-        return (self.number,)
-
     def __str__(self):
         return f"{self.title_vi} ({self.date:%d/%m/%Y})"
+
+    def natural_key(self):
+        return (self.number,)
 
     def title(self, language: str = "vi") -> str:
         return (self.title_en or self.title_vi) if language == "en" else self.title_vi
@@ -210,6 +210,9 @@ class MeetingChange(models.Model):
         verbose_name = _("thay đổi phiên họp")
         verbose_name_plural = _("thay đổi phiên họp")
         ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.changed_at:%Y-%m-%d %H:%M})"
 
 
 class Pillar(models.TextChoices):
@@ -326,17 +329,17 @@ class Directive(models.Model):
             ),
         ]
 
-    def natural_key(self):
-        return (self.reference,)
-
     def __str__(self):
         return f"{self.reference} {self.title_vi}"
 
-    def title(self, language: str = "vi") -> str:
-        return (self.title_en or self.title_vi) if language == "en" else self.title_vi
-
     def get_absolute_url(self):
         return self.path_for(self.public_id)
+
+    def natural_key(self):
+        return (self.reference,)
+
+    def title(self, language: str = "vi") -> str:
+        return (self.title_en or self.title_vi) if language == "en" else self.title_vi
 
     @staticmethod
     def path_for(public_id) -> str:
@@ -497,6 +500,9 @@ class StateChange(models.Model):
         verbose_name_plural = _("thay đổi trạng thái")
         ordering = ["-changed_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_old_state_display()} → {self.get_new_state_display()} ({self.changed_at:%Y-%m-%d %H:%M})"
+
 
 class AgencyTransfer(models.Model):
     """A directive's lead or co-ordinating agency replaced, usually by a merger's successor."""
@@ -520,6 +526,9 @@ class AgencyTransfer(models.Model):
         verbose_name = _("chuyển cơ quan")
         verbose_name_plural = _("chuyển cơ quan")
         ordering = ["-transferred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.from_agency_id} → {self.to_agency_id}"
 
 
 class ExtensionRequest(models.Model):
@@ -568,6 +577,9 @@ class ExtensionRequest(models.Model):
                 name="one_pending_extension_per_share",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.proposed_due:%d/%m/%Y} ({self.get_decision_display()})"
 
 
 class EventKind(models.TextChoices):

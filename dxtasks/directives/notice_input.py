@@ -80,7 +80,7 @@ def _docx(content: bytes) -> str:
 
 
 def _pdf(content: bytes) -> str:
-    from pypdf import PdfReader
+    from pypdf import PasswordType, PdfReader
     from pypdf.errors import PdfReadError
 
     if not content.lstrip()[:5] == b"%PDF-":
@@ -91,7 +91,7 @@ def _pdf(content: bytes) -> str:
             try:
                 opened = reader.decrypt("")
             except Exception:
-                opened = 0
+                opened = PasswordType.NOT_DECRYPTED
             if not opened:
                 raise NoticeError(_("Tệp PDF có mật khẩu: hãy bỏ mật khẩu hoặc dán nội dung vào ô văn bản."))
         if len(reader.pages) > MAX_PDF_PAGES:

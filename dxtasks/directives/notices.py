@@ -257,8 +257,8 @@ _GROUPS = [
     (
         GROUP_PROVINCES,
         re.compile(
-            rf"(?<![\w])(?:(?:uy ban nhan dan|ubnd) )?(?:cac )?tinh,? (?:va )?thanh pho"
-            rf"(?: truc thuoc trung uong)?(?![\w])|(?<![\w])(?:uy ban nhan dan|ubnd) cac tinh(?![\w])"
+            r"(?<![\w])(?:(?:uy ban nhan dan|ubnd) )?(?:cac )?tinh,? (?:va )?thanh pho"
+            r"(?: truc thuoc trung uong)?(?![\w])|(?<![\w])(?:uy ban nhan dan|ubnd) cac tinh(?![\w])"
             r"|(?<![\w])cac dia phuong(?![\w])"
         ),
     ),
@@ -383,13 +383,14 @@ def read_header(text: str, key: str) -> NoticeHeader:
                 meeting_date = meeting_date.replace(year=meeting_date.year - 1)
             header.meeting_date = meeting_date
             break
+    first = len(key) + 1
     for pattern, committee in (
         (r"ban chi dao cua chinh phu ve phat trien khoa hoc|truong ban chi dao", "steering"),
         (r"uy ban quoc gia ve chuyen doi so", "ncdt"),
         (r"uy ban quoc gia ve chinh phu dien tu", "egov"),
     ):
         found = re.search(pattern, key)
-        if found and (header.committee is None or found.start() < first):
+        if found and found.start() < first:  # the committee named first in the text
             header.committee, first = committee, found.start()
     return header
 
@@ -639,7 +640,9 @@ class _Reader:
                     break
             for r in related:  # "phối hợp với các bộ, ngành có liên quan": not named, but not the task either
                 if r.start == cursor or key[cursor : r.start] in (", ", " va ", ", va ", " "):
-                    cursor = r.end + _RELATED.match(key, r.end).end() - r.end
+                    words = _RELATED.match(key, r.end)
+                    assert words is not None  # r.related: the words follow r
+                    cursor = words.end()
             if co_cue.start() <= body_start + 2:
                 body_start = cursor
         # deadline: the last cued period; else periodic, ongoing, asap words
@@ -828,6 +831,7 @@ class _Reader:
             r"(?:(?:thu tuong|pho thu tuong)(?: chinh phu)? (?:de nghi|yeu cau|giao|chi dao)\s*)?",
             key[t_start:t_end],
         )
+        assert m is not None  # every part of the pattern is optional
         body = body[m.end() :]
         body = re.sub(
             r"[\s,;:.]*(?:(?:hoan thanh|xong|thoi han|han chot|hoan thanh xong)[\s:]*)?$", "", body, flags=re.IGNORECASE

@@ -178,8 +178,8 @@ def population(scope: Scope, queryset: QuerySet | None = None) -> QuerySet:
         )
     if scope.meeting:
         base = base.filter(meeting__number=scope.meeting)
-    if scope.agency:
-        agency = agency_id(scope)
+    agency = agency_id(scope)
+    if agency is not None:
         shared = Q(pk__in=Share.objects.filter(agency_id=agency).values("directive_id"))
         if scope.role == SHARE:
             base = base.filter(shared)

@@ -78,7 +78,8 @@ def search_directives(queryset: QuerySet, query: str) -> QuerySet:
         "CASE " + " ".join(f"WHEN {sql} THEN {n}" for n, (sql, _) in enumerate(ranks)) + f" ELSE {len(ranks)} END"
     )
     rank_params = [p for _, params in ranks for p in params]
-    return queryset.filter(RawSQL(*match, output_field=BooleanField())).annotate(
+    match_sql, match_params = match
+    return queryset.filter(RawSQL(match_sql, match_params, output_field=BooleanField())).annotate(
         search_rank=RawSQL(rank_sql, rank_params, output_field=IntegerField())
     )
 
@@ -206,8 +207,8 @@ def install_search_index(connection) -> bool:
         if connection.vendor != "sqlite":
             return False
         cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN (%s, %s, %s, %s)"
-            % tuple("'%s'" % n for n in [FTS_TABLE, *SQLITE_TRIGGERS])
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN (%s, %s, %s, %s)",
+            [FTS_TABLE, *SQLITE_TRIGGERS],
         )
         present = {row[0] for row in cursor.fetchall()}
         if present == {FTS_TABLE, *SQLITE_TRIGGERS}:

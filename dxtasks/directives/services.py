@@ -25,9 +25,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import events
+from . import events, groups
 from .deadlines import DeadlineError, parse_deadline
-from . import groups
 from .models import (
     REGISTER_BASE,
     Agency,
@@ -307,7 +306,7 @@ def _roll_up(directive: Directive, *, by) -> None:
         return
     states = list(directive.shares.exclude(state=State.CANCELLED).values_list("state", "completed_on"))
     if states and all(state == State.COMPLETED for state, _on in states):
-        new_state, completed_on = State.COMPLETED, max(on for _state, on in states)
+        new_state, completed_on = State.COMPLETED, max(on for _state, on in states if on is not None)
     else:
         new_state, completed_on = State.OPEN, None
     if new_state == directive.state and completed_on == directive.completed_on:
@@ -606,7 +605,7 @@ def complete_directive(
         raise DirectiveError({"completed_on": _("Ngày hoàn thành không thể ở tương lai.")})
     if completed_on < directive.assigned_on:
         raise DirectiveError({"completed_on": _("Ngày hoàn thành không thể trước ngày giao nhiệm vụ.")})
-    fields = {"completed_on": completed_on}
+    fields: dict[str, object] = {"completed_on": completed_on}
     if outcome:
         fields["outcome"] = outcome
     current = _transition(
@@ -755,9 +754,9 @@ def transfer_to_successor(
     successor, owned by the successor's focal point, who is told; a closed
     share stays where it was closed (refused, like a closed directive).
     """
-    if agency.successor_id is None:
-        raise DirectiveError(_("%(agency)s không có cơ quan kế thừa.") % {"agency": agency.name(_language())})
     successor = agency.successor
+    if successor is None:
+        raise DirectiveError(_("%(agency)s không có cơ quan kế thừa.") % {"agency": agency.name(_language())})
     reason = reason or _("Hợp nhất: %(old)s → %(new)s từ %(date)s") % {
         "old": agency.short_name(_language()),
         "new": successor.short_name(_language()),
@@ -962,7 +961,6 @@ def delete_meeting(*, meeting: Meeting, by) -> None:
             % {"count": count}
         )
     if current.notice_file:
-        transaction.on_commit(
-            lambda name=current.notice_file.name, storage=current.notice_file.storage: storage.delete(name)
-        )
+        name, storage = current.notice_file.name, current.notice_file.storage
+        transaction.on_commit(lambda: storage.delete(name))
     current.delete()

@@ -37,7 +37,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import Combinable
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dxtasks.accounts import roles
@@ -55,7 +57,7 @@ Decision = ExtensionRequest.Decision
 @dataclass(frozen=True)
 class WorklistSpec:
     name: str
-    label: str
+    label: str | Promise  # translated lazily, in the reader's language
     model: str  # "directive" or "extension_request": what a row is
     action: str  # what can be done from the row: "decide", "complete", "withdraw", "open"
 
@@ -105,7 +107,7 @@ def _last_state_change(field: str, *, of_share: bool = False):
 SINGLE = Q(addressees="")  # directive lists hold single-lead directives; collective ones are followed by share
 
 
-def _directive_filters(user, today: datetime.date, now: datetime.datetime) -> dict[str, Q]:
+def _directive_filters(user, today: datetime.date, now: datetime.datetime) -> dict[str, Q | Combinable]:
     """Each directive list as a condition on Directive (the counts aggregate them in one query)."""
     stale_since = now - datetime.timedelta(days=STALE_DAYS)
     recent = now - datetime.timedelta(days=RECENT_DAYS)
@@ -128,7 +130,7 @@ def _directive_filters(user, today: datetime.date, now: datetime.datetime) -> di
     }
 
 
-def _share_filters(user, today: datetime.date, now: datetime.datetime) -> dict[str, Q]:
+def _share_filters(user, today: datetime.date, now: datetime.datetime) -> dict[str, Q | Combinable]:
     """The same lists on Share: each condition on the share's own deadline, owner, state and history."""
     stale_since = now - datetime.timedelta(days=STALE_DAYS)
     recent = now - datetime.timedelta(days=RECENT_DAYS)
@@ -212,7 +214,7 @@ def counts(user, *, agency=None, today: datetime.date | None = None) -> dict[str
     if not names:
         return {}
     now, today = _now_and_today(today)
-    result = {}
+    result: dict[str, int] = {}
     directive_names = [n for n in names if SPECS[n].model == "directive"]
     request_names = [n for n in names if SPECS[n].model == "extension_request"]
     if directive_names:
@@ -239,9 +241,9 @@ def counts(user, *, agency=None, today: datetime.date | None = None) -> dict[str
             for name in directive_names:
                 result[name] = result.get(name, 0) + (row[name] or 0)
     if request_names:
-        filters = _request_filters(user, now)
+        request_filters = _request_filters(user, now)
         result.update(
-            _requests(agency).aggregate(**{name: Count("pk", filter=filters[name]) for name in request_names})
+            _requests(agency).aggregate(**{name: Count("pk", filter=request_filters[name]) for name in request_names})
         )
     return {name: result.get(name) or 0 for name in names}
 
@@ -352,7 +354,7 @@ class MixedRows:
         )
         order = ("-row_age", "-row_kind", "-pk") if newest_first else ("row_age", "row_kind", "pk")
         self._keys = keyed_directives.union(keyed_shares, all=True).order_by(*order)
-        self._count = None
+        self._count: int | None = None
 
     def count(self) -> int:
         if self._count is None:
@@ -381,11 +383,11 @@ class MixedRows:
             if share_ids
             else {}
         )
-        found = []
+        found: list[Directive | Share] = []
         for kind, pk, age in keys:
-            row = (directives if kind == "directive" else shares).get(pk)
+            row: Directive | Share | None = (directives if kind == "directive" else shares).get(pk)
             if row is not None:
-                row.age_from, row.worklist_model = age, kind
+                row.age_from, row.worklist_model = age, kind  # type: ignore[union-attr]  # read by the templates
                 found.append(row)
         return found
 
@@ -405,7 +407,7 @@ def top(user, *, limit: int = 5, today: datetime.date | None = None) -> list[tup
     At most three queries per non-empty list (its keys, then its directives and shares by primary key),
     plus the counts, whatever the amount of data.
     """
-    found = []
+    found: list[tuple[str, object]] = []
     for name, count in counts(user, today=today).items():
         if count:
             found.extend((name, row) for row in mixed_rows(user, name, today=today)[:limit])

@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
 PRUNE_SCHEDULE = "dxtasks.operations.prune"
 
 

@@ -14,9 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import get_language
 
 from dxtasks.directives import labels, scopes, services
 from dxtasks.directives.deadlines import Deadline, DeadlineError, parse_deadline

@@ -437,7 +437,7 @@ def template_workbook() -> bytes:
     sheet.title = "directives"
     sheet.append(COLUMN_KEYS)
     sheet.append(EXAMPLE_ROW)
-    for column, width in zip("ABCDEFGHIJKLM", [14, 50, 40, 12, 16, 28, 12, 10, 12, 14, 24, 24, 40]):
+    for column, width in zip("ABCDEFGHIJKLM", [14, 50, 40, 12, 16, 28, 12, 10, 12, 14, 24, 24, 40], strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

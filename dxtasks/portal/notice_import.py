@@ -116,7 +116,7 @@ def check(rows: list[ReviewedRow], *, meeting: Meeting, notice_ref: str = "") ->
                 "full_text": row.excerpt,
             },
         )
-        for line, (reference, row) in enumerate(zip(references, rows), start=1)
+        for line, (reference, row) in enumerate(zip(references, rows, strict=True), start=1)
     ]
     return importing.check_rows(table, default_meeting=meeting)
 
@@ -212,7 +212,7 @@ def reviewed_rows(stored: dict, edited: list[dict]) -> list[ReviewedRow]:
     a split row gives one directive per line of its title.
     """
     rows: list[ReviewedRow] = []
-    for index, (original, values) in enumerate(zip(stored["rows"], edited)):
+    for index, (original, values) in enumerate(zip(stored["rows"], edited, strict=False)):
         if not values.get("keep"):
             continue
         if values.get("merge") and rows:

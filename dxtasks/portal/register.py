@@ -11,7 +11,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dxtasks.accounts.models import Role
-
 from dxtasks.directives import scopes, selectors
 from dxtasks.directives.models import Agency, Meeting
 from dxtasks.directives.search import search_directives

@@ -12,8 +12,8 @@ import datetime
 from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from dxtasks.directives.models import Directive, ExtensionRequest
 from dxtasks.directives.status import start_of_day

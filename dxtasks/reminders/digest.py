@@ -8,8 +8,8 @@ here, once per language, and the templates only place it.
 
 import datetime
 from dataclasses import dataclass, field
-from functools import lru_cache
 from email.utils import make_msgid
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings

@@ -15,10 +15,10 @@ one function that hands a message to the mail backend and records the
 outcome (sent; failed with backoff; given up).
 """
 
-from collections.abc import Callable
 import datetime
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError

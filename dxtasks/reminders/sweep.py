@@ -141,7 +141,7 @@ def share_rows(queryset, *extra: str) -> list[dict]:
     """Shares as reminder rows (see SHARE_ROW), in one query; `extra` share lookups added under their own name."""
     lookups = [*SHARE_ROW.values(), *extra]
     keys = [*SHARE_ROW, *extra]
-    return [dict(zip(keys, values)) for values in queryset.order_by().values_list(*lookups)]
+    return [dict(zip(keys, values, strict=True)) for values in queryset.order_by().values_list(*lookups)]
 
 
 def delivery_window_start(
@@ -425,7 +425,7 @@ def deliver(
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="reminders") as pool:
             futures = [
                 pool.submit(_deliver_in_thread, share, today=today, policy=policy, summary=part, **extra)
-                for share, part in zip(shares, partial)
+                for share, part in zip(shares, partial, strict=True)
             ]
             covered = set().union(*(future.result() for future in futures))
         for part in partial:
@@ -529,7 +529,7 @@ def retry_failed(today: datetime.date | None = None, *, connection=None, policy:
         Delivery.objects.filter(pk__in=closed).update(outcome=Outcome.OBSOLETE, claim=None)
     audience = Audience()
     plans: dict[str, RecipientPlan] = {}
-    for pk, directive_id, share_id, recipient, kind, occurrence, due_key, slot_date in due:
+    for _pk, directive_id, share_id, recipient, kind, occurrence, due_key, slot_date in due:
         row = rows[(directive_id, share_id)]
         if row["state"] != State.OPEN:
             continue

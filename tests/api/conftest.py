@@ -4,7 +4,6 @@ import json
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 
 from dxtasks.accounts.models import User

@@ -10,7 +10,9 @@ import vobject
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from icalendar.parser import _foldline
 
 from dxtasks.accounts.models import Role
@@ -219,7 +221,7 @@ def fixed_feed(user_factory, agency_factory, directive_factory):
         ("UBQG-9/04", lead, [], "Ban hành kế hoạch chuyển đổi số năm 2031", "15/02/2026", "completed", None, ""),
         ("UBQG-9/05", other, [], "Đề án đã dừng", "20/03/2026", "cancelled", None, ""),
     ]
-    created = datetime.datetime(2026, 1, 5, 2, 0, tzinfo=datetime.timezone.utc)
+    created = datetime.datetime(2026, 1, 5, 2, 0, tzinfo=datetime.UTC)
     for n, (reference, agency, co_agencies, title, deadline, state, percent, note) in enumerate(specs):
         directive = directive_factory(
             lead=agency,

@@ -7,8 +7,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from dxtasks.accounts.models import Role
-from dxtasks.calendars.feeds import build_feed, feed_directives
 from dxtasks.calendars.access import visible_directives
+from dxtasks.calendars.feeds import build_feed, feed_directives
 from dxtasks.directives import services
 
 from .conftest import events

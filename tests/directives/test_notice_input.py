@@ -66,7 +66,7 @@ def test_reads_a_pdf_with_text():
         ("tb.pdf", b"GIF89a" + b"\x00" * 100, "không phải tệp PDF"),
         ("tb.pdf", b"%PDF-1.7\n garbage", "tệp hỏng"),
         ("tb.txt", b"\x00\x01\x02binary", "không phải văn bản"),
-        ("tb.txt", "Bo Cong an chu tri".encode() + b"\xe0\xe1\xe2\xe3", "UTF-8"),
+        ("tb.txt", b"Bo Cong an chu tri" + b"\xe0\xe1\xe2\xe3", "UTF-8"),
         ("tb.exe", b"MZ", "Chỉ nhận tệp .txt, .docx hoặc .pdf"),
         ("tb.txt", b"", "Tệp trống"),
         ("tb.txt", b" " * (MAX_BYTES + 1), "Tệp quá lớn"),

@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.db import connection
 
 from dxtasks.directives.folding import fold

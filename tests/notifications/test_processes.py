@@ -14,7 +14,6 @@ from dxtasks.directives import events, services
 from dxtasks.directives.models import Event
 from dxtasks.reminders.apps import NOTICE_SCHEDULE
 from dxtasks.reminders.models import Delivery, Kind, Outcome
-
 from tests.reminders.processes import recipients_of, start_manage
 
 RACING_SECRETARIES = 120

@@ -3,7 +3,8 @@
 from django.core.exceptions import BadRequest
 from django.urls import path
 
-from dxtasks.urls import handler400, handler403, handler404, handler500, urlpatterns as project_urls  # noqa: F401
+from dxtasks.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from dxtasks.urls import urlpatterns as project_urls
 
 
 def fails(request):

@@ -37,7 +37,7 @@ def test_xlsx_has_date_cells_a_frozen_header_a_filter_and_widths(world, overdue_
     response = client_for(world.users["viewer"]).get("/directives/export.xlsx", {"q": "X-1"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in sheet[1]]
-    row = {name: cell for name, cell in zip(header, sheet[2])}
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
     assert isinstance(row["Hạn"].value, datetime.datetime)  # a date cell, not text
     assert row["Hạn"].value.date() == overdue_row.due_date and row["Hạn"].number_format == "DD/MM/YYYY"
     assert isinstance(row["Ngày giao"].value, datetime.datetime)

@@ -167,5 +167,7 @@ def test_retries_wait_for_a_working_day(two_owners, refusing_mail, mailoutbox):
     saturday = retry_failed(day("2025-03-15"))
     assert not saturday.working_day and mailoutbox == []
     assert retry_failed(day("2025-03-17")).emails_sent == 2
-    assert retry_failed_sends().startswith("reminder retries")
+    # The scheduled job's own entry point, on a day given (today's sweep may be owed at this hour: the
+    # healing would run it, so the test would depend on the wall clock).
+    assert retry_failed_sends("2025-03-16") == "reminder retries 2025-03-16: 0 sent, 0 failed"
     assert len(mailoutbox) == 2

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dxtasks.accounts import roles
-from dxtasks.directives import selectors, services
-from dxtasks.directives import groups
+from dxtasks.directives import groups, selectors, services
 from dxtasks.directives.models import AgencyKind, Directive, ExtensionRequest, Share, State
 from dxtasks.directives.status import Status, annotate_status
 

@@ -72,7 +72,7 @@ def read(request: HttpRequest) -> HttpResponse:
 def _rows(stored: dict, formset) -> list[dict]:
     return [
         {"form": form, "draft": row, "flags": [explain_flag(f) for f in row["flags"]], "errors": []}
-        for form, row in zip(formset.forms, stored["rows"])
+        for form, row in zip(formset.forms, stored["rows"], strict=False)
     ]
 
 

@@ -127,7 +127,7 @@ class Command(BaseCommand):
         not_modified = [self.timed(revalidate) for _ in range(repeat * 2)]
         head = [self.timed(lambda: client.head(path)) for _ in range(repeat)]
         self.stdout.write(f"GET, cold (every event serialised, no cached body): median {self.ms(cold)}")
-        ratio = statistics.median(c / s for c, s in zip(cold, simple))  # pairs measured side by side
+        ratio = statistics.median(c / s for c, s in zip(cold, simple, strict=True))  # pairs measured side by side
         self.stdout.write(
             f"icalendar alone, {events} simple all-day VEVENTs:  median {self.ms(simple)} "
             f"(cold = {ratio:.2f}×, median of {len(cold)} interleaved pairs)"
@@ -167,12 +167,13 @@ class Command(BaseCommand):
 
     def run_all_feed(self, total: int) -> dict:
         """The secretariat's "all" feed once the register holds `total` directives spread over years."""
+        from django.utils import timezone
+
         from dxtasks.accounts.models import User
         from dxtasks.calendars import tokens
         from dxtasks.calendars.feeds import all_feed_since
         from dxtasks.calendars.links import feed_url
         from dxtasks.directives.models import Agency, Directive
-        from django.utils import timezone
 
         started = time.perf_counter()
         self.make_history(
@@ -277,7 +278,7 @@ class Command(BaseCommand):
         calendar = Calendar()
         calendar.add("prodid", "-//dxtasks//benchmark//EN")
         calendar.add("version", "2.0")
-        stamp = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+        stamp = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
         first = datetime.date(2026, 1, 1)
         for n in range(events):
             event = Event()

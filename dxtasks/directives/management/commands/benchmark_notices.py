@@ -11,6 +11,7 @@ agencies come from the database (run `bootstrap` first).
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         gazetteer = Gazetteer.from_database()
         if not gazetteer.records:
             raise CommandError("no agencies in the database: run `manage.py bootstrap` first")
-        report = []
+        report: list[dict[str, Any]] = []
         for folder in folders:
             if not folder.is_dir():
                 raise CommandError(f"no such folder: {folder}")

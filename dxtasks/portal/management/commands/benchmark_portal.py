@@ -254,7 +254,7 @@ class Command(BaseCommand):
         )
         today = datetime.date.today()
         pillars = ["government", "economy", "society", "cross"]
-        now = datetime.datetime.now(datetime.timezone.utc)
+        now = datetime.datetime.now(datetime.UTC)
         batch = []
         for i in range(n):
             assigned = datetime.date(2021, 1, 1) + datetime.timedelta(days=rng.randrange(0, 2000))
