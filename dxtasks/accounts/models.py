@@ -46,14 +46,6 @@ class User(AbstractUser):
             )
         ]
 
-    @property
-    def is_secretariat(self) -> bool:
-        return self.is_active and self.role == Role.SECRETARIAT
-
-    @property
-    def is_focal_point(self) -> bool:
-        return self.is_active and self.role == Role.FOCAL_POINT
-
     def get_full_name(self):
         # Vietnamese order: family and middle names (last_name) before the given name.
         return " ".join(part for part in (self.last_name, self.first_name) if part).strip()

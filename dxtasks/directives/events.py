@@ -43,11 +43,10 @@ import contextlib
 import contextvars
 
 import django.dispatch
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from dxtasks.accounts.models import Role
+from dxtasks.accounts import roles
 
 from .models import Directive, Event, EventKind, ExtensionRequest, Notification, Share, State, StateChange
 
@@ -69,11 +68,11 @@ events_committed = django.dispatch.Signal()
 
 
 def _secretariat():
-    return list(get_user_model().objects.filter(role=Role.SECRETARIAT, is_active=True))
+    return list(roles.secretariat_members())
 
 
 def _focal_points(agency_id):
-    return list(get_user_model().objects.filter(role=Role.FOCAL_POINT, agency_id=agency_id, is_active=True))
+    return list(roles.focal_points(agency_id))
 
 
 def _submitter(directive: Directive, share: Share | None = None):
@@ -228,16 +227,11 @@ def record_for_shares(
     shares = list(shares)
     if _muted.get() or not shares:
         return []
-    from django.contrib.auth import get_user_model
 
     share_ids = [s.pk for s in shares]
     shares = list(Share.objects.filter(pk__in=share_ids).select_related("agency", "owner", "directive").order_by("pk"))
     focal: dict[int | None, list] = {}
-    for user in (
-        get_user_model()
-        .objects.filter(role=Role.FOCAL_POINT, is_active=True, agency_id__in={s.agency_id for s in shares})
-        .order_by("pk")
-    ):
+    for user in roles.focal_points({s.agency_id for s in shares}):
         focal.setdefault(user.agency_id, []).append(user)
     now = timezone.now()
     planned = []

@@ -25,6 +25,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxtasks.accounts import roles
+
 from . import events, groups
 from .deadlines import DeadlineError, parse_deadline
 from .models import (
@@ -246,9 +248,7 @@ def _group_agency(code: str) -> Agency:
 
 def default_owner(agency: Agency):
     """A share's default owner: the agency's focal point (the first active one), or nobody."""
-    from dxtasks.accounts.models import Role, User
-
-    return User.objects.filter(agency=agency, role=Role.FOCAL_POINT, is_active=True).order_by("pk").first()
+    return roles.focal_points(agency.pk).first()
 
 
 def open_shares(*, directive: Directive, agencies: Iterable[Agency]) -> list[Share]:
@@ -283,7 +283,7 @@ def open_shares(*, directive: Directive, agencies: Iterable[Agency]) -> list[Sha
 def assign_share(*, share: Share, by, owner) -> Share:
     """Give a share its owner (None: its agency's focal point or contact is reminded instead)."""
     current = Share.objects.select_for_update().select_related("agency", "directive").get(pk=share.pk)
-    if owner is not None and owner.agency_id not in (None, current.agency_id) and owner.role == "focal_point":
+    if owner is not None and owner.agency_id not in (None, current.agency_id) and roles.is_focal_point(owner):
         raise DirectiveError({"owner": _("Người phụ trách phải thuộc cơ quan của phần việc.")})
     old_owner = current.owner_id
     Share.objects.filter(pk=current.pk).update(owner=owner, updated_at=timezone.now())

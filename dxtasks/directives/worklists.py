@@ -85,7 +85,7 @@ FOCAL_LISTS = ("due_soon", "overdue", "returned", "decisions", "my_requests", "n
 def lists_for(user) -> tuple[str, ...]:
     if roles.is_secretariat(user):
         return SECRETARIAT_LISTS
-    if user.is_authenticated and user.is_active and user.is_focal_point:
+    if roles.is_focal_point(user):
         return FOCAL_LISTS
     return ()
 

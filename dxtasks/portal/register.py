@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dxtasks.accounts.models import Role
+from dxtasks.accounts import roles
 from dxtasks.directives import scopes, selectors
 from dxtasks.directives.models import Agency, Meeting
 from dxtasks.directives.search import search_directives
@@ -57,7 +57,7 @@ def owner_suggestions(text: str, limit: int = 10) -> list[dict]:
     text = text.strip()[:150]
     if len(text) < 2:
         return []
-    people = _people(text).filter(is_active=True, role__in=[Role.SECRETARIAT, Role.FOCAL_POINT])
+    people = _people(text) & roles.possible_owners()
     return [
         {"username": u.username, "name": u.get_full_name() or u.username}
         for u in people.order_by("username").only("username", "first_name", "last_name")[:limit]

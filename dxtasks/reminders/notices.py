@@ -28,7 +28,7 @@ from django.core.mail import get_connection
 from django.db.models import Q
 from django.utils import timezone
 
-from dxtasks.accounts.models import Role
+from dxtasks.accounts import roles
 from dxtasks.directives.models import Notification
 
 from .models import Delivery, Kind, NoticeTiming, Outcome, RecipientPreference
@@ -122,7 +122,7 @@ def deliver_notices(
             plan = plans[address] = Plan(
                 address=address,
                 language=getattr(user, "language", None) or "vi",
-                secretariat=bool(user and user.role == Role.SECRETARIAT),
+                secretariat=roles.is_secretariat(user),
             )
         return plan
 

@@ -20,7 +20,7 @@ from django.db import connections as db_connections
 from django.db.models import Q
 from django.utils import timezone
 
-from dxtasks.accounts.models import Role
+from dxtasks.accounts import roles
 from dxtasks.directives.deadlines import recurrence_of
 from dxtasks.directives.models import Directive, ProgressUpdate, Share, State
 
@@ -167,12 +167,7 @@ class Audience:
             for email, language, active in User.objects.exclude(email="").values_list("email", "language", "is_active")
         }
         self.secretariat = sorted(
-            {
-                normalise(e)
-                for e in User.objects.filter(role=Role.SECRETARIAT, is_active=True)
-                .exclude(email="")
-                .values_list("email", flat=True)
-            }
+            {normalise(e) for e in roles.secretariat_members().exclude(email="").values_list("email", flat=True)}
         )
         weekly = RecipientPreference.objects.filter(frequency=Frequency.WEEKLY)
         self.weekly = set(weekly.values_list("email", flat=True))
