@@ -115,6 +115,13 @@ def test_the_focal_point_lists(world, directive_factory):
     assert [r.pk for r in worklists.rows(focal, "my_requests")] == [request.pk]
     page = client_for(focal).get("/inbox/").content.decode()
     assert "Chưa đủ căn cứ" in page  # the decision note, shown to the requester
+    # Days to a deadline still ahead read as such, not as a negative age; the late one's as days past.
+    due_soon = client_for(focal).get("/inbox/?list=due_soon").content.decode()
+    assert ">còn 5 ngày</td>" in due_soon and ">-5</td>" not in due_soon
+    assert ">2 ngày</td>" in client_for(focal).get("/inbox/?list=overdue").content.decode()
+    english = client_for(focal)
+    english.cookies["django_language"] = "en"
+    assert ">in 5 days</td>" in english.get("/inbox/?list=due_soon").content.decode()
     assert f"/extension/{request.pk}/withdraw/" in page
     # Another agency's focal point has none of these.
     other = worklists.counts(world.users["other_focal"])

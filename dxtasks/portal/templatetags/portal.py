@@ -4,7 +4,7 @@ import datetime
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 from dxtasks.directives.status import Status
 
@@ -117,3 +117,13 @@ def lateness(context, directive) -> str:
         n = (as_of - directive.assigned_on).days
         return ngettext("giao %(n)s ngày trước", "giao %(n)s ngày trước", n) % {"n": n}
     return ""
+
+
+@register.filter
+def days_phrase(age: int | None) -> str:
+    """A worklist row's age in days: "12 ngày" since it happened, "còn 3 ngày" to a deadline still ahead."""
+    if age is None:
+        return ""
+    if age < 0:
+        return ngettext("còn %(n)s ngày", "còn %(n)s ngày", -age) % {"n": -age}
+    return ngettext("%(n)s ngày", "%(n)s ngày", age) % {"n": age}
