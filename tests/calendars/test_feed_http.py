@@ -63,6 +63,20 @@ def test_a_progress_note_changes_the_etag(secretary, directive_factory, issue, f
     assert fetch(secret, **{"If-None-Match": first["ETag"]}).status_code == 200
 
 
+def test_a_new_version_without_a_newer_updated_at_changes_the_etag(secretary, directive_factory, issue, fetch):
+    """A write that bumps `version` but not `updated_at` (a queryset update) must still move the tag."""
+    from django.db.models import F
+
+    from dxtasks.directives.models import Directive
+
+    directive = directive_factory(deadline_text="30/06/2031")
+    secret = issue(secretary, "all").secret
+    first = fetch(secret)
+    Directive.objects.filter(pk=directive.pk).update(version=F("version") + 1)
+    assert Directive.objects.get(pk=directive.pk).updated_at == directive.updated_at
+    assert fetch(secret, **{"If-None-Match": first["ETag"]}).status_code == 200
+
+
 def test_a_different_owner_language_changes_the_etag(user_factory, agency_factory, directive_factory, issue, fetch):
     agency = agency_factory()
     directive_factory(lead=agency, deadline_text="30/06/2031")

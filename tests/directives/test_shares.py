@@ -202,6 +202,11 @@ def test_an_extended_share_is_within_its_own_deadline_as_of_a_past_day(collectiv
         directive=collective, share=mps, approved_by=secretariat, new_due=D(2031, 1, 1), reason="gia hạn"
     )
     assert share_status(mps) == Status.WITHIN_DEADLINE
+    # One share within its deadline does not hide the others': the directive is overdue while one is.
+    assert status_of(collective) == Status.OVERDUE
+    for share in collective.shares.exclude(pk=mps.pk):
+        services.complete_directive(directive=collective, share=share, by=secretariat, completed_on=D(2025, 11, 1))
+    assert status_of(collective) == Status.WITHIN_DEADLINE  # the others done on time, MPS still in its own
     # On 2026-01-05 the extension had not been approved yet (it was approved today): MPS was overdue then.
     assert share_status(mps, D(2026, 1, 5)) == Status.OVERDUE
 

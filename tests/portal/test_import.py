@@ -279,3 +279,53 @@ def test_control_characters_from_a_csv_are_dropped(world, meeting):
     assert client.post("/import/", {"file": _csv(body)}).status_code == 200
     client.post("/import/commit/")
     assert Directive.objects.get(reference="UBQG-9/01").title_vi == "Nhiệm vụ có ký tự lạ"
+
+
+def _refused_at_save_time(monkeypatch, line: int):
+    """The re-check before saving lets row `line` through with a value the service refuses.
+
+    What an older preview or a rule added since looks like: the row passes every check and fails only
+    inside the create loop, after the rows before it were saved.
+    """
+    from dxtasks.portal import importing
+
+    real = importing.check_rows
+
+    def check_rows(*args, **kwargs):
+        result = real(*args, **kwargs)
+        for row in result.rows:
+            if row.line == line:
+                row.kwargs["source_url"] = "javascript:alert(1)"
+        return result
+
+    monkeypatch.setattr(importing, "check_rows", check_rows)
+
+
+# No test transaction around these: the commit's own transaction is what must roll back.
+@pytest.mark.django_db(transaction=True)
+def test_a_row_refused_inside_the_create_loop_rolls_back_the_rows_saved_before_it(world, meeting, monkeypatch):
+    client = client_for(world.users["secretariat"])
+    assert client.post("/import/", {"file": _csv(GOOD)}).context["result"].ok
+    before = Directive.objects.count()
+    _refused_at_save_time(monkeypatch, line=3)  # UBQG-9/02, after UBQG-9/01 was created
+    response = client.post("/import/commit/")
+    assert response.status_code == 400
+    bad = response.context["result"].bad_rows
+    assert [row.line for row in bad] == [3] and "Nguồn:" in bad[0].errors[0]
+    assert "Nguồn:" in response.content.decode()
+    assert Directive.objects.count() == before
+    assert not Directive.objects.filter(reference__startswith="UBQG-9/").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_commit_itself_is_all_or_nothing_outside_any_request(world, meeting):
+    from dxtasks.portal import importing
+
+    row = {"title_vi": "Nhiệm vụ", "lead_agency": "LEAD", "deadline": "trong năm 2025", "meeting": "9"}
+    result = importing.check_rows([(2, {**row, "reference": "UBQG-9/01"}), (3, {**row, "reference": "UBQG-9/02"})])
+    assert result.ok
+    result.rows[1].kwargs["source_url"] = "javascript:alert(1)"
+    with pytest.raises(importing.ImportRefused) as refused:
+        importing.commit(result, by=world.users["secretariat"])
+    assert [row.line for row in refused.value.result.bad_rows] == [3]
+    assert not Directive.objects.filter(reference__in=["UBQG-9/01", "UBQG-9/02"]).exists()

@@ -214,3 +214,20 @@ def test_a_deactivated_secretariat_account_cannot_act(world):
     response = client.post(f"{world.directive.get_absolute_url()}cancel/", {"reason": "x"})
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert snapshot(world.directive) == before
+
+
+@pytest.mark.parametrize("action", ["progress", "extension", "submit"])
+def test_a_viewer_of_the_lead_agency_still_only_reads(world, user_factory, action):
+    """The role decides, not the agency: a viewer who belongs to the lead agency reports nothing."""
+    from dxtasks.accounts.models import Role
+
+    method, url, data, _allowed, _success, setup = ACTIONS[action]
+    if setup:
+        setup(world)
+    viewer = user_factory(Role.VIEWER, agency=world.lead, username="leadviewer")
+    before = snapshot(world.directive)
+    response = client_for(viewer).post(url(world), data(world))
+    assert response.status_code == 403 and "Chỉ" in response.content.decode()
+    assert snapshot(world.directive) == before
+    page = client_for(viewer).get(world.directive.get_absolute_url()).content.decode()
+    assert "progress/" not in page and "extension/" not in page
