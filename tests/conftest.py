@@ -1,7 +1,6 @@
 """Shared test fixtures: real agencies, meetings and users on the real database; a real Chromium."""
 
 import datetime
-import os
 from pathlib import Path
 
 import hypothesis
@@ -103,7 +102,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     """A Chromium for one test, closed after it; the test is skipped (loudly, see below) without one.
 
     Each browser test makes its own context from it (viewport, locale, permissions, listeners).
@@ -112,7 +111,9 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     # Playwright's sync API runs an event loop in this thread; the ORM calls in the test stay synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Only while this browser lives: monkeypatch switches Django's async-safety check back on after it
+    # (the browser closes first, as monkeypatch was set up before it), so no other test runs without it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

@@ -1,7 +1,6 @@
 """The docs page and the token page in a real Chromium, under the production CSP; then the token used with curl."""
 
 import json
-import os
 import shutil
 import subprocess
 
@@ -9,7 +8,6 @@ import pytest
 
 from dxtasks.accounts.models import Role
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,5 @@
 """The subscribe page in a real Chromium, and the copied link fetched over real HTTP."""
 
-import os
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -11,7 +10,6 @@ import vobject
 
 from dxtasks.accounts.models import Role
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 

@@ -20,9 +20,6 @@ from django.utils import timezone
 from dxtasks.directives.demo import create_demo
 from dxtasks.directives.models import DeadlineChange, Directive, ExtensionRequest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.browser]
