@@ -39,6 +39,9 @@ def test_the_database_refuses_a_second_delivery_row(directive_due):
     Delivery.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         Delivery.objects.create(**fields)
+    # Nor by a later sweep: the reminder (directive, recipient, step, due date) is the key, not the day it ran.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(**{**fields, "slot_date": day("2025-03-13"), "sweep_date": day("2025-03-13")})
 
 
 @pytest.fixture
