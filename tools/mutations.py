@@ -147,7 +147,7 @@ def table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def markdown(outcomes: list[Outcome], baseline_seconds: float | None) -> str:
+def markdown(outcomes: list[Outcome], baseline_seconds: float | None, total_seconds: float) -> str:
     caught = sum(o.verdict.startswith("caught") for o in outcomes)
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     try:
@@ -163,7 +163,8 @@ def markdown(outcomes: list[Outcome], baseline_seconds: float | None) -> str:
         "",
         f"Run {when}, {sys.platform}, {os.cpu_count()} cores, {load_avg}: "
         f"**{caught} of {len(outcomes)} caught**"
-        + (f"; baseline (unmutated) run {baseline_seconds:.0f} s." if baseline_seconds is not None else "."),
+        + (f"; baseline (unmutated) run {baseline_seconds:.0f} s" if baseline_seconds is not None else "")
+        + f"; whole run {total_seconds / 60:.1f} min.",
         "",
         table(outcomes),
         "",
@@ -192,6 +193,7 @@ def main(argv=None) -> int:
     if args.only:
         mutations = [m for m in mutations if any(s.lower() in m.name.lower() for s in args.only)]
     bad = problems(mutations)
+    started = time.monotonic()
     tree = Path(tempfile.mkdtemp(prefix="dxtasks-mutations-"))
     outcomes: list[Outcome] = []
     baseline_seconds = None
@@ -233,12 +235,12 @@ def main(argv=None) -> int:
     print()
     print(table(outcomes))
     if args.markdown:
-        args.markdown.write_text(markdown(outcomes, baseline_seconds), encoding="utf-8")
+        args.markdown.write_text(markdown(outcomes, baseline_seconds, time.monotonic() - started), encoding="utf-8")
         print(f"\nwritten to {args.markdown}")
     not_caught = [o for o in outcomes if not o.verdict.startswith("caught")]
     failed = bool(not_caught)
     print(
-        f"\n{len(outcomes) - len(not_caught)} of {len(outcomes)} caught"
+        f"\n{len(outcomes) - len(not_caught)} of {len(outcomes)} caught in {(time.monotonic() - started) / 60:.1f} min"
         + (f"; NOT caught: {', '.join(o.mutation.name for o in not_caught)}" if failed else "")
     )
     return 1 if failed else 0
