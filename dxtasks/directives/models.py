@@ -307,6 +307,10 @@ class Directive(models.Model):
         indexes = [
             models.Index(fields=["state", "due_date"], name="directive_state_due"),
             models.Index(fields=["lead_agency", "state"], name="directive_lead_state"),
+            # Every scope filters on assigned_on: counts read this index only (PostgreSQL: index-only scan).
+            models.Index(fields=["assigned_on"], name="directive_assigned"),
+            # The register's default order (due date, then reference): its pages read the index in order.
+            models.Index(fields=["due_date", "reference"], name="directive_due_reference"),
         ]
         constraints = [
             models.CheckConstraint(

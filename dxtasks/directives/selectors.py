@@ -7,10 +7,11 @@ the briefings count the same way and stay fast at 100,000 directives.
 
 import datetime
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from .idsets import InIds
 from .models import Agency, Directive, ProgressUpdate, Share
 from .status import REPORT_ORDER, Status, annotate_share_status, annotate_status, end_of_day
 
@@ -68,15 +69,17 @@ def latest_progress_by_directive(queryset: QuerySet, as_of: datetime.date | None
 def involving_agency(agency: Agency | int, queryset: QuerySet | None = None) -> QuerySet:
     """Directives the agency leads, co-ordinates or has a share of (each once).
 
-    IN (subquery) rather than OR EXISTS: PostgreSQL hashes the co-ordination
-    rows once instead of probing per directive (0.08 s against 0.13 s at
-    100,000 directives, measured for the portal's register).
+    Each of the three is an index lookup and the OR a union of their rows
+    (`InIds`: a BitmapOr on PostgreSQL, a multi-index OR on SQLite), so the
+    count and the status of an agency's directives read those rows only, not
+    every directive (PostgreSQL at 100,000 directives: a sequential scan with
+    hashed subplans before, 110 ms for the register's count under load).
     """
     agency_id = agency.pk if isinstance(agency, Agency) else agency
     queryset = Directive.objects.all() if queryset is None else queryset
     co = Directive.co_agencies.through.objects.filter(agency_id=agency_id).values("directive_id")
     shared = Share.objects.filter(agency_id=agency_id).values("directive_id")
-    return queryset.filter(Q(lead_agency_id=agency_id) | Q(pk__in=co) | Q(pk__in=shared))
+    return queryset.filter(Q(lead_agency_id=agency_id) | InIds("pk", co) | InIds("pk", shared))
 
 
 def led_by_agency(agency: Agency | int, queryset: QuerySet | None = None) -> QuerySet:
@@ -88,7 +91,7 @@ def led_by_agency(agency: Agency | int, queryset: QuerySet | None = None) -> Que
     agency_id = agency.pk if isinstance(agency, Agency) else agency
     queryset = Directive.objects.all() if queryset is None else queryset
     shared = Share.objects.filter(agency_id=agency_id).values("directive_id")
-    return queryset.filter(Q(lead_agency_id=agency_id) | Q(pk__in=shared))
+    return queryset.filter(Q(lead_agency_id=agency_id) | InIds("pk", shared))
 
 
 def for_user(user, queryset: QuerySet | None = None, *, shares: bool = True) -> QuerySet:
@@ -98,19 +101,21 @@ def for_user(user, queryset: QuerySet | None = None, *, shares: bool = True) -> 
     Decided by the user's agency now, so someone who moves agency stops
     seeing the old agency's directives. `shares=False` leaves the shares out
     (a caller that follows collective directives by their shares itself).
+    Every term is an index lookup (see `involving_agency`): the navigation's
+    worklist count on every page reads the user's rows, not every directive.
     """
     queryset = Directive.objects.all() if queryset is None else queryset
     if not user.is_active:
         return queryset.none()
-    owned_shares = Q(pk__in=Share.objects.filter(owner=user).values("directive_id")) if shares else Q(pk__in=[])
-    if user.agency_id is None:
-        return queryset.filter(Q(owner=user) | owned_shares)
-    co = Directive.co_agencies.through.objects.filter(directive=OuterRef("pk"), agency_id=user.agency_id)
-    mine = Q(owner=user) | Q(lead_agency_id=user.agency_id) | Exists(co)
-    if not shares:
-        return queryset.filter(mine)
-    shared = Share.objects.filter(agency_id=user.agency_id).values("directive_id")
-    return queryset.filter(mine | Q(pk__in=shared) | owned_shares)
+    mine = Q(owner=user)
+    if shares:
+        mine |= InIds("pk", Share.objects.filter(owner=user).values("directive_id"))
+    if user.agency_id is not None:
+        co = Directive.co_agencies.through.objects.filter(agency_id=user.agency_id).values("directive_id")
+        mine |= Q(lead_agency_id=user.agency_id) | InIds("pk", co)
+        if shares:
+            mine |= InIds("pk", Share.objects.filter(agency_id=user.agency_id).values("directive_id"))
+    return queryset.filter(mine)
 
 
 def status_counts(queryset: QuerySet) -> dict[str, int]:

@@ -222,7 +222,9 @@ def counts(user, *, agency=None, today: datetime.date | None = None) -> dict[str
         filters, share_filters = _directive_filters(user, today, now), _share_filters(user, today, now)
         one = Value(1, output_field=IntegerField())
         directive_counts = (
+            # Every directive list is of open or submitted directives: the completed half is never read.
             _directive_base(user, directive_names, agency)
+            .filter(state__in=OPEN_STATES)
             .order_by()
             .annotate(_one=one)
             .values("_one")

@@ -3,8 +3,10 @@
 At 100,000 directives the status counts and the per-agency scorecards are
 full scans with a CASE per row (about 0.7 s on SQLite). They change only
 when a directive changes or the day turns, so they are cached under a key
-made of the day, the number of directives and the latest `updated_at`
-(every service bumps it; Max on an indexed column and a count are cheap).
+made of the day and `data_version()`: the latest `updated_at` (every service
+bumps it; Max on an indexed column reads one index entry) and a stamp that a
+deleted directive renews. A count of the directives did the deleted rows'
+part before, but it read every row: a third of the cached dashboard.
 The next view after any change recomputes them; a TTL bounds the rest
 (agency renames, for instance). PORTAL_DASHBOARD_CACHE_SECONDS = 0 turns the
 cache off.
@@ -16,6 +18,7 @@ are then read.
 """
 
 import datetime
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,10 +36,24 @@ OPEN_STATES = [State.OPEN, State.SUBMITTED]
 MINE_ROWS = 10
 
 
+DELETIONS_KEY = "portal:directive-deletions"
+
+
 def data_version() -> str:
-    """What moves whenever any directive changes: the number of directives and the latest `updated_at`."""
-    row = Directive.objects.order_by().aggregate(n=Count("pk"), latest=Max("updated_at"))
-    return f"{row['n']}:{row['latest'].isoformat() if row['latest'] else ''}"
+    """What moves whenever any directive changes: the latest `updated_at`, and the stamp of the last deletion.
+
+    The stamp lives in the shared cache with the figures. A stamp lost with the
+    cache (flushed, culled) is replaced by a new one, never by an old value, so
+    a version once seen never comes back after a deletion.
+    """
+    latest = Directive.objects.order_by().aggregate(latest=Max("updated_at"))["latest"]
+    stamp = cache.get_or_set(DELETIONS_KEY, time.time_ns, None)
+    return f"{latest.isoformat() if latest else ''}:{stamp}"
+
+
+def directive_deleted(**kwargs) -> None:
+    """post_delete of a directive (admin, cascades): a new stamp, so no cached figure still counts it."""
+    cache.set(DELETIONS_KEY, time.time_ns(), None)
 
 
 def _ttl() -> int:

@@ -71,10 +71,16 @@ def filtered_directives(form: RegisterFilterForm, user) -> QuerySet:
     the page shows the errors beside the fields.
     """
     data = form.cleaned_data if form.is_bound else {}
+    return register_directives(data, user).order_by(*SORTS[register_sort(form)])
+
+
+def register_sort(form: RegisterFilterForm) -> str:
+    """The sort in force: the one chosen, else relevance when searching, else the due date."""
+    data = form.cleaned_data if form.is_bound else {}
     sort = data.get("sort") or ("relevance" if data.get("q") else "due")
     if sort == "relevance" and not data.get("q"):
         sort = "due"  # nothing to be relevant to
-    return register_directives(data, user).order_by(*SORTS.get(sort, SORTS["due"]))
+    return sort if sort in SORTS else "due"
 
 
 def register_directives(data: dict, user, as_of: datetime.date | None = None) -> QuerySet:

@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,11 +15,11 @@ from django.utils.translation import get_language
 from dxtasks.directives import labels, scopes, selectors
 from dxtasks.directives.models import Meeting
 
-from .. import exporting, worklist
+from .. import exporting, keyset, worklist
 from ..dashboard import dashboard_figures, data_version, my_open_ids
 from ..forms import SORT_LABELS, ScopeForm
 from ..lists import PAGE_SIZE, annotated, list_rows, status_rows
-from ..register import filter_form, filtered_directives, owner_suggestions
+from ..register import filter_form, filtered_directives, owner_suggestions, register_sort
 
 
 @login_required
@@ -71,8 +70,16 @@ def register(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # errors are shown beside the fields; the valid filters still apply
     queryset = filtered_directives(form, request.user)
     as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or timezone.localdate()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list_rows(page.object_list, as_of)
+    # Next/previous links carry the sort key of the last/first row shown (keyset.py): deep pages cost page 1's.
+    page = keyset.page(
+        queryset,
+        register_sort(form),
+        per_page=PAGE_SIZE,
+        number=request.GET.get("page"),
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        rows=lambda rows: list_rows(rows, as_of),
+    )
     return render(
         request,
         "portal/register.html",
