@@ -24,10 +24,10 @@ print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
 """
 
 
-def heavy_modules_after(load: str) -> list[str]:
+def heavy_modules_after(load: str, heavy: list[str] = HEAVY) -> list[str]:
     env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin", "DEBUG": "1"}
     result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(load=load, heavy=HEAVY)],
+        [sys.executable, "-c", PROBE.format(load=load, heavy=heavy)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -53,3 +53,20 @@ def test_the_wsgi_application_imports_no_heavy_library():
 def test_the_probe_sees_weasyprint_when_it_is_imported():
     # The detector itself works: the briefing fetcher subclasses WeasyPrint's and so imports it.
     assert "weasyprint" in heavy_modules_after("import dxtasks.briefings.fetcher")
+
+
+# The JSON API's routes and pydantic schemas: built when it is first used, not by a portal page.
+API = ["dxtasks.api.api", "dxtasks.api.schemas", "dxtasks.api.directives"]
+
+
+def test_a_portal_page_does_not_build_the_json_api():
+    load = (
+        "from django.urls import get_resolver, reverse\nget_resolver().resolve('/')\n"
+        "reverse('portal:register')\nreverse('api_tokens:tokens')\nget_resolver().resolve('/directives/')"
+    )
+    assert heavy_modules_after(load, API) == []
+
+
+def test_the_json_api_is_built_on_its_first_request_or_reverse():
+    assert heavy_modules_after("from django.urls import resolve\nresolve('/api/v1/directives/')", API) == sorted(API)
+    assert heavy_modules_after("from django.urls import reverse\nreverse('api:openapi-json')", API) == sorted(API)
