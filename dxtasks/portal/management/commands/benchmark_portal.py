@@ -126,7 +126,8 @@ class Command(BaseCommand):
             test_settings["NAME"] = str(settings.BASE_DIR / "var" / "bench-portal.sqlite3")
         else:
             test_settings["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_portal"
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keepdb)
+        # No serialize: that copy of every row (for TransactionTestCase) took minutes on a kept 100k database.
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keepdb, serialize=False)
         try:
             with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, DEBUG=False):
                 self.collective, self.shares = collective, shares
