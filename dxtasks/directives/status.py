@@ -167,7 +167,8 @@ def _agency_share(agency_id: int, as_of: datetime.date):
     """The agency's share of the outer directive, with its due date and status as of the day."""
     from .models import Share
 
-    return annotate_share_status(Share.objects.filter(directive=OuterRef("pk"), agency_id=agency_id), as_of)
+    # No ordering: one share per (directive, agency), and Share's default order joins two tables per row.
+    return annotate_share_status(Share.objects.filter(directive=OuterRef("pk"), agency_id=agency_id).order_by(), as_of)
 
 
 def annotate_status(queryset, as_of: datetime.date | None = None, *, agency_id: int | None = None):

@@ -22,6 +22,22 @@ def list_rows(queryset: QuerySet, as_of=None) -> QuerySet:
     return selectors.with_share_counts(selectors.with_latest_progress(selectors.with_related(queryset), as_of=as_of))
 
 
+def register_rows(queryset: QuerySet, as_of=None) -> QuerySet:
+    """`list_rows` for a register page, its owners fetched by a second query instead of a join.
+
+    With a selective filter (an agency and a status) PostgreSQL expects a handful
+    of rows and joins the 5,000 users by a nested loop without their index: 6.6
+    million comparisons, a second for 25 rows at 100,000 directives (EXPLAIN
+    ANALYZE). A prefetch reads the page's owners by primary key.
+    """
+    return (
+        list_rows(queryset, as_of)
+        .select_related(None)
+        .select_related("lead_agency__successor", "meeting")
+        .prefetch_related("owner")
+    )
+
+
 def status_rows(counts: dict) -> list[dict]:
     """Status counts in the Government Office's reporting order, with their labels."""
     return [{"status": status.value, "label": status.label, "count": counts[status.value]} for status in REPORT_ORDER]

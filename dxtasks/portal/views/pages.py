@@ -18,7 +18,7 @@ from dxtasks.directives.models import Meeting
 from .. import exporting, keyset, worklist
 from ..dashboard import dashboard_figures, data_version, my_open_ids
 from ..forms import SORT_LABELS, ScopeForm
-from ..lists import PAGE_SIZE, annotated, list_rows, status_rows
+from ..lists import PAGE_SIZE, annotated, list_rows, register_rows, status_rows
 from ..register import filter_form, filtered_directives, owner_suggestions, register_sort
 
 
@@ -78,7 +78,7 @@ def register(request: HttpRequest) -> HttpResponse:
         number=request.GET.get("page"),
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
-        rows=lambda rows: list_rows(rows, as_of),
+        rows=lambda rows: register_rows(rows, as_of),
     )
     return render(
         request,
