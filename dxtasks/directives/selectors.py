@@ -107,15 +107,15 @@ def for_user(user, queryset: QuerySet | None = None, *, shares: bool = True) -> 
     queryset = Directive.objects.all() if queryset is None else queryset
     if not user.is_active:
         return queryset.none()
-    mine = Q(owner=user)
+    terms: list[Q | InIds] = [Q(owner=user)]
     if shares:
-        mine |= InIds("pk", Share.objects.filter(owner=user).values("directive_id"))
+        terms.append(InIds("pk", Share.objects.filter(owner=user).values("directive_id")))
     if user.agency_id is not None:
         co = Directive.co_agencies.through.objects.filter(agency_id=user.agency_id).values("directive_id")
-        mine |= Q(lead_agency_id=user.agency_id) | InIds("pk", co)
+        terms += [Q(lead_agency_id=user.agency_id), InIds("pk", co)]
         if shares:
-            mine |= InIds("pk", Share.objects.filter(agency_id=user.agency_id).values("directive_id"))
-    return queryset.filter(mine)
+            terms.append(InIds("pk", Share.objects.filter(agency_id=user.agency_id).values("directive_id")))
+    return queryset.filter(Q(*terms, _connector=Q.OR))
 
 
 def status_counts(queryset: QuerySet) -> dict[str, int]:
