@@ -145,15 +145,41 @@ def _headings() -> dict[str, str]:
     }
 
 
-def _days_text(item: DigestItem) -> str:
-    if item.days_left is None:
-        return _("Cần làm sớm") if item.precision == "asap" else _("Thường xuyên")
-    if item.days_left < 0:
-        n = -item.days_left
-        return ngettext("Quá hạn %(n)s ngày", "Quá hạn %(n)s ngày", n) % {"n": n}
-    if item.days_left == 0:
-        return _("Hạn hôm nay")
-    return ngettext("Còn %(n)s ngày", "Còn %(n)s ngày", item.days_left) % {"n": item.days_left}
+@lru_cache(maxsize=4096)
+def _days_text(language: str, precision: str, days_left: int | None) -> str:
+    """What the digest says of a deadline; cached: a sweep writes the same few hundred texts thousands of times."""
+    with translation.override(language):
+        if days_left is None:
+            return _("Cần làm sớm") if precision == "asap" else _("Thường xuyên")
+        if days_left < 0:
+            n = -days_left
+            return ngettext("Quá hạn %(n)s ngày", "Quá hạn %(n)s ngày", n) % {"n": n}
+        if days_left == 0:
+            return _("Hạn hôm nay")
+        return ngettext("Còn %(n)s ngày", "Còn %(n)s ngày", days_left) % {"n": days_left}
+
+
+@lru_cache(maxsize=16)
+def _labels(language: str, escalate_after: int) -> dict[str, object]:
+    """The strings of a section that do not depend on the digest, translated once per language per process."""
+    with translation.override(language):
+        escalation = _("Báo cáo lãnh đạo")
+        return {
+            "headings": _headings(),
+            "escalation": escalation,
+            "escalation_note": _(
+                "Nhiệm vụ đánh dấu “%(label)s” đã quá hạn trên %(escalate_after)s ngày: nhắc cả lãnh "
+                "đạo cơ quan chủ trì và Thư ký Ủy ban."
+            )
+            % {"label": escalation, "escalate_after": escalate_after},
+            "greeting": _("Kính gửi anh/chị,"),
+            "lead_label": _("Chủ trì"),
+            "due_label": _("Hạn"),
+            "update_hint": _("Cập nhật tiến độ hoặc đề nghị gia hạn ngay trên trang của từng nhiệm vụ."),
+            "preferences_hint": _("Chọn nhận email hằng ngày hay hằng tuần, hoặc tắt nhắc một nhiệm vụ:"),
+            "preferences_label": _("tùy chọn nhận nhắc"),
+            "automatic": _("Email tự động từ dxtasks, vui lòng không trả lời."),
+        }
 
 
 def capped(groups, limit: int) -> tuple[list[tuple[str, list[DigestItem]]], dict[str, int]]:
@@ -186,15 +212,15 @@ def section(
 ) -> dict:
     """Everything one language's part of the digest says, translated here once.
 
-    Templates then only place strings: rendering 5,000 digests stays fast.
+    Templates then only place strings: rendering 5,000 digests stays fast. The
+    constant labels and the day texts are translated once per process (`_labels`,
+    `_days_text`), not once per digest.
     """
+    labels = _labels(language, escalate_after)
+    headings, escalation = labels["headings"], labels["escalation"]
+    left_out = left_out or {}
+    english = language == "en"
     with translation.override(language):
-        headings = _headings()
-        escalation = _("Báo cáo lãnh đạo")
-        escalation_note = _(
-            "Nhiệm vụ đánh dấu “%(label)s” đã quá hạn trên %(escalate_after)s ngày: nhắc cả lãnh "
-            "đạo cơ quan chủ trì và Thư ký Ủy ban."
-        ) % {"label": escalation, "escalate_after": escalate_after}
         intro = ngettext(
             "Hệ thống theo dõi nhiệm vụ của Ủy ban Quốc gia về chuyển đổi số nhắc %(total)s nhiệm vụ cần anh/chị "
             "quan tâm ngày %(day)s:",
@@ -202,50 +228,52 @@ def section(
             "quan tâm ngày %(day)s:",
             total,
         ) % {"total": total, "day": f"{today:%d/%m/%Y}"}
-        english = language == "en"
-        return {
-            "language": language,
-            "greeting": _("Kính gửi anh/chị,"),
-            "escalation_note": escalation_note if any(i.escalated for _n, g in groups for i in g) else "",
-            "intro": intro,
-            "lead_label": _("Chủ trì"),
-            "due_label": _("Hạn"),
-            "update_hint": _("Cập nhật tiến độ hoặc đề nghị gia hạn ngay trên trang của từng nhiệm vụ."),
-            "preferences_hint": _("Chọn nhận email hằng ngày hay hằng tuần, hoặc tắt nhắc một nhiệm vụ:"),
-            "preferences_label": _("tùy chọn nhận nhắc"),
-            "automatic": _("Email tự động từ dxtasks, vui lòng không trả lời."),
-            "groups": [
-                {
-                    "name": name,
-                    "heading": headings[name],
-                    "colour": GROUP_COLOURS[name],
-                    "count": len(items) + (left_out or {}).get(name, 0),
-                    "more": ngettext(
-                        "… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
-                        "… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
-                        (left_out or {})[name],
-                    )
-                    % {"n": (left_out or {})[name]}
-                    if (left_out or {}).get(name)
-                    else "",
-                    "more_url": more_url(name) if (left_out or {}).get(name) else "",
-                    "items": [
-                        {
-                            "reference": item.reference,
-                            "url": item.url,
-                            "title": item.title_en if english else item.title_vi,
-                            "lead": item.lead_en if english else item.lead_vi,
-                            "due": f"{item.due_date:%d/%m/%Y}" if item.due_date else "",
-                            "days": _days_text(item),
-                            "late": item.days_left is not None and item.days_left <= 0,
-                            "escalation": escalation if item.escalated else "",
-                        }
-                        for item in items
-                    ],
-                }
-                for name, items in groups
-            ],
+        more = {
+            name: ngettext(
+                "… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
+                "… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
+                n,
+            )
+            % {"n": n}
+            for name, n in left_out.items()
+            if n
         }
+    return {
+        "language": language,
+        "greeting": labels["greeting"],
+        "escalation_note": labels["escalation_note"] if any(i.escalated for _n, g in groups for i in g) else "",
+        "intro": intro,
+        "lead_label": labels["lead_label"],
+        "due_label": labels["due_label"],
+        "update_hint": labels["update_hint"],
+        "preferences_hint": labels["preferences_hint"],
+        "preferences_label": labels["preferences_label"],
+        "automatic": labels["automatic"],
+        "groups": [
+            {
+                "name": name,
+                "heading": headings[name],
+                "colour": GROUP_COLOURS[name],
+                "count": len(items) + left_out.get(name, 0),
+                "more": more.get(name, ""),
+                "more_url": more_url(name) if name in more else "",
+                "items": [
+                    {
+                        "reference": item.reference,
+                        "url": item.url,
+                        "title": item.title_en if english else item.title_vi,
+                        "lead": item.lead_en if english else item.lead_vi,
+                        "due": f"{item.due_date:%d/%m/%Y}" if item.due_date else "",
+                        "days": _days_text(language, item.precision, item.days_left),
+                        "late": item.days_left is not None and item.days_left <= 0,
+                        "escalation": escalation if item.escalated else "",
+                    }
+                    for item in items
+                ],
+            }
+            for name, items in groups
+        ],
+    }
 
 
 def build_digest(
@@ -254,10 +282,11 @@ def build_digest(
     items = merge_items(items)
     groups = grouped(items)
     counts = {name: len(group) for name, group in groups}
-    groups, left_out = capped(groups, Policy.from_settings().digest_max_items)
+    policy = Policy.from_settings()
+    groups, left_out = capped(groups, policy.digest_max_items)
     languages = (language, *[lang for lang in LANGUAGES if lang != language]) if language in LANGUAGES else LANGUAGES
     prefs = preferences_url(recipient)
-    escalate_after = Policy.from_settings().escalate_after_days
+    escalate_after = policy.escalate_after_days
     context = {
         "sections": [
             section(lang, groups, today=today, total=len(items), escalate_after=escalate_after, left_out=left_out)

@@ -100,16 +100,26 @@ def claim_rows(
     return token
 
 
-def claim(
+def claim_batch(
     *,
-    recipient: str,
-    new: list[Wanted],
-    retry: list[Wanted],
+    plans: list[tuple[str, list[Wanted], list[Wanted]]],
     sweep_date: datetime.date,
     policy: Policy,
     abandoned_before: datetime.datetime | None = None,
-) -> tuple[uuid.UUID, list[Wanted]]:
-    """Claim what this attempt may send to `recipient`; return the token and the claimed reminders."""
+) -> tuple[uuid.UUID, dict[str, list[Wanted]]]:
+    """Claim what this attempt may send to several recipients, under one token: two or three queries in all.
+
+    `plans` holds (recipient, new, retry). Returns the token and, per recipient, the
+    reminders claimed (empty when another attempt owns them all). Each recipient's
+    digest is then sent and marked on its own (`send_claimed`): a crash repeats at most
+    the one digest being sent; rows claimed but not yet sent are taken over by a later
+    attempt once the lease expires or the sweep is known dead, as single claims were.
+    """
+    retry = None
+    for recipient, _new, again in plans:
+        if again:
+            condition = _key_filter(again) & Q(recipient=recipient)
+            retry = condition if retry is None else retry | condition
     token = claim_rows(
         new=[
             Delivery(
@@ -122,17 +132,26 @@ def claim(
                 slot_date=w.slot_date,
                 sweep_date=sweep_date,
             )
+            for recipient, new, _retry in plans
             for w in new
         ],
-        retry=(_key_filter(retry) & Q(recipient=recipient)) if retry else None,
+        retry=retry,
         policy=policy,
         abandoned_before=abandoned_before,
     )
     mine = set(
-        Delivery.objects.filter(claim=token).values_list("directive_id", "share_id", "kind", "occurrence", "due_key")
+        Delivery.objects.filter(claim=token).values_list(
+            "recipient", "directive_id", "share_id", "kind", "occurrence", "due_key"
+        )
     )
-    claimed = [w for w in (*new, *retry) if (w.directive_id, w.share_id, w.kind, w.occurrence, w.due_key) in mine]
-    return token, claimed
+    return token, {
+        recipient: [
+            w
+            for w in (*new, *again)
+            if (recipient, w.directive_id, w.share_id, w.kind, w.occurrence, w.due_key) in mine
+        ]
+        for recipient, new, again in plans
+    }
 
 
 def send_claimed(
@@ -167,7 +186,7 @@ def send_rows(
     Returns (sent, error). A malformed address gives up at once; a backend
     error is recorded and retried with backoff until `max_attempts`.
     """
-    rows = Delivery.objects.filter(claim=token)
+    rows = Delivery.objects.filter(claim=token, recipient=recipient)  # a token may cover several recipients
     try:
         validate_email(recipient)
     except ValidationError:

@@ -28,7 +28,7 @@ from . import runs
 from .digest import make_item
 from .models import Delivery, Frequency, Kind, Outcome, RecipientPreference
 from .policy import MAX_SHIFT, DirectiveFacts, Policy, Slot, escalation_slot, ongoing_months, owner_slot
-from .sending import Wanted, claim, retryable, send_claimed
+from .sending import Wanted, claim_batch, retryable, send_claimed
 from .workdays import WorkingCalendar
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ DIRECTIVE_FIELDS = (
     "lead_agency__contact_email",
     "lead_agency__leadership_email",
 )
+# Recipients claimed together (one INSERT, one SELECT); each digest is still sent and marked on its own.
+CLAIM_BATCH = 100
 DONE = {Outcome.SENT, Outcome.GAVE_UP, Outcome.NO_RECIPIENT, Outcome.OBSOLETE}
 # A share of a collective directive is reminded like a directive of its own: the same row shape,
 # with the share's deadline, owner and agency in place of the directive's.
@@ -451,38 +453,41 @@ def _deliver_share(
 ) -> set[int]:
     connection = connection or get_connection()
     covered: set[int] = set()
-    connection.open()
+    connection.open()  # one SMTP connection for all of this sender's digests
     try:
-        for plan in plans:
+        for start in range(0, len(plans), CLAIM_BATCH):
+            batch = plans[start : start + CLAIM_BATCH]
             if heartbeat is not None:
                 heartbeat.beat()  # before the claim: a claim is never younger than the beat before it + its interval
-            token, claimed = claim(
-                recipient=plan.email,
-                new=plan.new,
-                retry=plan.retry,
+            token, claimed_by = claim_batch(
+                plans=[(plan.email, plan.new, plan.retry) for plan in batch],
                 sweep_date=today,
                 policy=policy,
                 abandoned_before=abandoned_before,
             )
-            if not claimed:
-                summary.in_progress_elsewhere += len(plan.wanted)
-                continue
-            result = send_claimed(
-                token=token,
-                recipient=plan.email,
-                language=plan.language,
-                claimed=claimed,
-                today=today,
-                policy=policy,
-                connection=connection,
-            )
-            summary.recipients += 1
-            if result.sent:
-                summary.emails_sent += 1
-                covered |= result.directive_ids
-            else:
-                summary.emails_failed += 1
-                summary.failures.append((plan.email, result.error))
+            for plan in batch:
+                claimed = claimed_by[plan.email]
+                if not claimed:
+                    summary.in_progress_elsewhere += len(plan.wanted)
+                    continue
+                if heartbeat is not None:
+                    heartbeat.beat()  # at most every few seconds: shows the sweep alive while a batch goes out
+                result = send_claimed(
+                    token=token,
+                    recipient=plan.email,
+                    language=plan.language,
+                    claimed=claimed,
+                    today=today,
+                    policy=policy,
+                    connection=connection,
+                )
+                summary.recipients += 1
+                if result.sent:
+                    summary.emails_sent += 1
+                    covered |= result.directive_ids
+                else:
+                    summary.emails_failed += 1
+                    summary.failures.append((plan.email, result.error))
     finally:
         connection.close()
     return covered

@@ -60,6 +60,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--inside", action="store_true", help="internal: run in the throwaway database")
+        parser.add_argument("--profile", default="", help="write a cProfile of the first sweep to this file")
         parser.add_argument(
             "--json",
             action="store_true",
@@ -186,14 +187,24 @@ def run_inside(options) -> dict:
     counter = QueryCounter()
     connection_created.connect(lambda connection, **kwargs: connection.execute_wrappers.append(counter), weak=False)
 
-    def timed_sweep():
+    def timed_sweep(profile: str = ""):
         counter.count = 0
+        profiler = None
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         began = time.perf_counter()
         with connection.execute_wrapper(counter):
             summary = run_sweep(today)
-        return time.perf_counter() - began, counter.count, summary
+        elapsed = time.perf_counter() - began
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        return elapsed, counter.count, summary
 
-    first_s, first_q, first = timed_sweep()
+    first_s, first_q, first = timed_sweep(options.get("profile", ""))
     owed_select_ms, owed_rows = time_owed_select(today)
     second_s, second_q, second = timed_sweep()
     return {
