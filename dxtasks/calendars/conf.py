@@ -4,7 +4,8 @@
         "TOKEN_RATE": (6, 60),       # requests per token per window of seconds
         "ADDRESS_RATE": (120, 60),   # requests per client address per window
         "CANCELLED_KEEP_DAYS": 90,   # a cancelled directive stays, as CANCELLED, this long
-        "ALL_FEED_PAST_DAYS": 90,    # the "all" feed lists deadlines from this many days ago on
+        "ALL_FEED_PAST_DAYS": 30,    # the "all" feed lists deadlines from this many days ago …
+        "ALL_FEED_AHEAD_DAYS": 180,  # … to this many days ahead (the rest: the paged history)
         "HISTORY_PAGE_EVENTS": 5000, # events per page of a feed's full history (?page=N)
         "ALARM_HOUR": 8,             # VALARMs fire at this local hour on the reminder days
         "EVENT_CACHE_SIZE": 20000,   # serialised events memoised per process
@@ -22,7 +23,8 @@ DEFAULTS = {
     "TOKEN_RATE": (6, 60),
     "ADDRESS_RATE": (120, 60),
     "CANCELLED_KEEP_DAYS": 90,
-    "ALL_FEED_PAST_DAYS": 90,
+    "ALL_FEED_PAST_DAYS": 30,
+    "ALL_FEED_AHEAD_DAYS": 180,
     "HISTORY_PAGE_EVENTS": 5000,
     "ALARM_HOUR": 8,
     "EVENT_CACHE_SIZE": 20000,

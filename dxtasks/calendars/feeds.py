@@ -201,20 +201,27 @@ def feed_directives(queryset: QuerySet, today: datetime.date, *, kind: str = "")
 
     The "all" feed (every directive: 85,000 events at 100,000 directives,
     too many to build within a request or for a calendar program to hold)
-    lists a window: deadlines from ALL_FEED_PAST_DAYS ago on. The full
-    history is `history_page`.
+    lists a window: deadlines from ALL_FEED_PAST_DAYS ago to ALL_FEED_AHEAD_DAYS
+    ahead (deadlines from 90 days back with no end held 24,550 events at
+    100,000 directives, past 10 s cold; docs/benchmarks.md). The full history
+    is `history_page`.
     """
     keep_since = today - datetime.timedelta(days=setting("CANCELLED_KEEP_DAYS"))
     queryset = queryset.filter(due_date__isnull=False).exclude(
         Q(state=State.CANCELLED) & (Q(cancelled_on__lt=keep_since) | Q(cancelled_on__isnull=True))
     )
     if kind == "all":
-        queryset = queryset.filter(due_date__gte=all_feed_since(today))
+        since, until = all_feed_window(today)
+        queryset = queryset.filter(due_date__gte=since, due_date__lte=until)
     return queryset
 
 
-def all_feed_since(today: datetime.date) -> datetime.date:
-    return today - datetime.timedelta(days=setting("ALL_FEED_PAST_DAYS"))
+def all_feed_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last deadline the "all" feed lists on `today`."""
+    return (
+        today - datetime.timedelta(days=setting("ALL_FEED_PAST_DAYS")),
+        today + datetime.timedelta(days=setting("ALL_FEED_AHEAD_DAYS")),
+    )
 
 
 def history_page(queryset: QuerySet, page: int) -> tuple[QuerySet, bool]:

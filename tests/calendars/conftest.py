@@ -12,8 +12,17 @@ from dxtasks.calendars.links import feed_url
 
 @pytest.fixture(autouse=True)
 def generous_rate_limits(settings, db):
-    """Tests fetch feeds far faster than a calendar does; the rate-limit tests set their own limits."""
-    settings.CALENDARS = {"TOKEN_RATE": (1000, 60), "ADDRESS_RATE": (1000, 60)}
+    """Tests fetch feeds far faster than a calendar does; the rate-limit tests set their own limits.
+
+    The "all" feed's window is widened to the years the tests' fixed deadlines span (2025–2031);
+    its own test (`test_the_all_feed_is_a_window_and_the_history_is_paged`) sets the bounds it checks.
+    """
+    settings.CALENDARS = {
+        "TOKEN_RATE": (1000, 60),
+        "ADDRESS_RATE": (1000, 60),
+        "ALL_FEED_PAST_DAYS": 3650,
+        "ALL_FEED_AHEAD_DAYS": 3650,
+    }
     cache.clear()
     yield
     cache.clear()

@@ -354,7 +354,12 @@ def test_each_event_is_byte_for_byte_what_plain_icalendar_writes(fixed_feed, fmt
 
 
 def test_the_all_feed_is_a_window_and_the_history_is_paged(settings, secretariat, directive_factory, issue, fetch):
-    settings.CALENDARS = {**settings.CALENDARS, "ALL_FEED_PAST_DAYS": 90, "HISTORY_PAGE_EVENTS": 2}
+    settings.CALENDARS = {
+        **settings.CALENDARS,
+        "ALL_FEED_PAST_DAYS": 90,
+        "ALL_FEED_AHEAD_DAYS": 180,
+        "HISTORY_PAGE_EVENTS": 2,
+    }
     today = timezone.localdate()
     old = [
         directive_factory(
@@ -368,6 +373,7 @@ def test_the_all_feed_is_a_window_and_the_history_is_paged(settings, secretariat
         assigned_on=today - datetime.timedelta(days=100),
     )
     coming = directive_factory(deadline_text=f"{today + datetime.timedelta(days=30):%d/%m/%Y}")
+    far = directive_factory(deadline_text=f"{today + datetime.timedelta(days=181):%d/%m/%Y}")  # after the window
     secret = issue(secretariat, "all").secret
     window = set(events(fetch(secret)))
     assert window == {f"{d.public_id}@testserver" for d in (recent, coming)}
@@ -376,9 +382,11 @@ def test_the_all_feed_is_a_window_and_the_history_is_paged(settings, secretariat
     assert first["Link"].endswith('?page=2>; rel="next"')
     assert "history-1.ics" in first["Content-Disposition"]
     second = fetch(secret, page="2")
-    assert set(events(second)) == {f"{d.public_id}@testserver" for d in (recent, coming)} and "Link" not in second
+    assert set(events(second)) == {f"{d.public_id}@testserver" for d in (recent, coming)}
     assert first["ETag"] != second["ETag"] != fetch(secret)["ETag"]
-    assert fetch(secret, page="3").status_code == 404
+    third = fetch(secret, page="3")
+    assert set(events(third)) == {f"{far.public_id}@testserver"} and "Link" not in third
+    assert fetch(secret, page="4").status_code == 404
     for bad in ("0", "-1", "x", "1.5", "9" * 9):
         assert fetch(secret, page=bad).status_code == 404
     # A mine feed is not windowed, and pages the same way.

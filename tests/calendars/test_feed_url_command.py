@@ -25,7 +25,8 @@ def get(url: str):
     return Client().get(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
-def test_secretariat_all_feed_after_bootstrap_demo_parses_with_one_event_per_dated_directive(db):
+def test_secretariat_all_feed_after_bootstrap_demo_parses_with_one_event_per_dated_directive(db, settings):
+    settings.CALENDARS = {**settings.CALENDARS, "ALL_FEED_PAST_DAYS": 90, "ALL_FEED_AHEAD_DAYS": 180}
     call_command("bootstrap", "--demo", stdout=StringIO())
     url = run("secretariat", "--all")
     assert url.startswith("http://testserver/") and url.endswith(".ics")
@@ -33,11 +34,12 @@ def test_secretariat_all_feed_after_bootstrap_demo_parses_with_one_event_per_dat
     assert response.status_code == 200
     dated = Directive.objects.filter(due_date__isnull=False)
     long_ago = timezone.localdate() - datetime.timedelta(days=90)
-    # The "all" feed is a window: deadlines from 90 days ago on (long-cancelled ones left out) …
+    ahead = timezone.localdate() + datetime.timedelta(days=180)
+    # The "all" feed is a window: deadlines from 90 days ago to 180 days ahead (long-cancelled ones left out) …
     expected = {
         f"{d.public_id}@testserver"
         for d in dated
-        if d.due_date >= long_ago and not (d.cancelled_on and d.cancelled_on < long_ago)
+        if long_ago <= d.due_date <= ahead and not (d.cancelled_on and d.cancelled_on < long_ago)
     }
     assert len(expected) > 5
     calendar = icalendar.Calendar.from_ical(response.content)

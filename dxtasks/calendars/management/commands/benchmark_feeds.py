@@ -49,10 +49,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--all-directives", type=int, default=100_000, help="directives for the 'all' feed figure (0: skip)"
         )
+        parser.add_argument(
+            "--collective",
+            type=int,
+            default=500,
+            help="of the events' directives, collective ones (one share per agency: the agency-feed figures)",
+        )
         parser.add_argument("--json", action="store_true", dest="as_json", help="end with one JSON object")
         parser.add_argument("--fresh-get", default="", help=argparse.SUPPRESS)  # internal: the child process
 
-    def handle(self, *args, events=5000, repeat=15, as_json=False, fresh_get="", all_directives=100_000, **options):
+    def handle(
+        self,
+        *args,
+        events=5000,
+        repeat=15,
+        as_json=False,
+        fresh_get="",
+        all_directives=100_000,
+        collective=500,
+        **options,
+    ):
         if fresh_get:
             return self.fresh_get(fresh_get)
         setup_test_environment()
@@ -66,6 +82,8 @@ class Command(BaseCommand):
         try:
             with override_settings(CALENDARS={"TOKEN_RATE": (10**6, 60), "ADDRESS_RATE": (10**6, 60)}):
                 figures = self.run_benchmark(events, repeat)
+                if collective:
+                    figures.update(self.run_agency_feed(collective, repeat))
                 if all_directives > events:
                     figures.update(self.run_all_feed(all_directives))
         finally:
@@ -108,10 +126,12 @@ class Command(BaseCommand):
             simple.append(self.icalendar_simple(events))
         # A fresh process, data unchanged, shared cache emptied: its first GET.
         client.get(path)
-        fresh = []
+        fresh, fresh_urlconf = [], []
         for _ in range(3):
             cache.clear()
-            fresh.append(self.spawn_fresh_get(path))
+            total, urlconf = self.spawn_fresh_get(path)
+            fresh.append(total)
+            fresh_urlconf.append(urlconf)
         # The everyday case: one directive changed since the last poll; only its event is re-serialised.
         edited = []
         for n in range(repeat):
@@ -133,7 +153,8 @@ class Command(BaseCommand):
             f"(cold = {ratio:.2f}×, median of {len(cold)} interleaved pairs)"
         )
         self.stdout.write(
-            f"fresh process, data unchanged, cache emptied:      median {statistics.median(fresh):.1f} ms"
+            f"fresh process, data unchanged, cache emptied:      median {statistics.median(fresh):.1f} ms "
+            f"(of which loading the URLconf {statistics.median(fresh_urlconf):.1f} ms)"
         )
         self.stdout.write(
             f"GET, one directive edited before each request:    median {self.ms(edited)}, "
@@ -157,6 +178,8 @@ class Command(BaseCommand):
             "icalendar_simple_ms": median(simple),
             "cold_over_simple": round(ratio, 2),
             "fresh_process_unchanged_ms": round(statistics.median(fresh), 1),
+            # Of it, what loading the URLconf (every app's views and the API) costs a new process.
+            "fresh_process_urlconf_ms": round(statistics.median(fresh_urlconf), 1),
             "one_edit_ms": median(edited),
             "unchanged_cached_body_ms": median(unchanged),
             "not_modified_ms": median(not_modified),
@@ -165,13 +188,75 @@ class Command(BaseCommand):
             "feed_bytes": len(client.get(path).content),
         }
 
+    def run_agency_feed(self, collective: int, repeat: int) -> dict:
+        """An agency's feed once `collective` of the directives are collective: one share event per directive.
+
+        Share events are built at each fetch (not stored: an agency's feed holds few); the figures
+        say what that costs when an agency has a share in `collective` directives.
+        """
+        from django.db.models import F
+        from django.utils import timezone
+
+        from dxtasks.accounts.models import Role, User
+        from dxtasks.calendars import tokens
+        from dxtasks.calendars.links import feed_url
+        from dxtasks.directives.models import Agency, Directive, Share
+
+        agencies = list(Agency.objects.filter(code__startswith="BENCH-").order_by("pk"))
+        group = Agency.objects.create(code="BENCH-ALL", name_vi="Các bộ thử nghiệm", kind="other")
+        chosen = list(Directive.objects.filter(due_date__isnull=False).order_by("pk")[:collective])
+        Directive.objects.filter(pk__in=[d.pk for d in chosen]).update(addressees="ALL", lead_agency=group)
+        Share.objects.bulk_create(
+            [
+                Share(
+                    directive=d,
+                    agency=agency,
+                    deadline_text=d.deadline_text,
+                    due_date=d.due_date,
+                    deadline_precision=d.deadline_precision,
+                    state="completed" if d.state == "completed" else "open",
+                    completed_on=d.completed_on if d.state == "completed" else None,
+                )
+                for d in chosen
+                for agency in agencies
+            ],
+            batch_size=5000,
+        )
+        focal = User.objects.create_user("bench-focal", role=Role.FOCAL_POINT, agency=agencies[0], password=None)
+        path = feed_url(tokens.issue_token(owner=focal, kind="agency", agency=agencies[0]).secret, base_url="")
+        client = Client()
+        share = Share.objects.filter(agency=agencies[0]).order_by("pk")
+        cold, edited = [], []
+        for n in range(3):
+            self.forget_events()
+            self.edit_one(n)
+            cold.append(self.timed(lambda: client.get(path)))
+        for n in range(repeat):
+            Share.objects.filter(pk=share[n % 10].pk).update(version=F("version") + 1, updated_at=timezone.now())
+            edited.append(self.timed(lambda: client.get(path)))
+        body = client.get(path).content
+        figures = {
+            "collective_directives": collective,
+            "shares": Share.objects.count(),
+            "agency_feed_events": body.count(b"BEGIN:VEVENT"),
+            "agency_feed_cold_ms": round(statistics.median(cold) * 1000, 1),
+            "agency_feed_one_share_edit_ms": round(statistics.median(edited) * 1000, 1),
+            "agency_feed_share_events": body.count(f"-{agencies[0].code}@".encode()),
+        }
+        self.stdout.write(
+            f"agency feed with {collective} collective directives ({figures['shares']} shares): "
+            f"{figures['agency_feed_events']} events of which {figures['agency_feed_share_events']} shares; "
+            f"cold median {self.ms(cold)}; one share edited before each GET median {self.ms(edited)}"
+        )
+        return figures
+
     def run_all_feed(self, total: int) -> dict:
         """The secretariat's "all" feed once the register holds `total` directives spread over years."""
         from django.utils import timezone
 
         from dxtasks.accounts.models import User
         from dxtasks.calendars import tokens
-        from dxtasks.calendars.feeds import all_feed_since
+        from dxtasks.calendars.feeds import all_feed_window
         from dxtasks.calendars.links import feed_url
         from dxtasks.directives.models import Agency, Directive
 
@@ -194,15 +279,16 @@ class Command(BaseCommand):
             self.edit_one(n)
             pages.append(self.timed(lambda: client.get(path + "?page=1")))
         window_events = body.count(b"BEGIN:VEVENT")
-        since = all_feed_since(timezone.localdate())
+        since, until = all_feed_window(timezone.localdate())
         self.stdout.write(
-            f"'all' feed at {total} directives: window = deadlines from {since:%d/%m/%Y} on, "
+            f"'all' feed at {total} directives: window = deadlines from {since:%d/%m/%Y} to {until:%d/%m/%Y}, "
             f"{window_events} events ({len(body) / 2**20:.1f} MiB); cold GET median {self.ms(cold)}; "
             f"history page 1 (5,000 events) cold median {self.ms(pages)}"
         )
         return {
             "all_directives": total,
-            "all_feed_window": f"deadlines from {since.isoformat()} (90 days back) on",
+            "all_feed_window": f"deadlines from {since.isoformat()} to {until.isoformat()} "
+            f"({(timezone.localdate() - since).days} days back, {(until - timezone.localdate()).days} ahead)",
             "all_feed_events": window_events,
             "all_feed_100k_ms": round(statistics.median(cold) * 1000, 1),
             "all_feed_bytes": len(body),
@@ -292,24 +378,31 @@ class Command(BaseCommand):
         calendar.to_ical()
         return time.perf_counter() - start
 
-    def spawn_fresh_get(self, path: str) -> float:
+    def spawn_fresh_get(self, path: str) -> tuple[float, float]:
         env = {**os.environ, "BENCH_FEEDS_DB": connection.settings_dict["NAME"]}
         command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "benchmark_feeds", "--fresh-get", path]
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
         if done.returncode:
             raise RuntimeError(done.stderr)
-        return float(done.stdout.strip().splitlines()[-1])
+        total, urlconf = done.stdout.strip().splitlines()[-1].split()
+        return float(total), float(urlconf)
 
     def fresh_get(self, path: str) -> None:
-        """In the child: Django set up, nothing else loaded; time the handler's creation and one GET."""
+        """In the child: Django set up, nothing else loaded; time the handler's creation and one GET.
+
+        Prints the whole time and, of it, loading the URLconf (done first, as the GET would)."""
+        from django.urls import get_resolver
+
         connection.settings_dict["NAME"] = os.environ["BENCH_FEEDS_DB"]
         rates = {"TOKEN_RATE": (10**6, 60), "ADDRESS_RATE": (10**6, 60)}
         with override_settings(CALENDARS=rates, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
             started = time.perf_counter()
+            get_resolver().url_patterns  # noqa: B018  (loads every view module)
+            urlconf = (time.perf_counter() - started) * 1000
             response = Client().get(path)
             elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, response.status_code
-        self.stdout.write(f"{elapsed:.2f}")
+        self.stdout.write(f"{elapsed:.2f} {urlconf:.2f}")
 
     @staticmethod
     def edit_one(n: int) -> None:
