@@ -6,7 +6,8 @@
 Runs in a child process against a fresh SQLite file in a temporary directory
 (ORM broker), or --database-url (an EMPTY database that may be wiped) with
 --redis-url (the Redis broker). Builds the same synthetic data as
-benchmark_reminders, starts a real `manage.py qcluster` that runs the day's
+benchmark_reminders (`benchdata`, collective directives and their shares
+included), starts a real `manage.py qcluster` that runs the day's
 sweep, SIGKILLs its whole process group after --kill-after digests, waits
 until the sweep's heartbeat is stale (3 s here, 5 minutes by default), makes
 the retry schedule due and starts a second cluster. Prints the time from the
@@ -17,18 +18,12 @@ a development dependency). Not a test: it prints figures.
 
 import datetime
 import json
-import os
 import random
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-MARKER = "BENCHMARK-RESULT "
+from dxtasks.reminders.benchdata import MARKER, build_data, default_collective, prepare_database, run_child
 
 
 class Command(BaseCommand):
@@ -38,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--directives", type=int, default=20_000)
         parser.add_argument("--recipients", type=int, default=1_000)
         parser.add_argument("--kill-after", type=int, default=300, help="digests accepted before the kill")
+        parser.add_argument(
+            "--collective",
+            type=int,
+            default=-1,
+            help="collective directives (one share per agency) among the directives; default 500 per 100,000",
+        )
         parser.add_argument("--date", default="2025-03-12", help="the sweep day (a working day)")
         parser.add_argument("--database-url", default="", help="an EMPTY database to use and wipe")
         parser.add_argument("--redis-url", default="", help="use the Redis broker (and cache) at this URL")
@@ -49,7 +50,20 @@ class Command(BaseCommand):
         if options["inside"]:
             self.stdout.write(MARKER + json.dumps(run_inside(options)))
             return
-        result = self.run_child(options)
+        collective = default_collective(options["directives"]) if options["collective"] < 0 else options["collective"]
+        self.stdout.write(
+            f"… {options['directives']} directives ({collective} collective), {options['recipients']} recipients"
+        )
+        result = run_child(
+            "benchmark_killed_sweep",
+            [
+                *("--directives", str(options["directives"]), "--recipients", str(options["recipients"])),
+                *("--collective", str(collective), "--kill-after", str(options["kill_after"])),
+                *("--date", options["date"], "--seed", str(options["seed"]), "--redis-url", options["redis_url"]),
+            ],
+            database_url=options["database_url"],
+            redis_url=options["redis_url"],
+        )
         out = self.stdout
         out.write(
             f"database {result['database']}, broker {result['broker']}: {result['directives']} directives, "
@@ -69,63 +83,15 @@ class Command(BaseCommand):
         if options["as_json"]:
             out.write(json.dumps(result))
 
-    def run_child(self, options) -> dict:
-        with tempfile.TemporaryDirectory(prefix="dxtasks-kill-") as tmp:
-            url = options["database_url"] or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            env = {
-                **os.environ,
-                "DATABASE_URL": url,
-                "DEBUG": "0",
-                "EMAIL_URL": "",
-                "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-" + "k" * 40,
-                "DJANGO_SETTINGS_MODULE": "dxtasks.settings",
-                "LOG_LEVEL": "WARNING",
-                "REDIS_URL": options["redis_url"],
-            }
-            command = [
-                sys.executable,
-                str(Path(__file__).resolve().parents[4] / "manage.py"),
-                "benchmark_killed_sweep",
-                "--inside",
-                "--directives",
-                str(options["directives"]),
-                "--recipients",
-                str(options["recipients"]),
-                "--kill-after",
-                str(options["kill_after"]),
-                "--date",
-                options["date"],
-                "--seed",
-                str(options["seed"]),
-                "--database-url",
-                options["database_url"],
-                "--redis-url",
-                options["redis_url"],
-            ]
-            self.stdout.write(f"… {options['directives']} directives, {options['recipients']} recipients")
-            done = subprocess.run(command, env=env, capture_output=True, text=True)
-            lines = [line for line in done.stdout.splitlines() if line.startswith(MARKER)]
-            if done.returncode or not lines:
-                raise CommandError(f"benchmark run failed:\n{done.stdout}\n{done.stderr}")
-            return json.loads(lines[-1].removeprefix(MARKER))
-
 
 def run_inside(options) -> dict:
-    from django.db import connection
-
     from dxtasks.reminders.crashdrill import DEAD_AFTER_SECONDS, run_drill
     from dxtasks.reminders.sweep import run_sweep
 
-    from .benchmark_reminders import build_data
-
-    if connection.vendor != "sqlite" and not options["database_url"]:
-        raise CommandError("refusing to run outside a throwaway database")
-    call_command("migrate", verbosity=0, interactive=False)
-    if options["database_url"]:
-        call_command("flush", verbosity=0, interactive=False)  # the caller said it may be wiped
-    call_command("createcachetable", verbosity=0)
+    prepare_database(options["database_url"], cache_table=True)
     day = datetime.date.fromisoformat(options["date"])
-    build_data(options["directives"], options["recipients"], day, random.Random(options["seed"]))
+    collective = max(0, options["collective"])
+    build_data(options["directives"], options["recipients"], day, random.Random(options["seed"]), collective=collective)
     owed = {plan.email for plan in run_sweep(day, dry_run=True).plans}
     if options["kill_after"] >= len(owed):
         raise CommandError(f"--kill-after {options['kill_after']} ≥ the {len(owed)} recipients owed a digest")
@@ -136,6 +102,7 @@ def run_inside(options) -> dict:
         "database": result.database,
         "broker": result.broker,
         "directives": options["directives"],
+        "collective": collective,
         "recipients_owed": len(owed),
         "date": options["date"],
         "accepted_before_kill": result.accepted_before_kill,

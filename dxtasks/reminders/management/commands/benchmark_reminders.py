@@ -1,36 +1,32 @@
 """Time the reminder sweep on synthetic data in a throwaway database.
 
-    manage.py benchmark_reminders --directives 100000 --recipients 5000
+    manage.py benchmark_reminders --directives 100000 --recipients 5000 [--collective 500]
 
 Runs itself in a child process per size, each against a fresh, migrated
 SQLite file in a temporary directory (or --database-url, which must name an
 empty database that may be wiped), builds agencies, users and directives
-with bulk inserts, and sweeps twice the same day with the locmem mail
-backend. Prints the time and query count of each sweep, and repeats at a
-smaller size (--small) to show the query count does not grow with the
-number of directives. Not a test: it prints figures, it asserts nothing.
+with bulk inserts (`benchdata.build_data`: 500 collective directives per
+100,000 by default, each with one share per agency, reminded to the share's
+owner), and sweeps twice the same day with the locmem mail backend.
+Prints the time and query count of each sweep, and repeats at a smaller
+size (--small) to show the query count does not grow with the number of
+directives. Not a test: it prints figures, it asserts nothing.
 
 Between the two sweeps it also times a plain SQL SELECT of the rows the
-first sweep found owed (the directives with a delivery recorded that day,
-joined to their owner and lead agency): the floor any sweep has to pay to
-read what it sends. With --json the last line is one JSON object:
+first sweep found owed (the directives and shares with a delivery recorded
+that day, joined to their owner and agency): the floor any sweep has to pay
+to read what it sends. With --json the last line is one JSON object:
 first_sweep_s, second_sweep_s, owed_select_ms, of the largest size.
 """
 
 import datetime
 import json
-import os
 import random
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-MARKER = "BENCHMARK-RESULT "
+from dxtasks.reminders.benchdata import MARKER, build_data, default_collective, prepare_database, run_child
 
 
 class QueryCounter:
@@ -53,6 +49,12 @@ class Command(BaseCommand):
             type=int,
             default=10_000,
             help="directives in the smaller run that shows the query count does not grow (0: skip)",
+        )
+        parser.add_argument(
+            "--collective",
+            type=int,
+            default=-1,
+            help="collective directives (one share per agency) among the directives; default 500 per 100,000",
         )
         parser.add_argument("--date", default="2025-03-12", help="the sweep day (a working day)")
         parser.add_argument(
@@ -83,6 +85,8 @@ class Command(BaseCommand):
                     {
                         "directives": last["directives"],
                         "recipients": last["recipients"],
+                        "collective": last["collective"],
+                        "shares": last["shares"],
                         "database": last["vendor"],
                         "date": last["date"],
                         "first_sweep_s": round(last["first_s"], 3),
@@ -103,40 +107,15 @@ class Command(BaseCommand):
             )
 
     def run_child(self, directives: int, options) -> dict:
-        with tempfile.TemporaryDirectory(prefix="dxtasks-bench-") as tmp:
-            url = options["database_url"] or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            env = {
-                **os.environ,
-                "DATABASE_URL": url,
-                "DEBUG": "0",
-                "EMAIL_URL": "",
-                "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-" + "k" * 40,
-                "DJANGO_SETTINGS_MODULE": "dxtasks.settings",
-                "LOG_LEVEL": "WARNING",
-                "REDIS_URL": "",
-            }
-            command = [
-                sys.executable,
-                str(Path(__file__).resolve().parents[4] / "manage.py"),
-                "benchmark_reminders",
-                "--inside",
-                "--directives",
-                str(directives),
-                "--recipients",
-                str(options["recipients"]),
-                "--date",
-                options["date"],
-                "--seed",
-                str(options["seed"]),
-            ]
-            if options["database_url"]:
-                command += ["--database-url", options["database_url"]]
-            self.stdout.write(f"… {directives} directives, {options['recipients']} recipients")
-            done = subprocess.run(command, env=env, capture_output=True, text=True)
-            lines = [line for line in done.stdout.splitlines() if line.startswith(MARKER)]
-            if done.returncode or not lines:
-                raise CommandError(f"benchmark run failed:\n{done.stdout}\n{done.stderr}")
-            return json.loads(lines[-1].removeprefix(MARKER))
+        collective = default_collective(directives) if options["collective"] < 0 else options["collective"]
+        self.stdout.write(f"… {directives} directives ({collective} collective), {options['recipients']} recipients")
+        arguments = [
+            *("--directives", str(directives), "--recipients", str(options["recipients"])),
+            *("--collective", str(collective), "--date", options["date"], "--seed", str(options["seed"])),
+        ]
+        if options["profile"]:
+            arguments += ["--profile", options["profile"]]
+        return run_child("benchmark_reminders", arguments, database_url=options["database_url"])
 
     def report(self, results: list[dict]) -> None:
         out = self.stdout
@@ -158,8 +137,8 @@ class Command(BaseCommand):
             )
         out.write(f"database: {results[-1]['vendor']}; sweep day {results[-1]['date']}")
         out.write(
-            "queries 1 = fixed reads + 3 (PostgreSQL) or 4 (SQLite) per recipient who gets mail, whatever the "
-            "number of directives; queries 2 = fixed reads only"
+            "queries 1 = fixed reads + the day's run record + 1 per digest (marked sent) + 2 per 100 recipients "
+            "(their claims: one INSERT, one SELECT), whatever the number of directives; queries 2 = fixed reads only"
         )
 
 
@@ -167,17 +146,17 @@ def run_inside(options) -> dict:
     from django.db import connection
     from django.db.backends.signals import connection_created
 
+    from dxtasks.directives.models import Share
     from dxtasks.reminders.models import Delivery
     from dxtasks.reminders.sweep import run_sweep
 
-    if connection.vendor != "sqlite" and not options["database_url"]:
-        raise CommandError("refusing to run outside a throwaway database")
-    call_command("migrate", verbosity=0, interactive=False)
-    if options["database_url"]:
-        call_command("flush", verbosity=0, interactive=False)  # the caller said it may be wiped
+    prepare_database(options["database_url"])
     today = datetime.date.fromisoformat(options["date"])
     started = time.perf_counter()
-    build_data(options["directives"], options["recipients"], today, random.Random(options["seed"]))
+    collective = max(0, options["collective"])
+    build_data(
+        options["directives"], options["recipients"], today, random.Random(options["seed"]), collective=collective
+    )
     setup = time.perf_counter() - started
 
     from django.conf import settings
@@ -210,6 +189,8 @@ def run_inside(options) -> dict:
     return {
         "directives": options["directives"],
         "recipients": options["recipients"],
+        "collective": collective,
+        "shares": Share.objects.count(),
         "date": options["date"],
         "vendor": connection.vendor,
         "setup_s": setup,
@@ -231,107 +212,33 @@ def time_owed_select(today: datetime.date, runs: int = 5) -> tuple[float, int]:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from dxtasks.directives.models import Agency, Directive
+    from dxtasks.directives.models import Agency, Directive, Share
     from dxtasks.reminders.models import Delivery
 
+    deliveries = f"SELECT {{}} FROM {Delivery._meta.db_table} WHERE sweep_date = %s"
     sql = (
-        f"SELECT d.id, d.public_id, d.reference, d.title_vi, d.title_en, d.due_date, d.deadline_precision, "
+        f"SELECT d.id, NULL, d.public_id, d.reference, d.title_vi, d.title_en, d.due_date, d.deadline_precision, "
         f"d.assigned_on, d.owner_id, u.email, u.is_active, u.language, a.name_vi, a.name_en, a.short_name_vi, "
         f"a.contact_email, a.leadership_email "
         f"FROM {Directive._meta.db_table} d "
         f"JOIN {Agency._meta.db_table} a ON a.id = d.lead_agency_id "
         f"LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = d.owner_id "
-        f"WHERE d.id IN (SELECT directive_id FROM {Delivery._meta.db_table} WHERE sweep_date = %s)"
+        f"WHERE d.id IN ({deliveries.format('directive_id')} AND share_id IS NULL) "
+        f"UNION ALL "
+        f"SELECT d.id, s.id, d.public_id, d.reference, d.title_vi, d.title_en, s.due_date, s.deadline_precision, "
+        f"d.assigned_on, s.owner_id, u.email, u.is_active, u.language, a.name_vi, a.name_en, a.short_name_vi, "
+        f"a.contact_email, a.leadership_email "
+        f"FROM {Share._meta.db_table} s "
+        f"JOIN {Directive._meta.db_table} d ON d.id = s.directive_id "
+        f"JOIN {Agency._meta.db_table} a ON a.id = s.agency_id "
+        f"LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = s.owner_id "
+        f"WHERE s.id IN ({deliveries.format('share_id')})"
     )
     timings, count = [], 0
     for _ in range(runs):
         began = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute(sql, [today])
+            cursor.execute(sql, [today, today])
             count = len(cursor.fetchall())
         timings.append((time.perf_counter() - began) * 1000)
     return sorted(timings)[len(timings) // 2], count
-
-
-def build_data(n_directives: int, n_recipients: int, today: datetime.date, rng: random.Random) -> None:
-    """Agencies with contacts, focal points, one secretariat, and directives due around `today`.
-
-    The mix follows the Government Office's published shape: most open work
-    within its deadline, a few percent overdue, some ongoing or "asap".
-    Inserted in bulk, bypassing the services: this is load, not behaviour.
-    """
-    from django.db import transaction
-
-    from dxtasks.accounts.models import Role, User
-    from dxtasks.directives.models import Agency, Directive
-
-    with transaction.atomic():
-        agencies = Agency.objects.bulk_create(
-            [
-                Agency(
-                    code=f"BENCH-{i}",
-                    name_vi=f"Cơ quan {i}",
-                    name_en=f"Agency {i}",
-                    short_name_vi=f"CQ{i}",
-                    kind="ministry",
-                    contact_email=f"contact{i}@bench.example.gov.vn",
-                    leadership_email=f"leader{i}@bench.example.gov.vn",
-                )
-                for i in range(63)
-            ]
-        )
-        agencies = list(Agency.objects.filter(code__startswith="BENCH-"))
-        # Recipients: focal points, the agencies' contacts and leaders, one secretariat.
-        n_users = max(1, n_recipients - 2 * len(agencies) - 1)
-        User.objects.bulk_create(
-            [
-                User(
-                    username=f"bench{i}",
-                    email=f"fp{i}@bench.example.gov.vn",
-                    role=Role.FOCAL_POINT,
-                    agency=agencies[i % len(agencies)],
-                    password="!",
-                    language="en" if i % 10 == 0 else "vi",
-                )
-                for i in range(n_users)
-            ]
-            + [
-                User(
-                    username="bench-secretariat",
-                    email="secretariat@bench.example.gov.vn",
-                    role=Role.SECRETARIAT,
-                    password="!",
-                )
-            ],
-            batch_size=1000,
-        )
-        users = list(User.objects.filter(role=Role.FOCAL_POINT).values_list("pk", "agency_id"))
-        batch = []
-        for i in range(n_directives):
-            owner_id, agency_id = users[i % len(users)]
-            roll = rng.random()
-            if roll < 0.10:
-                due, precision, text = None, "ongoing", "thường xuyên"
-            elif roll < 0.15:
-                due, precision, text = None, "asap", "sớm"
-            else:
-                offset = rng.randint(-60, -1) if roll < 0.20 else rng.randint(0, 365)
-                due = today + datetime.timedelta(days=offset)
-                precision, text = "day", f"{due:%d/%m/%Y}"
-            batch.append(
-                Directive(
-                    reference=f"BENCH-{i}",
-                    title_vi=f"Nhiệm vụ thử tải số {i}",
-                    title_en=f"Load test directive {i}",
-                    lead_agency_id=agency_id,
-                    owner_id=owner_id if rng.random() > 0.05 else None,
-                    assigned_on=today - datetime.timedelta(days=rng.randint(30, 400)),
-                    deadline_text=text,
-                    due_date=due,
-                    deadline_precision=precision,
-                )
-            )
-            if len(batch) == 5000:
-                Directive.objects.bulk_create(batch)
-                batch = []
-        Directive.objects.bulk_create(batch)
