@@ -37,7 +37,6 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
-
 RATES = {"TOKEN_RATE": (10**6, 60), "ADDRESS_RATE": (10**6, 60)}
 # The 5,000-event figures use the "all" feed over all of their deadlines (a year either side of
 # today), as before it became a window; the "all" feed at 100,000 directives has its real window.
