@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dxtasks.directives import groups, labels, scopes, selectors
-from dxtasks.directives.models import Agency, Committee, DeadlineChange, Directive, Meeting, Pillar
+from dxtasks.directives.models import Agency, Committee, DeadlineChange, Directive, Meeting, Pillar, Share
 from dxtasks.directives.status import REPORT_ORDER, Status, end_of_day
 
 from . import cover
@@ -55,6 +55,8 @@ class BriefingSpec:
     language: str
     period_start: datetime.date | None = None  # None: from the first directive
     period_end: datetime.date | None = None  # None: up to the as-of date
+    # An agency briefing's role (scopes.LEAD or scopes.INVOLVED, as the register's filter); "" for the others.
+    role: str = ""
 
     @property
     def figure_scope(self) -> scopes.Scope:
@@ -65,7 +67,7 @@ class BriefingSpec:
             period_end=self.period_end,
             meeting=int(self.scope) if self.kind == Kind.MEETING else None,
             agency=self.scope if self.kind == Kind.AGENCY else "",
-            role=scopes.LEAD,
+            role=self.role or scopes.LEAD,
         )
 
     @property
@@ -74,7 +76,8 @@ class BriefingSpec:
 
     def slug(self) -> str:
         """A file name for the download: briefing kind, scope, date and language."""
-        parts = ["briefing", self.kind, self.scope.lower(), self.as_of.isoformat(), self.language]
+        role = self.role if self.role not in ("", scopes.LEAD) else ""
+        parts = ["briefing", self.kind, self.scope.lower(), role, self.as_of.isoformat(), self.language]
         return "-".join(p for p in parts if p)
 
 
@@ -90,8 +93,12 @@ def make_spec(
     language: str | None = None,
     period_start: datetime.date | None = None,
     period_end: datetime.date | None = None,
+    role: str = "",
 ) -> BriefingSpec:
     """Validate a briefing request; raise `BriefingError` with a message naming the bad field.
+
+    `role` is an agency briefing's: `lead` (the default: what the agency leads,
+    its shares included) or `involved` (also what it co-ordinates).
 
     The dates, meeting and agency are checked by `scopes.make_scope`, the one
     validation the dashboard's scope controls use too.
@@ -119,6 +126,14 @@ def make_spec(
             )
     else:
         scope = ""
+    if kind == Kind.AGENCY:
+        role = role or scopes.LEAD
+        if role not in (scopes.LEAD, scopes.INVOLVED):
+            raise BriefingError(
+                _("Vai trò “%(role)s” không có; chọn lead hoặc involved.") % {"role": role}, field="role"
+            )
+    else:
+        role = ""
     try:
         checked = scopes.make_scope(
             as_of=as_of,
@@ -126,11 +141,12 @@ def make_spec(
             period_end=period_end,
             meeting=int(scope) if kind == Kind.MEETING else None,
             agency=scope if kind == Kind.AGENCY else "",
+            role=role or scopes.LEAD,
         )
     except scopes.ScopeError as error:
         raise BriefingError(str(error), field=error.field) from error
     as_of, period_start, period_end = checked.as_of, checked.period_start, checked.period_end
-    return BriefingSpec(kind, scope, as_of, language, period_start, period_end)
+    return BriefingSpec(kind, scope, as_of, language, period_start, period_end, role)
 
 
 def scope_queryset(spec: BriefingSpec) -> QuerySet:
@@ -172,8 +188,13 @@ def _roll_up_text(summary: dict) -> str:
     return text
 
 
+def _day(language: str):
+    """The edition's date style, for the labels and lines that carry a date (cover.edition_day)."""
+    return lambda day: cover.edition_day(day, language)
+
+
 def _late_text(agencies: list, language: str) -> str:
-    names = [agency.name(language) for agency in agencies[:LATE_NAMES_SHOWN]]
+    names = [labels.name_label(agency, language, _day(language)) for agency in agencies[:LATE_NAMES_SHOWN]]
     rest = len(agencies) - len(names)
     text = "; ".join(names)
     if rest:
@@ -181,21 +202,48 @@ def _late_text(agencies: list, language: str) -> str:
     return text
 
 
-def _directive_rows(queryset: QuerySet, spec: BriefingSpec, shares: tuple[dict, dict] = ({}, {})) -> list[dict]:
-    """The listed directives; a collective one once, with its shares' roll-up and its late agencies named."""
+def own_shares(queryset: QuerySet, spec: BriefingSpec) -> dict[int, Share]:
+    """An agency briefing's own shares of the listed collective directives (directive id → share), in one query,
+    each with its latest progress report by the as-of day: the agency answers for its share, so its rows
+    print the share's progress, completion and outcome, not the whole directive's."""
+    if spec.kind != Kind.AGENCY:
+        return {}
+    shares = Share.objects.filter(
+        agency__code=spec.scope, directive__in=queryset.exclude(addressees="").values("pk")
+    ).select_related("agency__successor")
+    return {share.directive_id: share for share in selectors.with_share_progress(shares, as_of=spec.as_of)}
+
+
+def _directive_rows(
+    queryset: QuerySet, spec: BriefingSpec, shares: tuple[dict, dict] = ({}, {}), own: dict | None = None
+) -> list[dict]:
+    """The listed directives; a collective one once, with its shares' roll-up and its late agencies named
+    (in an agency's briefing: with that agency's share instead, see `own_shares`)."""
     summaries, late = shares
+    own = own or {}
     rows = []
     for d in queryset:
         summary = summaries.get(d.pk)
+        share = own.get(d.pk)
+        done = share if share is not None else d  # whose completion and progress the row prints
+        completed = done.completed_on if done.completed_on and done.completed_on <= spec.as_of else None
+        if summary is None:
+            lead = labels.name_label(d.lead_agency, spec.language, _day(spec.language))
+        else:
+            lead = groups.label(d.addressees, summary["total"])
+        if share is not None:
+            roll_up = _("phần việc của %(agency)s") % {
+                "agency": labels.short_label(share.agency, spec.language, _day(spec.language))
+            }
+        else:
+            roll_up = _roll_up_text(summary) if summary else ""
         rows.append(
             {
                 "reference": d.reference,
                 "title": _title(d, spec.language),
-                "lead": d.lead_agency.name(spec.language)
-                if summary is None
-                else groups.label(d.addressees, summary["total"]),
-                "roll_up": _roll_up_text(summary) if summary else "",
-                "late_agencies": _late_text(late.get(d.pk, []), spec.language),
+                "lead": lead,
+                "roll_up": roll_up,
+                "late_agencies": "" if share is not None else _late_text(late.get(d.pk, []), spec.language),
                 "deadline_text": d.deadline_text_as_of,
                 "due": d.due_as_of,
                 "due_differs": _date_adds_to(d.deadline_text_as_of, d.due_as_of),
@@ -203,10 +251,10 @@ def _directive_rows(queryset: QuerySet, spec: BriefingSpec, shares: tuple[dict, 
                 "status_label": STATUS_LABELS[d.status],
                 "days_overdue": selectors.days_overdue(d.due_as_of, spec.as_of) if d.status == Status.OVERDUE else None,
                 "days_left": (d.due_as_of - spec.as_of).days if d.due_as_of and d.due_as_of >= spec.as_of else None,
-                "completed_on": d.completed_on if d.completed_on and d.completed_on <= spec.as_of else None,
-                "outcome": d.outcome if d.completed_on and d.completed_on <= spec.as_of else "",
-                "latest_percent": d.latest_percent,
-                "latest_note": d.latest_note or "",
+                "completed_on": completed,
+                "outcome": done.outcome if completed else "",
+                "latest_percent": done.latest_percent,
+                "latest_note": done.latest_note or "",
             }
         )
     return rows
@@ -215,13 +263,7 @@ def _directive_rows(queryset: QuerySet, spec: BriefingSpec, shares: tuple[dict, 
 def _status_chart_by_agency(scorecards: list[dict], language: str) -> dict:
     """The agencies with most overdue work, one bar each; the rest are summed in a note, not a bar
     (a bar of thirty agencies' sum would squash every other bar to a sliver)."""
-    rows = [
-        (
-            card["lead_agency__short_name_vi"] if language == "vi" else card["lead_agency__short_name_en"],
-            _scorecard_counts(card),
-        )
-        for card in scorecards[:CHART_AGENCIES]
-    ]
+    rows = [(card["chart"], _scorecard_counts(card)) for card in scorecards[:CHART_AGENCIES]]
     rest = scorecards[CHART_AGENCIES:]
     chart = stacked_bars(rows)
     chart["shown"] = len(rows)
@@ -275,7 +317,7 @@ def _cover_title(spec: BriefingSpec) -> str:
 
 def _label_scorecards(scorecards: list[dict], language: str) -> None:
     """Each line's name and abbreviation, merged agencies marked ("BTTTT (đã hợp nhất vào BKHCN 01/03/2025)")."""
-    for card in labels.label_scorecards(scorecards, language):
+    for card in labels.label_scorecards(scorecards, language, _day(language)):
         card["on_time_percent"] = _percent(card["on_time_rate"])
 
 
@@ -285,8 +327,12 @@ def _title_lines(spec: BriefingSpec) -> tuple[str, str, Meeting | None]:
         meeting = Meeting.objects.get(number=int(spec.scope))
         return _("Báo cáo tình hình thực hiện nhiệm vụ của phiên họp"), meeting.title(spec.language), meeting
     if spec.kind == Kind.AGENCY:
-        agency = Agency.objects.get(code=spec.scope)
-        return _("Báo cáo kết quả thực hiện nhiệm vụ của cơ quan"), agency.name(spec.language), None
+        agency = Agency.objects.select_related("successor").get(code=spec.scope)
+        return (
+            _("Báo cáo kết quả thực hiện nhiệm vụ của cơ quan"),
+            labels.name_label(agency, spec.language, _day(spec.language)),
+            None,
+        )
     return _("Báo cáo tổng hợp tình hình thực hiện nhiệm vụ"), "", None
 
 
@@ -298,9 +344,12 @@ def build_content(spec: BriefingSpec) -> dict:
     scorecards = scopes.scorecards(spec.figure_scope, queryset)
     _label_scorecards(scorecards, spec.language)
 
-    listed = selectors.with_latest_progress(queryset.select_related("lead_agency"), as_of=as_of)
+    listed = selectors.with_latest_progress(queryset.select_related("lead_agency__successor"), as_of=as_of)
     shares = (selectors.share_summaries(queryset, as_of=as_of), selectors.late_agencies(queryset, as_of=as_of))
-    overdue = _directive_rows(listed.filter(status=Status.OVERDUE).order_by("due_as_of", "reference"), spec, shares)
+    own = own_shares(queryset, spec)
+    overdue = _directive_rows(
+        listed.filter(status=Status.OVERDUE).order_by("due_as_of", "reference"), spec, shares, own
+    )
     upcoming = _directive_rows(
         listed.filter(
             status=Status.WITHIN_DEADLINE,
@@ -309,10 +358,11 @@ def build_content(spec: BriefingSpec) -> dict:
         ).order_by("due_as_of", "reference"),
         spec,
         shares,
+        own,
     )
     register = []
     if spec.kind != Kind.OVERALL:
-        register = _directive_rows(listed.order_by("reference"), spec, shares)
+        register = _directive_rows(listed.order_by("reference"), spec, shares, own)
 
     changes_start = spec.period_start
     # The directive's own deadline changes, and the extensions of single shares (not the copies a
@@ -327,10 +377,11 @@ def build_content(spec: BriefingSpec) -> dict:
     )
     if changes_start:
         changes = changes.filter(approved_at__gte=end_of_day(changes_start - datetime.timedelta(days=1)))
+    day = _day(spec.language)
     changes = [
         {
             "reference": c.directive.reference,
-            "lead": c.share.agency.name(spec.language) if c.share_id else c.directive.lead_agency.name(spec.language),
+            "lead": labels.name_label(c.share.agency if c.share_id else c.directive.lead_agency, spec.language, day),
             "old_text": c.old_deadline_text,
             "old_due": c.old_due if _date_adds_to(c.old_deadline_text, c.old_due) else None,
             "new_text": c.new_deadline_text,
@@ -338,7 +389,9 @@ def build_content(spec: BriefingSpec) -> dict:
             "approved_at": timezone.localtime(c.approved_at),
             "reason": c.reason,
         }
-        for c in changes.select_related("directive__lead_agency", "share__agency").order_by("approved_at", "pk")
+        for c in changes.select_related("directive__lead_agency__successor", "share__agency__successor").order_by(
+            "approved_at", "pk"
+        )
     ]
 
     title, subject, meeting = _title_lines(spec)
@@ -353,7 +406,11 @@ def build_content(spec: BriefingSpec) -> dict:
     return {
         "spec": spec,
         "scope_line": cover.no_orphan(
-            scopes.describe(spec.figure_scope, subject=subject or (meeting.label if meeting else ""))
+            scopes.describe(
+                spec.figure_scope,
+                subject=subject or (meeting.label if meeting else ""),
+                day=_day(spec.language),
+            )
         ),
         "cover": cover.cover(
             _cover_title(spec), subject, figures, scorecards, as_of, generated_at.date(), spec.language

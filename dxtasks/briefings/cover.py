@@ -6,7 +6,8 @@ the line beneath it, BRIEFINGS_ISSUER_UNIT), top right the national motto
 with a short rule under it; then the number line ("Số: …/BC-BKHCN", the
 number left for the clerk unless BRIEFINGS_NUMBER) and the place and date
 line ("Hà Nội, ngày 02 tháng 12 năm 2026": days below 10 and months below 3
-with a leading zero, as the decree asks); then the document kind ("BÁO CÁO")
+with a leading zero, as the decree asks; the English edition writes it in its one date style,
+"Ha Noi, 2 Dec 2026"); then the document kind ("BÁO CÁO")
 and its subject, which never leaves a lone word on its last line; and a
 short narrative of the figures that reads as a sentence.
 """
@@ -15,8 +16,9 @@ import datetime
 import unicodedata
 
 from django.conf import settings
+from django.utils import dateformat
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 
 from dxtasks.directives.status import Status
 
@@ -38,10 +40,18 @@ def _ascii(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
+def edition_day(day: datetime.date, language: str) -> str:
+    """A date in the edition's one style (settings.BRIEFINGS_DATE_FORMATS): 02/12/2026 in Vietnamese, 2 Dec 2026
+    in English — the cover, the scope line, the summary and the tables alike."""
+    formats = settings.BRIEFINGS_DATE_FORMATS
+    with override(language):  # month names in the edition's language, whatever the caller's
+        return dateformat.format(day, formats.get(language) or formats.get("vi") or "d/m/Y")
+
+
 def date_line(day: datetime.date, language: str) -> str:
     place = settings.BRIEFINGS_PLACE
     if language == "en":
-        return f"{_ascii(place)}, {day:%d %B %Y}".replace(" 0", " ", 1)
+        return f"{_ascii(place)}, {edition_day(day, language)}"  # the edition's one date style
     dd = f"{day.day:02d}" if day.day < 10 else str(day.day)
     mm = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {dd} tháng {mm} năm {day.year}"
@@ -59,7 +69,7 @@ def _percent(part: int, whole: int, language: str) -> str:
 
 def narrative(figures: dict, scorecards: list[dict], as_of: datetime.date, language: str) -> list[str]:
     """Two or three sentences: what is overdue of what is due, which agencies are long overdue, what is done."""
-    day = f"{as_of:%d/%m/%Y}"
+    day = edition_day(as_of, language)
     counted = figures["counted"]
     if not counted:
         return [_("Tính đến %(day)s, không có nhiệm vụ nào trong phạm vi báo cáo.") % {"day": day}]

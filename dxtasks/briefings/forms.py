@@ -1,4 +1,5 @@
-"""The briefing options form (`/briefings/` without parameters): kind, subject, period, as-of day, language.
+"""The briefing options form (`/briefings/` without parameters): kind, subject, the agency's role, period,
+as-of day, language.
 
 Dates are typed dd/mm/yyyy like every other date field (ISO yyyy-mm-dd is
 accepted too, so older links keep working). The form's checks are
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dxtasks.directives import labels
+from dxtasks.directives import labels, scopes
 from dxtasks.directives.models import Agency, Meeting
 
 from .content import BriefingError, BriefingSpec, Kind, make_spec
@@ -20,7 +21,12 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 KIND_LABELS = {
     Kind.OVERALL: _("Tổng hợp (mọi nhiệm vụ)"),
     Kind.MEETING: _("Một phiên họp"),
-    Kind.AGENCY: _("Một cơ quan (chủ trì, kể cả phần việc được giao)"),
+    Kind.AGENCY: _("Một cơ quan"),
+}
+# The register's and the dashboard's `role` filter, with the same words.
+ROLE_LABELS = {
+    scopes.LEAD: _("Chủ trì (kể cả phần việc được giao)"),
+    scopes.INVOLVED: _("Chủ trì, phối hợp hoặc có phần việc"),
 }
 
 
@@ -51,6 +57,15 @@ class BriefingForm(forms.Form):
     agency = forms.ChoiceField(
         label=_("Cơ quan"), required=False, error_messages={"invalid_choice": _("Không có cơ quan mã “%(value)s”.")}
     )
+    role = forms.ChoiceField(
+        label=_("Vai trò của cơ quan"),
+        choices=list(ROLE_LABELS.items()),
+        required=False,
+        initial=scopes.LEAD,
+        widget=forms.RadioSelect,
+        help_text=_("Chỉ với báo cáo của một cơ quan."),
+        error_messages={"invalid_choice": _("Vai trò “%(value)s” không có; chọn lead hoặc involved.")},
+    )
     as_of = _day(_("Số liệu đến hết ngày"), _("Để trống: hôm nay (hoặc cuối kỳ, nếu có)."))
     lang = forms.ChoiceField(
         label=_("Ngôn ngữ"),
@@ -64,7 +79,7 @@ class BriefingForm(forms.Form):
         # `from` is a Python keyword: the fields are added by name.
         self.fields["from"] = _day(_("Kỳ báo cáo từ ngày"), _("Để trống: mọi nhiệm vụ đang theo dõi."))
         self.fields["to"] = _day(_("đến ngày"), _("Không sau hôm nay."))
-        self.order_fields(["kind", "meeting", "agency", "from", "to", "as_of", "lang"])
+        self.order_fields(["kind", "meeting", "agency", "role", "from", "to", "as_of", "lang"])
         language = (get_language() or "vi")[:2]
         self.fields["meeting"].choices = [("", _("— chọn phiên họp —"))] + [
             (str(m.number), m.label) for m in Meeting.objects.order_by("-date")
@@ -92,6 +107,7 @@ class BriefingForm(forms.Form):
                 language=cleaned.get("lang") or None,
                 period_start=cleaned.get("from"),
                 period_end=cleaned.get("to"),
+                role=(cleaned.get("role") or scopes.LEAD) if kind == Kind.AGENCY else "",
             )
         except BriefingError as error:
             self.add_error(error.field if error.field in self.fields else None, str(error))

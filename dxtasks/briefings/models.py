@@ -8,7 +8,7 @@ from .storage import briefing_storage
 
 
 class StoredBriefing(models.Model):
-    """One PDF for a briefing kind + scope + as-of date + language + period, on one state of the data.
+    """One PDF for a briefing kind + scope (+ role) + as-of date + language + period, on one state of the data.
 
     `fingerprint` hashes the data the briefing shows (selectors.data_fingerprint
     of its directives) with the layout version: when a directive changes, the
@@ -24,6 +24,8 @@ class StoredBriefing(models.Model):
 
     kind = models.CharField(_("loại báo cáo"), max_length=16)
     scope = models.CharField(_("phạm vi"), max_length=32, blank=True)
+    # An agency briefing's role: "lead" (what it leads, its shares included) or "involved"; "" for the others.
+    role = models.CharField(_("vai trò"), max_length=16, blank=True, default="")
     as_of = models.DateField(_("số liệu đến ngày"))
     language = models.CharField(_("ngôn ngữ"), max_length=8)
     period_start = models.DateField(_("đầu kỳ"), null=True, blank=True)
@@ -50,7 +52,7 @@ class StoredBriefing(models.Model):
         ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "scope", "as_of", "language", "period_key", "fingerprint"],
+                fields=["kind", "scope", "role", "as_of", "language", "period_key", "fingerprint"],
                 name="one_stored_briefing_per_data",
             )
         ]

@@ -50,6 +50,7 @@ def _same_scope(spec_or_row) -> dict:
     return {
         "kind": spec_or_row.kind,
         "scope": spec_or_row.scope,
+        "role": spec_or_row.role,
         "as_of": spec_or_row.as_of,
         "language": spec_or_row.language,
         "period_key": spec_or_row.period_key,
@@ -63,10 +64,12 @@ def custom_made_today(user) -> int:
     today = timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     rows = StoredBriefing.objects.filter(requested_by=user, requested_at__gte=start).only(
-        "kind", "scope", "as_of", "language", "period_start", "period_end", "period_key"
+        "kind", "scope", "role", "as_of", "language", "period_start", "period_end", "period_key"
     )
     return sum(
-        not is_canonical(BriefingSpec(r.kind, r.scope, r.as_of, r.language, r.period_start, r.period_end), today)
+        not is_canonical(
+            BriefingSpec(r.kind, r.scope, r.as_of, r.language, r.period_start, r.period_end, r.role), today
+        )
         for r in rows
     )
 
@@ -115,7 +118,12 @@ def prune_no_longer_canonical(stored: StoredBriefing) -> int:
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     older = (
         StoredBriefing.objects.filter(
-            kind=stored.kind, scope=stored.scope, language=stored.language, as_of__lt=today, finished_at__lt=start
+            kind=stored.kind,
+            scope=stored.scope,
+            role=stored.role,
+            language=stored.language,
+            as_of__lt=today,
+            finished_at__lt=start,
         )
         .exclude(pk=stored.pk)
         .exclude(state=StoredBriefing.State.PENDING)

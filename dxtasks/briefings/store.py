@@ -38,7 +38,7 @@ def task_timeout() -> int:
 
 def spec_of(stored: StoredBriefing) -> BriefingSpec:
     return BriefingSpec(
-        stored.kind, stored.scope, stored.as_of, stored.language, stored.period_start, stored.period_end
+        stored.kind, stored.scope, stored.as_of, stored.language, stored.period_start, stored.period_end, stored.role
     )
 
 
@@ -51,6 +51,7 @@ def obtain(spec: BriefingSpec, *, user=None) -> StoredBriefing:
     key = {
         "kind": spec.kind,
         "scope": spec.scope,
+        "role": spec.role,
         "as_of": spec.as_of,
         "language": spec.language,
         "period_key": spec.period_key,
@@ -148,6 +149,7 @@ def _prune_superseded(stored: StoredBriefing) -> None:
         StoredBriefing.objects.filter(
             kind=stored.kind,
             scope=stored.scope,
+            role=stored.role,
             as_of=stored.as_of,
             language=stored.language,
             period_key=stored.period_key,

@@ -19,7 +19,7 @@ from .store import file_is_present, obtain
 REFRESH_SECONDS = 3
 
 
-OPTION_PARAMS = ("kind", "meeting", "agency", "from", "to", "as_of", "lang")
+OPTION_PARAMS = ("kind", "meeting", "agency", "role", "from", "to", "as_of", "lang")
 
 
 def _options_page(request: HttpRequest, form: BriefingForm, status: int = 200) -> HttpResponse:
@@ -131,6 +131,8 @@ def _briefing_url(briefing: StoredBriefing) -> str:
     else:
         url = reverse("briefings:overall")
     params = {"as_of": f"{briefing.as_of:%d/%m/%Y}", "lang": briefing.language}
+    if briefing.role:
+        params["role"] = briefing.role
     if briefing.period_start:
         params["from"] = f"{briefing.period_start:%d/%m/%Y}"
     if briefing.period_end:
@@ -139,8 +141,10 @@ def _briefing_url(briefing: StoredBriefing) -> str:
 
 
 def _filename(briefing) -> str:
-    """briefing-<kind>[-<scope>]-<as of>-<language>.pdf, for a stored briefing or a spec."""
+    """briefing-<kind>[-<scope>[-involved]]-<as of>-<language>.pdf, for a stored briefing or a spec."""
     scope = "-" + briefing.scope.lower() if briefing.scope else ""
+    if briefing.role and briefing.role != "lead":
+        scope += "-" + briefing.role
     return f"briefing-{briefing.kind}{scope}-{briefing.as_of}-{briefing.language}.pdf"
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dxtasks.clientaddress import client_address
+from dxtasks.directives import labels
 from dxtasks.directives.models import Agency, Meeting
 from dxtasks.ratelimits.limiter import over_limit
 
@@ -107,9 +109,22 @@ def _with_page(request: HttpRequest, page: int) -> str:
 
 def _subscription_rows(user) -> list[dict]:
     rows = []
-    for feed_token in FeedToken.objects.filter(owner=user, revoked_at__isnull=True).select_related("agency", "meeting"):
-        rows.append({"feed": feed_token, "label": feed_token.scope_label(get_language())})
+    language = (get_language() or "vi")[:2]
+    feeds = FeedToken.objects.filter(owner=user, revoked_at__isnull=True).select_related("agency__successor", "meeting")
+    for feed_token in feeds:
+        label = feed_token.scope_label(language)
+        if feed_token.kind == FeedKind.AGENCY:  # the page marks a merged agency; the feed's own name stays
+            label = _("Nhiệm vụ của %(agency)s") % {"agency": labels.name_label(feed_token.agency, language)}
+        rows.append({"feed": feed_token, "label": label})
     return rows
+
+
+def _agency_choices(user) -> list[tuple[Agency, str]]:
+    """The agencies a feed can follow, as every agency list is labelled and ordered (directives.labels): the active
+    ones, and the user's own even when merged ("BTTTT (đã hợp nhất vào BKHCN 01/03/2025) — Bộ Thông tin …")."""
+    language = (get_language() or "vi")[:2]
+    agencies = Agency.objects.filter(Q(active=True) | Q(pk=user.agency_id)).select_related("successor")
+    return [(agency, labels.agency_label(agency, language)) for agency in labels.ordered(agencies, language)]
 
 
 @login_required
@@ -122,7 +137,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         "can_all": may_subscribe(request.user, FeedKind.ALL),
         "has_mine": FeedToken.objects.filter(owner=request.user, kind=FeedKind.MINE, revoked_at__isnull=True).exists(),
         "has_all": FeedToken.objects.filter(owner=request.user, kind=FeedKind.ALL, revoked_at__isnull=True).exists(),
-        "agencies": Agency.objects.filter(active=True).order_by("kind", "name_vi"),
+        "agencies": _agency_choices(request.user),
         "meetings": Meeting.objects.order_by("-date"),
         "own_agency": request.user.agency,
     }

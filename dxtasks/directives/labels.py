@@ -13,6 +13,7 @@ module only adds what tells two rows apart and marks merged agencies:
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
@@ -51,24 +52,29 @@ def _day(day: datetime.date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def note(agency: Agency, language: str = "vi") -> str:
+# Every label takes `day`, the reader's date style: dd/mm/yyyy on the pages; a printed edition passes its own
+# (the English briefing writes "1 Mar 2025" everywhere, briefings.cover.edition_day).
+DayFormat = Callable[[datetime.date], str]
+
+
+def note(agency: Agency, language: str = "vi", day: DayFormat = _day) -> str:
     """What tells this row apart from another of the same name, or marks it merged ("" when nothing)."""
     with override(language):
         if agency.successor_id and agency.succeeded_on:
             if agency.kind == AgencyKind.PROVINCE:
-                return _("đến %(day)s") % {"day": _day(agency.succeeded_on - datetime.timedelta(days=1))}
+                return _("đến %(day)s") % {"day": day(agency.succeeded_on - datetime.timedelta(days=1))}
             return _("đã hợp nhất vào %(successor)s %(day)s") % {
                 "successor": agency.successor.short_name(language),  # type: ignore[union-attr]  # successor_id is set
-                "day": _day(agency.succeeded_on),
+                "day": day(agency.succeeded_on),
             }
         if agency.established_on and agency.kind == AgencyKind.PROVINCE:
-            return _("từ %(day)s") % {"day": _day(agency.established_on)}
+            return _("từ %(day)s") % {"day": day(agency.established_on)}
     return ""
 
 
-def short_label(agency: Agency, language: str = "vi") -> str:
+def short_label(agency: Agency, language: str = "vi", day: DayFormat = _day) -> str:
     """ "BCA", "An Giang (từ 01/07/2025)", "BTTTT (đã hợp nhất vào BKHCN 01/03/2025)"."""
-    extra = note(agency, language)
+    extra = note(agency, language, day)
     short = agency.short_name(language)
     return f"{short} ({extra})" if extra else short
 
@@ -78,17 +84,28 @@ def agency_label(agency: Agency, language: str = "vi") -> str:
     return f"{short_label(agency, language)} — {agency.name(language)}"
 
 
-def name_label(agency: Agency, language: str = "vi") -> str:
+def name_label(agency: Agency, language: str = "vi", day: DayFormat = _day) -> str:
     """The full name with the same note: "Bộ Thông tin và Truyền thông (đã hợp nhất vào BKHCN 01/03/2025)"."""
-    extra = note(agency, language)
+    extra = note(agency, language, day)
     return f"{agency.name(language)} ({extra})" if extra else agency.name(language)
 
 
-def label_scorecards(scorecards: list[dict], language: str = "vi") -> list[dict]:
-    """Add each scorecard line's `name` and `short` label (merged agencies marked), in one query."""
+def chart_label(agency: Agency, language: str = "vi", day: DayFormat = _day) -> str:
+    """A chart's short label: "BTTTT (hợp nhất vào BKHCN)", "An Giang (đến 30/06/2025)" (no merger date: no room)."""
+    if agency.successor_id and agency.succeeded_on and agency.kind != AgencyKind.PROVINCE:
+        with override(language):
+            successor = agency.successor.short_name(language)  # type: ignore[union-attr]  # successor_id is set
+            extra = _("hợp nhất vào %(successor)s") % {"successor": successor}
+        return f"{agency.short_name(language)} ({extra})"
+    return short_label(agency, language, day)
+
+
+def label_scorecards(scorecards: list[dict], language: str = "vi", day: DayFormat = _day) -> list[dict]:
+    """Add each scorecard line's `name`, `short` and `chart` label (merged agencies marked), in one query."""
     agencies = Agency.objects.select_related("successor").in_bulk([card["lead_agency_id"] for card in scorecards])
     for card in scorecards:
         agency = agencies[card["lead_agency_id"]]
-        card["name"] = name_label(agency, language)
-        card["short"] = short_label(agency, language)
+        card["name"] = name_label(agency, language, day)
+        card["short"] = short_label(agency, language, day)
+        card["chart"] = chart_label(agency, language, day)
     return scorecards

@@ -212,9 +212,11 @@ def due_within(scope: Scope, days: int, queryset: QuerySet | None = None) -> int
     return queryset.filter(status="within_deadline", due_as_of__lte=scope.as_of + datetime.timedelta(days=days)).count()
 
 
-def describe(scope: Scope, *, subject: str = "") -> str:
-    """The scope in one line, in the active language ("Tất cả nhiệm vụ đang theo dõi, số liệu đến 01/12/2026")."""
-    day = f"{scope.as_of:%d/%m/%Y}"
+def describe(scope: Scope, *, subject: str = "", day=None) -> str:
+    """The scope in one line, in the active language ("Tất cả nhiệm vụ đang theo dõi, số liệu đến 01/12/2026").
+
+    `day` formats the dates (dd/mm/yyyy unless given: a printed edition passes its own style)."""
+    day = day or _dmy
     if scope.meeting or scope.agency:
         if scope.agency:
             what = {
@@ -230,10 +232,10 @@ def describe(scope: Scope, *, subject: str = "") -> str:
         what = _("Tất cả nhiệm vụ đang theo dõi")
     parts = [what]
     if scope.period_start or scope.period_end:
-        start = f"{scope.period_start:%d/%m/%Y}" if scope.period_start else "…"
+        start = day(scope.period_start) if scope.period_start else "…"
         parts.append(
             _("kỳ %(start)s–%(end)s (giao đến cuối kỳ, chưa xong trước đầu kỳ)")
-            % {"start": start, "end": f"{scope.end:%d/%m/%Y}"}
+            % {"start": start, "end": day(scope.end)}
         )
-    parts.append(_("số liệu đến %(day)s") % {"day": day})
+    parts.append(_("số liệu đến %(day)s") % {"day": day(scope.as_of)})
     return ", ".join(parts)

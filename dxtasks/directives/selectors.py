@@ -7,7 +7,7 @@ the briefings count the same way and stay fast at 100,000 directives.
 
 import datetime
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -25,7 +25,9 @@ def directives_as_of(as_of: datetime.date | None = None, queryset: QuerySet | No
 
 def with_related(queryset: QuerySet) -> QuerySet:
     """The relations every list shows, fetched in the same query or one more."""
-    return queryset.select_related("lead_agency__successor", "meeting", "owner").prefetch_related("co_agencies")
+    # The successors come along: a merged agency is labelled with the one it merged into (labels.py).
+    co_agencies = Prefetch("co_agencies", queryset=Agency.objects.select_related("successor"))
+    return queryset.select_related("lead_agency__successor", "meeting", "owner").prefetch_related(co_agencies)
 
 
 def with_latest_progress(queryset: QuerySet, as_of: datetime.date | None = None) -> QuerySet:
@@ -308,7 +310,7 @@ def shares_of(
     queries at most, whatever the number of shares.
     """
     queryset = shares_as_of(as_of, queryset=Share.objects.filter(directive=directive))
-    queryset = with_share_progress(queryset.select_related("agency", "owner"), as_of)
+    queryset = with_share_progress(queryset.select_related("agency__successor", "owner"), as_of)
     if status:
         queryset = queryset.filter(status=status)
     if agency_kind:
@@ -364,7 +366,7 @@ def late_agencies(queryset: QuerySet, *, as_of: datetime.date | None = None) -> 
     late = (
         shares_as_of(as_of, queryset=Share.objects.filter(directive__in=queryset.exclude(addressees="").values("pk")))
         .filter(status=Status.OVERDUE)
-        .select_related("agency")
+        .select_related("agency__successor")
         .order_by("agency__kind", "agency__name_vi")
     )
     result: dict[int, list[Agency]] = {}

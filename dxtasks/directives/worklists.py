@@ -264,7 +264,13 @@ def rows(user, name: str, *, agency=None, today: datetime.date | None = None) ->
         queryset = (
             _requests(agency)
             .filter(_request_filters(user, now)[name])
-            .select_related("directive__lead_agency", "directive__owner", "requested_by", "decided_by", "share__agency")
+            .select_related(
+                "directive__lead_agency__successor",
+                "directive__owner",
+                "requested_by",
+                "decided_by",
+                "share__agency__successor",
+            )
         )
         if name == "decisions":
             return queryset.annotate(age_from=F("decided_at")).order_by("-decided_at", "-pk")
@@ -273,7 +279,7 @@ def rows(user, name: str, *, agency=None, today: datetime.date | None = None) ->
         name,
         _directive_base(user, [name], agency)
         .filter(_directive_filters(user, today, now)[name])
-        .select_related("lead_agency", "owner"),
+        .select_related("lead_agency__successor", "owner"),
         of_share=False,
     )
 

@@ -82,10 +82,10 @@ def top_rows(user, today: datetime.date, version: str | None = None) -> list[tup
         ],
     )
     found = {
-        "directive": Directive.objects.select_related("lead_agency").in_bulk(
+        "directive": Directive.objects.select_related("lead_agency__successor").in_bulk(
             [pk for _n, model, pk, _a in top if model == "directive"]
         ),
-        "share": Share.objects.select_related("directive", "agency").in_bulk(
+        "share": Share.objects.select_related("directive", "agency__successor").in_bulk(
             [pk for _n, model, pk, _a in top if model == "share"]
         ),
         "extension_request": ExtensionRequest.objects.select_related("directive__lead_agency").in_bulk(

@@ -65,4 +65,4 @@ def test_the_date_line_writes_small_days_and_months_with_a_zero(settings):
     assert date_line(datetime.date(2026, 12, 2), "vi") == "Hà Nội, ngày 02 tháng 12 năm 2026"
     assert date_line(datetime.date(2026, 2, 15), "vi") == "Hà Nội, ngày 15 tháng 02 năm 2026"
     assert date_line(datetime.date(2026, 3, 5), "vi") == "Hà Nội, ngày 05 tháng 3 năm 2026"
-    assert date_line(datetime.date(2026, 3, 5), "en") == "Ha Noi, 5 March 2026"
+    assert date_line(datetime.date(2026, 3, 5), "en") == "Ha Noi, 5 Mar 2026"  # the edition's one date style

@@ -71,7 +71,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             sections.append({"spec": worklists.SPECS[name], "count": counts[name], "rows": rows})
     unread_only = request.GET.get("notifications") == "unread"
     notifications = Notification.objects.filter(user=user).select_related(
-        "event__directive", "event__actor", "event__extension_request", "event__share__agency"
+        "event__directive", "event__actor", "event__extension_request", "event__share__agency__successor"
     )
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)

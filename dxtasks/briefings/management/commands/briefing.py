@@ -23,6 +23,12 @@ class Command(BaseCommand):
         scope = parser.add_mutually_exclusive_group()
         scope.add_argument("--meeting", type=int, metavar="N", help="the meeting's number (7 for the 7th meeting)")
         scope.add_argument("--agency", metavar="CODE", help="the lead agency's code (MPS, SBV, …)")
+        parser.add_argument(
+            "--role",
+            choices=["lead", "involved"],
+            default="",
+            help="with --agency: lead (default; what it leads, its shares included) or involved (also co-ordinates)",
+        )
         parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="status as it was on this day (default today)")
         parser.add_argument(
             "--from",
@@ -34,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--lang", default="vi", help="vi (default) or en")
         parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
 
-    def handle(self, *args, meeting, agency, as_of, period_start, period_end, lang, out, **options):
+    def handle(self, *args, meeting, agency, role, as_of, period_start, period_end, lang, out, **options):
         if meeting is not None:
             kind, scope = Kind.MEETING, str(meeting)
         elif agency:
@@ -49,6 +55,7 @@ class Command(BaseCommand):
                 as_of=iso_date(as_of) if as_of else None,
                 period_start=iso_date(period_start) if period_start else None,
                 period_end=iso_date(period_end) if period_end else None,
+                role=role if kind == Kind.AGENCY else "",
             )
         except BriefingError as error:
             raise CommandError(str(error)) from error
