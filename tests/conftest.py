@@ -120,6 +120,22 @@ def browser(monkeypatch):
         launched.close()
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_vietnamese():
+    """Every test starts in LANGUAGE_CODE ("vi"), whatever the test before it asked for.
+
+    The language middleware activates the cookie's language in the test's own thread and nothing switches
+    it back after the response, so an English request would otherwise leave English on for the next test in
+    the same process, and results would depend on the order tests run in (they did under xdist).
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _release_live_server_sessions(django_db_setup, django_db_blocker):
     """At the very end, end the sessions live servers' request threads left on PostgreSQL.

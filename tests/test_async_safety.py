@@ -5,7 +5,12 @@ import os
 
 import pytest
 
-BROWSER_MODULES = ["tests.portal.test_browser", "tests.calendars.test_browser", "tests.api.test_browser"]
+BROWSER_MODULES = [
+    "tests.portal.test_browser",
+    "tests.calendars.test_browser",
+    "tests.api.test_browser",
+    "tests.briefings.test_options_browser",
+]
 
 
 def test_no_test_left_the_async_safety_check_off():

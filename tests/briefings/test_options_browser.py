@@ -1,7 +1,6 @@
 """The briefing options form in a real Chromium: an agency briefing chosen with its role, a wrong date shown on
 the form in the reader's language, then the PDF (read back with pdftotext). Screenshots go to var/screenshots/."""
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -11,8 +10,6 @@ from django.conf import settings
 from django.core.management import call_command
 
 from dxtasks.directives.demo import create_demo
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop in this thread; the ORM stays sync
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
