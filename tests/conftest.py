@@ -34,6 +34,13 @@ def seed_data(db):
     convert_loaded()
 
 
+def merge(agency, successor, on=datetime.date(2025, 3, 1)):
+    """Merge `agency` into `successor` after its directives were given (a merged agency takes no new one)."""
+    Agency.objects.filter(pk=agency.pk).update(active=False, successor=successor, succeeded_on=on)
+    agency.refresh_from_db()
+    return agency
+
+
 @pytest.fixture
 def agency_factory(db):
     counter = iter(range(1, 100000))

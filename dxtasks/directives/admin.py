@@ -5,6 +5,7 @@ History rows are shown read-only: they are written by the services, never by han
 
 from typing import ClassVar
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
@@ -16,6 +17,7 @@ from .models import (
     AgencyTransfer,
     DeadlineChange,
     Directive,
+    DirectiveChange,
     Event,
     ExtensionRequest,
     Meeting,
@@ -74,6 +76,17 @@ class AgencyTransferInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class DirectiveChangeInline(ReadOnlyInline):
+    """The audit trail: each write through the services, with the fields it changed as [old, new]."""
+
+    model = DirectiveChange
+    fields = ("changed_at", "changed_by", "share", "action", "changes")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by", "share__agency")
+
+
 class ExtensionRequestInline(ReadOnlyInline):
     model = ExtensionRequest
     fields = ("requested_at", "requested_by", "share", "proposed_due", "reason", "decision", "decided_by", "decided_at")
@@ -103,8 +116,27 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value()) if self.value() else queryset
 
 
+class DirectiveAdminForm(forms.ModelForm):
+    class Meta:
+        model = Directive
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        lead = cleaned.get("lead_agency")
+        # The instance still holds the saved lead here (the form copies its values in after clean()).
+        if lead is not None and lead.pk != self.instance.lead_agency_id:
+            try:
+                services.check_lead(lead)
+            except services.DirectiveError as error:
+                self.add_error("lead_agency", error.message_dict["lead_agency"])
+        return cleaned
+
+
 @admin.register(Directive)
 class DirectiveAdmin(admin.ModelAdmin):
+    form = DirectiveAdminForm
     list_display = (
         "reference",
         "title_vi",
@@ -178,6 +210,7 @@ class DirectiveAdmin(admin.ModelAdmin):
     )
     inlines = [
         ShareInline,
+        DirectiveChangeInline,
         ProgressInline,
         DeadlineChangeInline,
         StateChangeInline,
@@ -194,27 +227,32 @@ class DirectiveAdmin(admin.ModelAdmin):
         return Status(status).label if status else "—"
 
     def save_model(self, request, obj, form, change):
-        # The deadline is typed as written; the service derives due date and precision.
+        """Every admin write goes through the services (audit trail, version, events), the co-ordinating
+        agencies included; the deadline is typed as written and the service derives due date and precision."""
+        data = form.cleaned_data
         if change:
-            fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.EDITABLE_FIELDS}
+            fields = {f: data[f] for f in form.changed_data if f in services.EDITABLE_FIELDS}
+            # One transaction: the admin's changeform_view runs in one.
             if "deadline_text" in form.changed_data:
                 services.change_deadline(
                     directive=obj,
                     approved_by=request.user,
-                    new_deadline_text=form.cleaned_data["deadline_text"],
+                    new_deadline_text=data["deadline_text"],
                     reason=str(_("Sửa trong trang quản trị")),
                 )
-            if fields:
-                services.update_directive(directive=obj, by=request.user, **fields)
+            services.update_directive(
+                directive=obj,
+                by=request.user,
+                co_agencies=data["co_agencies"] if "co_agencies" in form.changed_data else None,
+                **fields,
+            )
         else:
             created = services.create_directive(
                 by=request.user,
+                co_agencies=data["co_agencies"],
+                **{f: data[f] for f in ("reference", "title_vi", "lead_agency", "deadline_text", "assigned_on")},
                 **{
-                    f: form.cleaned_data[f]
-                    for f in ("reference", "title_vi", "lead_agency", "deadline_text", "assigned_on")
-                },
-                **{
-                    f: form.cleaned_data[f]
+                    f: data[f]
                     for f in (
                         "title_en",
                         "full_text",
@@ -230,8 +268,10 @@ class DirectiveAdmin(admin.ModelAdmin):
             obj.pk = created.pk
 
     def save_related(self, request, form, formsets, change):
+        # The co-ordinating agencies were saved by the service; the inlines are read-only history.
         form.instance = Directive.objects.get(pk=form.instance.pk)
-        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Agency)
@@ -333,6 +373,14 @@ class DeadlineChangeAdmin(HistoryAdmin):
 class StateChangeAdmin(HistoryAdmin):
     list_display = ("directive", "changed_at", "changed_by", "old_state", "new_state")
     list_filter = ("new_state",)
+
+
+@admin.register(DirectiveChange)
+class DirectiveChangeAdmin(HistoryAdmin):
+    list_display = ("directive", "changed_at", "changed_by", "action", "share")
+    list_filter = ("action",)
+    list_select_related = ("directive", "changed_by", "share__agency")
+    date_hierarchy = "changed_at"
 
 
 @admin.register(AgencyTransfer)

@@ -2,7 +2,7 @@
 
 Writes go through `services.py`; reads that compute status go through
 `selectors.py`. History tables (ProgressUpdate, DeadlineChange, StateChange,
-AgencyTransfer) are append-only: the services only ever insert into them.
+AgencyTransfer, DirectiveChange) are append-only: the services only ever insert into them.
 """
 
 import uuid
@@ -533,6 +533,39 @@ class AgencyTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.from_agency_id} → {self.to_agency_id}"
+
+
+class DirectiveChange(models.Model):
+    """The audit trail: what a write through the services changed on a directive (or one share), by whom.
+
+    Append-only, one row per write that changed something: "created" with the
+    first values, "edited" with each changed field as [old, new]. Deadline and
+    state moves keep their own tables (DeadlineChange, StateChange). Values are
+    stable identifiers, not row ids: agency codes, usernames, the meeting's
+    register number, the pillar's code, ISO dates; the page names them in the
+    reader's language.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", pgettext_lazy("audit", "Tạo nhiệm vụ")
+        EDITED = "edited", pgettext_lazy("audit", "Sửa nhiệm vụ")
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="changes")
+    share = _share_field("changes")
+    action = models.CharField(_("thao tác"), max_length=8, choices=Action.choices)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(_("thời điểm"), db_index=True)
+
+    class Meta:
+        verbose_name = _("thay đổi nhiệm vụ")
+        verbose_name_plural = _("thay đổi nhiệm vụ")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.directive_id} {self.action} {sorted(self.changes)}"
 
 
 class ExtensionRequest(models.Model):

@@ -3,8 +3,10 @@
 Each takes keyword-only arguments, runs in one transaction, locks the
 directive row it changes, records history, and bumps `version` when the change
 is one a subscribed calendar would show (due date, title, state, lead).
-They raise `DirectiveError` (a ValidationError) with a message for the user
-when the change is not allowed; nothing is written then.
+They raise only `DirectiveError` (a ValidationError) when the change is not
+allowed: a message for the user and `.refusal`, a `refusals.Refusal` code
+saying which rule refused; the model's own validation (`full_clean`) comes
+out as `Refusal.INVALID` with its field errors kept. Nothing is written then.
 
 Collective directives: the follow-up actions (`record_progress`,
 `request_extension`, `decide_extension`, `change_deadline`,
@@ -36,6 +38,7 @@ from .models import (
     Committee,
     DeadlineChange,
     Directive,
+    DirectiveChange,
     EventKind,
     ExtensionRequest,
     Meeting,
@@ -45,9 +48,12 @@ from .models import (
     State,
     StateChange,
 )
+from .refusals import Refusal
 
-# Fields whose change a calendar subscriber sees; they bump `version`.
-CALENDAR_FIELDS = frozenset({"title_vi", "title_en", "due_date", "state", "lead_agency", "lead_agency_id"})
+# Fields whose change a calendar subscriber sees (the feeds show the co-ordinating agencies too); they bump `version`.
+CALENDAR_FIELDS = frozenset(
+    {"title_vi", "title_en", "due_date", "state", "lead_agency", "lead_agency_id", "co_agencies"}
+)
 EDITABLE_FIELDS = frozenset(
     {
         "reference",
@@ -67,11 +73,53 @@ EDITABLE_FIELDS = frozenset(
 
 
 class DirectiveError(ValidationError):
-    """A change the rules don't allow; the message is for the user."""
+    """A change the rules don't allow: the message (or {field: message}) is for the user, `refusal` for programs."""
+
+    def __init__(self, message, code: Refusal | str = Refusal.INVALID, params=None):
+        if isinstance(message, dict):  # each field's message carries the code too
+            message = {
+                field: value if isinstance(value, (ValidationError, list)) else ValidationError(value, code=code)
+                for field, value in message.items()
+            }
+        super().__init__(message, code=code, params=params)
+        self.refusal = Refusal(code)
 
 
 class StaleEdit(DirectiveError):
     """Someone else changed the directive since the form was loaded."""
+
+    def __init__(self, message, code: Refusal | str = Refusal.STALE_EDIT, params=None):
+        super().__init__(message, code=code, params=params)
+
+
+def _full_clean(instance, **options) -> None:
+    """The model's own rules, refused as the services refuse: a DirectiveError keeping each field's errors."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as exc:
+        raise DirectiveError(exc.error_dict if hasattr(exc, "error_dict") else exc.error_list) from exc
+
+
+def check_lead(agency: Agency | None) -> None:
+    """A merged (inactive) agency takes no new directive: it neither leads one nor is addressed by one.
+
+    Directives it already has stay its own until moved (`transfer_to_successor`).
+    The portal's form, the admin's form and the importer call this for their early
+    messages; `create_directive` and `update_directive` (a lead changed) enforce it.
+    """
+    if agency is None or agency.active:
+        return
+    language, successor = _language(), agency.successor
+    raise DirectiveError(
+        {
+            "lead_agency": _("%(agency)s đã hợp nhất vào %(successor)s; hãy chọn cơ quan đang hoạt động.")
+            % {
+                "agency": agency.short_name(language),
+                "successor": successor.short_name(language) if successor is not None else "—",
+            }
+        },
+        code=Refusal.MERGED_LEAD,
+    )
 
 
 def _locked(directive: Directive) -> Directive:
@@ -85,7 +133,7 @@ def _locked_share(directive: Directive, share: Share | None) -> tuple[Directive,
         return current, None
     locked = Share.objects.select_for_update().select_related("agency").get(pk=share.pk)
     if locked.directive_id != current.pk:
-        raise DirectiveError(_("Phần việc không thuộc nhiệm vụ này."))
+        raise DirectiveError(_("Phần việc không thuộc nhiệm vụ này."), code=Refusal.SHARE_NOT_OF_DIRECTIVE)
     return current, locked
 
 
@@ -98,7 +146,8 @@ def _refuse_collective_without_share(directive: Directive, action: str) -> None:
     if directive.is_collective:
         raise DirectiveError(
             _("Nhiệm vụ %(ref)s giao cho nhiều cơ quan: hãy chọn phần việc của một cơ quan để %(action)s.")
-            % {"ref": directive.reference, "action": action}
+            % {"ref": directive.reference, "action": action},
+            code=Refusal.COLLECTIVE_NEEDS_SHARE,
         )
 
 
@@ -106,7 +155,7 @@ def _parse(deadline_text: str):
     try:
         return parse_deadline(deadline_text)
     except DeadlineError as exc:
-        raise DirectiveError({"deadline_text": str(exc)}) from exc
+        raise DirectiveError({"deadline_text": str(exc)}, code=Refusal.DEADLINE_UNREADABLE) from exc
 
 
 def _record_state(directive, *, old_state, by, note="", at=None, share=None):
@@ -121,6 +170,34 @@ def _record_state(directive, *, old_state, by, note="", at=None, share=None):
     )
 
 
+def _audit_value(value):
+    """A value as the audit trail keeps it: what names the thing stably (a code, a username), not a row id."""
+    if isinstance(value, Agency):
+        return value.code
+    if isinstance(value, Meeting):
+        return value.number
+    if hasattr(value, "get_username"):
+        return value.get_username()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return sorted(_audit_value(v) for v in value)
+    return value
+
+
+def _audit(directive: Directive, *, action, changes: dict, by, at, share: Share | None = None) -> DirectiveChange:
+    return DirectiveChange.objects.create(
+        directive=directive, share=share, action=action, changes=changes, changed_by=by, changed_at=at
+    )
+
+
+# What the "created" entry of the audit trail keeps of a new directive.
+CREATED_FIELDS = (
+    *("reference", "title_vi", "title_en", "meeting", "pillar", "lead_agency", "owner", "assigned_on"),
+    *("deadline_text", "source_ref", "source_url", "addressees"),
+)
+
+
 def _addressing(lead_agency: Agency | None, addressees: str, share_agencies: Iterable[Agency] | None):
     """(lead agency, addressee group code, listed agencies or None) of a new directive; see create_directive."""
     listed = None if share_agencies is None else list(dict.fromkeys(share_agencies))
@@ -128,15 +205,23 @@ def _addressing(lead_agency: Agency | None, addressees: str, share_agencies: Ite
         addressees = lead_agency.code
     if listed is not None:
         if not listed:
-            raise DirectiveError({"lead_agency": _("Cần ít nhất một cơ quan được giao.")})
+            raise DirectiveError({"lead_agency": _("Cần ít nhất một cơ quan được giao.")}, code=Refusal.NO_ADDRESSEES)
         addressees = groups.EACH
     elif addressees and addressees not in groups.IMPORT_GROUP_CODES:
-        raise DirectiveError({"lead_agency": _("Không có nhóm cơ quan “%(code)s”.") % {"code": addressees}})
+        raise DirectiveError(
+            {"lead_agency": _("Không có nhóm cơ quan “%(code)s”.") % {"code": addressees}}, code=Refusal.UNKNOWN_GROUP
+        )
     if addressees:
         lead_agency = _group_agency(addressees)
     if lead_agency is None:
         raise TypeError("create_directive() needs lead_agency, addressees or share_agencies")
     return lead_agency, addressees, listed
+
+
+def _check_addressed(lead_agency: Agency, addressees: str, listed: list[Agency] | None) -> None:
+    """No merged agency leads a new directive, nor is listed for a share of one (see check_lead)."""
+    for agency in listed if listed is not None else [] if addressees else [lead_agency]:
+        check_lead(agency)
 
 
 def _new_directive(
@@ -167,14 +252,17 @@ def check_new_directive(
     share_agencies: Iterable[Agency] | None = None,
     **fields,
 ) -> None:
-    """Raise the ValidationError `create_directive` would raise for these fields, saving nothing.
+    """Raise the DirectiveError `create_directive` would raise for these fields, saving nothing.
 
-    Every model-level rule (lengths, URL schemes, choices, constraints) runs,
-    except uniqueness, which a caller checking many rows does in one query.
+    Every rule runs (a merged lead, the model's lengths, URL schemes, choices,
+    constraints) except uniqueness, which a caller checking many rows does in one query.
     """
-    lead_agency, addressees, _listed = _addressing(lead_agency, addressees, share_agencies)
-    _new_directive(lead_agency=lead_agency, addressees=addressees, **fields).full_clean(
-        exclude=["co_agencies"], validate_unique=False
+    lead_agency, addressees, listed = _addressing(lead_agency, addressees, share_agencies)
+    _check_addressed(lead_agency, addressees, listed)
+    _full_clean(
+        _new_directive(lead_agency=lead_agency, addressees=addressees, **fields),
+        exclude=["co_agencies"],
+        validate_unique=False,
     )
 
 
@@ -208,6 +296,7 @@ def create_directive(
     agency. The lead agency is then the group's pseudo-agency.
     """
     lead_agency, addressees, listed = _addressing(lead_agency, addressees, share_agencies)
+    _check_addressed(lead_agency, addressees, listed)
     directive = _new_directive(
         reference=reference,
         title_vi=title_vi,
@@ -217,12 +306,19 @@ def create_directive(
         addressees=addressees,
         **fields,
     )
-    directive.full_clean(exclude=["co_agencies"])
+    _full_clean(directive, exclude=["co_agencies"])
     directive.save()
-    directive.co_agencies.set([a for a in co_agencies if a.pk != lead_agency.pk])
+    co = [a for a in co_agencies if a.pk != lead_agency.pk]
+    directive.co_agencies.set(co)
+    first = {name: _audit_value(getattr(directive, name)) for name in CREATED_FIELDS}
+    first["co_agencies"] = _audit_value(co)
+    shares = []
     if addressees:
         members = listed if listed is not None else list(groups.members(addressees, assigned_on))
         shares = open_shares(directive=directive, agencies=members)
+        first["shares"] = _audit_value([share.agency for share in shares])
+    _audit(directive, action=DirectiveChange.Action.CREATED, changes=first, by=by, at=directive.created_at)
+    if addressees:
         # Each addressed agency hears of its own share; the group's pseudo-agency has nobody to tell.
         events.record_for_shares(EventKind.ASSIGNED, directive=directive, shares=shares, actor=by)
         if directive.owner is not None:
@@ -242,7 +338,8 @@ def _group_agency(code: str) -> Agency:
                     "Thiếu cơ quan đại diện cho nhóm “%(code)s” (chạy bootstrap để nạp dữ liệu tham chiếu)."
                 )
                 % {"code": code}
-            }
+            },
+            code=Refusal.GROUP_AGENCY_MISSING,
         ) from None
 
 
@@ -284,12 +381,25 @@ def assign_share(*, share: Share, by, owner) -> Share:
     """Give a share its owner (None: its agency's focal point or contact is reminded instead)."""
     current = Share.objects.select_for_update().select_related("agency", "directive").get(pk=share.pk)
     if owner is not None and owner.agency_id not in (None, current.agency_id) and roles.is_focal_point(owner):
-        raise DirectiveError({"owner": _("Người phụ trách phải thuộc cơ quan của phần việc.")})
-    old_owner = current.owner_id
-    Share.objects.filter(pk=current.pk).update(owner=owner, updated_at=timezone.now())
-    Directive.objects.filter(pk=current.directive_id).update(updated_at=timezone.now())
+        raise DirectiveError(
+            {"owner": _("Người phụ trách phải thuộc cơ quan của phần việc.")}, code=Refusal.SHARE_OWNER_AGENCY
+        )
+    old_owner = current.owner
+    if (owner.pk if owner is not None else None) == current.owner_id:
+        return current  # nothing changes, nothing is written
+    now = timezone.now()
+    Share.objects.filter(pk=current.pk).update(owner=owner, updated_at=now)
+    Directive.objects.filter(pk=current.directive_id).update(updated_at=now)
     current.refresh_from_db()
-    if owner is not None and owner.pk != old_owner:  # the new owner is told (nobody else: nothing else moved)
+    _audit(
+        current.directive,
+        share=current,
+        action=DirectiveChange.Action.EDITED,
+        changes={"owner": [_audit_value(old_owner), _audit_value(owner)]},
+        by=by,
+        at=now,
+    )
+    if owner is not None:  # the new owner is told (nobody else: nothing else moved)
         events.record(EventKind.ASSIGNED, directive=current.directive, actor=by, share=current, users=[owner])
     return current
 
@@ -334,6 +444,9 @@ def update_directive(
 
     `expected_updated_at` is the `updated_at` the editor saw; if the row has
     changed since, the edit is refused instead of overwriting someone else's.
+    Only the fields that change are saved, each recorded [old, new] in the
+    audit trail (DirectiveChange); an edit that changes nothing writes nothing,
+    so `updated_at` (the stale-edit token, ETag input, cache key) and `version` stay.
     """
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -343,16 +456,35 @@ def update_directive(
         raise StaleEdit(_("Nhiệm vụ vừa được người khác sửa. Hãy tải lại trang để xem thay đổi rồi sửa lại."))
     old_lead, old_owner = current.lead_agency_id, current.owner_id
     if current.is_collective and "lead_agency" in changes and changes["lead_agency"].pk != old_lead:
-        raise DirectiveError({"lead_agency": _("Nhiệm vụ giao cho nhiều cơ quan: không đổi đơn vị chủ trì.")})
-    visible = False
+        raise DirectiveError(
+            {"lead_agency": _("Nhiệm vụ giao cho nhiều cơ quan: không đổi đơn vị chủ trì.")},
+            code=Refusal.COLLECTIVE_LEAD_FIXED,
+        )
+    changed: dict[str, list] = {}
     for field, value in changes.items():
-        if getattr(current, field) != value:
-            visible |= field in CALENDAR_FIELDS
+        old = getattr(current, field)
+        if old != value:
+            changed[field] = [_audit_value(old), _audit_value(value)]
             setattr(current, field, value)
-    current.full_clean(exclude=["co_agencies"])
-    if visible:
+    new_co = None
+    if co_agencies is not None:
+        new_co = list({a.pk: a for a in co_agencies if a.pk != current.lead_agency_id}.values())
+        old_co = list(current.co_agencies.all())
+        if {a.pk for a in old_co} != {a.pk for a in new_co}:
+            changed["co_agencies"] = [_audit_value(old_co), _audit_value(new_co)]
+    if not changed:
+        return current
+    if "lead_agency" in changed:
+        check_lead(current.lead_agency)
+    _full_clean(current, exclude=["co_agencies"])
+    saved = [field for field in changed if field != "co_agencies"] + ["updated_at"]
+    if {"reference", "title_vi", "title_en"} & set(changed):
+        saved.append("search_text")
+    if CALENDAR_FIELDS & set(changed):
         current.version = F("version") + 1
-    current.save()
+        saved.append("version")
+    current.save(update_fields=saved)
+    at = current.updated_at  # the audit row and the transfer carry the save's own time
     if current.lead_agency_id != old_lead:
         AgencyTransfer.objects.create(
             directive=current,
@@ -360,10 +492,11 @@ def update_directive(
             to_agency_id=current.lead_agency_id,
             reason=_("Sửa đơn vị chủ trì"),
             transferred_by=by,
-            transferred_at=timezone.now(),
+            transferred_at=at,
         )
-    if co_agencies is not None:
-        current.co_agencies.set([a for a in co_agencies if a.pk != current.lead_agency_id])
+    if new_co is not None and "co_agencies" in changed:
+        current.co_agencies.set(new_co)
+    _audit(current, action=DirectiveChange.Action.EDITED, changes=changed, by=by, at=at)
     current.refresh_from_db()
     if current.lead_agency_id != old_lead or (current.owner_id != old_owner and current.owner_id):
         # A new owner is told; a new lead agency's focal points are told (not the old one's again).
@@ -391,7 +524,7 @@ def record_progress(
     """
     current, share = _locked_share(directive, share)
     if current.is_closed or (share is not None and share.is_closed):
-        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể báo cáo tiến độ."))
+        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể báo cáo tiến độ."), code=Refusal.CLOSED)
     update = ProgressUpdate(
         directive=current,
         share=share,
@@ -401,7 +534,7 @@ def record_progress(
         note=note,
         evidence_url=evidence_url,
     )
-    update.full_clean()
+    _full_clean(update)
     update.save()
     now = timezone.now()
     if share is not None:
@@ -440,14 +573,14 @@ def change_deadline(
     shares already given their own deadline keep it.
     """
     if not reason.strip():
-        raise DirectiveError({"reason": _("Cần nêu lý do điều chỉnh thời hạn.")})
+        raise DirectiveError({"reason": _("Cần nêu lý do điều chỉnh thời hạn.")}, code=Refusal.REASON_REQUIRED)
     current, share = _locked_share(directive, share)
     target = _followed(current, share)
     if current.is_closed or target.is_closed:
-        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể điều chỉnh thời hạn."))
+        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể điều chỉnh thời hạn."), code=Refusal.CLOSED)
     due, precision, text = _deadline_values(target, new_due=new_due, new_deadline_text=new_deadline_text)
     if due == target.due_date and text == target.deadline_text:
-        raise DirectiveError(_("Thời hạn mới trùng thời hạn hiện tại."))
+        raise DirectiveError(_("Thời hạn mới trùng thời hạn hiện tại."), code=Refusal.DEADLINE_UNCHANGED)
     now = timezone.now()
     change = DeadlineChange.objects.create(
         directive=current,
@@ -537,12 +670,14 @@ def _transition(directive, *, by, allowed_from, new_state, note="", share=None, 
     if share is not None and current.is_closed:
         raise DirectiveError(
             _("Không thể chuyển nhiệm vụ từ “%(old)s” sang “%(new)s”.")
-            % {"old": current.get_state_display(), "new": State(new_state).label}
+            % {"old": current.get_state_display(), "new": State(new_state).label},
+            code=Refusal.CLOSED,
         )
     if target.state not in allowed_from:
         raise DirectiveError(
             _("Không thể chuyển nhiệm vụ từ “%(old)s” sang “%(new)s”.")
-            % {"old": target.get_state_display(), "new": State(new_state).label}
+            % {"old": target.get_state_display(), "new": State(new_state).label},
+            code=Refusal.CLOSED if target.is_closed else Refusal.TRANSITION,
         )
     old_state = target.state
     type(target).objects.filter(pk=target.pk).update(
@@ -602,9 +737,13 @@ def complete_directive(
     if share is None:
         _refuse_collective_without_share(directive, _("xác nhận hoàn thành"))
     if completed_on > timezone.localdate():
-        raise DirectiveError({"completed_on": _("Ngày hoàn thành không thể ở tương lai.")})
+        raise DirectiveError(
+            {"completed_on": _("Ngày hoàn thành không thể ở tương lai.")}, code=Refusal.COMPLETION_DATE
+        )
     if completed_on < directive.assigned_on:
-        raise DirectiveError({"completed_on": _("Ngày hoàn thành không thể trước ngày giao nhiệm vụ.")})
+        raise DirectiveError(
+            {"completed_on": _("Ngày hoàn thành không thể trước ngày giao nhiệm vụ.")}, code=Refusal.COMPLETION_DATE
+        )
     fields: dict[str, object] = {"completed_on": completed_on}
     if outcome:
         fields["outcome"] = outcome
@@ -634,7 +773,7 @@ def cancel_directive(
 ):
     """Cancel the directive (all of it), or with `share` one agency's share only."""
     if not reason.strip():
-        raise DirectiveError({"reason": _("Cần nêu lý do hủy nhiệm vụ.")})
+        raise DirectiveError({"reason": _("Cần nêu lý do hủy nhiệm vụ.")}, code=Refusal.REASON_REQUIRED)
     return _transition(
         directive,
         by=by,
@@ -654,20 +793,20 @@ def request_extension(
     current, share = _locked_share(directive, share)
     target = _followed(current, share)
     if current.is_closed or target.is_closed:
-        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể đề nghị gia hạn."))
+        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể đề nghị gia hạn."), code=Refusal.CLOSED)
     if share is None:
         _refuse_collective_without_share(current, _("đề nghị gia hạn"))
     if not reason.strip():
-        raise DirectiveError({"reason": _("Cần nêu lý do đề nghị gia hạn.")})
+        raise DirectiveError({"reason": _("Cần nêu lý do đề nghị gia hạn.")}, code=Refusal.REASON_REQUIRED)
     if proposed_due <= timezone.localdate():
-        raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau ngày hôm nay.")})
+        raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau ngày hôm nay.")}, code=Refusal.EXTENSION_DATE)
     if target.due_date and proposed_due <= target.due_date:
-        raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau hạn hiện tại.")})
+        raise DirectiveError({"proposed_due": _("Hạn đề nghị phải sau hạn hiện tại.")}, code=Refusal.EXTENSION_DATE)
     pending = ExtensionRequest.objects.filter(
         directive=current, share=share, decision=ExtensionRequest.Decision.PENDING
     )
     if pending.exists():
-        raise DirectiveError(_("Đã có một đề nghị gia hạn đang chờ duyệt."))
+        raise DirectiveError(_("Đã có một đề nghị gia hạn đang chờ duyệt."), code=Refusal.EXTENSION_PENDING)
     request = ExtensionRequest.objects.create(
         directive=current,
         share=share,
@@ -696,7 +835,7 @@ def decide_extension(*, request: ExtensionRequest, by, approve: bool, note: str 
     """Approve (the deadline moves through `change_deadline`: the share's only, for a share's request) or reject."""
     current = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if current.decision != ExtensionRequest.Decision.PENDING:
-        raise DirectiveError(_("Đề nghị này đã được xử lý."))
+        raise DirectiveError(_("Đề nghị này đã được xử lý."), code=Refusal.ALREADY_DECIDED)
     data = {"proposed_due": current.proposed_due.isoformat()}
     if approve:
         change = change_deadline(
@@ -732,7 +871,7 @@ def withdraw_extension(*, request: ExtensionRequest, by) -> ExtensionRequest:
     """The requester (or the secretariat) takes back a request still pending; nobody needs telling."""
     current = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if current.decision != ExtensionRequest.Decision.PENDING:
-        raise DirectiveError(_("Đề nghị này đã được xử lý, không thể rút lại."))
+        raise DirectiveError(_("Đề nghị này đã được xử lý, không thể rút lại."), code=Refusal.ALREADY_DECIDED)
     current.decision = ExtensionRequest.Decision.WITHDRAWN
     current.decided_by = by
     current.decided_at = timezone.now()
@@ -756,7 +895,9 @@ def transfer_to_successor(
     """
     successor = agency.successor
     if successor is None:
-        raise DirectiveError(_("%(agency)s không có cơ quan kế thừa.") % {"agency": agency.name(_language())})
+        raise DirectiveError(
+            _("%(agency)s không có cơ quan kế thừa.") % {"agency": agency.name(_language())}, code=Refusal.NO_SUCCESSOR
+        )
     reason = reason or _("Hợp nhất: %(old)s → %(new)s từ %(date)s") % {
         "old": agency.short_name(_language()),
         "new": successor.short_name(_language()),
@@ -766,7 +907,9 @@ def transfer_to_successor(
     transfers = []
     for directive in Directive.objects.select_for_update().filter(pk__in=[d.pk for d in directives]).order_by("pk"):
         if directive.is_closed:
-            raise DirectiveError(_("Nhiệm vụ %(ref)s đã đóng, không chuyển.") % {"ref": directive.reference})
+            raise DirectiveError(
+                _("Nhiệm vụ %(ref)s đã đóng, không chuyển.") % {"ref": directive.reference}, code=Refusal.CLOSED
+            )
         if directive.lead_agency_id == agency.pk:
             Directive.objects.filter(pk=directive.pk).update(
                 lead_agency=successor, version=F("version") + 1, updated_at=now
@@ -776,12 +919,14 @@ def transfer_to_successor(
             if directive.shares.filter(agency=agency, state__in=[State.COMPLETED, State.CANCELLED]).exists():
                 raise DirectiveError(
                     _("Phần việc của %(agency)s trong nhiệm vụ %(ref)s đã đóng, không chuyển.")
-                    % {"ref": directive.reference, "agency": agency.short_name(_language())}
+                    % {"ref": directive.reference, "agency": agency.short_name(_language())},
+                    code=Refusal.CLOSED,
                 )
             if directive.shares.filter(agency=successor).exists():
                 raise DirectiveError(
                     _("Nhiệm vụ %(ref)s đã có phần việc của %(agency)s.")
-                    % {"ref": directive.reference, "agency": successor.short_name_vi}
+                    % {"ref": directive.reference, "agency": successor.short_name_vi},
+                    code=Refusal.SUCCESSOR_HAS_SHARE,
                 )
             moved_share = directive.shares.get(agency=agency)
             directive.shares.filter(pk=moved_share.pk).update(
@@ -798,7 +943,8 @@ def transfer_to_successor(
         else:
             raise DirectiveError(
                 _("Nhiệm vụ %(ref)s không do %(agency)s chủ trì hay phối hợp.")
-                % {"ref": directive.reference, "agency": agency.short_name(_language())}
+                % {"ref": directive.reference, "agency": agency.short_name(_language())},
+                code=Refusal.NOT_INVOLVED,
             )
         transfers.append(
             AgencyTransfer.objects.create(
@@ -864,7 +1010,7 @@ def _check_meeting(meeting: Meeting) -> None:
                 "date": f"{twin.date:%d/%m/%Y}",
             }
     if errors:
-        raise DirectiveError(errors)
+        raise DirectiveError(errors, code=Refusal.MEETING_INVALID)
 
 
 def default_meeting_title(meeting: Meeting) -> str:
@@ -909,7 +1055,7 @@ def create_meeting(*, by, committee: str, date: datetime.date, title_vi: str, **
     if not meeting.title_vi:
         meeting.title_vi = default_meeting_title(meeting)
     meeting.number = next_register_number(committee, meeting.session_number)
-    meeting.full_clean()
+    _full_clean(meeting)
     meeting.save()
     MeetingChange.objects.create(
         meeting=meeting,
@@ -937,7 +1083,7 @@ def update_meeting(*, meeting: Meeting, by, **changes) -> Meeting:
     if not changed:
         return current
     _check_meeting(current)
-    current.full_clean()
+    _full_clean(current)
     current.save()
     for field in changed:
         changed[field][1] = _meeting_value(getattr(current, field))
@@ -958,7 +1104,8 @@ def delete_meeting(*, meeting: Meeting, by) -> None:
                 "Phiên họp này đã giao %(count)s nhiệm vụ nên không thể xóa: nhiệm vụ luôn gắn với phiên họp đã giao "
                 "nó. Có thể sửa thông tin phiên họp."
             )
-            % {"count": count}
+            % {"count": count},
+            code=Refusal.MEETING_HAS_DIRECTIVES,
         )
     if current.notice_file:
         name, storage = current.notice_file.name, current.notice_file.storage

@@ -345,17 +345,6 @@ class DirectiveForm(PortalForm):
         self.cleaned_data["deadline"] = read_deadline(text)
         return text
 
-    def clean_lead_agency(self) -> Agency:
-        agency = self.cleaned_data["lead_agency"]
-        unchanged = self.directive is not None and self.directive.lead_agency_id == agency.pk
-        if not agency.active and not unchanged:
-            successor = agency.successor.short_name((get_language() or "vi")[:2]) if agency.successor else "—"
-            raise ValidationError(
-                _("%(agency)s đã hợp nhất vào %(successor)s; hãy chọn cơ quan đang hoạt động.")
-                % {"agency": agency.short_name((get_language() or "vi")[:2]), "successor": successor}
-            )
-        return agency
-
     def clean_updated_at(self) -> datetime.datetime | None:
         raw = self.cleaned_data.get("updated_at") or ""
         try:
@@ -365,6 +354,14 @@ class DirectiveForm(PortalForm):
 
     def clean(self):
         cleaned = super().clean()
+        lead = cleaned.get("lead_agency")
+        unchanged = self.directive is not None and lead is not None and self.directive.lead_agency_id == lead.pk
+        if lead is not None and not unchanged:
+            # The service's own rule (a merged agency takes no new directive), said early.
+            try:
+                services.check_lead(lead)
+            except services.DirectiveError as error:
+                self.add_error("lead_agency", error.message_dict["lead_agency"])
         if self.directive is not None and "deadline_text" in cleaned:
             if (
                 cleaned["deadline_text"] != self.directive.deadline_text

@@ -269,8 +269,6 @@ def _lead_or_list(lead_code: str, agencies: dict, errors: list) -> tuple[Agency 
             errors.append(_("Không có cơ quan mã “%(code)s”.") % {"code": code})
         elif code == groups.EACH:
             errors.append(_("Cột lead_agency: ghi danh sách mã cơ quan cách nhau bằng dấu chấm phẩy thay cho EACH."))
-        elif not lead.active:
-            errors.append(_("Cơ quan %(code)s đã hợp nhất; hãy giao cho cơ quan kế thừa.") % {"code": code})
         return lead, []
     each = []
     for code in dict.fromkeys(codes):
@@ -280,10 +278,6 @@ def _lead_or_list(lead_code: str, agencies: dict, errors: list) -> tuple[Agency 
         elif groups.is_group_code(code):
             errors.append(
                 _("Cột lead_agency: mã nhóm %(code)s không ghi chung với danh sách cơ quan.") % {"code": code}
-            )
-        elif not agency.active:
-            errors.append(
-                _("Cột lead_agency: cơ quan %(code)s đã hợp nhất; hãy giao cho cơ quan kế thừa.") % {"code": code}
             )
         else:
             each.append(agency)
@@ -355,6 +349,12 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
             assigned_on = meeting.date
         elif not values.get("meeting"):  # an unknown meeting number is reported above already
             errors.append(_("Thiếu ngày giao (hoặc số phiên họp để lấy ngày họp)."))
+        for agency in each or [lead]:
+            # The service's rule, said for every row in the preview (a merged agency takes no new directive).
+            try:
+                services.check_lead(agency)
+            except services.DirectiveError as exc:
+                errors.extend(exc.messages)
         pillar = _pillar(values.get("pillar", ""))
         if pillar is None:
             errors.append(_("Trụ cột “%(value)s” không có.") % {"value": values["pillar"]})
@@ -386,7 +386,7 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
             # preview accepted.
             try:
                 services.check_new_directive(**row.kwargs)
-            except ValidationError as exc:
+            except services.DirectiveError as exc:
                 errors.extend(_model_messages(exc))
                 row.kwargs = {}
         result.append(row)
@@ -414,14 +414,15 @@ class ImportRefused(Exception):
 
 @transaction.atomic
 def commit(result: ImportResult, *, by) -> list[Directive]:
-    """Create every row, or nothing: a refusal by the service rolls the whole import back."""
+    """Create every row, or nothing: a refusal by the service (all of them are DirectiveError, the model's own
+    validation included) is listed on its row and rolls the whole import back."""
     if not result.ok:
         raise ImportRefused(result)
     created = []
     for row in result.rows:
         try:
             created.append(services.create_directive(by=by, **row.kwargs))
-        except ValidationError as exc:  # DirectiveError and the model's own validation alike
+        except services.DirectiveError as exc:
             row.errors.extend(_model_messages(exc))
     if result.bad_rows:
         transaction.set_rollback(True)

@@ -1,7 +1,8 @@
 """A directive's history as one list, newest first.
 
 The domain's own history tables give progress, deadline changes, state
-changes, agency transfers and extension requests. Other apps add theirs
+changes, agency transfers, extension requests and the audit trail of edits
+(DirectiveChange: who changed which field, old → new). Other apps add theirs
 (reminders sent, for instance) by defining `timeline_entries(directive)` on
 their AppConfig, returning dicts {"at", "kind", "text", "outcome"}: the
 portal asks every installed app and imports none of them.
@@ -10,17 +11,99 @@ portal asks every installed app and imports none of them.
 import datetime
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dxtasks.directives.models import Directive, ExtensionRequest
+from dxtasks.directives.models import Agency, Directive, DirectiveChange, ExtensionRequest, Meeting, Pillar
 from dxtasks.directives.status import start_of_day
 
 
 def _dmy(day: datetime.date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else _("không có hạn")
+
+
+# Long texts: the audit trail keeps both versions, the page says only that they changed.
+_LONG_FIELDS = frozenset({"full_text", "outcome"})
+_AGENCY_FIELDS = frozenset({"lead_agency", "co_agencies", "shares"})
+
+
+def _field_label(name: str) -> str:
+    if name == "shares":
+        return _("cơ quan được giao")
+    label = str(Directive._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+class _Names:
+    """The audit trail's stable identifiers (codes, usernames, register numbers) named for the reader, fetched
+    once for all of a page's entries."""
+
+    def __init__(self, changes: list[DirectiveChange]):
+        codes, usernames, numbers = set(), set(), set()
+        for change in changes:
+            if change.action != DirectiveChange.Action.EDITED:  # a creation is shown without its values
+                continue
+            for name, value in change.changes.items():
+                flat = [v for item in value for v in (item if isinstance(item, list) else [item]) if v is not None]
+                if name in _AGENCY_FIELDS:
+                    codes.update(flat)
+                elif name == "owner":
+                    usernames.update(flat)
+                elif name == "meeting":
+                    numbers.update(flat)
+        language = (get_language() or "vi")[:2]
+        self.agencies = {a.code: a.short_name(language) for a in Agency.objects.filter(code__in=codes)}
+        self.users = {u.username: str(u) for u in get_user_model().objects.filter(username__in=usernames)}
+        self.meetings = {m.number: m.label for m in Meeting.objects.filter(number__in=numbers)}
+
+    def value(self, name: str, value) -> str:
+        if value in (None, "", []):
+            return "—"
+        if name in _AGENCY_FIELDS:
+            codes = value if isinstance(value, list) else [value]
+            return ", ".join(self.agencies.get(code, code) for code in codes)
+        if name == "owner":
+            return self.users.get(value, value)
+        if name == "meeting":
+            return self.meetings.get(value, str(value))
+        if name == "pillar":
+            return str(Pillar(value).label) if value in Pillar.values else value
+        if name == "assigned_on":
+            return _dmy(datetime.date.fromisoformat(value))
+        return f"“{value}”"
+
+
+def _change_entries(directive: Directive, mine: Q) -> list[dict]:
+    changes = list(directive.changes.filter(mine).select_related("changed_by"))
+    if not changes:
+        return []
+    names = _Names(changes)
+    entries = []
+    for change in changes:
+        if change.action == DirectiveChange.Action.CREATED:
+            text = _("Nhiệm vụ được ghi vào hệ thống")
+        else:
+            parts = []
+            for name, (old, new) in change.changes.items():
+                if name in _LONG_FIELDS:
+                    parts.append(_("%(field)s: đã sửa") % {"field": _field_label(name)})
+                else:
+                    parts.append(f"{_field_label(name)}: {names.value(name, old)} → {names.value(name, new)}")
+            text = _("Sửa: %(changes)s") % {"changes": "; ".join(parts)}
+        entries.append(
+            {
+                "at": change.changed_at,
+                "kind": "created" if change.action == DirectiveChange.Action.CREATED else "edited",
+                "by": change.changed_by,
+                "text": text,
+                "link": "",
+                "outcome": "",
+            }
+        )
+    return entries
 
 
 def _domain_entries(directive: Directive, share=None) -> list[dict]:
@@ -65,7 +148,11 @@ def _domain_entries(directive: Directive, share=None) -> list[dict]:
         entries.append(
             {"at": change.changed_at, "kind": "state", "by": change.changed_by, "text": text, "link": "", "outcome": ""}
         )
+    entries.extend(_change_entries(directive, mine))
+    edits = {e["at"] for e in entries if e["kind"] == "edited"}
     for transfer in directive.agency_transfers.select_related("from_agency", "to_agency", "transferred_by"):
+        if transfer.transferred_at in edits:  # an edit of the lead agency: its audit entry says it
+            continue
         entries.append(
             {
                 "at": transfer.transferred_at,
@@ -138,14 +225,15 @@ def _as_datetime(at: datetime.date | datetime.datetime) -> datetime.datetime:
 
 def timeline(directive: Directive, share=None) -> list[dict]:
     entries = _domain_entries(directive, share) + _app_entries(directive)
-    entries.append(
-        {
-            "at": directive.created_at,
-            "kind": "created",
-            "by": None,
-            "link": "",
-            "outcome": "",
-            "text": _("Nhiệm vụ được ghi vào hệ thống"),
-        }
-    )
+    if not any(e["kind"] == "created" for e in entries):  # recorded before the audit trail, or loaded raw
+        entries.append(
+            {
+                "at": directive.created_at,
+                "kind": "created",
+                "by": None,
+                "link": "",
+                "outcome": "",
+                "text": _("Nhiệm vụ được ghi vào hệ thống"),
+            }
+        )
     return sorted(entries, key=lambda e: e["at"], reverse=True)

@@ -63,6 +63,7 @@ def test_editing_the_deadline_in_the_admin_goes_through_the_service(admin_client
     )
     for prefix in (
         "shares",
+        "changes",
         "progress_updates",
         "deadline_changes",
         "state_changes",

@@ -15,6 +15,7 @@ from dxtasks.directives.models import (
     State,
     StateChange,
 )
+from tests.conftest import merge
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -137,10 +138,11 @@ def test_extension_approved_moves_the_deadline(directive_factory, user_factory, 
 
 def test_transfer_to_successor_moves_only_the_chosen_directives(directive_factory, agency_factory, secretariat):
     most = agency_factory("MOST2")
-    mic = agency_factory("MIC2", active=False, successor=most, succeeded_on=D(2025, 3, 1))
+    mic = agency_factory("MIC2")
     moved = directive_factory(lead=mic)
     stays = directive_factory(lead=mic)
     co = directive_factory(lead=agency_factory(), co_agencies=[mic])
+    merge(mic, most)
     services.transfer_to_successor(agency=mic, directives=[moved, co], by=secretariat)
     moved.refresh_from_db()
     stays.refresh_from_db()
@@ -152,9 +154,10 @@ def test_transfer_to_successor_moves_only_the_chosen_directives(directive_factor
 
 def test_transfer_refuses_a_closed_directive_and_saves_nothing(directive_factory, agency_factory, secretariat):
     most = agency_factory("MOST3")
-    mic = agency_factory("MIC3", active=False, successor=most, succeeded_on=D(2025, 3, 1))
+    mic = agency_factory("MIC3")
     open_one = directive_factory(lead=mic)
     closed = directive_factory(lead=mic)
+    merge(mic, most)
     services.complete_directive(directive=closed, by=secretariat, completed_on=D(2024, 5, 1))
     with pytest.raises(services.DirectiveError):
         services.transfer_to_successor(agency=mic, directives=[open_one, closed], by=secretariat)

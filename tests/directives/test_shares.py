@@ -17,6 +17,7 @@ from dxtasks.directives.models import (
     StateChange,
 )
 from dxtasks.directives.status import Status, annotate_status
+from tests.conftest import merge
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -284,17 +285,20 @@ def test_the_agency_register_and_my_directives_include_shares(collective, user_f
 
 def test_a_merged_agencys_share_follows_the_chosen_transfer(seed_data, secretariat):
     mic, moj = Agency.objects.get(code="MIC"), Agency.objects.get(code="MOJ")
+    # A ministry listed while it was active, merged afterwards (a merged agency takes no new directive).
+    old = Agency.objects.create(code="OLD-M", name_vi="Bộ Cũ", name_en="Old", short_name_vi="BC", kind="ministry")
     directive = services.create_directive(
         by=secretariat,
         reference="EACH-2",
         title_vi="w",
-        share_agencies=[mic, moj],
+        share_agencies=[old, moj],
         deadline_text="trong năm 2030",
         assigned_on=D(2024, 8, 1),
     )
-    share = directive.shares.get(agency=mic)
+    merge(old, mic.successor)
+    share = directive.shares.get(agency=old)
     services.record_progress(directive=directive, share=share, by=secretariat, percent=30, note="x")
-    services.transfer_to_successor(agency=mic, directives=[directive], by=secretariat)
+    services.transfer_to_successor(agency=old, directives=[directive], by=secretariat)
     share.refresh_from_db()
     assert share.agency.code == "MOST" and share.progress_updates.count() == 1
     # Where the successor already has its own share, the transfer is refused whole.

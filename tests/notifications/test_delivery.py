@@ -11,6 +11,7 @@ from dxtasks.directives import events, services
 from dxtasks.directives.models import Event, EventKind, Notification
 from dxtasks.reminders.models import Delivery, Kind, NoticeTiming, Outcome, RecipientPreference
 from dxtasks.reminders.notices import deliver_notices
+from tests.conftest import merge
 
 from .conftest import addressees
 
@@ -245,10 +246,9 @@ def test_a_transfer_to_the_successor_tells_its_focal_points(people, agency_facto
 
     successor = agency_factory("MPS-2025", name_vi="Bộ Công an (mới)")
     newcomer = user_factory(Role.FOCAL_POINT, agency=successor, username="moi")
-    people.agency.successor, people.agency.succeeded_on, people.agency.active = successor, D(2025, 3, 1), False
-    people.agency.save()
     with events.muted():
-        moved = directive_factory(lead=people.agency)
+        moved = directive_factory(lead=people.agency)  # given before the merger: a merged agency takes no new one
+    merge(people.agency, successor)
     services.transfer_to_successor(agency=people.agency, directives=[moved], by=people.secretariat)
     event = Event.objects.get(kind=EventKind.ASSIGNED)
     assert list(event.notifications.values_list("user", flat=True)) == [newcomer.pk]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dxtasks.directives import events, services, worklists
 from dxtasks.directives.models import Agency, Directive, ExtensionRequest, Notification, State
+from tests.conftest import merge
 
 from .conftest import client_for, snapshot
 
@@ -69,8 +70,9 @@ def test_the_secretariat_lists(world, directive_factory, agency_factory):
             assigned_on=today - datetime.timedelta(days=90),
         )
         successor = agency_factory("NEW", name_vi="Bộ Mới")
-        merged = agency_factory("OLD", name_vi="Bộ Cũ", active=False, successor=successor, succeeded_on=D(2025, 3, 1))
+        merged = agency_factory("OLD", name_vi="Bộ Cũ")
         old = directive_factory(lead=merged, owner=world.users["lead_focal"])
+        merge(merged, successor)
     counts = worklists.counts(sec)
     assert counts == {"extensions": 0, "submitted": 0, "unowned": 1, "stale_overdue": 1, "merged": 1}
     assert [d.pk for d in worklists.rows(sec, "stale_overdue")] == [stale.pk]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dxtasks.directives import services
 from dxtasks.directives.models import Meeting
+from tests.conftest import merge
 
 from .conftest import client_for
 
@@ -182,10 +183,11 @@ def test_dashboard_figures_are_the_hand_counted_ones_cached_or_not(world, spread
 @pytest.fixture
 def merged(world, agency_factory, directive_factory):
     successor = agency_factory("MOST8", short_name_vi="BKHCN8")
-    mic = agency_factory("MIC8", short_name_vi="BTTTT8", active=False, successor=successor, succeeded_on=D(2025, 3, 1))
+    mic = agency_factory("MIC8", short_name_vi="BTTTT8")
     first = directive_factory(lead=mic, reference="MIC-1")
     second = directive_factory(lead=world.lead, co_agencies=[mic], reference="MIC-2")
     closed = directive_factory(lead=mic, reference="MIC-3")
+    merge(mic, successor)
     services.cancel_directive(directive=closed, by=None, reason="x")
     return {"agency": mic, "successor": successor, "first": first, "second": second}
 

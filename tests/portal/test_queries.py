@@ -72,7 +72,7 @@ def test_directive_page_query_count_does_not_grow_with_history(world):
     services.submit_for_review(directive=world.directive, by=world.users["lead_focal"])
     services.return_for_rework(directive=world.directive, by=world.users["secretariat"], note="x")
     assert _count(client, url) == small
-    assert small <= 16
+    assert small <= 17  # 16, and one for the audit trail's table (DirectiveChange)
 
 
 def test_register_page_stays_within_a_fixed_number_of_queries(world, directive_factory, django_assert_max_num_queries):

@@ -8,6 +8,7 @@ import pytest
 from dxtasks.accounts.models import Role
 from dxtasks.directives import services
 from dxtasks.directives.models import Agency, AgencyTransfer, Event, EventKind
+from tests.conftest import merge
 
 from .conftest import client_for
 
@@ -19,6 +20,10 @@ pytestmark = pytest.mark.django_db
 def merged(seed_data, user_factory):
     """The seed data's MIC (merged into MOST on 01/03/2025), its focal point, MOST's, and two shares of MIC."""
     mic, most, mps = (Agency.objects.get(code=code) for code in ("MIC", "MOST", "MPS"))
+    merged_on = mic.succeeded_on
+    # The shares were given before MIC merged (a merged agency takes no new directive): un-merge, give, merge again.
+    Agency.objects.filter(pk=mic.pk).update(active=True, successor=None, succeeded_on=None)
+    mic.refresh_from_db()
     people = {
         "sec": user_factory(Role.SECRETARIAT, username="sec", email="sec@example.gov.vn"),
         "mic": user_factory(Role.FOCAL_POINT, agency=mic, username="mic.focal", email="mic@example.gov.vn"),
@@ -35,6 +40,7 @@ def merged(seed_data, user_factory):
         )
         for n in (1, 2)
     ]
+    merge(mic, most, on=merged_on)
     return people, with_mic
 
 
