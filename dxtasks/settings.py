@@ -37,6 +37,8 @@ SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
+    # Before django.contrib.admin: its registration/ templates (logged out, password change) are ours, not the admin's.
+    "dxtasks.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,7 +50,6 @@ INSTALLED_APPS = [
     "django_q",
     "axes",  # sign-in lockout per (username, client address); see dxtasks/accounts/lockout.py
     "ninja",  # serves Swagger UI's files from our origin (no CDN) for /api/v1/docs
-    "dxtasks.accounts",
     "dxtasks.directives",
     "dxtasks.reminders",
     "dxtasks.calendars",

@@ -125,7 +125,7 @@ def _order(keys: Sequence[Key], *, backwards: bool) -> list:
 
 
 class KeysetPage:
-    """What templates/portal/_pagination.html reads, like a Django Page, plus the cursors of its links."""
+    """What portal/_pagination.html reads, like a Django Page, plus the cursors of its links."""
 
     def __init__(self, rows: list, *, number: int, paginator: Paginator, has_previous: bool, has_next: bool, keys):
         self.object_list = rows

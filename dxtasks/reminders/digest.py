@@ -1,6 +1,6 @@
 """One email per recipient: their directives grouped, Vietnamese with English below.
 
-The body is rendered from templates/emails/reminders/ in both languages; the
+The body is rendered from reminders/templates/emails/reminders/ in both languages; the
 recipient's own language comes first. Workers have no request, so everything
 the templates show (translated labels, links, dates, days left) is computed
 here, once per language, and the templates only place it.
