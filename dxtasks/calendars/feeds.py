@@ -355,6 +355,61 @@ def event_keys(
     ]
 
 
+def _event_maker(*, fmt: str, language: str, today: datetime.date, now: datetime.datetime | None):
+    """A function making one event's `EventData` from a row's common columns and the rest by name.
+
+    Both event queries (a directive's, a share's) read the columns `make` unpacks, in that order;
+    what every event of the feed shares (variant, site, alarm policy at `today`/`now`) is read once.
+    """
+    site_url, host, alarm_hour = settings.SITE_URL, site_host(), setting("ALARM_HOUR")
+    policy = reminder_days_before()
+    hour_passed = alarm_hour_passed(now)
+
+    def make(columns, **rest) -> EventData:
+        (
+            public_id,
+            reference,
+            title,
+            title_vi,
+            lead_short,
+            lead_name,
+            pillar,
+            state,
+            status,
+            due,
+            deadline_text,
+            completed_on,
+            created_at,
+            updated_at,
+            version,
+        ) = columns
+        return EventData(
+            fmt=fmt,
+            language=language,
+            site_url=site_url,
+            host=host,
+            public_id=public_id,
+            reference=reference,
+            title=title or title_vi,
+            lead_short=lead_short,
+            lead_name=lead_name,
+            pillar=pillar,
+            state=state,
+            status=status,
+            due=due,
+            deadline_text=deadline_text,
+            completed_on=completed_on,
+            created_at=created_at,
+            updated_at=updated_at,
+            version=version,
+            alarm_days=_alarm_days(due, state, today, policy, hour_passed),
+            alarm_hour=alarm_hour,
+            **rest,
+        )
+
+    return make
+
+
 def event_data(
     queryset: QuerySet, *, fmt: str, language: str, today: datetime.date, now: datetime.datetime | None = None
 ) -> list[tuple[int, EventData]]:
@@ -364,7 +419,7 @@ def event_data(
     agencies, latest progress.
     """
     english = language == "en"
-    # Only the owner's language is fetched: tuples of exactly what EventData needs, in its order.
+    # Only the owner's language is fetched: the pk, then the columns `_event_maker` unpacks.
     rows = (
         annotate_status(queryset, today)
         .order_by(*FEED_ORDER)
@@ -396,57 +451,16 @@ def event_data(
     for directive_id, name in through.order_by(name_field).values_list("directive_id", name_field):
         co_names.setdefault(directive_id, []).append(name)
     progress = selectors.latest_progress_by_directive(queryset)
-    site_url, host, alarm_hour = settings.SITE_URL, site_host(), setting("ALARM_HOUR")
-    policy = reminder_days_before()
-    hour_passed = alarm_hour_passed(now)
+    make = _event_maker(fmt=fmt, language=language, today=today, now=now)
     no_progress = (None, "")
-    return [
-        (
-            pk,
-            EventData(
-                fmt,
-                language,
-                site_url,
-                host,
-                public_id,
-                reference,
-                title or title_vi,
-                lead_short,
-                lead_name,
-                tuple(co_names.get(pk, ())),
-                pillar,
-                state,
-                status,
-                due,
-                deadline_text,
-                completed_on,
-                created_at,
-                updated_at,
-                version,
-                *progress.get(pk, no_progress),
-                _alarm_days(due, state, today, policy, hour_passed),
-                alarm_hour,
-            ),
+    result = []
+    for pk, *columns in rows:
+        latest_percent, latest_note = progress.get(pk, no_progress)
+        data = make(
+            columns, co_names=tuple(co_names.get(pk, ())), latest_percent=latest_percent, latest_note=latest_note
         )
-        for (
-            pk,
-            public_id,
-            reference,
-            title,
-            title_vi,
-            lead_short,
-            lead_name,
-            pillar,
-            state,
-            status,
-            due,
-            deadline_text,
-            completed_on,
-            created_at,
-            updated_at,
-            version,
-        ) in rows
-    ]
+        result.append((pk, data))
+    return result
 
 
 def feed_shares(queryset: QuerySet, shares: QuerySet, today: datetime.date) -> QuerySet:
@@ -490,56 +504,10 @@ def share_event_data(
             "agency__code",
         )
     )
-    site_url, host, alarm_hour = settings.SITE_URL, site_host(), setting("ALARM_HOUR")
-    policy = reminder_days_before()
-    hour_passed = alarm_hour_passed(now)
+    make = _event_maker(fmt=fmt, language=language, today=today, now=now)
     return [
-        EventData(
-            fmt,
-            language,
-            site_url,
-            host,
-            public_id,
-            reference,
-            title or title_vi,
-            lead_short,
-            lead_name,
-            (),
-            pillar,
-            state,
-            status,
-            due,
-            deadline_text,
-            completed_on,
-            created_at,
-            updated_at,
-            version,
-            percent,
-            note or "",
-            _alarm_days(due, state, today, policy, hour_passed),
-            alarm_hour,
-            code,
-        )
-        for (
-            public_id,
-            reference,
-            title,
-            title_vi,
-            lead_short,
-            lead_name,
-            pillar,
-            state,
-            status,
-            due,
-            deadline_text,
-            completed_on,
-            created_at,
-            updated_at,
-            version,
-            percent,
-            note,
-            code,
-        ) in rows
+        make(columns, co_names=(), latest_percent=percent, latest_note=note or "", share_code=code)
+        for *columns, percent, note, code in rows
     ]
 
 
