@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dxtasks.reminders",
     "dxtasks.calendars",
     "dxtasks.briefings",
+    "dxtasks.layout",  # the frame of every page: base.html, its template tags, the navigation apps register
     "dxtasks.portal",
     "dxtasks.ratelimits",  # atomic request counters (Redis INCR or one upsert), for feeds and others
     "dxtasks.operations",

@@ -6,15 +6,14 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
 from dxtasks.portal.security import DEFAULT_CSP
 
+from ..template_dirs import template_dirs
 from .conftest import client_for
 
 
@@ -54,19 +53,13 @@ INLINE = [
 ]
 
 
-def _template_dirs() -> list[Path]:
-    dirs = [Path(d) for engine in django_settings.TEMPLATES for d in engine.get("DIRS", [])]
-    dirs += [Path(app.path) / "templates" for app in apps.get_app_configs() if app.name.startswith("dxtasks")]
-    return [d for d in dirs if d.is_dir()]
-
-
 def _exempt(relative: str) -> bool:
     return any(relative == name or relative.startswith(name + "/") for name in NOT_SERVED_TO_BROWSERS)
 
 
 def test_no_template_has_inline_script_style_or_event_handlers_that_the_policy_would_block():
     scanned, found = [], []
-    for directory in _template_dirs():
+    for directory in template_dirs():
         for path in sorted(directory.rglob("*.html")) + sorted(directory.rglob("*.txt")):
             relative = path.relative_to(directory).as_posix()
             if _exempt(relative):
@@ -91,7 +84,7 @@ def test_the_scan_would_see_each_kind_of_inline_code():
     assert all(any(pattern.search(sample) for pattern, _what in INLINE) for sample in samples)
     assert not any(pattern.search('<script src="/static/portal/portal.js" defer></script>') for pattern, _ in INLINE)
     for name in NOT_SERVED_TO_BROWSERS:  # an exemption for a template that is gone is removed, not kept
-        assert any((d / name).exists() for d in _template_dirs()), name
+        assert any((d / name).exists() for d in template_dirs()), name
 
 
 def _assert_policy(response, what: str):

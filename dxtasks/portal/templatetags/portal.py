@@ -3,12 +3,16 @@
 import datetime
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 
 from dxtasks.directives.status import Status
+from dxtasks.layout.templatetags import layout
 
 register = template.Library()
+# The frame's helpers too, so a portal template needs one {% load portal %}.
+register.filter("abbr", layout.abbr)
+register.simple_tag(layout.optional_url, name="optional_url")
 
 
 @register.filter
@@ -39,12 +43,6 @@ def localized(obj) -> str:
         if hasattr(obj, method):
             return getattr(obj, method)(language)
     return str(obj)
-
-
-@register.filter
-def abbr(agency) -> str:
-    """An agency's abbreviation in the page's language: BCA in Vietnamese, MPS in English."""
-    return agency.short_name((get_language() or "vi")[:2]) if agency else ""
 
 
 @register.filter
@@ -79,15 +77,6 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
-
-
-@register.simple_tag
-def optional_url(name: str, *args) -> str:
-    """A link to another app's page, or "" while that app has not published it yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 @register.simple_tag

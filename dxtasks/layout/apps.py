@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LayoutConfig(AppConfig):
+    name = "dxtasks.layout"
+    label = "layout"
