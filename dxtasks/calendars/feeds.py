@@ -39,6 +39,7 @@ from icalendar.parser import Contentline, Parameters
 from dxtasks.directives import selectors
 from dxtasks.directives.models import Agency, Directive, Pillar, State
 from dxtasks.directives.status import Status, annotate_status, start_of_day
+from dxtasks.directives.transitions import is_closed
 
 from . import eventstore
 from .conf import reminder_days_before, setting
@@ -294,7 +295,7 @@ def _alarm_days(
     once that hour has passed, is left out, since a client subscribing to a
     long feed would otherwise pop up every reminder that is already late.
     """
-    if state in (State.COMPLETED, State.CANCELLED):
+    if is_closed(state):
         return ()
     ahead = (due - today).days
     return tuple(d for d in policy if d < ahead or (d == ahead and not hour_passed))
@@ -551,14 +552,20 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
     return moment.astimezone(datetime.UTC).replace(microsecond=0)
 
 
+# A VTODO's STATUS for each state of the transition table; an open one is IN-PROCESS once progress is reported.
+TODO_STATUS = {
+    State.OPEN: "NEEDS-ACTION",
+    State.SUBMITTED: "IN-PROCESS",
+    State.COMPLETED: "COMPLETED",
+    State.CANCELLED: "CANCELLED",
+}
+
+
 def _todo_status(data: EventData) -> str:
-    if data.state == State.COMPLETED:
-        return "COMPLETED"
-    if data.state == State.CANCELLED:
-        return "CANCELLED"
-    if data.state == State.SUBMITTED or (data.latest_percent or 0) > 0:
+    status = TODO_STATUS[data.state]
+    if status == "NEEDS-ACTION" and (data.latest_percent or 0) > 0:
         return "IN-PROCESS"
-    return "NEEDS-ACTION"
+    return status
 
 
 @functools.lru_cache(maxsize=256)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .folding import fold
+from .transitions import State, Workflow  # State is defined with the transition table
 
 
 class AgencyKind(models.TextChoices):
@@ -232,19 +233,12 @@ class Precision(models.TextChoices):
     ASAP = "asap", _("sớm")
 
 
-class State(models.TextChoices):
-    OPEN = "open", _("Đang thực hiện")
-    SUBMITTED = "submitted", _("Chờ xác nhận hoàn thành")
-    COMPLETED = "completed", _("Đã hoàn thành")
-    CANCELLED = "cancelled", _("Đã hủy")
-
-
 class DirectiveManager(models.Manager):
     def get_by_natural_key(self, reference):
         return self.get(reference=reference)
 
 
-class Directive(models.Model):
+class Directive(Workflow, models.Model):
     """One task given to a lead agency, followed to its deadline.
 
     `version` counts the changes a subscribed calendar would show (due date,
@@ -354,15 +348,11 @@ class Directive(models.Model):
         return fold(" ".join(filter(None, [self.reference, self.title_vi, self.title_en])))
 
     @property
-    def is_closed(self) -> bool:
-        return self.state in (State.COMPLETED, State.CANCELLED)
-
-    @property
     def is_collective(self) -> bool:
         return bool(self.addressees)
 
 
-class Share(models.Model):
+class Share(Workflow, models.Model):
     """One addressed agency's part of a collective directive, followed like a directive of its own.
 
     It carries the follow-up fields a single-lead directive carries (owner, deadline, state,
@@ -423,10 +413,6 @@ class Share(models.Model):
 
     def __str__(self):
         return f"{self.directive.reference} · {self.agency.code}"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.state in (State.COMPLETED, State.CANCELLED)
 
     @property
     def reference(self) -> str:

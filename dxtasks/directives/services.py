@@ -49,6 +49,7 @@ from .models import (
     StateChange,
 )
 from .refusals import Refusal
+from .transitions import CLOSED_STATES, OPEN_STATES, TRANSITIONS, Action
 
 # Fields whose change a calendar subscriber sees (the feeds show the co-ordinating agencies too); they bump `version`.
 CALENDAR_FIELDS = frozenset(
@@ -523,8 +524,9 @@ def record_progress(
     directive; the shares' own figures are untouched.
     """
     current, share = _locked_share(directive, share)
-    if current.is_closed or (share is not None and share.is_closed):
-        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể báo cáo tiến độ."), code=Refusal.CLOSED)
+    _refuse_unless_allowed(
+        Action.PROGRESS, current, _followed(current, share), _("Nhiệm vụ đã đóng, không thể báo cáo tiến độ.")
+    )
     update = ProgressUpdate(
         directive=current,
         share=share,
@@ -576,8 +578,7 @@ def change_deadline(
         raise DirectiveError({"reason": _("Cần nêu lý do điều chỉnh thời hạn.")}, code=Refusal.REASON_REQUIRED)
     current, share = _locked_share(directive, share)
     target = _followed(current, share)
-    if current.is_closed or target.is_closed:
-        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể điều chỉnh thời hạn."), code=Refusal.CLOSED)
+    _refuse_unless_allowed(Action.DEADLINE, current, target, _("Nhiệm vụ đã đóng, không thể điều chỉnh thời hạn."))
     due, precision, text = _deadline_values(target, new_due=new_due, new_deadline_text=new_deadline_text)
     if due == target.due_date and text == target.deadline_text:
         raise DirectiveError(_("Thời hạn mới trùng thời hạn hiện tại."), code=Refusal.DEADLINE_UNCHANGED)
@@ -615,7 +616,7 @@ def change_deadline(
         following = list(
             current.shares.select_for_update()
             .filter(due_date=current.due_date, deadline_text=current.deadline_text)
-            .exclude(state__in=[State.COMPLETED, State.CANCELLED])
+            .filter(state__in=OPEN_STATES)
             .order_by("pk")
         )
         DeadlineChange.objects.bulk_create(
@@ -664,7 +665,19 @@ def _deadline_data(change: DeadlineChange) -> dict:
     }
 
 
-def _transition(directive, *, by, allowed_from, new_state, note="", share=None, **fields):
+def _refuse_unless_allowed(action: Action, current: Directive, target, message: str) -> None:
+    """The transition table's refusal: CLOSED from a closed directive, share or state, TRANSITION otherwise."""
+    if current.is_closed or not target.allows(action):
+        raise DirectiveError(
+            message, code=Refusal.CLOSED if current.is_closed or target.is_closed else Refusal.TRANSITION
+        )
+
+
+def _transition(directive, *, by, action: Action, note="", share=None, **fields):
+    """Move the directive (or the share) by `action`, as the transition table says; refused otherwise."""
+    new_state = TRANSITIONS[action].target
+    if new_state is None:
+        raise ValueError(f"{action} keeps the state: it is not a transition")
     current, share = _locked_share(directive, share)
     target = _followed(current, share)
     if share is not None and current.is_closed:
@@ -673,7 +686,7 @@ def _transition(directive, *, by, allowed_from, new_state, note="", share=None, 
             % {"old": current.get_state_display(), "new": State(new_state).label},
             code=Refusal.CLOSED,
         )
-    if target.state not in allowed_from:
+    if not target.allows(action):
         raise DirectiveError(
             _("Không thể chuyển nhiệm vụ từ “%(old)s” sang “%(new)s”.")
             % {"old": target.get_state_display(), "new": State(new_state).label},
@@ -696,9 +709,7 @@ def submit_for_review(*, directive: Directive, by, note: str = "", share: Share 
     """Open → submitted; on a collective directive, of one share. Returns the changed directive or share."""
     if share is None:
         _refuse_collective_without_share(directive, _("gửi xác nhận hoàn thành"))
-    changed = _transition(
-        directive, by=by, allowed_from={State.OPEN}, new_state=State.SUBMITTED, note=note, share=share
-    )
+    changed = _transition(directive, by=by, action=Action.SUBMIT, note=note, share=share)
     events.record(EventKind.SUBMITTED, directive=_directive_of(changed), actor=by, note=note, share=_share_of(changed))
     return changed
 
@@ -707,9 +718,7 @@ def submit_for_review(*, directive: Directive, by, note: str = "", share: Share 
 def return_for_rework(*, directive: Directive, by, note: str, share: Share | None = None):
     if share is None:
         _refuse_collective_without_share(directive, _("trả lại"))
-    changed = _transition(
-        directive, by=by, allowed_from={State.SUBMITTED}, new_state=State.OPEN, note=note, share=share
-    )
+    changed = _transition(directive, by=by, action=Action.RETURN, note=note, share=share)
     events.record(EventKind.RETURNED, directive=_directive_of(changed), actor=by, note=note, share=_share_of(changed))
     return changed
 
@@ -750,8 +759,7 @@ def complete_directive(
     current = _transition(
         directive,
         by=by,
-        allowed_from={State.OPEN, State.SUBMITTED},
-        new_state=State.COMPLETED,
+        action=Action.COMPLETE,
         note=note,
         share=share,
         **fields,
@@ -777,8 +785,7 @@ def cancel_directive(
     return _transition(
         directive,
         by=by,
-        allowed_from={State.OPEN, State.SUBMITTED},
-        new_state=State.CANCELLED,
+        action=Action.CANCEL,
         note=reason,
         cancelled_on=cancelled_on or timezone.localdate(),
         share=share,
@@ -792,8 +799,7 @@ def request_extension(
     """Ask for more time, for the directive or (collective) for one agency's share."""
     current, share = _locked_share(directive, share)
     target = _followed(current, share)
-    if current.is_closed or target.is_closed:
-        raise DirectiveError(_("Nhiệm vụ đã đóng, không thể đề nghị gia hạn."), code=Refusal.CLOSED)
+    _refuse_unless_allowed(Action.EXTENSION, current, target, _("Nhiệm vụ đã đóng, không thể đề nghị gia hạn."))
     if share is None:
         _refuse_collective_without_share(current, _("đề nghị gia hạn"))
     if not reason.strip():
@@ -916,7 +922,7 @@ def transfer_to_successor(
             )
             role = AgencyTransfer.Role.LEAD
         elif directive.shares.filter(agency=agency).exists():
-            if directive.shares.filter(agency=agency, state__in=[State.COMPLETED, State.CANCELLED]).exists():
+            if directive.shares.filter(agency=agency, state__in=CLOSED_STATES).exists():
                 raise DirectiveError(
                     _("Phần việc của %(agency)s trong nhiệm vụ %(ref)s đã đóng, không chuyển.")
                     % {"ref": directive.reference, "agency": agency.short_name(_language())},

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from .deadlines import DeadlineError, parse_deadline
 from .models import Directive, State, StateChange
+from .transitions import is_closed
 
 
 @receiver(pre_save, sender=Directive, dispatch_uid="directives.fold_search_text")
@@ -56,7 +57,7 @@ def record_seed_closing(sender, instance, raw, **kwargs):
     Directives closed in the portal get theirs from the services; the seed
     directives' real outcomes would otherwise have no entry on their page.
     """
-    if not raw or instance.state not in (State.COMPLETED, State.CANCELLED):
+    if not raw or not is_closed(instance.state):
         return
     if StateChange.objects.filter(directive_id=instance.pk).exists():
         return

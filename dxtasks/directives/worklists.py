@@ -46,11 +46,11 @@ from dxtasks.accounts import roles
 
 from . import selectors
 from .models import Directive, ExtensionRequest, ProgressUpdate, Share, State, StateChange
+from .transitions import OPEN_STATES
 
 STALE_DAYS = 30
 SOON_DAYS = 7
 RECENT_DAYS = 30
-OPEN_STATES = (State.OPEN, State.SUBMITTED)
 Decision = ExtensionRequest.Decision
 
 

@@ -26,11 +26,11 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from dxtasks.directives import scopes, selectors
-from dxtasks.directives.models import Directive, State
+from dxtasks.directives.models import Directive
 from dxtasks.directives.status import Status
+from dxtasks.directives.transitions import OPEN_STATES
 
 DEFAULT_TTL = 600
-OPEN_STATES = [State.OPEN, State.SUBMITTED]
 
 
 MINE_ROWS = 10

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from dxtasks.directives.models import Directive, State
+from dxtasks.directives.models import Directive
+from dxtasks.directives.transitions import OPEN_STATES
 
 from .forms import PreferencesForm
 from .models import Frequency, NoticeTiming, RecipientPreference
@@ -24,7 +25,7 @@ def directives_for_address(email: str):
         Q(owner__isnull=True) | Q(owner__email="") | Q(owner__is_active=False)
     )
     return (
-        Directive.objects.filter(owned | by_contact, state__in=[State.OPEN, State.SUBMITTED])
+        Directive.objects.filter(owned | by_contact, state__in=OPEN_STATES)
         .select_related("lead_agency")
         .order_by(F("due_date").asc(nulls_last=True), "reference")
     )

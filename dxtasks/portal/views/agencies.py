@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from dxtasks.accounts import roles
 from dxtasks.directives import labels, scopes, selectors, services
 from dxtasks.directives.models import Agency, Directive
+from dxtasks.directives.transitions import OPEN_STATES
 
 from .. import access
-from ..dashboard import OPEN_STATES
 from ..forms import TransferForm
 from ..lists import PAGE_SIZE, list_rows, status_rows
 

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dxtasks.accounts import roles
 from dxtasks.directives import groups, selectors, services
-from dxtasks.directives.models import AgencyKind, Directive, ExtensionRequest, Share, State
+from dxtasks.directives.models import AgencyKind, Directive, ExtensionRequest, Share
 from dxtasks.directives.status import Status, annotate_status
+from dxtasks.directives.transitions import Action
 
 from .. import access
 from ..forms import (
@@ -102,7 +103,10 @@ def _page(
         can_report = roles.can_report_on(user, directive) and not directive.is_collective
     can_manage = roles.can_manage(user)
     closed = directive.is_closed or target.is_closed
-    is_open = target.state == State.OPEN and not directive.is_closed
+
+    def allowed(action: Action) -> bool:  # the transition table's answer; nothing is done on a closed directive
+        return not directive.is_closed and target.allows(action)
+
     whole = directive.is_collective and share is None  # acting on the whole collective directive
     pending = (
         ExtensionRequest.objects.filter(directive=directive, share=share, decision=ExtensionRequest.Decision.PENDING)
@@ -140,13 +144,13 @@ def _page(
         "complete_form": bound.get("complete_form") or CompleteForm(initial={"completed_on": timezone.localdate()}),
         "return_form": bound.get("return_form") or ReturnForm(),
         "cancel_form": bound.get("cancel_form") or CancelForm(),
-        "show_progress": (can_report or (share is None and directive.is_collective and can_manage)) and not closed,
-        "show_extension": can_report and not closed and pending is None,
+        "show_progress": (can_report or (whole and can_manage)) and allowed(Action.PROGRESS),
+        "show_extension": can_report and allowed(Action.EXTENSION) and pending is None,
         "show_decision": can_manage and pending is not None,
-        "show_submit": can_report and is_open,
-        "show_complete": can_manage and not closed and not whole,
-        "show_return": can_manage and target.state == State.SUBMITTED,
-        "show_cancel": can_manage and not closed,
+        "show_submit": can_report and allowed(Action.SUBMIT),
+        "show_complete": can_manage and allowed(Action.COMPLETE) and not whole,
+        "show_return": can_manage and allowed(Action.RETURN),
+        "show_cancel": can_manage and allowed(Action.CANCEL),
         "open_panel": bound.get("open_panel", ""),
         **_share_table(request, directive),
     }
