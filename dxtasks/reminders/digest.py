@@ -70,7 +70,7 @@ def directive_url(public_id) -> str:
 
 
 def make_item(row: dict, kind: str, today: datetime.date) -> DigestItem:
-    """From a row of `sweep.DIRECTIVE_FIELDS`."""
+    """From a reminder row (`selectors.DIRECTIVE_FIELDS`)."""
     due = row["due_date"]
     return DigestItem(
         directive_id=row["id"],

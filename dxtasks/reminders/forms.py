@@ -26,13 +26,15 @@ class PreferencesForm(forms.Form):
     )
 
     def __init__(self, *args, directives=(), **kwargs):
+        """`directives`: reminder rows (`selectors.directives_for_address`), one per directive."""
         super().__init__(*args, **kwargs)
         language = get_language() or "vi"
-        self.fields["muted"].choices = [(d.pk, self.label(d, language)) for d in directives]
+        self.fields["muted"].choices = [(row["id"], self.label(row, language)) for row in directives]
 
     @staticmethod
-    def label(directive, language: str) -> str:
-        title = f"{directive.reference} — {directive.title(language)}"
-        if directive.due_date:
-            return _("%(title)s (hạn %(due)s)") % {"title": title, "due": f"{directive.due_date:%d/%m/%Y}"}
+    def label(row: dict, language: str) -> str:
+        title_text = (row["title_en"] or row["title_vi"]) if language == "en" else row["title_vi"]
+        title = f"{row['reference']} — {title_text}"
+        if row["due_date"]:
+            return _("%(title)s (hạn %(due)s)") % {"title": title, "due": f"{row['due_date']:%d/%m/%Y}"}
         return title

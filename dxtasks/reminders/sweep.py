@@ -5,7 +5,8 @@ open directives with their owner and lead agency, the progress flags of
 "asap" directives, recent deliveries, preferences, secretariat users);
 writes are a few queries per recipient who gets mail (claim, send, mark).
 A second sweep of the same day finds everything delivered in memory and
-writes nothing.
+writes nothing. Which rows are owed reminders and to which address the
+owner's go is `selectors`' rule, the one the preferences page lists too.
 """
 
 import datetime
@@ -24,61 +25,19 @@ from dxtasks.accounts import roles
 from dxtasks.directives.deadlines import recurrence_of
 from dxtasks.directives.models import Directive, ProgressUpdate, Share, State
 
-from . import runs
+from . import runs, selectors
 from .digest import make_item
 from .models import Delivery, Frequency, Kind, Outcome, RecipientPreference
 from .policy import MAX_SHIFT, DirectiveFacts, Policy, Slot, escalation_slot, ongoing_months, owner_slot
+from .selectors import normalise
 from .sending import Wanted, claim_batch, retryable, send_claimed
 from .workdays import WorkingCalendar
 
 logger = logging.getLogger(__name__)
 
-DIRECTIVE_FIELDS = (
-    "id",
-    "public_id",
-    "reference",
-    "title_vi",
-    "title_en",
-    "due_date",
-    "deadline_precision",
-    "deadline_text",
-    "assigned_on",
-    "owner_id",
-    "owner__email",
-    "owner__is_active",
-    "owner__language",
-    "lead_agency__name_vi",
-    "lead_agency__name_en",
-    "lead_agency__short_name_vi",
-    "lead_agency__contact_email",
-    "lead_agency__leadership_email",
-)
 # Recipients claimed together (one INSERT, one SELECT); each digest is still sent and marked on its own.
 CLAIM_BATCH = 100
 DONE = {Outcome.SENT, Outcome.GAVE_UP, Outcome.NO_RECIPIENT, Outcome.OBSOLETE}
-# A share of a collective directive is reminded like a directive of its own: the same row shape,
-# with the share's deadline, owner and agency in place of the directive's.
-SHARE_ROW = {
-    "id": "directive_id",
-    "share_id": "id",
-    "public_id": "directive__public_id",
-    "reference": "directive__reference",
-    "title_vi": "directive__title_vi",
-    "title_en": "directive__title_en",
-    "due_date": "due_date",
-    "deadline_precision": "deadline_precision",
-    "deadline_text": "deadline_text",
-    "assigned_on": "directive__assigned_on",
-    "owner_id": "owner_id",
-    "owner__email": "owner__email",
-    "owner__is_active": "owner__is_active",
-    "owner__language": "owner__language",
-    "lead_agency__name_vi": "agency__name_vi",
-    "lead_agency__name_en": "agency__name_en",
-    "lead_agency__short_name_vi": "agency__short_name_vi",
-    "lead_agency__contact_email": "agency__contact_email",
-    "lead_agency__leadership_email": "agency__leadership_email",
-}
 
 
 @dataclass
@@ -112,38 +71,20 @@ class SweepSummary:
     plans: list[RecipientPlan] = field(default_factory=list)
 
 
-def normalise(email: str | None) -> str:
-    return (email or "").strip().lower()
-
-
 def open_directive_rows(today: datetime.date, policy: Policy | None = None) -> list[dict]:
-    """Directives that can be owed a reminder today: open, already assigned, and not due too far ahead.
+    """Rows that can be owed a reminder today (`selectors.remindable`), not due too far ahead.
 
-    Submitted ones wait for the secretariat's confirmation, so their owners
-    are not chased; completed and cancelled ones get nothing. A directive due
-    after the horizon (the largest DAYS_BEFORE plus MAX_SHIFT, the furthest a
-    slot moves back onto a working day) has no slot sent by today, so it is
-    not read at all: at 100,000 open directives a sweep reads the ~30 % that
-    can be owed something instead of every row (the (state, due_date) index).
+    A directive (a share) due after the horizon (the largest DAYS_BEFORE plus
+    MAX_SHIFT, the furthest a slot moves back onto a working day) has no slot
+    sent by today, so it is not read at all: at 100,000 open directives a
+    sweep reads the ~30 % that can be owed something instead of every row (the
+    (state, due_date) index).
     """
     policy = policy or Policy.from_settings()
     horizon = today + datetime.timedelta(days=max(policy.days_before, default=0) + MAX_SHIFT)
     owed = Q(due_date__isnull=True) | Q(due_date__lte=horizon)
-    single = Directive.objects.filter(state=State.OPEN, assigned_on__lte=today, addressees="").filter(owed)
-    rows = [{**row, "share_id": None} for row in single.order_by().values(*DIRECTIVE_FIELDS)]
-    # A share is owed reminders like a directive: the same horizon on its own deadline.
-    return rows + share_rows(
-        Share.objects.filter(state=State.OPEN, directive__state=State.OPEN, directive__assigned_on__lte=today).filter(
-            owed
-        )
-    )
-
-
-def share_rows(queryset, *extra: str) -> list[dict]:
-    """Shares as reminder rows (see SHARE_ROW), in one query; `extra` share lookups added under their own name."""
-    lookups = [*SHARE_ROW.values(), *extra]
-    keys = [*SHARE_ROW, *extra]
-    return [dict(zip(keys, values, strict=True)) for values in queryset.order_by().values_list(*lookups)]
+    directives, shares = selectors.remindable(today)
+    return selectors.reminder_rows(directives.filter(owed), shares.filter(owed))
 
 
 def delivery_window_start(
@@ -179,13 +120,6 @@ class Audience:
 
     def language(self, email: str, hint: str | None = None) -> str:
         return hint or self.users.get(email, ("vi", True))[0]
-
-    def owner_address(self, row: dict) -> tuple[str, str | None]:
-        """The owner if they can receive mail, else the lead agency's contact."""
-        owner = normalise(row["owner__email"])
-        if row["owner_id"] and owner and row["owner__is_active"]:
-            return owner, row["owner__language"]
-        return normalise(row["lead_agency__contact_email"]), None
 
     def escalation_addresses(self, row: dict) -> list[str]:
         leadership = normalise(row["lead_agency__leadership_email"])
@@ -287,7 +221,7 @@ def plan_sweep(
         )
         slot = owner_slot(facts, today, calendar, policy)
         if slot is not None:
-            email, language = audience.owner_address(row)
+            email, language = selectors.owner_address(row)
             if email:
                 want(row, slot, email, language)
             else:
@@ -516,9 +450,9 @@ def retry_failed(today: datetime.date | None = None, *, connection=None, policy:
         (row["id"], None): {**row, "share_id": None}
         for row in Directive.objects.filter(pk__in={d[1] for d in due if d[2] is None})
         .order_by()
-        .values(*DIRECTIVE_FIELDS, "state")
+        .values(*selectors.DIRECTIVE_FIELDS, "state")
     }
-    for row in share_rows(
+    for row in selectors.share_rows(
         Share.objects.filter(pk__in={d[2] for d in due if d[2] is not None}), "state", "directive__state"
     ):
         # A share is owed reminders while both it and its directive are open.

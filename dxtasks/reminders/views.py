@@ -4,31 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db import transaction
-from django.db.models import F, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from dxtasks.directives.models import Directive
-from dxtasks.directives.transitions import OPEN_STATES
-
 from .forms import PreferencesForm
 from .models import Frequency, NoticeTiming, RecipientPreference
 from .preferences import email_from_token, preferences_token
-
-
-def directives_for_address(email: str):
-    """Open directives whose reminders go to this address: owned, or led by an agency it is the contact of."""
-    owned = Q(owner__email__iexact=email, owner__is_active=True)
-    by_contact = Q(lead_agency__contact_email__iexact=email) & (
-        Q(owner__isnull=True) | Q(owner__email="") | Q(owner__is_active=False)
-    )
-    return (
-        Directive.objects.filter(owned | by_contact, state__in=OPEN_STATES)
-        .select_related("lead_agency")
-        .order_by(F("due_date").asc(nulls_last=True), "reference")
-    )
+from .selectors import directives_for_address
 
 
 @never_cache  # the page is reached by a secret link and shows the address: no copy in any cache
@@ -39,7 +24,8 @@ def preferences(request, token: str):
     except signing.BadSignature:
         return render(request, "reminders/preferences_invalid.html", status=404)
     preference = RecipientPreference.objects.filter(email=email).first()
-    directives = list(directives_for_address(email))
+    # Exactly the directives whose reminders the sweep sends to this address (its own rule).
+    directives = directives_for_address(email, timezone.localdate())
     muted_ids = set(preference.muted.values_list("pk", flat=True)) if preference else set()
     initial = {
         "frequency": preference.frequency if preference else Frequency.DAILY,
@@ -56,7 +42,7 @@ def preferences(request, token: str):
                     "notices": form.cleaned_data["notices"] or initial["notices"],
                 },
             )
-            shown = {d.pk for d in directives}
+            shown = {row["id"] for row in directives}
             # Mutes of directives no longer listed (closed, reassigned) are kept as they were.
             keep = set(preference.muted.values_list("pk", flat=True)) - shown
             preference.muted.set(keep | set(form.cleaned_data["muted"]))
