@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dxtasks.directives import hooks
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(AppConfig, hooks.Prunes):
     name = "dxtasks.accounts"
     label = "accounts"
     verbose_name = _("Tài khoản")

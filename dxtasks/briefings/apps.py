@@ -2,8 +2,10 @@ import logging
 
 from django.apps import AppConfig
 
+from dxtasks.directives import hooks
 
-class BriefingsConfig(AppConfig):
+
+class BriefingsConfig(AppConfig, hooks.Prunes):
     name = "dxtasks.briefings"
     label = "briefings"
 

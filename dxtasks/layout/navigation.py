@@ -1,6 +1,7 @@
 """The main navigation: the entries the installed apps register, in their order, for the user at hand.
 
-An app lists its entries in its AppConfig's `navigation_entries()`; base.html
+An app lists its entries in its AppConfig's `navigation_entries()` (the hook
+`RegistersNavigation`, declared with the core's in directives.hooks); base.html
 shows, in `order`, those the user may see whose URL is published (an app
 without its URLs routed shows no link). An entry may show a count beside its
 label: the name of a template context variable its app provides (the portal's
@@ -9,10 +10,12 @@ worklist count comes from its context processor, computed only when shown).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+
+from dxtasks.directives import hooks
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,17 @@ class Link:
     count_label: str = ""
 
 
+@hooks.hook
+@runtime_checkable
+class RegistersNavigation(Protocol):
+    def navigation_entries(self) -> list[Entry]:
+        """This app's links in the main navigation."""
+        ...
+
+
 def registered_entries() -> list[Entry]:
     """Every installed app's entries, in order."""
-    found = [entry for config in apps.get_app_configs() for entry in getattr(config, "navigation_entries", list)()]
+    found = [entry for config in hooks.implementing(RegistersNavigation) for entry in config.navigation_entries()]
     return sorted(found, key=lambda entry: entry.order)
 
 

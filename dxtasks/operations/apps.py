@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dxtasks.directives import hooks
+
 PRUNE_SCHEDULE = "dxtasks.operations.prune"
 
 
-class OperationsConfig(AppConfig):
+class OperationsConfig(AppConfig, hooks.DeclaresSchedules):
     """Running dxtasks in production: health endpoints, deploy checks, log format, pruning."""
 
     name = "dxtasks.operations"

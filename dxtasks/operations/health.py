@@ -6,7 +6,8 @@ answers within `READYZ_TIMEOUT` seconds whatever hangs: a database that
 accepts connections and never replies must not hold the probe (nor the
 process) for longer than that. The checks are declared by the apps, like
 the schedules: an AppConfig may define `readiness_checks()` returning
-{name: callable}; a callable returns a short detail string or raises.
+{name: callable} (hooks.ChecksReadiness); a callable returns a short detail
+string or raises.
 """
 
 import copy
@@ -17,11 +18,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
+
+from dxtasks.directives import hooks
 
 logger = logging.getLogger(__name__)
 
@@ -114,9 +116,8 @@ def check_broker() -> str:
 
 def declared_checks() -> dict[str, Callable[[], str]]:
     checks = {"database": check_database, "migrations": check_migrations, "cache": check_cache, "broker": check_broker}
-    for config in apps.get_app_configs():
-        if hasattr(config, "readiness_checks"):
-            checks.update(config.readiness_checks())
+    for config in hooks.implementing(hooks.ChecksReadiness):
+        checks.update(config.readiness_checks())
     return checks
 
 

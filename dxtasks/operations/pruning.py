@@ -1,7 +1,7 @@
 """The weekly pruning: expired sessions, and what each app says it no longer needs.
 
 An AppConfig may define `prune(today) -> dict[str, int]` (rows deleted by
-kind), collected here like schedules and readiness checks: reminders delete
+kind; hooks.Prunes), collected here like schedules and readiness checks: reminders delete
 deliveries and sweep records older than `REMINDERS["KEEP_DELIVERIES_DAYS"]`
 (400 days: the yearly reports are done by then), briefings the stored files
 no briefing refers to.
@@ -11,10 +11,11 @@ import datetime
 import logging
 from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+
+from dxtasks.directives import hooks
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +33,7 @@ def prune_sessions() -> int:
 def prune(today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     deleted = {"sessions": prune_sessions()}
-    for config in apps.get_app_configs():
-        if hasattr(config, "prune"):
-            deleted.update(config.prune(today))
+    for config in hooks.implementing(hooks.Prunes):
+        deleted.update(config.prune(today))
     logger.info("pruned: %s", ", ".join(f"{n} {what}" for what, n in deleted.items()))
     return deleted

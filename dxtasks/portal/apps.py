@@ -2,8 +2,10 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dxtasks.layout.navigation import Entry, RegistersNavigation
 
-class PortalConfig(AppConfig):
+
+class PortalConfig(AppConfig, RegistersNavigation):
     name = "dxtasks.portal"
     label = "portal"
 
@@ -16,10 +18,9 @@ class PortalConfig(AppConfig):
 
         post_delete.connect(directive_deleted, sender=Directive, dispatch_uid="portal.directive_deleted")
 
-    def navigation_entries(self) -> list:
+    def navigation_entries(self) -> list[Entry]:
         """The portal's links in the main navigation; the worklist count is context.worklist's."""
         from dxtasks.accounts.roles import can_manage
-        from dxtasks.layout.navigation import Entry
 
         return [
             Entry("portal:dashboard", _("Tổng quan"), order=10),

@@ -4,19 +4,20 @@ The domain's own history tables give progress, deadline changes, state
 changes, agency transfers, extension requests and the audit trail of edits
 (DirectiveChange: who changed which field, old → new). Other apps add theirs
 (reminders sent, for instance) by defining `timeline_entries(directive)` on
-their AppConfig, returning dicts {"at", "kind", "text", "outcome"}: the
-portal asks every installed app and imports none of them.
+their AppConfig (directives.hooks.AddsTimelineEntries), returning dicts
+{"at", "kind", "text", "outcome"}: the portal asks every installed app and
+imports none of them.
 """
 
 import datetime
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dxtasks.directives import hooks
 from dxtasks.directives.models import Agency, Directive, DirectiveChange, ExtensionRequest, Meeting, Pillar
 from dxtasks.directives.status import start_of_day
 
@@ -205,11 +206,8 @@ def _domain_entries(directive: Directive, share=None) -> list[dict]:
 
 def _app_entries(directive: Directive) -> list[dict]:
     entries = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "timeline_entries", None)
-        if provider is None:
-            continue
-        for entry in provider(directive) or ():
+    for config in hooks.implementing(hooks.AddsTimelineEntries):
+        for entry in config.timeline_entries(directive) or ():
             entry = {"by": None, "link": "", "outcome": "", "kind": config.label, **entry}
             entry["at"] = _as_datetime(entry["at"])
             entries.append(entry)

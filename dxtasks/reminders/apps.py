@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dxtasks.directives import hooks
+
 SWEEP_SCHEDULE = "dxtasks.reminders.daily_sweep"
 RETRY_SCHEDULE = "dxtasks.reminders.retry_failed"
 NOTICE_SCHEDULE = "dxtasks.reminders.deliver_notifications"
@@ -9,7 +11,9 @@ NOTICE_DAILY_SCHEDULE = "dxtasks.reminders.daily_notifications"
 NOTICE_EVERY_MINUTES = 5
 
 
-class RemindersConfig(AppConfig):
+class RemindersConfig(
+    AppConfig, hooks.DeclaresSchedules, hooks.Prunes, hooks.ChecksReadiness, hooks.AddsTimelineEntries
+):
     name = "dxtasks.reminders"
     label = "reminders"
     verbose_name = _("Nhắc hạn")

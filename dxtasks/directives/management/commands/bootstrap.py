@@ -6,26 +6,22 @@ background schedules that the apps declare. `--demo` adds demo accounts and
 directives. Running it twice changes nothing.
 """
 
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from dxtasks.directives import hooks
 from dxtasks.directives.demo import create_demo
 from dxtasks.directives.fixtures import FixtureError, load_missing
 
 
 def declared_schedules() -> list[dict]:
-    """Schedules declared by apps: an AppConfig may define `schedules()`.
+    """Schedules declared by apps (hooks.DeclaresSchedules).
 
     Each item holds Schedule fields and must have a unique "name". Collected
     here so the domain app never imports the apps that run jobs.
     """
-    schedules = []
-    for config in apps.get_app_configs():
-        if hasattr(config, "schedules"):
-            schedules.extend(config.schedules())
-    return schedules
+    return [spec for config in hooks.implementing(hooks.DeclaresSchedules) for spec in config.schedules()]
 
 
 def register_schedules() -> list[tuple[str, bool]]:
