@@ -24,9 +24,9 @@ PillarValue = Literal[tuple(Pillar.values)]  # type: ignore[valid-type]
 PrecisionValue = Literal[tuple(Precision.values)]  # type: ignore[valid-type]
 KindValue = Literal[tuple(AgencyKind.values)]  # type: ignore[valid-type]
 CommitteeValue = Literal[tuple(Committee.values)]  # type: ignore[valid-type]
-# From the models' choices, so a new decision or role is in the schema the day it is in the model.
+# From the models' choices, so a new decision or transfer part is in the schema the day it is in the model.
 DecisionValue = Literal[tuple(ExtensionRequest.Decision.values)]  # type: ignore[valid-type]
-TransferRoleValue = Literal[tuple(AgencyTransfer.Role.values)]  # type: ignore[valid-type]
+TransferPartValue = Literal[tuple(AgencyTransfer.Part.values)]  # type: ignore[valid-type]
 
 
 def _no_nul(value: str) -> str:
@@ -214,7 +214,7 @@ class StateChangeOut(Schema):
 
 
 class AgencyTransferOut(Schema):
-    role: TransferRoleValue
+    role: TransferPartValue  # the part the agency had: lead, co, share
     from_agency: str
     to_agency: str
     reason: str

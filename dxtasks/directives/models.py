@@ -497,13 +497,16 @@ class StateChange(models.Model):
 class AgencyTransfer(models.Model):
     """A directive's lead or co-ordinating agency replaced, usually by a merger's successor."""
 
-    class Role(models.TextChoices):
+    class Part(models.TextChoices):
+        """The part the replaced agency had in the directive (not a user's role: that is accounts.Role)."""
+
         LEAD = "lead", _("chủ trì")
         CO = "co", _("phối hợp")
         SHARE = "share", _("phần việc")
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="agency_transfers")
-    role = models.CharField(_("vai trò"), max_length=8, choices=Role.choices, default=Role.LEAD)
+    # Named `role` in the database and the API ("role": "lead"); its values are the Part it had.
+    role = models.CharField(_("vai trò"), max_length=8, choices=Part.choices, default=Part.LEAD)
     from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("từ"))
     to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("sang"))
     reason = models.TextField(_("lý do"))

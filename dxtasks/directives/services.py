@@ -920,7 +920,7 @@ def transfer_to_successor(
             Directive.objects.filter(pk=directive.pk).update(
                 lead_agency=successor, version=F("version") + 1, updated_at=now
             )
-            role = AgencyTransfer.Role.LEAD
+            part = AgencyTransfer.Part.LEAD
         elif directive.shares.filter(agency=agency).exists():
             if directive.shares.filter(agency=agency, state__in=CLOSED_STATES).exists():
                 raise DirectiveError(
@@ -939,13 +939,13 @@ def transfer_to_successor(
                 agency=successor, owner=default_owner(successor), version=F("version") + 1, updated_at=now
             )
             Directive.objects.filter(pk=directive.pk).update(updated_at=now)
-            role = AgencyTransfer.Role.SHARE
+            part = AgencyTransfer.Part.SHARE
         elif co_agencies_too and directive.co_agencies.filter(pk=agency.pk).exists():
             directive.co_agencies.remove(agency)
             if successor.pk != directive.lead_agency_id:
                 directive.co_agencies.add(successor)
             Directive.objects.filter(pk=directive.pk).update(updated_at=now)
-            role = AgencyTransfer.Role.CO
+            part = AgencyTransfer.Part.CO
         else:
             raise DirectiveError(
                 _("Nhiệm vụ %(ref)s không do %(agency)s chủ trì hay phối hợp.")
@@ -955,7 +955,7 @@ def transfer_to_successor(
         transfers.append(
             AgencyTransfer.objects.create(
                 directive=directive,
-                role=role,
+                role=part,
                 from_agency=agency,
                 to_agency=successor,
                 reason=reason,
@@ -963,9 +963,9 @@ def transfer_to_successor(
                 transferred_at=now,
             )
         )
-        if role == AgencyTransfer.Role.LEAD:  # the successor's focal points take it over
+        if part == AgencyTransfer.Part.LEAD:  # the successor's focal points take it over
             events.record(EventKind.ASSIGNED, directive=directive, actor=by, new_lead_id=successor.pk, note=reason)
-        elif role == AgencyTransfer.Role.SHARE:  # so do they of the share (its new owner among them)
+        elif part == AgencyTransfer.Part.SHARE:  # so do they of the share (its new owner among them)
             events.record_for_shares(
                 EventKind.ASSIGNED, directive=directive, shares=[moved_share], actor=by, note=reason
             )
