@@ -58,7 +58,7 @@ def _is_trusted(address, networks) -> bool:
 
 def client_address(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "") or ""
-    networks = _trusted(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    networks = _trusted(tuple(settings.TRUSTED_PROXIES))
     if not networks or not _is_trusted(_address(remote), networks):
         return remote
     hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]

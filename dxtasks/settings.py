@@ -309,10 +309,14 @@ API = {
     "RATE": (env.int("API_RATE_LIMIT", default=120), env.int("API_RATE_WINDOW_SECONDS", default=60)),
 }
 
-# --- The apps' settings (README: each app's "Settings" table) ------------------------
-# Every key can be set from the environment: a flat variable per key, cast like its default
-# (CALENDAR_TOKEN_RATE=10,60), or one JSON object for the whole setting (CALENDARS='{"ALARM_HOUR": 9}').
-from dxtasks.calendars.conf import DEFAULTS as _CALENDAR_DEFAULTS  # noqa: E402  (plain values)
+# --- The apps' settings (README "Settings": the one table) ---------------------------
+# Every setting the apps read is declared here, with its default, and nowhere else: the code reads
+# plain `settings.NAME` (a dictionary's key: `settings.CALENDARS["ALARM_HOUR"]`) when it runs, never
+# `getattr(settings, NAME, default)` nor at import time, so override_settings reaches it
+# (tests/operations/test_app_settings.py holds every module to that).
+# A dictionary setting is set key by key from the environment, a flat variable per key cast like its
+# default (CALENDAR_TOKEN_RATE=10,60, REMINDER_DAYS_BEFORE=14,3,0), or whole from one JSON object
+# that wins (CALENDARS='{"ALARM_HOUR": 9}').
 
 
 def _flat(name: str, default):
@@ -320,44 +324,91 @@ def _flat(name: str, default):
         return env.bool(name, default=default)
     if isinstance(default, int):
         return env.int(name, default=default)
+    if isinstance(default, float):
+        return env.float(name, default=default)
     if isinstance(default, tuple):
         return tuple(env.list(name, cast=int, default=list(default)))
+    if isinstance(default, list):
+        return env.list(name, cast=int, default=default)
     return env.str(name, default=default)
 
 
-CALENDARS = {key: _flat(f"CALENDAR_{key}", default) for key, default in _CALENDAR_DEFAULTS.items()}
-CALENDARS.update(env.json("CALENDARS", default={}))
-BRIEFINGS_SYNC_LIMIT = env.int("BRIEFINGS_SYNC_LIMIT", default=300)  # above: made by a worker (store.SYNC_LIMIT)
+def _keyed(name: str, prefix: str, defaults: dict) -> dict:
+    """`defaults`, each key from the variable PREFIX_KEY, then the JSON object in `name` over them."""
+    values = {key: _flat(f"{prefix}_{key}", default) for key, default in defaults.items()}
+    values.update(env.json(name, default={}))
+    return values
+
+
+CALENDARS = _keyed(
+    "CALENDARS",
+    "CALENDAR",
+    {
+        "TOKEN_RATE": (6, 60),  # requests per token per window of seconds
+        "ADDRESS_RATE": (120, 60),  # requests per client address per window
+        "CANCELLED_KEEP_DAYS": 90,  # a cancelled directive stays, as CANCELLED, this long
+        "ALL_FEED_PAST_DAYS": 30,  # the "all" feed lists deadlines from this many days ago …
+        "ALL_FEED_AHEAD_DAYS": 180,  # … to this many days ahead (the rest: the paged history)
+        "HISTORY_PAGE_EVENTS": 5000,  # events per page of a feed's full history (?page=N)
+        "ALARM_HOUR": 8,  # VALARMs fire at this local hour on the reminder days
+        "EVENT_CACHE_SIZE": 20000,  # serialised events memoised per process
+        "TOUCH_EVERY_SECONDS": 60,  # last_used_at is written at most this often
+        "BODY_CACHE_MAX_BYTES": 4 * 1024 * 1024,  # largest compressed feed kept in the cache; 0: off
+    },
+)
+BRIEFINGS_SYNC_LIMIT = env.int("BRIEFINGS_SYNC_LIMIT", default=300)  # above: made by a worker
 BRIEFINGS_CUSTOM_PER_DAY = env.int("BRIEFINGS_CUSTOM_PER_DAY", default=5)  # large custom briefings/user/day
 BRIEFINGS_COMMITTEE = env.str("BRIEFINGS_COMMITTEE", default="")  # "": the National Committee's own name
+# One date style per edition of a briefing (Django date-filter formats): 02/12/2026, 2 Dec 2026.
 BRIEFINGS_DATE_FORMATS = env.json("BRIEFINGS_DATE_FORMATS", default={"vi": "d/m/Y", "en": "j M Y"})
 BRIEFINGS_DATETIME_FORMATS = env.json(
     "BRIEFINGS_DATETIME_FORMATS", default={"vi": "H:i \\n\\g\\à\\y d/m/Y", "en": "j M Y, H:i"}
 )
 PORTAL_DASHBOARD_CACHE_SECONDS = env.int("PORTAL_DASHBOARD_CACHE_SECONDS", default=600)  # 0: no cache
-if "PORTAL_CSP" in env.ENVIRON:  # otherwise portal/security.py's DEFAULT_CSP; "" sends none
-    PORTAL_CSP = env.str("PORTAL_CSP")
+# Every page is served from our own origin with no inline script or style (the templates keep to
+# that, tests/portal/test_security.py scans them), so the policy is strict; "" sends none.
+PORTAL_CSP = env.str(
+    "PORTAL_CSP",
+    default="; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    ),
+)
 
 # --- Reminder policy ----------------------------------------------------------------
 # Read by the reminder sweep and by the calendar feeds (their VALARMs), so both
-# follow one policy. Documented in README "Reminders".
-REMINDERS = {
-    "DAYS_BEFORE": env.list("REMINDER_DAYS_BEFORE", cast=int, default=[30, 7, 1, 0]),
-    "OVERDUE_EVERY_DAYS": env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7),
-    "ESCALATE_AFTER_DAYS": env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14),
-    "ONGOING_EVERY_MONTHS": env.int("REMINDER_ONGOING_EVERY_MONTHS", default=3),
-    "ASAP_EVERY_DAYS": env.int("REMINDER_ASAP_EVERY_DAYS", default=7),
-    "SWEEP_CRON": env.str("REMINDER_SWEEP_CRON", default="30 7 * * *"),  # 07:30 Asia/Ho_Chi_Minh
-    "MAX_ATTEMPTS": env.int("REMINDER_MAX_ATTEMPTS", default=5),
-    "RETRY_BACKOFF_MINUTES": env.int("REMINDER_RETRY_BACKOFF_MINUTES", default=15),  # doubles per attempt
-    "RETRY_EVERY_MINUTES": env.int("REMINDER_RETRY_EVERY_MINUTES", default=15),
-    "CLAIM_LEASE_MINUTES": env.int("REMINDER_CLAIM_LEASE_MINUTES", default=30),  # a crashed sender's claim expires
-    "SEND_THREADS": env.int("REMINDER_SEND_THREADS", default=4),
-    "SWEEP_DEADLINE_MINUTES": env.int("REMINDER_SWEEP_DEADLINE_MINUTES", default=30),  # then the retry job heals
-    "SWEEP_DEAD_AFTER_SECONDS": env.float("REMINDER_SWEEP_DEAD_AFTER_SECONDS", default=300),  # no heartbeat: died
-    "DIGEST_MAX_ITEMS": env.int("REMINDER_DIGEST_MAX_ITEMS", default=50),  # per group; then a link; 0: no cap
-    "KEEP_DELIVERIES_DAYS": env.int("REMINDER_KEEP_DELIVERIES_DAYS", default=400),  # weekly pruning
-}
+# follow one policy. Documented in README "Settings".
+REMINDERS = _keyed(
+    "REMINDERS",
+    "REMINDER",
+    {
+        "DAYS_BEFORE": [30, 7, 1, 0],
+        "OVERDUE_EVERY_DAYS": 7,
+        "ESCALATE_AFTER_DAYS": 14,
+        "ONGOING_EVERY_MONTHS": 3,
+        "ASAP_EVERY_DAYS": 7,
+        "SWEEP_CRON": "30 7 * * *",  # 07:30 Asia/Ho_Chi_Minh
+        "MAX_ATTEMPTS": 5,
+        "RETRY_BACKOFF_MINUTES": 15,  # before the first retry of a failed send; doubles per attempt
+        "RETRY_EVERY_MINUTES": 15,
+        "CLAIM_LEASE_MINUTES": 30,  # a claim older than this, never marked sent, is taken over
+        "SEND_THREADS": 4,  # digests sent in parallel on PostgreSQL
+        "SWEEP_DEADLINE_MINUTES": 30,  # the day's sweep unfinished this long after its time: the retry job heals
+        "SWEEP_DEAD_AFTER_SECONDS": 300.0,  # a started sweep with no heartbeat this long died
+        "DIGEST_MAX_ITEMS": 50,  # lines per group of one digest; then a link; 0: no cap
+        "KEEP_DELIVERIES_DAYS": 400,  # delivery rows and sweep records older than this: pruned weekly
+    },
+)
 
 # The printed briefing's cover, as an administrative document (Decree 30/2020/NĐ-CP): the issuing
 # body (and the line beneath it), the number's symbol ("Số: …/BC-BKHCN"; the number itself is left

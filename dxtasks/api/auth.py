@@ -27,8 +27,6 @@ from . import tokens
 from .models import ApiToken
 from .problems import ApiProblem
 
-DEFAULT_RATE = (120, 60)  # requests per token per window of seconds
-
 
 @dataclass
 class Caller:
@@ -93,7 +91,7 @@ class PerCallerRate(BaseThrottle):
         caller = getattr(request, "auth", None)
         if caller is None:
             return True
-        limit, window = getattr(settings, "API", {}).get("RATE", DEFAULT_RATE)
+        limit, window = settings.API["RATE"]
         self._local.wait = over_limit(caller.bucket, int(limit), int(window))
         return self._local.wait == 0
 

@@ -303,7 +303,7 @@ def _committee_name(spec: BriefingSpec) -> str:
     if spec.kind == Kind.MEETING:
         meeting = Meeting.objects.get(number=int(spec.scope))
         return str(Committee(meeting.committee).label)
-    return str(getattr(settings, "BRIEFINGS_COMMITTEE", None) or Committee.NCDT.label)
+    return str(settings.BRIEFINGS_COMMITTEE or Committee.NCDT.label)
 
 
 def _cover_title(spec: BriefingSpec) -> str:

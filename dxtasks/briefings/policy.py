@@ -10,7 +10,7 @@ limit each one a queued job. The policy:
 - A small custom briefing is made in the request and not stored.
 - A large custom briefing has to go to a worker, so it is stored, but each
   user may have at most `BRIEFINGS_CUSTOM_PER_DAY` of those made per day
-  (default 5); beyond that the answer is 429, until tomorrow.
+  (README "Settings"); beyond that the answer is 429, until tomorrow.
 - At most one job per briefing scope (kind, scope, as-of date, language,
   period) is queued: a request while one is pending gets that one.
 - A stored briefing as of an earlier day that is not canonical any more
@@ -25,12 +25,6 @@ from django.utils import timezone
 
 from .content import BriefingSpec
 from .models import StoredBriefing
-
-CUSTOM_PER_DAY = 5
-
-
-def custom_per_day() -> int:
-    return int(getattr(settings, "BRIEFINGS_CUSTOM_PER_DAY", CUSTOM_PER_DAY))
 
 
 def canonical_day(day: datetime.date, today: datetime.date) -> bool:
@@ -75,7 +69,7 @@ def custom_made_today(user) -> int:
 
 
 def may_store_custom(user) -> bool:
-    return custom_made_today(user) < custom_per_day()
+    return custom_made_today(user) < settings.BRIEFINGS_CUSTOM_PER_DAY
 
 
 def seconds_until_tomorrow() -> int:
@@ -101,11 +95,10 @@ def pending_job(spec: BriefingSpec, stalled_before: datetime.datetime) -> Stored
 def plan(spec: BriefingSpec, user) -> str:
     """ "store" (stored and reused), "render" (made now, not kept) or "refuse" (the user's daily custom cap)."""
     from .content import scope_queryset
-    from .store import sync_limit
 
     if is_canonical(spec):
         return "store"
-    if scope_queryset(spec).count() <= sync_limit():
+    if scope_queryset(spec).count() <= settings.BRIEFINGS_SYNC_LIMIT:
         return "render"
     if StoredBriefing.objects.filter(**_same_scope(spec)).exists() or may_store_custom(user):
         return "store"  # asked before (being made, or made), or still under today's cap

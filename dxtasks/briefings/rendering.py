@@ -12,10 +12,6 @@ from django.utils import translation
 from .content import BriefingSpec, build_content
 
 STYLESHEET = "briefings/briefing.css"
-# Dates as Vietnamese documents write them (28/12/2023); Django's own vi
-# SHORT_DATE_FORMAT is d-m-Y. Overridable with settings.BRIEFINGS_DATE_FORMATS.
-DATE_FORMATS = {"vi": "d/m/Y", "en": "j M Y"}
-DATETIME_FORMATS = {"vi": "H:i \\n\\g\\à\\y d/m/Y", "en": "j M Y, H:i"}
 
 
 @dataclasses.dataclass
@@ -35,9 +31,9 @@ class RenderedBriefing:
 
 
 def date_formats(language: str) -> tuple[str, str]:
-    dates = getattr(settings, "BRIEFINGS_DATE_FORMATS", DATE_FORMATS)
-    datetimes = getattr(settings, "BRIEFINGS_DATETIME_FORMATS", DATETIME_FORMATS)
-    return dates.get(language, DATE_FORMATS["vi"]), datetimes.get(language, DATETIME_FORMATS["vi"])
+    """The edition's date and time formats (settings.BRIEFINGS_DATE_FORMATS, _DATETIME_FORMATS); else Vietnamese."""
+    dates, datetimes = settings.BRIEFINGS_DATE_FORMATS, settings.BRIEFINGS_DATETIME_FORMATS
+    return dates.get(language, dates["vi"]), datetimes.get(language, datetimes["vi"])
 
 
 def render_html(spec: BriefingSpec, content: dict) -> str:

@@ -22,18 +22,11 @@ from .rendering import render
 
 logger = logging.getLogger(__name__)
 
-# Up to this many directives the PDF is made in the request (a second or two);
-# above it a worker makes it. settings.BRIEFINGS_SYNC_LIMIT overrides.
-SYNC_LIMIT = 300
 TASK_PATH = "dxtasks.briefings.tasks.build_stored_briefing"
 
 
-def sync_limit() -> int:
-    return getattr(settings, "BRIEFINGS_SYNC_LIMIT", SYNC_LIMIT)
-
-
 def task_timeout() -> int:
-    return int(settings.Q_CLUSTER.get("timeout", 600))
+    return int(settings.Q_CLUSTER["timeout"])
 
 
 def spec_of(stored: StoredBriefing) -> BriefingSpec:
@@ -78,7 +71,7 @@ def obtain(spec: BriefingSpec, *, user=None) -> StoredBriefing:
         return stored  # a worker is on it
 
     count = scope_queryset(spec).count()
-    if count <= sync_limit():
+    if count <= settings.BRIEFINGS_SYNC_LIMIT:  # made in the request (a second or two)
         return build(stored)
     return enqueue(stored, directive_count=count)
 

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -57,7 +58,7 @@ def _briefing(request: HttpRequest, kind: str = "", scope: str = "") -> HttpResp
                 "Hôm nay bạn đã lập %(count)s báo cáo lớn theo ngày hoặc kỳ tự chọn. Hãy dùng số liệu đến hôm nay "
                 "hoặc đến đầu/cuối một tháng, hoặc thử lại vào ngày mai."
             )
-            % {"count": policy.custom_per_day()},
+            % {"count": settings.BRIEFINGS_CUSTOM_PER_DAY},
             status=429,
             content_type="text/plain; charset=utf-8",
         )

@@ -16,7 +16,7 @@ NON_DELIVERING_BACKENDS = {
 @register(Tags.security, deploy=True)
 def check_mail_delivers(app_configs, **kwargs):
     """With DEBUG off, reminders must reach people: a file or console backend marks them sent and sends nothing."""
-    if settings.DEBUG or getattr(settings, "EMAIL_ALLOW_NON_DELIVERING", False):
+    if settings.DEBUG or settings.EMAIL_ALLOW_NON_DELIVERING:
         return []
     if settings.EMAIL_BACKEND not in NON_DELIVERING_BACKENDS:
         return []

@@ -30,8 +30,6 @@ from dxtasks.directives.models import Directive
 from dxtasks.directives.status import Status
 from dxtasks.directives.transitions import OPEN_STATES
 
-DEFAULT_TTL = 600
-
 
 MINE_ROWS = 10
 
@@ -54,10 +52,6 @@ def data_version() -> str:
 def directive_deleted(**kwargs) -> None:
     """post_delete of a directive (admin, cascades): a new stamp, so no cached figure still counts it."""
     cache.set(DELETIONS_KEY, time.time_ns(), None)
-
-
-def _ttl() -> int:
-    return getattr(settings, "PORTAL_DASHBOARD_CACHE_SECONDS", DEFAULT_TTL)
 
 
 LIST_ROWS = 10
@@ -86,7 +80,7 @@ def _compute(scope: scopes.Scope) -> dict:
 
 def dashboard_figures(scope: scopes.Scope, version: str | None = None) -> dict:
     """{"headline", "due_soon", "scorecards", "overdue_ids", "soon_ids"} for `scope`, cached until the data moves."""
-    ttl = _ttl()
+    ttl = settings.PORTAL_DASHBOARD_CACHE_SECONDS  # 0 turns caching off
     if not ttl:
         return _compute(scope)
     key = (
@@ -111,7 +105,7 @@ def my_open_ids(user, today: datetime.date, version: str | None = None) -> list[
         mine = selectors.for_user(user).filter(state__in=OPEN_STATES)
         return list(mine.order_by(F("due_date").asc(nulls_last=True), "pk").values_list("pk", flat=True)[:MINE_ROWS])
 
-    ttl = _ttl()
+    ttl = settings.PORTAL_DASHBOARD_CACHE_SECONDS  # 0 turns caching off
     if not ttl:
         return compute()
     key = f"portal:mine:{user.pk}:{user.agency_id}:{user.is_active}:{today.isoformat()}:{version or data_version()}"

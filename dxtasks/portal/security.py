@@ -1,8 +1,8 @@
 """Security headers Django does not set itself: Content-Security-Policy and friends.
 
 Every page is served from our own origin with no inline script or style
-(the templates keep to that), so the policy can be strict. Override with the
-setting PORTAL_CSP (a string) if an installation must allow more.
+(the templates keep to that), so the policy can be strict: settings.PORTAL_CSP,
+declared in dxtasks/settings.py; an installation that must allow more sets it.
 """
 
 from collections.abc import Callable
@@ -10,20 +10,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-DEFAULT_CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
@@ -33,7 +19,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        csp = getattr(settings, "PORTAL_CSP", DEFAULT_CSP)
+        csp = settings.PORTAL_CSP
         # The admin ships inline scripts and styles: it keeps Django's defaults only.
         if csp and not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", csp)

@@ -18,14 +18,9 @@ from django.db.models import Count, Max
 from dxtasks.directives import worklists
 from dxtasks.directives.models import Directive, ExtensionRequest, Notification, Share
 
-from .dashboard import DEFAULT_TTL, data_version
+from .dashboard import data_version
 
 TOP_ROWS = 5
-
-
-def _ttl() -> int:
-    """The dashboard's setting: PORTAL_DASHBOARD_CACHE_SECONDS (0 turns caching off)."""
-    return getattr(settings, "PORTAL_DASHBOARD_CACHE_SECONDS", DEFAULT_TTL)
 
 
 def requests_version() -> str:
@@ -34,7 +29,7 @@ def requests_version() -> str:
 
 
 def _cached(kind: str, user, today: datetime.date, version: str | None, compute):
-    ttl = _ttl()
+    ttl = settings.PORTAL_DASHBOARD_CACHE_SECONDS  # 0 turns caching off
     if not ttl:
         return compute()
     key = (

@@ -26,31 +26,6 @@ from dxtasks.directives.deadlines import RECURRENCE_MONTHS
 from .models import Kind
 from .workdays import WorkingCalendar
 
-DEFAULTS = {
-    "DAYS_BEFORE": [30, 7, 1, 0],
-    "OVERDUE_EVERY_DAYS": 7,
-    "ESCALATE_AFTER_DAYS": 14,
-    "ONGOING_EVERY_MONTHS": 3,
-    "ASAP_EVERY_DAYS": 7,
-    "SWEEP_CRON": "30 7 * * *",
-    "MAX_ATTEMPTS": 5,
-    # Minutes before the first retry of a failed send; doubles on each attempt.
-    "RETRY_BACKOFF_MINUTES": 15,
-    "RETRY_EVERY_MINUTES": 15,
-    # A claim older than this, never marked sent, is taken over by a later sweep.
-    "CLAIM_LEASE_MINUTES": 30,
-    # Digests sent in parallel on PostgreSQL (each thread waits on its own commits and SMTP replies).
-    "SEND_THREADS": 4,
-    # The retry job starts (or completes) the day's sweep if it has not finished this long after its time.
-    "SWEEP_DEADLINE_MINUTES": 30,
-    # A started sweep that has not shown a sign of life for this long died; its claims are taken over.
-    "SWEEP_DEAD_AFTER_SECONDS": 300,
-    # Lines per group of one digest (the longest overdue first); the rest is a link to the register.
-    "DIGEST_MAX_ITEMS": 50,
-    # Delivery rows (and sweep records) older than this are deleted by the weekly pruning.
-    "KEEP_DELIVERIES_DAYS": 400,
-}
-
 
 @dataclass(frozen=True)
 class Policy:
@@ -65,14 +40,15 @@ class Policy:
     retry_every_minutes: int
     claim_lease_minutes: int
     send_threads: int
-    sweep_deadline_minutes: int = 30
-    sweep_dead_after_seconds: float = 300
-    digest_max_items: int = 50
-    keep_deliveries_days: int = 400
+    sweep_deadline_minutes: int
+    sweep_dead_after_seconds: float
+    digest_max_items: int
+    keep_deliveries_days: int
 
     @classmethod
     def from_settings(cls) -> "Policy":
-        values = {**DEFAULTS, **getattr(settings, "REMINDERS", {})}
+        """settings.REMINDERS, declared with its defaults in dxtasks/settings.py (README "Settings")."""
+        values = settings.REMINDERS
         return cls(
             days_before=tuple(sorted({int(n) for n in values["DAYS_BEFORE"] if int(n) >= 0}, reverse=True)),
             overdue_every_days=max(1, int(values["OVERDUE_EVERY_DAYS"])),

@@ -18,6 +18,7 @@ def generous_rate_limits(settings, db):
     its own test (`test_the_all_feed_is_a_window_and_the_history_is_paged`) sets the bounds it checks.
     """
     settings.CALENDARS = {
+        **settings.CALENDARS,
         "TOKEN_RATE": (1000, 60),
         "ADDRESS_RATE": (1000, 60),
         "ALL_FEED_PAST_DAYS": 3650,

@@ -105,7 +105,7 @@ def test_unknown_format_is_404(secretary, issue, fetch):
 
 
 def test_bursts_from_one_token_are_answered_429(settings, secretary, issue):
-    settings.CALENDARS = {"TOKEN_RATE": (3, 60), "ADDRESS_RATE": (1000, 60)}
+    settings.CALENDARS = {**settings.CALENDARS, "TOKEN_RATE": (3, 60), "ADDRESS_RATE": (1000, 60)}
     cache.clear()
     path = feed_path(issue(secretary, "all").secret)
     client = Client()
@@ -119,7 +119,7 @@ def test_bursts_from_one_token_are_answered_429(settings, secretary, issue):
 
 @pytest.mark.parametrize("language", ["vi", "en", "fr"])
 def test_feed_errors_say_the_same_in_both_languages_whatever_the_client_asks(settings, secretary, issue, language):
-    settings.CALENDARS = {"TOKEN_RATE": (1, 60), "ADDRESS_RATE": (1000, 60)}
+    settings.CALENDARS = {**settings.CALENDARS, "TOKEN_RATE": (1, 60), "ADDRESS_RATE": (1000, 60)}
     cache.clear()
     secret = issue(secretary, "all").secret
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
@@ -135,7 +135,7 @@ def test_feed_errors_say_the_same_in_both_languages_whatever_the_client_asks(set
 
 
 def test_bursts_from_one_address_are_answered_429_even_for_unknown_tokens(settings, secretary, issue):
-    settings.CALENDARS = {"TOKEN_RATE": (1000, 60), "ADDRESS_RATE": (4, 60)}
+    settings.CALENDARS = {**settings.CALENDARS, "TOKEN_RATE": (1000, 60), "ADDRESS_RATE": (4, 60)}
     cache.clear()
     client = Client(REMOTE_ADDR="203.0.113.9")
     codes = [client.get(feed_path("B" * 43)).status_code for _ in range(4)]
@@ -217,7 +217,12 @@ def test_rate_limit_holds_on_the_redis_cache(settings, secretary, issue):
             "KEY_PREFIX": f"calendars-test-{uuid.uuid4().hex}",
         }
     }
-    settings.CALENDARS = {"TOKEN_RATE": (2, 60), "ADDRESS_RATE": (1000, 60), "BODY_CACHE_MAX_BYTES": 0}
+    settings.CALENDARS = {
+        **settings.CALENDARS,
+        "TOKEN_RATE": (2, 60),
+        "ADDRESS_RATE": (1000, 60),
+        "BODY_CACHE_MAX_BYTES": 0,
+    }
     path = feed_path(issue(secretary, "all").secret)
     client = Client()
     assert [client.get(path).status_code for _ in range(3)] == [200, 200, 429]

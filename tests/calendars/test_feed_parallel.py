@@ -47,7 +47,12 @@ def test_parallel_requests_for_one_token_get_exactly_its_limit(
     counters, live_server, transactional_db, settings, user_factory, issue
 ):
     # An hour's window: a burst of a second or two does not straddle a window's end.
-    settings.CALENDARS = {"TOKEN_RATE": (6, 3600), "ADDRESS_RATE": (1000, 3600), "BODY_CACHE_MAX_BYTES": 0}
+    settings.CALENDARS = {
+        **settings.CALENDARS,
+        "TOKEN_RATE": (6, 3600),
+        "ADDRESS_RATE": (1000, 3600),
+        "BODY_CACHE_MAX_BYTES": 0,
+    }
     url = live_server.url + feed_path(issue(user_factory(role=Role.SECRETARIAT), "all").secret)
     codes = burst([Call("GET", url) for _ in range(PARALLEL)])
     assert codes.count(200) == 6 and codes.count(429) == PARALLEL - 6, codes
@@ -56,7 +61,12 @@ def test_parallel_requests_for_one_token_get_exactly_its_limit(
 def test_parallel_guesses_from_one_address_get_exactly_its_limit(
     counters, live_server, transactional_db, settings, user_factory, issue
 ):
-    settings.CALENDARS = {"TOKEN_RATE": (1000, 3600), "ADDRESS_RATE": (10, 3600), "BODY_CACHE_MAX_BYTES": 0}
+    settings.CALENDARS = {
+        **settings.CALENDARS,
+        "TOKEN_RATE": (1000, 3600),
+        "ADDRESS_RATE": (10, 3600),
+        "BODY_CACHE_MAX_BYTES": 0,
+    }
     guesses = [Call("GET", live_server.url + feed_path(f"guess{n:04d}" + "x" * 39)) for n in range(PARALLEL)]
     codes = burst(guesses)
     assert codes.count(404) == 10 and codes.count(429) == PARALLEL - 10, codes

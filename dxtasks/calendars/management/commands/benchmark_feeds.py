@@ -85,11 +85,11 @@ class Command(BaseCommand):
             test_settings["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_calendars"  # yours only
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
-            with override_settings(CALENDARS={**RATES, **WIDE}):
+            with override_settings(CALENDARS={**settings.CALENDARS, **RATES, **WIDE}):
                 figures = self.run_benchmark(events, repeat)
                 if collective:
                     figures.update(self.run_agency_feed(collective, repeat))
-            with override_settings(CALENDARS=RATES):  # the "all" feed's own window
+            with override_settings(CALENDARS={**settings.CALENDARS, **RATES}):  # the "all" feed's own window
                 if all_directives > events:
                     figures.update(self.run_all_feed(all_directives))
         finally:
@@ -400,7 +400,9 @@ class Command(BaseCommand):
         from django.urls import get_resolver
 
         connection.settings_dict["NAME"] = os.environ["BENCH_FEEDS_DB"]
-        with override_settings(CALENDARS={**RATES, **WIDE}, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+        with override_settings(
+            CALENDARS={**settings.CALENDARS, **RATES, **WIDE}, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False
+        ):
             started = time.perf_counter()
             get_resolver().url_patterns  # noqa: B018  (loads every view module)
             urlconf = (time.perf_counter() - started) * 1000
