@@ -85,6 +85,63 @@ def supported_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Subject:
+    """What a requested briefing is about, once checked: its scope and role, and the figures' filter."""
+
+    scope: str = ""
+    role: str = ""
+    meeting: int | None = None
+    agency: str = ""
+
+
+def _overall_subject(scope: str, role: str) -> _Subject:
+    """The overall briefing: every directive; a scope or role given with it is ignored."""
+    return _Subject()
+
+
+def _meeting_subject(scope: str, role: str) -> _Subject:
+    """A meeting's briefing: the scope is the meeting's register number; no role."""
+    number = int(scope) if str(scope).isascii() and str(scope).isdecimal() else -1
+    if not Meeting.objects.filter(number=number).exists():
+        raise BriefingError(_("Không có phiên họp số “%(scope)s”.") % {"scope": scope}, not_found=True, field="meeting")
+    return _Subject(scope=scope, meeting=number)
+
+
+def _agency_subject(scope: str, role: str) -> _Subject:
+    """An agency's briefing: the scope is its code (any case); the role what it leads (default) or is involved in."""
+    code = str(scope).upper()
+    if not Agency.objects.filter(code=code).exists():
+        raise BriefingError(_("Không có cơ quan mã “%(scope)s”.") % {"scope": code}, not_found=True, field="agency")
+    role = role or scopes.LEAD
+    if role not in (scopes.LEAD, scopes.INVOLVED):
+        raise BriefingError(_("Vai trò “%(role)s” không có; chọn lead hoặc involved.") % {"role": role}, field="role")
+    return _Subject(scope=code, role=role, agency=code)
+
+
+# Each kind's check of its scope and role.
+SUBJECTS = {Kind.OVERALL: _overall_subject, Kind.MEETING: _meeting_subject, Kind.AGENCY: _agency_subject}
+
+
+def _check_language(language: str) -> None:
+    if language not in supported_languages():
+        raise BriefingError(
+            _("Ngôn ngữ “%(lang)s” không được hỗ trợ; chọn một trong: %(choices)s.")
+            % {"lang": language, "choices": ", ".join(supported_languages())},
+            field="lang",
+        )
+
+
+def _checked_scope(subject: _Subject, **dates: datetime.date | None) -> scopes.Scope:
+    """The dates checked with the subject by `scopes.make_scope`, as the dashboard's scope controls are."""
+    try:
+        return scopes.make_scope(
+            **dates, meeting=subject.meeting, agency=subject.agency, role=subject.role or scopes.LEAD
+        )
+    except scopes.ScopeError as error:
+        raise BriefingError(str(error), field=error.field) from error
+
+
 def make_spec(
     *,
     kind: str,
@@ -98,55 +155,22 @@ def make_spec(
     """Validate a briefing request; raise `BriefingError` with a message naming the bad field.
 
     `role` is an agency briefing's: `lead` (the default: what the agency leads,
-    its shares included) or `involved` (also what it co-ordinates).
-
-    The dates, meeting and agency are checked by `scopes.make_scope`, the one
-    validation the dashboard's scope controls use too.
+    its shares included) or `involved` (also what it co-ordinates). The kind,
+    then the language, then the kind's own scope (`SUBJECTS`), then the dates
+    are checked, the first error raised. The dates, meeting and agency are
+    checked by `scopes.make_scope`, the one validation the dashboard's scope
+    controls use too.
     """
     language = language or settings.LANGUAGE_CODE
-    if kind not in Kind.ALL:
+    subject_of = SUBJECTS.get(kind)
+    if subject_of is None:
         raise BriefingError(_("Không có loại báo cáo “%(kind)s”.") % {"kind": kind}, not_found=True, field="kind")
-    if language not in supported_languages():
-        raise BriefingError(
-            _("Ngôn ngữ “%(lang)s” không được hỗ trợ; chọn một trong: %(choices)s.")
-            % {"lang": language, "choices": ", ".join(supported_languages())},
-            field="lang",
-        )
-    if kind == Kind.MEETING:
-        number = int(scope) if str(scope).isascii() and str(scope).isdecimal() else -1
-        if not Meeting.objects.filter(number=number).exists():
-            raise BriefingError(
-                _("Không có phiên họp số “%(scope)s”.") % {"scope": scope}, not_found=True, field="meeting"
-            )
-    elif kind == Kind.AGENCY:
-        scope = str(scope).upper()
-        if not Agency.objects.filter(code=scope).exists():
-            raise BriefingError(
-                _("Không có cơ quan mã “%(scope)s”.") % {"scope": scope}, not_found=True, field="agency"
-            )
-    else:
-        scope = ""
-    if kind == Kind.AGENCY:
-        role = role or scopes.LEAD
-        if role not in (scopes.LEAD, scopes.INVOLVED):
-            raise BriefingError(
-                _("Vai trò “%(role)s” không có; chọn lead hoặc involved.") % {"role": role}, field="role"
-            )
-    else:
-        role = ""
-    try:
-        checked = scopes.make_scope(
-            as_of=as_of,
-            period_start=period_start,
-            period_end=period_end,
-            meeting=int(scope) if kind == Kind.MEETING else None,
-            agency=scope if kind == Kind.AGENCY else "",
-            role=role or scopes.LEAD,
-        )
-    except scopes.ScopeError as error:
-        raise BriefingError(str(error), field=error.field) from error
-    as_of, period_start, period_end = checked.as_of, checked.period_start, checked.period_end
-    return BriefingSpec(kind, scope, as_of, language, period_start, period_end, role)
+    _check_language(language)
+    subject = subject_of(scope, role)
+    checked = _checked_scope(subject, as_of=as_of, period_start=period_start, period_end=period_end)
+    return BriefingSpec(
+        kind, subject.scope, checked.as_of, language, checked.period_start, checked.period_end, subject.role
+    )
 
 
 def scope_queryset(spec: BriefingSpec) -> QuerySet:
