@@ -30,7 +30,6 @@ from dxtasks.directives.models import Directive
 from dxtasks.directives.status import Status
 from dxtasks.directives.transitions import OPEN_STATES
 
-
 MINE_ROWS = 10
 
 
