@@ -505,8 +505,13 @@ def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:
     raise DeadlineError(f'could not read a deadline in "{shown}"')
 
 
+@lru_cache(maxsize=4096)
 def recurrence_of(text: str) -> str | None:
-    """The recurrence a deadline text names ("quarterly" …), None if none or unreadable."""
+    """The recurrence a deadline text names ("quarterly" …), None if none or unreadable.
+
+    Memoised: it depends on the text alone, and the sweep asks it for every ongoing directive, whose texts
+    repeat ("định kỳ hằng quý"); parsing each one was a sixth of a second sweep at 100,000 directives.
+    """
     try:
         return parse_deadline(text).recurrence
     except DeadlineError:

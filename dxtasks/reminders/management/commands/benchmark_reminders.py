@@ -62,7 +62,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--inside", action="store_true", help="internal: run in the throwaway database")
-        parser.add_argument("--profile", default="", help="write a cProfile of the first sweep to this file")
+        parser.add_argument(
+            "--profile",
+            default="",
+            help="write a cProfile of the first sweep to this file, and of the second to FILE.second",
+        )
         parser.add_argument(
             "--json",
             action="store_true",
@@ -185,7 +189,7 @@ def run_inside(options) -> dict:
 
     first_s, first_q, first = timed_sweep(options.get("profile", ""))
     owed_select_ms, owed_rows = time_owed_select(today)
-    second_s, second_q, second = timed_sweep()
+    second_s, second_q, second = timed_sweep(f"{options['profile']}.second" if options.get("profile") else "")
     return {
         "directives": options["directives"],
         "recipients": options["recipients"],
