@@ -5,17 +5,19 @@ Writes go through `services.py`; reads that compute status go through
 AgencyTransfer, DirectiveChange) are append-only: the services only ever insert into them.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .folding import fold
-from .transitions import State, Workflow  # State is defined with the transition table
+from .transitions import OPEN_STATES, State, Workflow  # State is defined with the transition table
 
 
 class AgencyKind(models.TextChoices):
@@ -233,9 +235,61 @@ class Precision(models.TextChoices):
     ASAP = "asap", _("sớm")
 
 
-class DirectiveManager(models.Manager):
+def open_q(prefix: str = "") -> models.Q:
+    """Still followed (open or submitted, `transitions.OPEN_STATES`); `prefix` reaches through a relation ("directive__")."""
+    return models.Q(**{f"{prefix}state__in": OPEN_STATES})
+
+
+def overdue_q(today: datetime.date, prefix: str = "") -> models.Q:
+    """A single-lead directive or a share whose computed status on `today` is overdue (status.py), without computing it.
+
+    Still followed and due before `today`: today's status reads the stored dates, and a
+    completion or cancellation is stored with its state. Reads the (state, due_date) index.
+    A past day's status replays the deadline history: use `status.annotate_status` for it.
+    """
+    return open_q(prefix) & models.Q(**{f"{prefix}due_date__lt": today})
+
+
+class FollowedQuerySet(models.QuerySet):
+    """Directives or shares, by their state in the transition table."""
+
+    def open(self):
+        """Still followed: open or submitted for review."""
+        return self.filter(open_q())
+
+    def closed(self):
+        """Completed or cancelled."""
+        return self.exclude(open_q())
+
+
+class DirectiveQuerySet(FollowedQuerySet):
+    def overdue(self, today: datetime.date | None = None):
+        """The directives `status.annotate_status` calls overdue today, found through indexes.
+
+        A single-lead directive by `overdue_q`; a collective one, not cancelled, when one of
+        its shares is overdue (the roll-up's first category), or by its own dates while it
+        has no share.
+        """
+        today = today or timezone.localdate()
+        shares = Share.objects.filter(directive=models.OuterRef("pk"))
+        single = models.Q(addressees="") & overdue_q(today)
+        collective = (
+            ~models.Q(addressees="")
+            & ~models.Q(state=State.CANCELLED)
+            & (models.Exists(shares.filter(overdue_q(today))) | (overdue_q(today) & ~models.Exists(shares)))
+        )
+        return self.filter(single | collective)
+
+
+class DirectiveManager(models.Manager.from_queryset(DirectiveQuerySet)):  # type: ignore[misc]
     def get_by_natural_key(self, reference):
         return self.get(reference=reference)
+
+
+class ShareQuerySet(FollowedQuerySet):
+    def overdue(self, today: datetime.date | None = None):
+        """The shares whose status is overdue today (`status.annotate_share_status`)."""
+        return self.filter(overdue_q(today or timezone.localdate()))
 
 
 class Directive(Workflow, models.Model):
@@ -383,6 +437,8 @@ class Share(Workflow, models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    objects = ShareQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("phần việc của cơ quan")

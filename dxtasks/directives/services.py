@@ -49,7 +49,7 @@ from .models import (
     StateChange,
 )
 from .refusals import Refusal
-from .transitions import CLOSED_STATES, OPEN_STATES, TRANSITIONS, Action
+from .transitions import TRANSITIONS, Action
 
 # Fields whose change a calendar subscriber sees (the feeds show the co-ordinating agencies too); they bump `version`.
 CALENDAR_FIELDS = frozenset(
@@ -616,7 +616,7 @@ def change_deadline(
         following = list(
             current.shares.select_for_update()
             .filter(due_date=current.due_date, deadline_text=current.deadline_text)
-            .filter(state__in=OPEN_STATES)
+            .open()
             .order_by("pk")
         )
         DeadlineChange.objects.bulk_create(
@@ -922,7 +922,7 @@ def transfer_to_successor(
             )
             part = AgencyTransfer.Part.LEAD
         elif directive.shares.filter(agency=agency).exists():
-            if directive.shares.filter(agency=agency, state__in=CLOSED_STATES).exists():
+            if directive.shares.closed().filter(agency=agency).exists():
                 raise DirectiveError(
                     _("Phần việc của %(agency)s trong nhiệm vụ %(ref)s đã đóng, không chuyển.")
                     % {"ref": directive.reference, "agency": agency.short_name(_language())},

@@ -45,8 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from dxtasks.accounts import roles
 
 from . import selectors
-from .models import Directive, ExtensionRequest, ProgressUpdate, Share, State, StateChange
-from .transitions import OPEN_STATES
+from .models import Directive, ExtensionRequest, ProgressUpdate, Share, State, StateChange, open_q, overdue_q
 
 STALE_DAYS = 30
 SOON_DAYS = 7
@@ -115,18 +114,21 @@ def _directive_filters(user, today: datetime.date, now: datetime.datetime) -> di
     merged_co = Directive.co_agencies.through.objects.filter(directive=OuterRef("pk"), agency__successor__isnull=False)
     return {
         "submitted": SINGLE & Q(state=State.SUBMITTED),
-        "unowned": SINGLE & Q(state__in=OPEN_STATES, owner__isnull=True),
+        "unowned": SINGLE & open_q() & Q(owner__isnull=True),
+        # Still with the agency (not submitted): a submission waits for the secretariat, not for a report.
         "stale_overdue": SINGLE
-        & Q(state=State.OPEN, due_date__lt=today, assigned_on__lte=today - datetime.timedelta(days=STALE_DAYS))
+        & overdue_q(today)
+        & Q(state=State.OPEN, assigned_on__lte=today - datetime.timedelta(days=STALE_DAYS))
         & ~Exists(recent_progress),
         # A collective directive's co-ordinator may have merged too; its shares' agencies are the shares' rows.
-        "merged": Q(state__in=OPEN_STATES) & (Q(lead_agency__successor__isnull=False) | Exists(merged_co)),
+        "merged": open_q() & (Q(lead_agency__successor__isnull=False) | Exists(merged_co)),
         "due_soon": SINGLE
         & Q(state=State.OPEN, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=SOON_DAYS)),
-        "overdue": SINGLE & Q(state=State.OPEN, due_date__lt=today),
+        # The computed status: a directive submitted after its deadline stays overdue until confirmed.
+        "overdue": SINGLE & overdue_q(today),
         "returned": SINGLE
         & Q(state=State.OPEN, last_old_state=State.SUBMITTED, last_new_state=State.OPEN, last_changed_at__gte=recent),
-        "new": SINGLE & Q(state__in=OPEN_STATES, created_at__gte=recent),
+        "new": SINGLE & open_q() & Q(created_at__gte=recent),
     }
 
 
@@ -137,27 +139,24 @@ def _share_filters(user, today: datetime.date, now: datetime.datetime) -> dict[s
     recent_progress = ProgressUpdate.objects.filter(share=OuterRef("pk"), reported_at__gte=stale_since)
     return {
         "submitted": Q(state=State.SUBMITTED),
-        "unowned": Q(state__in=OPEN_STATES, owner__isnull=True),
-        "stale_overdue": Q(
-            state=State.OPEN,
-            due_date__lt=today,
-            directive__assigned_on__lte=today - datetime.timedelta(days=STALE_DAYS),
-        )
+        "unowned": open_q() & Q(owner__isnull=True),
+        "stale_overdue": overdue_q(today)
+        & Q(state=State.OPEN, directive__assigned_on__lte=today - datetime.timedelta(days=STALE_DAYS))
         & ~Exists(recent_progress),
-        "merged": Q(state__in=OPEN_STATES, agency__successor__isnull=False),
+        "merged": open_q() & Q(agency__successor__isnull=False),
         "due_soon": Q(state=State.OPEN, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=SOON_DAYS)),
-        "overdue": Q(state=State.OPEN, due_date__lt=today),
+        "overdue": overdue_q(today),
         "returned": Q(
             state=State.OPEN, last_old_state=State.SUBMITTED, last_new_state=State.OPEN, last_changed_at__gte=recent
         ),
-        "new": Q(state__in=OPEN_STATES, created_at__gte=recent),
+        "new": open_q() & Q(created_at__gte=recent),
     }
 
 
 def _request_filters(user, now: datetime.datetime) -> dict[str, Q]:
     recent = now - datetime.timedelta(days=RECENT_DAYS)
     return {
-        "extensions": Q(decision=Decision.PENDING, directive__state__in=OPEN_STATES),
+        "extensions": Q(decision=Decision.PENDING) & open_q("directive__"),
         "decisions": Q(requested_by=user, decision__in=[Decision.APPROVED, Decision.REJECTED], decided_at__gte=recent),
         "my_requests": Q(requested_by=user, decision=Decision.PENDING),
     }
@@ -182,7 +181,7 @@ def _directive_base(user, names, agency=None) -> QuerySet:
 
 def _share_base(user, names, agency=None) -> QuerySet:
     """Shares of open collective directives: a focal point's agency's (or owned), or every share."""
-    queryset = Share.objects.filter(directive__state__in=OPEN_STATES)
+    queryset = Share.objects.filter(open_q("directive__"))
     if not roles.is_secretariat(user):
         if not user.is_active:
             return queryset.none()
@@ -224,7 +223,7 @@ def counts(user, *, agency=None, today: datetime.date | None = None) -> dict[str
         directive_counts = (
             # Every directive list is of open or submitted directives: the completed half is never read.
             _directive_base(user, directive_names, agency)
-            .filter(state__in=OPEN_STATES)
+            .filter(open_q())
             .order_by()
             .annotate(_one=one)
             .values("_one")
@@ -425,8 +424,6 @@ def top(user, *, limit: int = 5, today: datetime.date | None = None) -> list[tup
 def pending_requests_counts() -> dict[str, int]:
     """What waits for the secretariat's decision now (the morning summary's figures)."""
     return {
-        "extensions": ExtensionRequest.objects.filter(
-            decision=Decision.PENDING, directive__state__in=OPEN_STATES
-        ).count(),
+        "extensions": ExtensionRequest.objects.filter(open_q("directive__"), decision=Decision.PENDING).count(),
         "submissions": Directive.objects.filter(state=State.SUBMITTED).count(),
     }

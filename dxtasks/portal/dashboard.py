@@ -28,7 +28,6 @@ from django.utils import timezone
 from dxtasks.directives import scopes, selectors
 from dxtasks.directives.models import Directive
 from dxtasks.directives.status import Status
-from dxtasks.directives.transitions import OPEN_STATES
 
 MINE_ROWS = 10
 
@@ -101,7 +100,7 @@ def my_open_ids(user, today: datetime.date, version: str | None = None) -> list[
     """
 
     def compute() -> list[int]:
-        mine = selectors.for_user(user).filter(state__in=OPEN_STATES)
+        mine = selectors.for_user(user).open()
         return list(mine.order_by(F("due_date").asc(nulls_last=True), "pk").values_list("pk", flat=True)[:MINE_ROWS])
 
     ttl = settings.PORTAL_DASHBOARD_CACHE_SECONDS  # 0 turns caching off

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from dxtasks.accounts import roles
 from dxtasks.directives import labels, scopes, selectors, services
 from dxtasks.directives.models import Agency, Directive
-from dxtasks.directives.transitions import OPEN_STATES
 
 from .. import access
 from ..forms import TransferForm
@@ -74,11 +73,9 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _open_involving(agency: Agency) -> QuerySet:
     """Open directives the agency is in, less those where its share is already closed (nothing to hand over)."""
-    closed_shares = agency.shares.exclude(state__in=OPEN_STATES).values("directive_id")
+    closed_shares = agency.shares.closed().values("directive_id")
     return (
-        selectors.involving_agency(agency, Directive.objects.filter(state__in=OPEN_STATES))
-        .exclude(pk__in=closed_shares)
-        .order_by("reference")
+        selectors.involving_agency(agency, Directive.objects.open()).exclude(pk__in=closed_shares).order_by("reference")
     )
 
 
