@@ -45,7 +45,7 @@ def edition_day(day: datetime.date, language: str) -> str:
     in English — the cover, the scope line, the summary and the tables alike."""
     formats = settings.BRIEFINGS_DATE_FORMATS
     with override(language):  # month names in the edition's language, whatever the caller's
-        return dateformat.format(day, formats.get(language) or formats.get("vi") or "d/m/Y")
+        return dateformat.format(day, formats.get(language) or formats["vi"])
 
 
 def date_line(day: datetime.date, language: str) -> str:

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dxtasks.directives import labels, scopes
 from dxtasks.directives.models import Agency, Meeting
+from dxtasks.formats import DATE_INPUT_FORMATS
 
 from .content import BriefingError, BriefingSpec, Kind, make_spec
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 KIND_LABELS = {
     Kind.OVERALL: _("Tổng hợp (mọi nhiệm vụ)"),
     Kind.MEETING: _("Một phiên họp"),
@@ -36,9 +36,7 @@ def _day(label, help_text=""):
         required=False,
         input_formats=DATE_INPUT_FORMATS,
         help_text=help_text,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
-        ),
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"invalid": _("Nhập ngày dạng dd/mm/yyyy, ví dụ 31/12/2025.")},
     )
 

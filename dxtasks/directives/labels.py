@@ -19,6 +19,8 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from dxtasks.formats import short_date
+
 from .folding import fold
 from .models import Agency, AgencyKind
 
@@ -49,7 +51,7 @@ def ordered(agencies, language: str = "vi") -> list[Agency]:
 
 
 def _day(day: datetime.date) -> str:
-    return f"{day:%d/%m/%Y}"
+    return short_date(day)
 
 
 # Every label takes `day`, the reader's date style: dd/mm/yyyy on the pages; a printed edition passes its own

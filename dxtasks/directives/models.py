@@ -16,6 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from dxtasks.formats import short_date
+
 from .folding import fold
 from .transitions import OPEN_STATES, State, Workflow  # State is defined with the transition table
 
@@ -176,7 +178,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title_vi} ({self.date:%d/%m/%Y})"
+        return f"{self.title_vi} ({short_date(self.date)})"
 
     def natural_key(self):
         return (self.number,)
@@ -188,7 +190,7 @@ class Meeting(models.Model):
     def label(self) -> str:
         """ "Phiên họp thứ 7 UBQG về CĐS, 28/12/2023", in the active language."""
         committee = COMMITTEE_SHORT.get(self.committee, self.committee)
-        values = {"n": self.session_number, "committee": committee, "date": f"{self.date:%d/%m/%Y}"}
+        values = {"n": self.session_number, "committee": committee, "date": short_date(self.date)}
         if self.session_number:
             return gettext("Phiên họp thứ %(n)s %(committee)s, %(date)s") % values
         return gettext("Phiên họp %(committee)s, %(date)s") % values
@@ -661,7 +663,7 @@ class ExtensionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.proposed_due:%d/%m/%Y} ({self.get_decision_display()})"
+        return f"{short_date(self.proposed_due)} ({self.get_decision_display()})"
 
 
 class EventKind(models.TextChoices):

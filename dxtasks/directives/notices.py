@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from dxtasks.formats import short_date
+
 from . import groups
 from .deadlines import DeadlineError, parse_deadline, written_with_year
 from .folding import fold_char
@@ -230,9 +232,9 @@ class Gazetteer:
         record = candidates[0]
         flags = []
         if record.successor:
-            flags.append(f"agency merged on {record.succeeded_on:%d/%m/%Y} → {record.successor}: '{mention.text}'")
+            flags.append(f"agency merged on {short_date(record.succeeded_on)} → {record.successor}: '{mention.text}'")
         elif on is not None and record.established_on and on < record.established_on:
-            flags.append(f"agency established only on {record.established_on:%d/%m/%Y}: '{mention.text}'")
+            flags.append(f"agency established only on {short_date(record.established_on)}: '{mention.text}'")
         return record.code, flags
 
 

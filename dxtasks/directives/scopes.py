@@ -29,6 +29,8 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxtasks.formats import short_date
+
 from . import selectors
 from .models import Agency, Directive, Meeting, Share
 from .status import annotate_status
@@ -79,7 +81,7 @@ class ScopeError(ValueError):
 
 
 def _dmy(day: datetime.date) -> str:
-    return f"{day:%d/%m/%Y}"
+    return short_date(day)
 
 
 def make_scope(

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxtasks.accounts import roles
+from dxtasks.formats import short_date
 
 from . import events, groups
 from .deadlines import DeadlineError, parse_deadline
@@ -907,7 +908,7 @@ def transfer_to_successor(
     reason = reason or _("Hợp nhất: %(old)s → %(new)s từ %(date)s") % {
         "old": agency.short_name(_language()),
         "new": successor.short_name(_language()),
-        "date": f"{agency.succeeded_on:%d/%m/%Y}",
+        "date": short_date(agency.succeeded_on),
     }
     now = timezone.now()
     transfers = []
@@ -999,7 +1000,7 @@ def _check_meeting(meeting: Meeting) -> None:
         errors["committee"] = _("Hãy chọn ủy ban của phiên họp.")
     if meeting.date and meeting.date > timezone.localdate() + datetime.timedelta(days=MEETING_MAX_DAYS_AHEAD):
         errors["date"] = _("Ngày họp %(date)s quá xa trong tương lai; hãy kiểm tra lại năm.") % {
-            "date": f"{meeting.date:%d/%m/%Y}"
+            "date": short_date(meeting.date)
         }
     if meeting.date and meeting.notice_date and meeting.notice_date < meeting.date:
         errors["notice_date"] = _("Thông báo kết luận không thể trước ngày họp.")
@@ -1013,7 +1014,7 @@ def _check_meeting(meeting: Meeting) -> None:
             errors["session_number"] = _("%(committee)s đã có phiên họp thứ %(n)s (%(date)s).") % {
                 "committee": meeting.get_committee_display(),
                 "n": meeting.session_number,
-                "date": f"{twin.date:%d/%m/%Y}",
+                "date": short_date(twin.date),
             }
     if errors:
         raise DirectiveError(errors, code=Refusal.MEETING_INVALID)
@@ -1027,7 +1028,7 @@ def default_meeting_title(meeting: Meeting) -> str:
         committee = str(Committee(meeting.committee).label)
         if meeting.session_number:
             return f"Phiên họp thứ {meeting.session_number} của {committee}"
-        return f"Phiên họp của {committee} ngày {meeting.date:%d/%m/%Y}"
+        return f"Phiên họp của {committee} ngày {short_date(meeting.date)}"
 
 
 def next_register_number(committee: str, session_number: int | None) -> int:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from dxtasks.directives import labels, selectors
 from dxtasks.directives.models import Directive, Share
 from dxtasks.directives.status import Status
+from dxtasks.formats import short_date
 
 CHUNK = 2000
 DATE_FORMAT = "DD/MM/YYYY"  # Excel's number format: the cell holds a date, shown as Vietnamese documents write it
@@ -78,7 +79,7 @@ def share_columns() -> list[str]:
 
 
 def _dmy(day: datetime.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else ""
+    return short_date(day) if day else ""
 
 
 # What XML 1.0 refuses (openpyxl raises IllegalCharacterError on it); vertical tab and form feed

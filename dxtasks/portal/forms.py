@@ -21,18 +21,16 @@ from dxtasks.directives import labels, scopes, services
 from dxtasks.directives.deadlines import Deadline, DeadlineError, parse_deadline
 from dxtasks.directives.models import Agency, Committee, Directive, Meeting, Pillar
 from dxtasks.directives.status import REPORT_ORDER
+from dxtasks.formats import DATE_INPUT_FORMATS
 
 from .deadline_messages import explain_deadline_error
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 
 class DayField(forms.DateField):
     """A date typed as dd/mm/yyyy, shown back the same way."""
 
-    widget = forms.DateInput(
-        format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
-    )
+    # Shown back in the format module's first input format (dd/mm/yyyy).
+    widget = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)

@@ -25,6 +25,7 @@ from dxtasks.directives import groups, services
 from dxtasks.directives.deadlines import DeadlineError, parse_deadline
 from dxtasks.directives.folding import fold
 from dxtasks.directives.models import Agency, Directive, Meeting, Pillar, Precision
+from dxtasks.formats import short_date
 
 from .deadline_messages import explain_deadline_error
 from .forms import DATE_INPUT_FORMATS
@@ -365,7 +366,7 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting 
                 errors.append(_("Không có người dùng “%(value)s”.") % {"value": values["owner"]})
         if not errors:
             # "→ thường xuyên" / "→ ongoing": the precision's label in the reader's language, not its code.
-            row.due_label = f"{deadline.due:%d/%m/%Y}" if deadline.due else str(Precision(deadline.precision).label)
+            row.due_label = short_date(deadline.due) if deadline.due else str(Precision(deadline.precision).label)
             row.kwargs = {
                 "reference": reference,
                 "title_vi": title,

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from dxtasks.directives import hooks
 from dxtasks.directives.models import Agency, Directive, DirectiveChange, ExtensionRequest, Meeting, Pillar
 from dxtasks.directives.status import start_of_day
+from dxtasks.formats import short_date
 
 
 def _dmy(day: datetime.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else _("không có hạn")
+    return short_date(day) if day else _("không có hạn")
 
 
 # Long texts: the audit trail keeps both versions, the page says only that they changed.

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from dxtasks.directives import hooks
+from dxtasks.formats import short_date
 
 SWEEP_SCHEDULE = "dxtasks.reminders.daily_sweep"
 RETRY_SCHEDULE = "dxtasks.reminders.retry_failed"
@@ -106,7 +107,7 @@ class RemindersConfig(
                 _("Email thông báo gửi %(who)s") % {"who": who}
                 if delivery.kind == Kind.NOTICE
                 else _("Nhắc hạn ngày %(day)s: %(kind)s gửi %(who)s")
-                % {"day": f"{delivery.slot_date:%d/%m/%Y}", "kind": delivery.get_kind_display(), "who": who}
+                % {"day": short_date(delivery.slot_date), "kind": delivery.get_kind_display(), "who": who}
             )
             # "No recipient" says it all in the reader's language; a send error is the mail server's own text.
             detail = delivery.error and delivery.outcome not in (Outcome.SENT, Outcome.NO_RECIPIENT)

@@ -20,6 +20,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dxtasks.formats import short_date
+
 from .models import Kind
 from .policy import Policy
 from .preferences import preferences_token
@@ -227,7 +229,7 @@ def section(
             "Hệ thống theo dõi nhiệm vụ của Ủy ban Quốc gia về chuyển đổi số nhắc %(total)s nhiệm vụ cần anh/chị "
             "quan tâm ngày %(day)s:",
             total,
-        ) % {"total": total, "day": f"{today:%d/%m/%Y}"}
+        ) % {"total": total, "day": short_date(today)}
         more = {
             name: ngettext(
                 "… và %(n)s nhiệm vụ khác: xem danh sách đầy đủ",
@@ -263,7 +265,7 @@ def section(
                         "url": item.url,
                         "title": item.title_en if english else item.title_vi,
                         "lead": item.lead_en if english else item.lead_vi,
-                        "due": f"{item.due_date:%d/%m/%Y}" if item.due_date else "",
+                        "due": short_date(item.due_date) if item.due_date else "",
                         "days": _days_text(language, item.precision, item.days_left),
                         "late": item.days_left is not None and item.days_left <= 0,
                         "escalation": escalation if item.escalated else "",

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from dxtasks.formats import short_date
+
 from .models import Frequency, NoticeTiming
 
 
@@ -36,5 +38,5 @@ class PreferencesForm(forms.Form):
         title_text = (row["title_en"] or row["title_vi"]) if language == "en" else row["title_vi"]
         title = f"{row['reference']} — {title_text}"
         if row["due_date"]:
-            return _("%(title)s (hạn %(due)s)") % {"title": title, "due": f"{row['due_date']:%d/%m/%Y}"}
+            return _("%(title)s (hạn %(due)s)") % {"title": title, "due": short_date(row["due_date"])}
         return title

@@ -11,6 +11,8 @@ a later sweep once its lease has expired.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dxtasks.formats import short_date
+
 
 class Kind(models.TextChoices):
     BEFORE = "before", _("Sắp đến hạn")
@@ -146,7 +148,7 @@ class WorkingDayOverride(models.Model):
         ordering = ["-date"]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} {'✓' if self.working else '✗'}"
+        return f"{short_date(self.date)} {'✓' if self.working else '✗'}"
 
 
 class SweepRun(models.Model):
@@ -183,4 +185,4 @@ class SweepRun(models.Model):
         ordering = ["-day"]
 
     def __str__(self):
-        return f"{self.day:%d/%m/%Y} {'✓' if self.finished_at else '…'}"
+        return f"{short_date(self.day)} {'✓' if self.finished_at else '…'}"

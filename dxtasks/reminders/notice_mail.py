@@ -13,11 +13,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dxtasks.directives.models import EventKind, Notification
+from dxtasks.formats import short_date, short_datetime
 
 from .digest import LANGUAGES, directive_url, preferences_url
 
@@ -34,7 +35,7 @@ KIND_COLOURS = {
 
 
 def _day(value: str | None) -> str:
-    return f"{datetime.date.fromisoformat(value):%d/%m/%Y}" if value else _("không có hạn")
+    return short_date(datetime.date.fromisoformat(value)) if value else _("không có hạn")
 
 
 def _share_reference(event, language: str) -> str:
@@ -102,7 +103,7 @@ def _section(language: str, notifications: list[Notification], *, pending: dict 
                     + (f"?share={event.share.agency.code}" if event.share_id else ""),
                     "sentence": _sentence(notification, language),
                     "note": event.note,
-                    "when": f"{timezone.localtime(event.created_at):%d/%m/%Y %H:%M}",
+                    "when": short_datetime(event.created_at),
                 }
             )
         section = {
@@ -125,7 +126,7 @@ def _section(language: str, notifications: list[Notification], *, pending: dict 
         }
         if pending is not None:
             section["pending"] = {
-                "heading": _("Đang chờ Thư ký Ủy ban xử lý (%(day)s)") % {"day": f"{today:%d/%m/%Y}"},
+                "heading": _("Đang chờ Thư ký Ủy ban xử lý (%(day)s)") % {"day": short_date(today)},
                 "lines": [
                     ngettext(
                         "%(n)s đề nghị gia hạn chờ duyệt", "%(n)s đề nghị gia hạn chờ duyệt", pending["extensions"]

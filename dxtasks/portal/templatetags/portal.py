@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 
 from dxtasks.directives.status import Status
+from dxtasks.formats import short_date, short_datetime
 from dxtasks.layout.templatetags import layout
 
 register = template.Library()
@@ -17,14 +18,12 @@ register.simple_tag(layout.optional_url, name="optional_url")
 
 @register.filter
 def dmy(value: datetime.date | datetime.datetime | None) -> str:
-    """A date as dd/mm/yyyy (a datetime in local time with hh:mm)."""
+    """A date as the format module writes it, 28/12/2023 (a datetime in local time with the hour: 28/12/2023 14:05)."""
     if not value:
         return "—"
     if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
-        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
-    return f"{value:%d/%m/%Y}"
+        return short_datetime(value)
+    return short_date(value)
 
 
 @register.filter

@@ -19,6 +19,7 @@ from dxtasks.directives import groups, selectors, services
 from dxtasks.directives.models import AgencyKind, Directive, ExtensionRequest, Share
 from dxtasks.directives.status import Status, annotate_status
 from dxtasks.directives.transitions import Action
+from dxtasks.formats import short_date
 
 from .. import access
 from ..forms import (
@@ -251,7 +252,7 @@ def decide_extension(request: HttpRequest, public_id, request_id: int) -> HttpRe
         else:
             messages.success(
                 request,
-                _("Đã duyệt gia hạn; thời hạn mới là %(date)s.") % {"date": f"{extension.proposed_due:%d/%m/%Y}"}
+                _("Đã duyệt gia hạn; thời hạn mới là %(date)s.") % {"date": short_date(extension.proposed_due)}
                 if approve
                 else _("Đã từ chối đề nghị gia hạn."),
             )
@@ -416,7 +417,7 @@ def deadline_preview(request: HttpRequest) -> JsonResponse:
             else _("Làm sớm (không có ngày hạn cụ thể)")
         )
     else:
-        label = _("Hạn: %(date)s") % {"date": f"{deadline.due:%d/%m/%Y}"}
+        label = _("Hạn: %(date)s") % {"date": short_date(deadline.due)}
     return JsonResponse(
         {
             "ok": True,

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dxtasks.briefings.content import BriefingError, Kind, make_spec
 from dxtasks.briefings.rendering import render
+from dxtasks.formats import short_date
 
 
 def iso_date(value: str) -> datetime.date:
@@ -66,5 +67,5 @@ class Command(BaseCommand):
         out_path.write_bytes(rendered.pdf)
         self.stdout.write(
             f"Wrote {out_path}: {rendered.page_count} pages, {rendered.directive_count} directives, "
-            f"as of {spec.as_of:%d/%m/%Y}, {spec.language} ({rendered.total_seconds:.1f} s)"
+            f"as of {short_date(spec.as_of)}, {spec.language} ({rendered.total_seconds:.1f} s)"
         )

@@ -37,6 +37,8 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
+from dxtasks.formats import short_date
+
 RATES = {"TOKEN_RATE": (10**6, 60), "ADDRESS_RATE": (10**6, 60)}
 # The 5,000-event figures use the "all" feed over all of their deadlines (a year either side of
 # today), as before it became a window; the "all" feed at 100,000 directives has its real window.
@@ -287,7 +289,7 @@ class Command(BaseCommand):
         window_events = body.count(b"BEGIN:VEVENT")
         since, until = all_feed_window(timezone.localdate())
         self.stdout.write(
-            f"'all' feed at {total} directives: window = deadlines from {since:%d/%m/%Y} to {until:%d/%m/%Y}, "
+            f"'all' feed at {total} directives: window = deadlines from {short_date(since)} to {short_date(until)}, "
             f"{window_events} events ({len(body) / 2**20:.1f} MiB); cold GET median {self.ms(cold)}; "
             f"history page 1 (5,000 events) cold median {self.ms(pages)}"
         )
