@@ -76,15 +76,24 @@ def _compute(scope: scopes.Scope) -> dict:
     }
 
 
+def figures_key(scope: scopes.Scope, version: str) -> str:
+    """What the figures over `scope` depend on: the day, the scope, and `data_version()`.
+
+    The page's rendered lists and scorecards are cached under it too (with the language), since they show
+    those figures' rows and nothing of the person reading them.
+    """
+    return (
+        f"portal:dashboard:{timezone.localdate().isoformat()}:{scope.as_of}:{scope.period_start}:"
+        f"{scope.period_end}:{version}"
+    )
+
+
 def dashboard_figures(scope: scopes.Scope, version: str | None = None) -> dict:
     """{"headline", "due_soon", "scorecards", "overdue_ids", "soon_ids"} for `scope`, cached until the data moves."""
     ttl = settings.PORTAL_DASHBOARD_CACHE_SECONDS  # 0 turns caching off
     if not ttl:
         return _compute(scope)
-    key = (
-        f"portal:dashboard:{timezone.localdate().isoformat()}:{scope.as_of}:{scope.period_start}:"
-        f"{scope.period_end}:{version or data_version()}"
-    )
+    key = figures_key(scope, version or data_version())
     figures = cache.get(key)
     if figures is None:
         figures = _compute(scope)
