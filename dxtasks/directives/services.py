@@ -31,7 +31,7 @@ from dxtasks.accounts import roles
 from dxtasks.formats import short_date
 
 from . import events, groups
-from .deadlines import DeadlineError, parse_deadline
+from .deadlines import Deadline, DeadlineError, parse_deadline
 from .models import (
     REGISTER_BASE,
     Agency,
@@ -227,12 +227,13 @@ def _check_addressed(lead_agency: Agency, addressees: str, listed: list[Agency] 
 
 
 def _new_directive(
-    *, reference, title_vi, lead_agency, deadline_text, assigned_on, addressees="", **fields
+    *, reference, title_vi, lead_agency, deadline_text, assigned_on, addressees="", deadline=None, **fields
 ) -> Directive:
+    """The unsaved directive; its due date and precision from `deadline` (else read from the text)."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"create_directive() got unexpected fields: {sorted(unknown)}")
-    deadline = _parse(deadline_text)
+    deadline = deadline or _parse(deadline_text)
     return Directive(
         reference=reference,
         title_vi=title_vi,
@@ -246,26 +247,75 @@ def _new_directive(
     )
 
 
+# The placeholder of a deadline left out of a check (the rules of its fields are skipped).
+_NO_DEADLINE = Deadline(due=None, precision="ongoing")
+
+
 def check_new_directive(
     *,
     co_agencies: Iterable[Agency] = (),
     lead_agency: Agency | None = None,
     addressees: str = "",
     share_agencies: Iterable[Agency] | None = None,
+    exclude: Iterable[str] = (),
     **fields,
 ) -> None:
     """Raise the DirectiveError `create_directive` would raise for these fields, saving nothing.
 
-    Every rule runs (a merged lead, the model's lengths, URL schemes, choices,
-    constraints) except uniqueness, which a caller checking many rows does in one query.
+    The one check of a new directive before it is saved: the portal's entry
+    form and the importer (each row) call it for their early messages. Every
+    rule runs (a merged lead or addressee, the deadline, the model's lengths,
+    URL schemes, choices, constraints) and every failure is in the one error,
+    field by field, except uniqueness, which a caller checking many rows does in
+    one query, and the rules of the fields in `exclude`: those the caller could
+    not read and has refused already (its own message said), checked with a
+    placeholder value instead.
     """
-    lead_agency, addressees, listed = _addressing(lead_agency, addressees, share_agencies)
-    _check_addressed(lead_agency, addressees, listed)
-    _full_clean(
-        _new_directive(lead_agency=lead_agency, addressees=addressees, **fields),
-        exclude=["co_agencies"],
-        validate_unique=False,
-    )
+    excluded = {"co_agencies", *exclude}
+    listed = None if share_agencies is None else list(share_agencies)
+    refused: list[DirectiveError] = []
+    try:
+        lead_agency, addressees, listed = _addressing(lead_agency, addressees, listed)
+    except DirectiveError as error:  # no lead to build a directive with; the agencies named are still checked
+        refused.append(error)
+        _refused_by(refused, _check_addressed, lead_agency, addressees, listed)
+        raise _together(refused) from None
+    _refused_by(refused, _check_addressed, lead_agency, addressees, listed)
+    deadline = _NO_DEADLINE
+    if "deadline_text" not in excluded:
+        try:
+            deadline = _parse(fields["deadline_text"])
+        except DirectiveError as error:
+            refused.append(error)
+    if deadline is _NO_DEADLINE:
+        excluded |= {"deadline_text", "due_date", "deadline_precision"}
+    try:
+        _full_clean(
+            _new_directive(lead_agency=lead_agency, addressees=addressees, deadline=deadline, **fields),
+            exclude=sorted(excluded),
+            validate_unique=False,
+        )
+    except DirectiveError as error:
+        refused.append(error)
+    if refused:
+        raise _together(refused)
+
+
+def _refused_by(refused: list[DirectiveError], check, *args) -> None:
+    try:
+        check(*args)
+    except DirectiveError as error:
+        refused.append(error)
+
+
+def _together(refused: list[DirectiveError]) -> DirectiveError:
+    """One refusal as it is; several as one error holding every field's messages (code INVALID)."""
+    if len(refused) == 1:
+        return refused[0]
+    errors: dict = {}
+    for each in refused:
+        each.update_error_dict(errors)
+    return DirectiveError(errors, code=Refusal.INVALID)
 
 
 def _language() -> str:

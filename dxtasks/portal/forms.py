@@ -353,8 +353,9 @@ class DirectiveForm(PortalForm):
     def clean(self):
         cleaned = super().clean()
         lead = cleaned.get("lead_agency")
-        unchanged = self.directive is not None and lead is not None and self.directive.lead_agency_id == lead.pk
-        if lead is not None and not unchanged:
+        if self.directive is None:
+            self._check_new_directive(cleaned)
+        elif lead is not None and self.directive.lead_agency_id != lead.pk:
             # The service's own rule (a merged agency takes no new directive), said early.
             try:
                 services.check_lead(lead)
@@ -368,21 +369,40 @@ class DirectiveForm(PortalForm):
                 self.add_error("deadline_reason", _("Cần nêu lý do khi đổi thời hạn."))
         return cleaned
 
+    def _check_new_directive(self, cleaned: dict) -> None:
+        """Every rule `create_directive` applies (the one check the importer runs on each row too),
+        said on its field before anything is saved; the fields already refused are left out."""
+        if cleaned.get("lead_agency") is None:
+            return  # refused already: no directive to check
+        refused = set(self.errors)
+        fields = {name: cleaned.get(name) for name in (*self.DESCRIPTIVE_FIELDS, "deadline_text")}
+        try:
+            services.check_new_directive(
+                co_agencies=cleaned.get("co_agencies") or (),
+                exclude={name for name in fields if name in refused},
+                **fields,
+            )
+        except services.DirectiveError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+
+    DESCRIPTIVE_FIELDS = (
+        "reference",
+        "title_vi",
+        "title_en",
+        "meeting",
+        "lead_agency",
+        "owner",
+        "pillar",
+        "assigned_on",
+        "source_ref",
+        "source_url",
+        "full_text",
+    )
+
     def descriptive_fields(self) -> dict:
         """The fields update_directive/create_directive take as keywords."""
-        names = [
-            "reference",
-            "title_vi",
-            "title_en",
-            "meeting",
-            "lead_agency",
-            "owner",
-            "pillar",
-            "assigned_on",
-            "source_ref",
-            "source_url",
-            "full_text",
-        ]
+        names = list(self.DESCRIPTIVE_FIELDS)
         if self.directive is not None:
             names.append("outcome")
         return {name: self.cleaned_data[name] for name in names}

@@ -22,13 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dxtasks.directives import groups, services
-from dxtasks.directives.deadlines import DeadlineError, parse_deadline
+from dxtasks.directives.deadlines import Deadline
 from dxtasks.directives.folding import fold
 from dxtasks.directives.models import Agency, Directive, Meeting, Pillar, Precision
 from dxtasks.formats import short_date
 
-from .deadline_messages import explain_deadline_error
-from .forms import DATE_INPUT_FORMATS
+from .forms import DATE_INPUT_FORMATS, read_deadline
 
 # Bounds checked before or while reading, so no upload can hold a worker: the file's size,
 # the rows, the columns and cells read, a cell's length (Excel's own limit), and for XLSX (a zip)
@@ -201,6 +200,12 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
 
 def read_table(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
     """(row number, {column: text}) per row of the file; blank lines dropped."""
+    table = _read_cells(name, content)
+    return _data_rows(table[1:], _header(table[0]))
+
+
+def _read_cells(name: str, content: bytes) -> list[list[str]]:
+    """The file's cells, row by row, within the bounds; a .csv or an .xlsx only."""
     if len(content) > MAX_BYTES:
         raise ImportFileError(_("Tệp quá lớn (tối đa 2 MB)."))
     lower = name.lower()
@@ -212,7 +217,12 @@ def read_table(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
         raise ImportFileError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
     if not table:
         raise ImportFileError(_("Tệp trống."))
-    header = [fold(h).strip().replace(" ", "_") for h in table[0]]
+    return table
+
+
+def _header(cells: list[str]) -> list[str]:
+    """The column keys of the first row (folded, spaces as underscores): every required one, no unknown one."""
+    header = [fold(h).strip().replace(" ", "_") for h in cells]
     missing = [key for key, required, _help in COLUMNS if required and key not in header]
     if missing:
         raise ImportFileError(
@@ -222,8 +232,13 @@ def read_table(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
     unknown = [h for h in header if h and h not in COLUMN_KEYS]
     if unknown:
         raise ImportFileError(_("Cột không biết: %(columns)s.") % {"columns": ", ".join(unknown)})
+    return header
+
+
+def _data_rows(table: list[list[str]], header: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """The rows under the header as {column: text}, numbered as the spreadsheet numbers them (header = 1)."""
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in enumerate(table, start=2):
         if not any(cells):
             continue
         rows.append((number, {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(header) if key}))
@@ -246,14 +261,16 @@ def _parse_day(text: str) -> datetime.date | None:
     return None
 
 
-def _pillar(text: str) -> str | None:
+def _pillar(text: str) -> str:
+    """A pillar's value from its value or its Vietnamese name (any case, with or without accents); the text as
+    written when it is neither, for the model's own check to refuse."""
     if not text:
         return Pillar.CROSS_CUTTING
     folded = fold(text)
     for value, label in Pillar.choices:
         if folded in (value, fold(str(label))):
             return value
-    return None
+    return text
 
 
 def _lead_or_list(lead_code: str, agencies: dict, errors: list) -> tuple[Agency | None, list[Agency]]:
@@ -285,113 +302,151 @@ def _lead_or_list(lead_code: str, agencies: dict, errors: list) -> tuple[Agency 
     return None, each
 
 
+def _co_agencies(text: str, agencies: dict, errors: list) -> list[Agency]:
+    """The co_agencies column: codes separated by ';' (or ',')."""
+    co = []
+    for code in filter(None, (c.strip().upper() for c in text.replace(",", ";").split(";"))):
+        if code not in agencies:
+            errors.append(_("Không có cơ quan phối hợp mã “%(code)s”.") % {"code": code})
+        else:
+            co.append(agencies[code])
+    return co
+
+
+def _meeting(number: str, meetings: dict, default: Meeting | None, errors: list) -> Meeting | None:
+    """The meeting column: a register number; empty, the meeting chosen on upload."""
+    if not number:
+        return default
+    # isdecimal() and ASCII: "²".isdigit() is true and int("²") fails.
+    meeting = meetings.get(int(number)) if number.isascii() and number.isdecimal() else None
+    if meeting is None:
+        errors.append(_("Không có phiên họp số “%(number)s”.") % {"number": number})
+    return meeting
+
+
+def _assigned_on(values: dict[str, str], meeting: Meeting | None, errors: list) -> datetime.date | None:
+    """The assigned_on column (dd/mm/yyyy, as the entry form reads dates); empty, the meeting's day."""
+    text = values.get("assigned_on", "")
+    if text:
+        assigned_on = _parse_day(text)
+        if assigned_on is None:
+            errors.append(_("Ngày giao “%(value)s” không đúng dạng dd/mm/yyyy.") % {"value": text})
+        return assigned_on
+    if meeting is not None:
+        return meeting.date
+    if not values.get("meeting"):  # an unknown meeting number is reported already
+        errors.append(_("Thiếu ngày giao (hoặc số phiên họp để lấy ngày họp)."))
+    return None
+
+
+def _owner(username: str, users: dict, errors: list):
+    """The owner column: an active user's username."""
+    if not username:
+        return None
+    owner = users.get(username)
+    if owner is None:
+        errors.append(_("Không có người dùng “%(value)s”.") % {"value": username})
+    return owner
+
+
+def _deadline(text: str, errors: list) -> Deadline | None:
+    """The deadline column, read as the entry form reads it (the same message when it can't be)."""
+    try:
+        return read_deadline(text)
+    except ValidationError as error:
+        errors.extend(error.messages)
+        return None
+
+
+@dataclass
+class _Known:
+    """What rows refer to, read once for the whole file: agencies, meetings, active users by their
+    codes, numbers and usernames; the references already taken; the references seen in earlier rows."""
+
+    agencies: dict[str, Agency]
+    meetings: dict[int, Meeting]
+    users: dict
+    taken: set[str]
+    seen: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, rows: list[tuple[int, dict[str, str]]]) -> "_Known":
+        references = [values.get("reference", "") for _n, values in rows]
+        return cls(
+            agencies={a.code: a for a in Agency.objects.all()},
+            meetings={m.number: m for m in Meeting.objects.all()},
+            users={u.username: u for u in get_user_model().objects.filter(is_active=True)},
+            taken=set(Directive.objects.filter(reference__in=references).values_list("reference", flat=True)),
+        )
+
+    def check_reference(self, reference: str, line: int, errors: list) -> None:
+        """Uniqueness, for the whole file in one query (the service's check leaves it to its caller)."""
+        if reference in self.taken:
+            errors.append(_("Số hiệu %(ref)s đã có trong hệ thống.") % {"ref": reference})
+        elif reference in self.seen:
+            errors.append(
+                _("Số hiệu %(ref)s trùng với dòng %(line)s.") % {"ref": reference, "line": self.seen[reference]}
+            )
+        if reference:
+            self.seen.setdefault(reference, line)
+
+
+def _bounded_cells(values: dict[str, str], errors: list) -> None:
+    for column, value in values.items():
+        if len(value) > MAX_CELL_CHARS:
+            errors.append(_("Cột %(column)s dài quá %(max)s ký tự.") % {"column": column, "max": f"{MAX_CELL_CHARS:,}"})
+            values[column] = value[:200] + "…"  # the preview shows the row, not 32 KB of it
+
+
 def check_rows(rows: list[tuple[int, dict[str, str]]], default_meeting: Meeting | None = None) -> ImportResult:
     """Check every row against the database and each other; nothing is written."""
-    agencies = {a.code: a for a in Agency.objects.all()}
-    meetings = {m.number: m for m in Meeting.objects.all()}
-    users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
-    references = [values.get("reference", "") for _n, values in rows]
-    existing = set(Directive.objects.filter(reference__in=references).values_list("reference", flat=True))
-    seen: dict[str, int] = {}
-    result = []
-    for line, values in rows:
-        row = ImportRow(line=line, values=values)
-        errors = row.errors
-        for column, value in values.items():
-            if len(value) > MAX_CELL_CHARS:
-                errors.append(
-                    _("Cột %(column)s dài quá %(max)s ký tự.") % {"column": column, "max": f"{MAX_CELL_CHARS:,}"}
-                )
-                values[column] = value[:200] + "…"  # the preview shows the row, not 32 KB of it
-        reference = values.get("reference", "")
-        if not reference:
-            errors.append(_("Thiếu số hiệu."))
-        elif len(reference) > 32:
-            errors.append(_("Số hiệu dài quá 32 ký tự."))
-        elif reference in existing:
-            errors.append(_("Số hiệu %(ref)s đã có trong hệ thống.") % {"ref": reference})
-        elif reference in seen:
-            errors.append(_("Số hiệu %(ref)s trùng với dòng %(line)s.") % {"ref": reference, "line": seen[reference]})
-        seen.setdefault(reference, line)
-        title = values.get("title_vi", "")
-        if not title:
-            errors.append(_("Thiếu tên nhiệm vụ."))
-        elif len(title) > 300:
-            errors.append(_("Tên nhiệm vụ dài quá 300 ký tự."))
-        lead_code = values.get("lead_agency", "").upper()
-        lead, each = _lead_or_list(lead_code, agencies, errors)
-        co = []
-        for code in filter(
-            None, (c.strip().upper() for c in values.get("co_agencies", "").replace(",", ";").split(";"))
-        ):
-            if code not in agencies:
-                errors.append(_("Không có cơ quan phối hợp mã “%(code)s”.") % {"code": code})
-            else:
-                co.append(agencies[code])
-        deadline_text = values.get("deadline", "")
-        deadline = None
+    known = _Known.read(rows)
+    return ImportResult(rows=[_check_row(line, values, known, default_meeting) for line, values in rows])
+
+
+def _check_row(line: int, values: dict[str, str], known: _Known, default_meeting: Meeting | None) -> ImportRow:
+    """One row: its columns read here (codes, group codes and lists, meeting numbers, usernames, dates),
+    then every rule of a new directive checked by the service the entry form calls too."""
+    row = ImportRow(line=line, values=values)
+    errors = row.errors
+    _bounded_cells(values, errors)
+    reference = values.get("reference", "")
+    known.check_reference(reference, line, errors)
+    lead, each = _lead_or_list(values.get("lead_agency", "").upper(), known.agencies, errors)
+    co = _co_agencies(values.get("co_agencies", ""), known.agencies, errors)
+    deadline = _deadline(" ".join(values.get("deadline", "").split()), errors)
+    meeting = _meeting(values.get("meeting", ""), known.meetings, default_meeting, errors)
+    assigned_on = _assigned_on(values, meeting, errors)
+    kwargs = {
+        "reference": reference,
+        "title_vi": values.get("title_vi", ""),
+        "title_en": values.get("title_en", ""),
+        "lead_agency": lead,
+        "co_agencies": co,
+        **({"share_agencies": each} if each else {}),
+        "deadline_text": " ".join(values.get("deadline", "").split()),
+        "assigned_on": assigned_on,
+        "meeting": meeting,
+        "pillar": _pillar(values.get("pillar", "")),
+        "owner": _owner(values.get("owner", ""), known.users, errors),
+        "source_ref": values.get("source_ref", ""),
+        "source_url": values.get("source_url", ""),
+        "full_text": values.get("full_text", ""),
+    }
+    if lead is not None or each:  # with no agency read there is no directive to check
+        # Every rule of a new directive at once (lengths, choices, URL schemes, a merged lead or addressee,
+        # constraints), so the commit can't refuse what the preview accepted; the columns refused above are
+        # left out, their message said.
+        unread = {name for name, value in (("deadline_text", deadline), ("assigned_on", assigned_on)) if value is None}
         try:
-            deadline = parse_deadline(deadline_text)
-        except DeadlineError as exc:
-            errors.append(explain_deadline_error(str(exc)))
-        meeting = default_meeting
-        if values.get("meeting"):
-            number = values["meeting"]
-            # isdecimal() and ASCII: "²".isdigit() is true and int("²") fails.
-            meeting = meetings.get(int(number)) if number.isascii() and number.isdecimal() else None
-            if meeting is None:
-                errors.append(_("Không có phiên họp số “%(number)s”.") % {"number": number})
-        assigned_on = None
-        if values.get("assigned_on"):
-            assigned_on = _parse_day(values["assigned_on"])
-            if assigned_on is None:
-                errors.append(_("Ngày giao “%(value)s” không đúng dạng dd/mm/yyyy.") % {"value": values["assigned_on"]})
-        elif meeting is not None:
-            assigned_on = meeting.date
-        elif not values.get("meeting"):  # an unknown meeting number is reported above already
-            errors.append(_("Thiếu ngày giao (hoặc số phiên họp để lấy ngày họp)."))
-        for agency in each or [lead]:
-            # The service's rule, said for every row in the preview (a merged agency takes no new directive).
-            try:
-                services.check_lead(agency)
-            except services.DirectiveError as exc:
-                errors.extend(exc.messages)
-        pillar = _pillar(values.get("pillar", ""))
-        if pillar is None:
-            errors.append(_("Trụ cột “%(value)s” không có.") % {"value": values["pillar"]})
-        owner = None
-        if values.get("owner"):
-            owner = users.get(values["owner"])
-            if owner is None:
-                errors.append(_("Không có người dùng “%(value)s”.") % {"value": values["owner"]})
-        if not errors:
-            # "→ thường xuyên" / "→ ongoing": the precision's label in the reader's language, not its code.
-            row.due_label = short_date(deadline.due) if deadline.due else str(Precision(deadline.precision).label)
-            row.kwargs = {
-                "reference": reference,
-                "title_vi": title,
-                "title_en": values.get("title_en", ""),
-                "lead_agency": lead,
-                "co_agencies": co,
-                **({"share_agencies": each} if each else {}),
-                "deadline_text": " ".join(deadline_text.split()),
-                "assigned_on": assigned_on,
-                "meeting": meeting,
-                "pillar": pillar,
-                "owner": owner,
-                "source_ref": values.get("source_ref", ""),
-                "source_url": values.get("source_url", ""),
-                "full_text": values.get("full_text", ""),
-            }
-            # The model's own rules too (lengths, URL schemes, constraints), so the commit can't refuse what the
-            # preview accepted.
-            try:
-                services.check_new_directive(**row.kwargs)
-            except services.DirectiveError as exc:
-                errors.extend(_model_messages(exc))
-                row.kwargs = {}
-        result.append(row)
-    return ImportResult(rows=result)
+            services.check_new_directive(**kwargs, exclude=unread)
+        except services.DirectiveError as exc:
+            errors.extend(_model_messages(exc))
+    if not errors:
+        row.kwargs = kwargs
+        # "→ thường xuyên" / "→ ongoing": the precision's label in the reader's language, not its code.
+        row.due_label = short_date(deadline.due) if deadline.due else str(Precision(deadline.precision).label)
+    return row
 
 
 def _model_messages(error: ValidationError) -> list[str]:

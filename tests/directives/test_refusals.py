@@ -173,3 +173,34 @@ def test_the_readme_lists_every_refusal_code():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     missing = [code for code in Refusal.values if f"| `{code}` |" not in readme]
     assert not missing
+
+
+def test_the_check_of_a_new_directive_says_every_rule_that_refuses_at_once(merged):
+    fields = {"reference": "R" * 40, "title_vi": "", "lead_agency": merged, "deadline_text": "quý V/2025"}
+    fields |= {"assigned_on": D(2025, 6, 1), "source_url": "javascript:alert(1)", "pillar": "space"}
+    with pytest.raises(services.DirectiveError) as refused:
+        services.check_new_directive(**fields)
+    assert refused.value.refusal == Refusal.INVALID  # several rules: the code says only that
+    assert set(refused.value.message_dict) == {
+        "reference",
+        "title_vi",
+        "lead_agency",
+        "deadline_text",
+        "source_url",
+        "pillar",
+    }
+    # One rule alone keeps its own code; a field the caller refused already is left out.
+    assert _refusal(
+        lambda: services.check_new_directive(
+            **{
+                **fields,
+                "lead_agency": merged,
+                "reference": "R-3",
+                "title_vi": "x",
+                "source_url": "",
+                "pillar": "economy",
+            },
+            exclude={"deadline_text"},
+        )
+    ) == (Refusal.MERGED_LEAD)
+    assert not Directive.objects.exists()

@@ -99,14 +99,14 @@ def test_every_bad_row_is_listed_and_nothing_is_saved(world, meeting):
     result = response.context["result"]
     errors = {row.line: " | ".join(row.errors) for row in result.bad_rows}
     assert set(errors) == {2, 3, 4, 6, 7}
-    assert "Thiếu tên nhiệm vụ" in errors[2]
+    assert "Tên nhiệm vụ: Trường này không được để trắng." in errors[2]  # the model's rule, as the service says it
     assert "Không có cơ quan mã “XYZ”" in errors[3]
     assert "Không có quý V" in errors[4]
     assert "đã có trong hệ thống" in errors[6]
     for expected in ("trùng với dòng 5", "NOPE", "31/02/2025", "số “99”", "space"):
         assert expected in errors[7]
     page = response.content.decode()
-    assert "5 dòng có lỗi" in page and "Thiếu tên nhiệm vụ" in page
+    assert "5 dòng có lỗi" in page and "Tên nhiệm vụ: Trường này không được để trắng." in page
     # No commit is offered, and a forced commit has nothing to commit.
     assert "/import/commit/" not in page
     assert client.post("/import/commit/").status_code == 302
@@ -245,6 +245,28 @@ def test_every_model_rule_is_a_row_error_in_the_preview(world, meeting):
     # And a commit forced past the preview answers with the rows, not a 500.
     assert client.post("/import/commit/").status_code == 302
     assert not Directive.objects.filter(reference__startswith="UBQG-9/").exists()
+
+
+def test_a_row_s_problems_are_each_listed_once_in_the_words_of_the_entry_form_and_the_service(
+    world, meeting, agency_factory
+):
+    import datetime
+
+    successor = agency_factory("MOST7", short_name_vi="BKHCN7")
+    agency_factory(
+        "MIC7", short_name_vi="BTTTT7", active=False, successor=successor, succeeded_on=datetime.date(2025, 1, 1)
+    )
+    header = HEADER.strip() + ",source_url\n"
+    body = f"{'R' * 40},,,MIC7,,quý V/2025,,9,space,javascript:alert(1)\n"
+    errors = client_for(world.users["secretariat"]).post("/import/", {"file": _csv(body, header=header)})
+    assert errors.context["result"].rows[0].errors == [
+        "Không có quý V (chỉ có quý I–IV).",  # the entry form's reading of a deadline
+        "Đơn vị chủ trì: BTTTT7 đã hợp nhất vào BKHCN7; hãy chọn cơ quan đang hoạt động.",
+        "Số hiệu: Giá trị này chỉ có tối đa 32 kí tự (hiện có 40)",
+        "Tên nhiệm vụ: Trường này không được để trắng.",
+        "Nguồn: Nhập một URL hợp lệ.",
+        "Trụ cột: Giá trị 'space' không phải là lựa chọn hợp lệ.",
+    ]
 
 
 def test_the_commit_lists_model_errors_instead_of_raising(world, meeting):
