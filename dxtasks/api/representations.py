@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dxtasks.accounts import roles
 from dxtasks.directives import selectors
+from dxtasks.directives.actions import available_actions
 from dxtasks.directives.models import Agency, Directive, ExtensionRequest, Meeting, Share
 from dxtasks.directives.status import REPORT_ORDER, Status, annotate_status
 
@@ -220,7 +221,10 @@ def share(row: Share, directive: Directive, caller, as_of: datetime.date, pendin
         "pending_extension": extension(waiting) if waiting else None,
         "version": row.version,
         "updated_at": row.updated_at,
-        "permissions": {"report": caller.can_write and roles.can_report_on_share(caller.user, row)},
+        "permissions": {
+            "report": caller.can_write and roles.can_report_on_share(caller.user, row),
+            "actions": _actions(caller, directive, row, waiting),
+        },
         "url": f"{directive.get_absolute_url()}?share={row.agency.code}",
     }
 
@@ -233,6 +237,13 @@ def share_detail(row: Share, directive: Directive, caller) -> dict:
         "outcome": row.outcome,
         "history": _history(row, _extensions(row.extension_requests)),
     }
+
+
+def _actions(caller, directive: Directive, share: Share | None, pending: ExtensionRequest | None) -> list[str]:
+    """The portal's available actions for the caller (none with a read-only token), in a fixed order."""
+    if not caller.can_write:
+        return []
+    return sorted(available_actions(caller.user, directive, share, pending=pending))
 
 
 def load_directive(public_id) -> Directive | None:
@@ -279,6 +290,7 @@ def detail(directive: Directive, caller) -> dict:
         "permissions": {
             "report": caller.can_write and roles.can_report_on(user, directive),
             "manage": caller.can_write and roles.can_manage(user),
+            "actions": _actions(caller, directive, None, pending),
         },
     }
 

@@ -13,9 +13,11 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Strict
 
+from dxtasks.directives.actions import RequestAction
 from dxtasks.directives.groups import GROUPS
 from dxtasks.directives.models import AgencyKind, AgencyTransfer, Committee, ExtensionRequest, Pillar, Precision, State
 from dxtasks.directives.status import Status
+from dxtasks.directives.transitions import Action
 from dxtasks.directives.worklists import SPECS
 
 StatusValue = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
@@ -243,15 +245,25 @@ class History(Schema):
     extension_requests: list[ExtensionOut]
 
 
+DirectiveAction = Literal[tuple([*Action.values, *RequestAction.values])]  # type: ignore[valid-type]
+ACTIONS_HELP = (
+    "What the caller may do now, by role and state (`directives.actions.available_actions`, the portal's "
+    "buttons): progress, extension, deadline, submit, return, complete, cancel, decide, withdraw. Empty for a "
+    "read-only token."
+)
+
+
 class Permissions(Schema):
     """What the caller may do on this directive (the portal's rules, narrowed by a read-only token)."""
 
     report: bool = Field(description="Report progress, request or withdraw an extension, submit for review.")
     manage: bool = Field(description="Edit, decide extensions, complete, return, cancel (secretariat).")
+    actions: list[DirectiveAction] = Field(description=ACTIONS_HELP)
 
 
 class SharePermissions(Schema):
     report: bool = Field(description="Report progress, request an extension, submit for review on this share.")
+    actions: list[DirectiveAction] = Field(description=ACTIONS_HELP)
 
 
 class ShareOut(Schema):

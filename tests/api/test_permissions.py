@@ -129,9 +129,17 @@ def test_every_role_reads_everything(world, api, position):
     client = api(users[position], scope="read")
     assert client.get("/api/v1/directives/").status_code == 200
     detail = client.get(f"/api/v1/directives/{directive.public_id}/").json()
-    assert detail["permissions"] == {"report": False, "manage": False}  # a read-only token
+    assert detail["permissions"] == {"report": False, "manage": False, "actions": []}  # a read-only token
     writer = api(users[position]).get(f"/api/v1/directives/{directive.public_id}/").json()
-    assert writer["permissions"] == {"report": position in REPORTERS, "manage": position in MANAGERS}
+    # An open directive: reporters report, ask for time, submit; the secretariat also moves, completes, cancels.
+    actions = ({"progress", "extension", "submit"} if position in REPORTERS else set()) | (
+        {"deadline", "complete", "cancel"} if position in MANAGERS else set()
+    )
+    assert writer["permissions"] == {
+        "report": position in REPORTERS,
+        "manage": position in MANAGERS,
+        "actions": sorted(actions),
+    }
 
 
 def test_role_is_read_at_each_request(world, api):

@@ -48,7 +48,7 @@ def test_detail_shows_every_share_and_the_roll_up(ubqg10, api, demo):
     mps = next(s for s in body["shares"] if s["agency"]["code"] == "MPS")
     assert mps["owner"] == "mps.focal" and mps["status"] == "overdue" and mps["state"] == "open"
     assert mps["days_overdue"] == (today - _share(ubqg10, "MPS").due_date).days > 0
-    assert mps["url"].endswith("?share=MPS") and mps["permissions"] == {"report": False}
+    assert mps["url"].endswith("?share=MPS") and mps["permissions"] == {"report": False, "actions": []}
     summary = selectors.share_summary(ubqg10)
     assert body["roll_up"] == {key: summary[key] for key in body["roll_up"]}
     assert body["roll_up"]["overdue"] >= 2 and body["status"] == "overdue"
@@ -92,12 +92,15 @@ def test_one_share_with_its_own_history(ubqg10, api, demo):
     client = api(demo["mps.focal"])
     body = client.get(_path(ubqg10, "shares/MPS/")).json()
     assert body["agency"]["code"] == "MPS" and body["directive"]["reference"] == "UBQG-10/01"
-    assert body["latest_progress"]["percent"] == 30 and body["permissions"] == {"report": True}
+    assert body["latest_progress"]["percent"] == 30 and body["permissions"] == {
+        "report": True,
+        "actions": ["extension", "progress", "submit"],
+    }
     assert [(p["note"], p["share"]) for p in body["history"]["progress"]] == [("Đã trình dự thảo kế hoạch", "MPS")]
     detail = client.get(_path(ubqg10)).json()
     assert ("Đã trình dự thảo kế hoạch", "MPS") in {(p["note"], p["share"]) for p in detail["history"]["progress"]}
     assert detail["latest_progress"] is None  # the directive's own line: reports about the whole directive only
-    assert client.get(_path(ubqg10, "shares/SBV/")).json()["permissions"] == {"report": False}
+    assert client.get(_path(ubqg10, "shares/SBV/")).json()["permissions"] == {"report": False, "actions": []}
     assert client.get(_path(ubqg10, "shares/NOPE/")).status_code == 404
     single = Directive.objects.get(reference="DEMO-01")
     assert client.get(_path(single, "shares/MPS/")).status_code == 404

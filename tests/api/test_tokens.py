@@ -125,7 +125,7 @@ def test_read_only_token_cannot_write_even_for_the_secretariat(demo):
     assert response.status_code == 403 and problem(response)["type"].endswith("read-only-token")
     assert not directive.progress_updates.filter(note="x").exists()
     detail = ApiClient(secret).get(f"/api/v1/directives/{directive.public_id}/").json()
-    assert detail["permissions"] == {"report": False, "manage": False}
+    assert detail["permissions"] == {"report": False, "manage": False, "actions": []}
 
 
 def test_command_prints_the_token_as_its_last_line(demo):

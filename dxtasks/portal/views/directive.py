@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dxtasks.accounts import roles
-from dxtasks.directives import groups, selectors, services
+from dxtasks.directives import actions, groups, selectors, services
+from dxtasks.directives.actions import RequestAction
 from dxtasks.directives.models import AgencyKind, Directive, ExtensionRequest, Share
 from dxtasks.directives.status import Status, annotate_status
 from dxtasks.directives.transitions import Action
@@ -91,6 +92,18 @@ def _share_table(request: HttpRequest, directive: Directive) -> dict:
     }
 
 
+# The action panels of the page (the decision form sits with the pending request, above them).
+PANELS = {
+    Action.PROGRESS: "progress_form",
+    Action.EXTENSION: "extension_form",
+    Action.SUBMIT: "submit_form",
+    Action.COMPLETE: "complete_form",
+    Action.RETURN: "return_form",
+    Action.CANCEL: "cancel_form",
+}
+FORM_ACTIONS = {form: action for action, form in PANELS.items()} | {"decision_form": RequestAction.DECIDE}
+
+
 def _page(
     request: HttpRequest, directive: Directive, status: int = 200, share: Share | None = None, **bound
 ) -> HttpResponse:
@@ -98,22 +111,10 @@ def _page(
     if share is None:
         share = _acting_share(request, directive)
     target = share or directive
-    if share is not None:
-        can_report = roles.can_report_on_share(user, share)
-    else:
-        can_report = roles.can_report_on(user, directive) and not directive.is_collective
-    can_manage = roles.can_manage(user)
     closed = directive.is_closed or target.is_closed
-
-    def allowed(action: Action) -> bool:  # the transition table's answer; nothing is done on a closed directive
-        return not directive.is_closed and target.allows(action)
-
-    whole = directive.is_collective and share is None  # acting on the whole collective directive
-    pending = (
-        ExtensionRequest.objects.filter(directive=directive, share=share, decision=ExtensionRequest.Decision.PENDING)
-        .select_related("requested_by")
-        .first()
-    )
+    pending = actions.pending_request(directive, share)
+    # What this user may do here now: the roles and the transition table (directives/actions.py).
+    offered = actions.available_actions(user, directive, share, pending=pending)
     # The requester sees the answer to their latest request, with the secretariat's note.
     my_decision = (
         directive.extension_requests.filter(
@@ -131,9 +132,9 @@ def _page(
         "timeline": timeline(directive, share),
         "pending_extension": pending,
         "my_decision": my_decision,
-        "can_withdraw": pending is not None and roles.can_withdraw_request(user, pending),
-        "can_report": can_report,
-        "can_manage": can_manage,
+        "actions": offered,
+        "panels_offered": bool(offered & PANELS.keys()),
+        "can_manage": roles.can_manage(user),  # the edit link and the share table's links
         "days_overdue": selectors.days_overdue(target.due_date, timezone.localdate()) if not closed else None,
         "progress_form": bound.get("progress_form")
         or ProgressForm(
@@ -145,29 +146,13 @@ def _page(
         "complete_form": bound.get("complete_form") or CompleteForm(initial={"completed_on": timezone.localdate()}),
         "return_form": bound.get("return_form") or ReturnForm(),
         "cancel_form": bound.get("cancel_form") or CancelForm(),
-        "show_progress": (can_report or (whole and can_manage)) and allowed(Action.PROGRESS),
-        "show_extension": can_report and allowed(Action.EXTENSION) and pending is None,
-        "show_decision": can_manage and pending is not None,
-        "show_submit": can_report and allowed(Action.SUBMIT),
-        "show_complete": can_manage and allowed(Action.COMPLETE) and not whole,
-        "show_return": can_manage and allowed(Action.RETURN),
-        "show_cancel": can_manage and allowed(Action.CANCEL),
         "open_panel": bound.get("open_panel", ""),
         **_share_table(request, directive),
     }
     # A refusal for an action whose form is no longer offered (e.g. returning a directive that
     # was never submitted) is shown above the actions, so it is never lost.
-    panel_shown = {
-        "progress_form": "show_progress",
-        "extension_form": "show_extension",
-        "decision_form": "show_decision",
-        "submit_form": "show_submit",
-        "complete_form": "show_complete",
-        "return_form": "show_return",
-        "cancel_form": "show_cancel",
-    }
     open_panel = context["open_panel"]
-    if open_panel and not context[panel_shown[open_panel]]:
+    if open_panel and FORM_ACTIONS[open_panel] not in offered:
         context["action_errors"] = context[open_panel].non_field_errors()
     return render(request, "portal/directive_detail.html", context, status=status)
 
