@@ -232,18 +232,12 @@ class DirectiveAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if change:
             fields = {f: data[f] for f in form.changed_data if f in services.EDITABLE_FIELDS}
-            # One transaction: the admin's changeform_view runs in one.
-            if "deadline_text" in form.changed_data:
-                services.change_deadline(
-                    directive=obj,
-                    approved_by=request.user,
-                    new_deadline_text=data["deadline_text"],
-                    reason=str(_("Sửa trong trang quản trị")),
-                )
-            services.update_directive(
+            services.edit_directive(
                 directive=obj,
                 by=request.user,
                 co_agencies=data["co_agencies"] if "co_agencies" in form.changed_data else None,
+                deadline_text=data["deadline_text"] if "deadline_text" in form.changed_data else None,
+                deadline_reason=str(_("Sửa trong trang quản trị")),
                 **fields,
             )
         else:

@@ -483,6 +483,12 @@ def _roll_up(directive: Directive, *, by) -> None:
         _record_state(directive, old_state=old_state, by=by, note=_("Tổng hợp từ phần việc của các cơ quan"))
 
 
+def _check_fresh(current: Directive, expected_updated_at: datetime.datetime | None) -> None:
+    """The stale-edit rule: refused when the (locked) row changed since the editor loaded it."""
+    if expected_updated_at is not None and current.updated_at != expected_updated_at:
+        raise StaleEdit(_("Nhiệm vụ vừa được người khác sửa. Hãy tải lại trang để xem thay đổi rồi sửa lại."))
+
+
 @transaction.atomic
 def update_directive(
     *,
@@ -504,8 +510,7 @@ def update_directive(
     if unknown:
         raise TypeError(f"update_directive() got unexpected fields: {sorted(unknown)}")
     current = _locked(directive)
-    if expected_updated_at is not None and current.updated_at != expected_updated_at:
-        raise StaleEdit(_("Nhiệm vụ vừa được người khác sửa. Hãy tải lại trang để xem thay đổi rồi sửa lại."))
+    _check_fresh(current, expected_updated_at)
     old_lead, old_owner = current.lead_agency_id, current.owner_id
     if current.is_collective and "lead_agency" in changes and changes["lead_agency"].pk != old_lead:
         raise DirectiveError(
@@ -563,6 +568,36 @@ def update_directive(
             users = [u for u in users if u.pk == current.owner_id]
         events.record(EventKind.ASSIGNED, directive=current, actor=by, users=users)
     return current
+
+
+@transaction.atomic
+def edit_directive(
+    *,
+    directive: Directive,
+    by,
+    expected_updated_at: datetime.datetime | None = None,
+    co_agencies: Iterable[Agency] | None = None,
+    deadline_text: str | None = None,
+    deadline_reason: str = "",
+    **changes,
+) -> Directive:
+    """The whole edit of a directive, as the portal's form and the API's PATCH send it, in one transaction.
+
+    The stale-edit check once, first, on the locked row (so a deadline move can't
+    slip past it); then the descriptive fields (`update_directive`, which records
+    only what changed); then, when the deadline as written differs from the
+    stored one, the deadline move with its reason (`change_deadline`: history,
+    version, notifications). A refusal of either leaves nothing written.
+    """
+    current = _locked(directive)
+    _check_fresh(current, expected_updated_at)
+    moves_deadline = deadline_text is not None and deadline_text != current.deadline_text
+    if moves_deadline and not deadline_reason.strip():
+        raise DirectiveError({"deadline_reason": _("Cần nêu lý do khi đổi thời hạn.")}, code=Refusal.REASON_REQUIRED)
+    update_directive(directive=current, by=by, co_agencies=co_agencies, **changes)
+    if moves_deadline:
+        change_deadline(directive=current, approved_by=by, new_deadline_text=deadline_text, reason=deadline_reason)
+    return Directive.objects.get(pk=current.pk)
 
 
 @transaction.atomic

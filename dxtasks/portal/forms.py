@@ -11,7 +11,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -408,8 +407,8 @@ class DirectiveForm(PortalForm):
         return {name: self.cleaned_data[name] for name in names}
 
     def save(self, *, by) -> Directive:
-        """Create the directive, or save the edit: the stale check first (a deadline move must
-        not slip past it), then the deadline move with its reason, in one transaction.
+        """Create the directive (`services.create_directive`), or save the edit (`services.edit_directive`:
+        the stale check, the fields, the deadline move with its reason, in one transaction).
 
         Raises `services.StaleEdit` or `services.DirectiveError`; nothing is saved then.
         """
@@ -418,22 +417,15 @@ class DirectiveForm(PortalForm):
             return services.create_directive(
                 by=by, deadline_text=data["deadline_text"], co_agencies=data["co_agencies"], **self.descriptive_fields()
             )
-        with transaction.atomic():
-            services.update_directive(
-                directive=self.directive,
-                by=by,
-                expected_updated_at=data["updated_at"],
-                co_agencies=data["co_agencies"],
-                **self.descriptive_fields(),
-            )
-            if data["deadline_text"] != self.directive.deadline_text:
-                services.change_deadline(
-                    directive=self.directive,
-                    approved_by=by,
-                    new_deadline_text=data["deadline_text"],
-                    reason=data["deadline_reason"],
-                )
-        return self.directive
+        return services.edit_directive(
+            directive=self.directive,
+            by=by,
+            expected_updated_at=data["updated_at"],
+            co_agencies=data["co_agencies"],
+            deadline_text=data["deadline_text"],
+            deadline_reason=data["deadline_reason"],
+            **self.descriptive_fields(),
+        )
 
 
 # --- Workflow actions ----------------------------------------------------------------
