@@ -20,7 +20,8 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
-from dxtasks.directives.services import StaleEdit
+from dxtasks.directives.refusals import Refusal
+from dxtasks.directives.services import DirectiveError, StaleEdit
 
 from . import directives, inbox, reference, shares
 from .auth import BearerToken, PerCallerRate, Session
@@ -215,14 +216,16 @@ def _stale(request, exc: StaleEdit):
         " ".join(exc.messages),
         kind="stale",
         errors=[("If-Match", _("Nhiệm vụ đã thay đổi từ khi bạn đọc; hãy GET lại để lấy ETag mới."))],
+        refusal=exc.refusal,
     )
 
 
 @api.exception_handler(ValidationError)
 def _refused(request, exc: ValidationError):
-    """A service's refusal (DirectiveError) or a model's validation: nothing was written."""
+    """A service's refusal (DirectiveError, with its code in `refusal`) or a model's validation: nothing was written."""
     errors = django_errors(exc)
-    return problem(422, " ".join(message for _f, message in errors), kind="refused", errors=errors)
+    refusal = exc.refusal if isinstance(exc, DirectiveError) else Refusal.INVALID
+    return problem(422, " ".join(message for _f, message in errors), kind="refused", errors=errors, refusal=refusal)
 
 
 api.add_router("/", reference.router)

@@ -7,6 +7,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 
 from dxtasks.directives.models import Directive
+from dxtasks.directives.refusals import Refusal
 
 from .problems import ApiProblem
 from .representations import micros, updated_at_of
@@ -46,4 +47,4 @@ def check_if_match(request: HttpRequest, locked: Directive) -> None:
 
 
 def stale(message: str) -> ApiProblem:
-    return ApiProblem(412, message, kind="stale", errors=[("If-Match", message)])
+    return ApiProblem(412, message, kind="stale", errors=[("If-Match", message)], refusal=Refusal.STALE_EDIT)

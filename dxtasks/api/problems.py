@@ -1,7 +1,8 @@
 """Errors as RFC 9457 problem details (`application/problem+json`), naming the field at fault.
 
 Every refusal the API gives goes through `problem()`, so clients see one
-shape: {"type", "title", "status", "detail", "errors": [{"field", "message"}]}.
+shape: {"type", "title", "status", "detail", "errors": [{"field", "message"}]}; a refusal
+of the services also carries `refusal`, the rule's code (`directives.refusals.Refusal`).
 """
 
 import json
@@ -32,14 +33,16 @@ TITLES = {
 class ApiProblem(Exception):
     """Raised by endpoints to answer with a problem; handled by the API's exception handler."""
 
-    def __init__(self, status: int, detail: str = "", *, kind: str = "", errors=(), headers=None):
-        self.status, self.detail, self.kind = status, detail, kind
+    def __init__(self, status: int, detail: str = "", *, kind: str = "", errors=(), headers=None, refusal: str = ""):
+        self.status, self.detail, self.kind, self.refusal = status, detail, kind, refusal
         self.errors = list(errors)
         self.headers = headers or {}
         super().__init__(detail)
 
 
-def problem(status: int, detail: str = "", *, kind: str = "", errors=(), headers=None) -> HttpResponse:
+def problem(
+    status: int, detail: str = "", *, kind: str = "", errors=(), headers=None, refusal: str = ""
+) -> HttpResponse:
     body = {
         "type": BASE + kind if kind else "about:blank",
         "title": TITLES.get(status, "Error"),
@@ -47,6 +50,8 @@ def problem(status: int, detail: str = "", *, kind: str = "", errors=(), headers
         "detail": str(detail),
         "errors": [{"field": str(field), "message": str(message)} for field, message in errors],
     }
+    if refusal:
+        body["refusal"] = str(refusal)
     response = HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=MEDIA_TYPE)
     for name, value in (headers or {}).items():
         response[name] = value
@@ -54,7 +59,7 @@ def problem(status: int, detail: str = "", *, kind: str = "", errors=(), headers
 
 
 def from_exception(exc: ApiProblem) -> HttpResponse:
-    return problem(exc.status, exc.detail, kind=exc.kind, errors=exc.errors, headers=exc.headers)
+    return problem(exc.status, exc.detail, kind=exc.kind, errors=exc.errors, headers=exc.headers, refusal=exc.refusal)
 
 
 def django_errors(error: ValidationError, rename: dict | None = None) -> list[tuple[str, str]]:

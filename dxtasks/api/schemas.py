@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Strict
 from dxtasks.directives.actions import RequestAction
 from dxtasks.directives.groups import GROUPS
 from dxtasks.directives.models import AgencyKind, AgencyTransfer, Committee, ExtensionRequest, Pillar, Precision, State
+from dxtasks.directives.refusals import Refusal
 from dxtasks.directives.status import Status
 from dxtasks.directives.transitions import Action
 from dxtasks.directives.worklists import SPECS
@@ -68,6 +69,9 @@ class FieldError(Schema):
     message: str
 
 
+RefusalValue = Literal[tuple(Refusal.values)]  # type: ignore[valid-type]
+
+
 class Problem(Schema):
     """An error, as `application/problem+json`."""
 
@@ -76,6 +80,11 @@ class Problem(Schema):
     status: int
     detail: str = ""
     errors: list[FieldError] = Field(default_factory=list)
+    refusal: RefusalValue | None = Field(
+        default=None,
+        description="A refusal of the rules (422, and 412 `stale_edit`): which rule refused, a code of "
+        "`directives.refusals.Refusal` (README, *Refusals and their codes*); absent for other problems.",
+    )
 
 
 # --- Reference data ------------------------------------------------------------------------

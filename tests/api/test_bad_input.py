@@ -120,6 +120,7 @@ def test_a_stale_if_match_is_412_and_writes_nothing(setting, demo):
     ]:
         response = client.send(method, path + suffix, body, **{"If-Match": etag})
         assert response.status_code == 412 and _fields(response) == {"If-Match"}, response.content
+        assert problem(response)["refusal"] == "stale_edit"
     assert _state(directive) == before
     fresh = client.get(path)["ETag"]
     assert client.patch(path, {"title_vi": "Sửa đúng"}, **{"If-Match": fresh}).status_code == 200
@@ -131,12 +132,16 @@ def test_a_malformed_if_match_is_412(setting, etag):
     assert client.patch(path, {"title_vi": "x"}, **{"If-Match": etag}).status_code == 412
 
 
-def test_workflow_refusals_of_the_services_are_422_with_their_message(setting):
+def test_workflow_refusals_of_the_services_are_422_with_their_message_and_code(setting):
     directive, client, path = setting
     early = client.post(path + "extension/", {"proposed_due": "2020-01-01", "reason": "x"})
     assert early.status_code == 422 and "proposed_due" in _fields(early)
+    assert problem(early)["refusal"] == "extension_date"  # the service's rule, not a field type
     wrong_state = client.post(path + "return/", {"note": "chưa gửi"})  # never submitted
     assert wrong_state.status_code == 422 and problem(wrong_state)["detail"]
+    assert problem(wrong_state)["refusal"] == "transition" and problem(wrong_state)["type"].endswith("refused")
+    badly_typed = client.post(path + "progress/", {"percent": "lots", "note": "x"})
+    assert badly_typed.status_code == 422 and "refusal" not in problem(badly_typed)  # no rule refused: bad input
     assert client.post(path + "extension/", {"proposed_due": "31/12/2031", "reason": "x"}).status_code == 422
 
 
@@ -158,7 +163,7 @@ def test_withdrawing_twice_a_decided_or_an_unknown_request_writes_nothing(settin
     )
     assert focal.post(f"{path}extension/{request.pk}/withdraw/").status_code == 200
     again = focal.post(f"{path}extension/{request.pk}/withdraw/")
-    assert again.status_code == 422 and problem(again)["detail"]
+    assert again.status_code == 422 and problem(again)["detail"] and problem(again)["refusal"] == "already_decided"
     assert focal.post(f"{path}extension/999999/withdraw/").status_code == 404
     other = Directive.objects.exclude(pk=directive.pk).first()
     assert focal.post(f"/api/v1/directives/{other.public_id}/extension/{request.pk}/withdraw/").status_code == 404
