@@ -17,6 +17,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -184,6 +186,96 @@ def _labels(language: str, escalate_after: int) -> dict[str, object]:
         }
 
 
+def _line_values(language: str, labels: dict, item: DigestItem) -> dict[str, object]:
+    """What one digest line shows in `language` (the due date in the active language, as the template wrote it)."""
+    english = language == "en"
+    return {
+        "reference": item.reference,
+        "url": item.url,
+        "title": item.title_en if english else item.title_vi,
+        "lead": item.lead_en if english else item.lead_vi,
+        "due": _short_date(translation.get_language(), item.due_date) if item.due_date else "",
+        "days": _days_text(language, item.precision, item.days_left),
+        "late": item.days_left is not None and item.days_left <= 0,
+        "escalation": labels["escalation"] if item.escalated else "",
+        "due_label": labels["due_label"],
+        "lead_label": labels["lead_label"],
+    }
+
+
+@lru_cache(maxsize=256)
+def _short_date(_active_language: str | None, day: datetime.date) -> str:
+    return short_date(day)
+
+
+def _line_key(language: str, item: DigestItem) -> tuple:
+    """Everything a line's text depends on (labels and dates depend on the languages, set per process)."""
+    return (
+        language,
+        translation.get_language(),
+        item.reference,
+        item.url,
+        item.title_en if language == "en" else item.title_vi,
+        item.lead_en if language == "en" else item.lead_vi,
+        item.due_date,
+        item.precision,
+        item.days_left,
+        item.escalated,
+    )
+
+
+# A sweep lists each line in one or a few digests (escalations: the leadership's and every secretariat
+# member's); bounded so a long-running worker does not grow.
+_LINES: dict[tuple, tuple[str, str]] = {}
+_LINES_MAX = 50_000
+
+
+def _line(language: str, labels: dict, item: DigestItem) -> tuple[str, str]:
+    """The line's text and HTML, exactly as the item loops of digest.txt and digest.html wrote them."""
+    key = _line_key(language, item)
+    found = _LINES.get(key)
+    if found is not None:
+        return found
+    v = _line_values(language, labels, item)
+    text = (
+        f"\n* {v['reference']} — {v['title']}\n  "
+        + (f"{v['due_label']}: {v['due']} · " if v["due"] else "")
+        + f"{v['days']}\n  {v['lead_label']}: {v['lead']}"
+        + (f"\n  [{v['escalation']}]" if v["escalation"] else "")
+        + f"\n  {v['url']}\n"
+    )
+    e = {name: conditional_escape(value) if isinstance(value, str) else value for name, value in v.items()}
+    html = (
+        '<tr>\n<td style="padding:8px 10px;border-bottom:1px solid #e4e7ec;vertical-align:top;">'
+        f'<a href="{e["url"]}" style="color:#175cd3;font-weight:bold;text-decoration:none;">{e["reference"]}</a>'
+        f' — {e["title"]}<br><span style="color:#475467;">{e["lead_label"]}: {e["lead"]}</span>'
+        + (
+            ' <strong style="color:#ffffff;background:#b42318;border-radius:3px;padding:0 5px;font-size:12px;">'
+            f"{e['escalation']}</strong>"
+            if v["escalation"]
+            else ""
+        )
+        + "</td>\n"
+        '<td style="padding:8px 10px;border-bottom:1px solid #e4e7ec;vertical-align:top;white-space:nowrap;'
+        'text-align:right;">'
+        + (f"{e['due_label']}: {e['due']}<br>" if v["due"] else "")
+        + (f'<strong style="color:#b42318;">{e["days"]}</strong>' if v["late"] else f"{e['days']}")
+        + "</td>\n</tr>\n"
+    )
+    if len(_LINES) >= _LINES_MAX:
+        _LINES.clear()
+    _LINES[key] = (text, html)
+    return text, html
+
+
+def _item_text(language: str, labels: dict, item: DigestItem) -> str:
+    return _line(language, labels, item)[0]
+
+
+def _item_html(language: str, labels: dict, item: DigestItem) -> str:
+    return _line(language, labels, item)[1]
+
+
 def capped(groups, limit: int) -> tuple[list[tuple[str, list[DigestItem]]], dict[str, int]]:
     """At most `limit` lines per group (the longest overdue first: `grouped` sorts them), and how many were left out.
 
@@ -219,9 +311,8 @@ def section(
     `_days_text`), not once per digest.
     """
     labels = _labels(language, escalate_after)
-    headings, escalation = labels["headings"], labels["escalation"]
+    headings = labels["headings"]
     left_out = left_out or {}
-    english = language == "en"
     with translation.override(language):
         intro = ngettext(
             "Hệ thống theo dõi nhiệm vụ của Ủy ban Quốc gia về chuyển đổi số nhắc %(total)s nhiệm vụ cần anh/chị "
@@ -259,19 +350,9 @@ def section(
                 "count": len(items) + left_out.get(name, 0),
                 "more": more.get(name, ""),
                 "more_url": more_url(name) if name in more else "",
-                "items": [
-                    {
-                        "reference": item.reference,
-                        "url": item.url,
-                        "title": item.title_en if english else item.title_vi,
-                        "lead": item.lead_en if english else item.lead_vi,
-                        "due": short_date(item.due_date) if item.due_date else "",
-                        "days": _days_text(language, item.precision, item.days_left),
-                        "late": item.days_left is not None and item.days_left <= 0,
-                        "escalation": escalation if item.escalated else "",
-                    }
-                    for item in items
-                ],
+                # Each line written once per (line, language) and reused by every digest listing it.
+                "items_text": "".join(_item_text(language, labels, item) for item in items),
+                "items_html": mark_safe("".join(_item_html(language, labels, item) for item in items)),
             }
             for name, items in groups
         ],
