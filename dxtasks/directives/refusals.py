@@ -13,6 +13,10 @@ class Refusal(models.TextChoices):
     INVALID = "invalid", "a model rule failed (length, URL, choice, constraint, uniqueness): field errors kept"
     DEADLINE_UNREADABLE = "deadline_unreadable", "the deadline as written can't be read"
     MERGED_LEAD = "merged_lead", "a merged (inactive) agency takes no new directive, as lead or addressee"
+    MERGED_CO_AGENCY = (
+        "merged_co_agency",
+        "nor is a merged agency made a co-ordinator (those a directive has stay until transferred)",
+    )
     NO_ADDRESSEES = "no_addressees", "a directive for several agencies lists none"
     UNKNOWN_GROUP = "unknown_group", "no such group of agencies"
     GROUP_AGENCY_MISSING = "group_agency_missing", "the group's pseudo-agency is not loaded (run bootstrap)"

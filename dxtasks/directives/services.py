@@ -124,6 +124,33 @@ def check_lead(agency: Agency | None) -> None:
     )
 
 
+def check_co_agencies(agencies: Iterable[Agency], *, kept: Iterable[Agency] = ()) -> None:
+    """Nor is a merged agency made a co-ordinator: of a new directive, or added to one by an edit.
+
+    The co-ordinators a directive already has (`kept`) stay until moved, like
+    its lead (`transfer_to_successor`). The importer and the forms are told the
+    same through `check_new_directive` and the edit services.
+    """
+    kept_ids = {agency.pk for agency in kept}
+    merged = [agency for agency in agencies if not agency.active and agency.pk not in kept_ids]
+    if not merged:
+        return
+    language = _language()
+    raise DirectiveError(
+        {
+            "co_agencies": [
+                _("%(agency)s đã hợp nhất vào %(successor)s; hãy chọn cơ quan đang hoạt động.")
+                % {
+                    "agency": agency.short_name(language),
+                    "successor": agency.successor.short_name(language) if agency.successor is not None else "—",
+                }
+                for agency in merged
+            ]
+        },
+        code=Refusal.MERGED_CO_AGENCY,
+    )
+
+
 def _locked(directive: Directive) -> Directive:
     return Directive.objects.select_for_update().get(pk=directive.pk)
 
@@ -281,6 +308,7 @@ def check_new_directive(
         _refused_by(refused, _check_addressed, lead_agency, addressees, listed)
         raise _together(refused) from None
     _refused_by(refused, _check_addressed, lead_agency, addressees, listed)
+    _refused_by(refused, check_co_agencies, co_agencies)
     deadline = _NO_DEADLINE
     if "deadline_text" not in excluded:
         try:
@@ -349,6 +377,8 @@ def create_directive(
     """
     lead_agency, addressees, listed = _addressing(lead_agency, addressees, share_agencies)
     _check_addressed(lead_agency, addressees, listed)
+    co_agencies = list(co_agencies)
+    check_co_agencies(co_agencies)
     directive = _new_directive(
         reference=reference,
         title_vi=title_vi,
@@ -528,6 +558,7 @@ def update_directive(
         new_co = list({a.pk: a for a in co_agencies if a.pk != current.lead_agency_id}.values())
         old_co = list(current.co_agencies.all())
         if {a.pk for a in old_co} != {a.pk for a in new_co}:
+            check_co_agencies(new_co, kept=old_co)
             changed["co_agencies"] = [_audit_value(old_co), _audit_value(new_co)]
     if not changed:
         return current

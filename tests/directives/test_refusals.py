@@ -9,6 +9,7 @@ from dxtasks.accounts.models import Role
 from dxtasks.directives import services
 from dxtasks.directives.models import Directive, DirectiveChange, Meeting
 from dxtasks.directives.refusals import Refusal
+from tests.conftest import merge
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -204,3 +205,31 @@ def test_the_check_of_a_new_directive_says_every_rule_that_refuses_at_once(merge
         )
     ) == (Refusal.MERGED_LEAD)
     assert not Directive.objects.exists()
+
+
+def test_nor_be_made_a_co_ordinator_while_the_co_ordinations_it_has_stay(
+    merged, agency_factory, directive_factory, sec
+):
+    lead = agency_factory("LEADC")
+    assert _refusal(_new(lead, co_agencies=[agency_factory("A2"), merged])) == Refusal.MERGED_CO_AGENCY
+    with pytest.raises(services.DirectiveError) as early:
+        fields = {key: value for key, value in _args(lead).items() if key != "by"}
+        services.check_new_directive(**fields, assigned_on=D(2025, 6, 1), co_agencies=[merged])
+    assert early.value.refusal == Refusal.MERGED_CO_AGENCY and "co_agencies" in early.value.message_dict
+    assert not Directive.objects.exists()
+
+    directive = directive_factory(lead=lead, assigned_on=D(2025, 6, 1))
+    before = Directive.objects.values("updated_at", "version").get(pk=directive.pk)
+    assert _refusal(lambda: services.update_directive(directive=directive, by=sec, co_agencies=[merged])) == (
+        Refusal.MERGED_CO_AGENCY
+    )
+    assert not directive.co_agencies.exists()
+    assert Directive.objects.values("updated_at", "version").get(pk=directive.pk) == before
+
+    # An agency merged after it was made co-ordinator stays one, through edits of other co-ordinators too.
+    later = agency_factory("LATERM")
+    services.update_directive(directive=directive, by=sec, co_agencies=[later])
+    merge(later, merged.successor)
+    other = agency_factory("A3")
+    services.update_directive(directive=directive, by=sec, co_agencies=[later, other])
+    assert set(directive.co_agencies.values_list("code", flat=True)) == {"LATERM", "A3"}

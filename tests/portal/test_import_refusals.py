@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dxtasks.directives import services
 from dxtasks.directives.models import Directive, DirectiveChange, Meeting
 from dxtasks.portal import importing
+from tests.conftest import merge
 
 from .conftest import client_for
 
@@ -78,3 +79,17 @@ def test_a_merged_lead_is_refused_in_the_preview_with_the_services_message(world
     assert response.status_code == 400
     errors = {row.line: " ".join(row.errors) for row in response.context["result"].bad_rows}
     assert "BTTTT7 đã hợp nhất vào BKHCN7" in errors[2] and "BTTTT7 đã hợp nhất vào BKHCN7" in errors[3]
+
+
+def test_a_merged_co_ordinating_agency_is_refused_in_the_preview(world, meeting):
+    merge(world.co, world.other)
+    client = client_for(world.users["secretariat"])
+    rows = (
+        "reference,title_vi,lead_agency,co_agencies,deadline,meeting\nUBQG-9/03,Kết nối dữ liệu,LEAD,COAG,năm 2026,9\n"
+    )
+    upload = SimpleUploadedFile("phien9.csv", rows.encode(), content_type="text/csv")
+    result = client.post("/import/", {"file": upload}).context["result"]
+    assert not result.ok
+    [row] = result.bad_rows
+    assert any("đã hợp nhất vào" in message for message in row.errors), row.errors
+    assert not Directive.objects.filter(reference="UBQG-9/03").exists()
