@@ -7,6 +7,7 @@ here, once per language, and the templates only place it.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from email.utils import make_msgid
 from functools import lru_cache
@@ -69,8 +70,11 @@ def group_for(kind: str, due: datetime.date | None, today: datetime.date) -> str
 
 
 def directive_url(public_id) -> str:
-    # The same path as Directive.get_absolute_url(), without building a model per row.
-    return f"{settings.SITE_URL}/directives/{public_id}/"
+    """The same path as Directive.get_absolute_url(), without building a model per row.
+
+    `public_id`: a UUID, or its text as the reminder rows read it (SQLite stores 32 hex digits, PostgreSQL
+    gives the hyphenated form): written hyphenated either way."""
+    return f"{settings.SITE_URL}/directives/{uuid.UUID(str(public_id))}/"
 
 
 def make_item(row: dict, kind: str, today: datetime.date) -> DigestItem:
