@@ -4,6 +4,7 @@ import pytest
 
 from dxtasks.directives import services
 from dxtasks.directives.models import DeadlineChange, Directive
+from tests.conftest import merge
 
 from .conftest import client_for, snapshot
 
@@ -140,11 +141,10 @@ def test_a_merged_agency_cannot_lead_a_new_directive(world, agency_factory):
 
 
 def test_editing_keeps_a_merged_co_ordinating_agency(world, agency_factory, directive_factory):
-    import datetime
-
     successor = agency_factory("MOST3")
-    merged = agency_factory("MIC3", active=False, successor=successor, succeeded_on=datetime.date(2025, 3, 1))
-    directive = directive_factory(lead=world.lead, co_agencies=[merged], reference="CO-MERGED")
+    co_ordinator = agency_factory("MIC3")
+    directive = directive_factory(lead=world.lead, co_agencies=[co_ordinator], reference="CO-MERGED")
+    merged = merge(co_ordinator, successor)  # merged after it was given the directive, which keeps it
     world.directive = directive
     response = client_for(world.users["secretariat"]).post(
         f"{directive.get_absolute_url()}edit/", _form(world, edit=True, co_agencies=[merged.pk], title_vi="Sửa")
