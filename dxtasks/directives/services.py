@@ -111,17 +111,15 @@ def check_lead(agency: Agency | None) -> None:
     """
     if agency is None or agency.active:
         return
-    language, successor = _language(), agency.successor
-    raise DirectiveError(
-        {
-            "lead_agency": _("%(agency)s đã hợp nhất vào %(successor)s; hãy chọn cơ quan đang hoạt động.")
-            % {
-                "agency": agency.short_name(language),
-                "successor": successor.short_name(language) if successor is not None else "—",
-            }
-        },
-        code=Refusal.MERGED_LEAD,
-    )
+    raise DirectiveError({"lead_agency": _merged_message(agency, _language())}, code=Refusal.MERGED_LEAD)
+
+
+def _merged_message(agency: Agency, language: str) -> str:
+    successor = agency.successor
+    return _("%(agency)s đã hợp nhất vào %(successor)s; hãy chọn cơ quan đang hoạt động.") % {
+        "agency": agency.short_name(language),
+        "successor": successor.short_name(language) if successor is not None else "—",
+    }
 
 
 def check_co_agencies(agencies: Iterable[Agency], *, kept: Iterable[Agency] = ()) -> None:
@@ -137,17 +135,7 @@ def check_co_agencies(agencies: Iterable[Agency], *, kept: Iterable[Agency] = ()
         return
     language = _language()
     raise DirectiveError(
-        {
-            "co_agencies": [
-                _("%(agency)s đã hợp nhất vào %(successor)s; hãy chọn cơ quan đang hoạt động.")
-                % {
-                    "agency": agency.short_name(language),
-                    "successor": agency.successor.short_name(language) if agency.successor is not None else "—",
-                }
-                for agency in merged
-            ]
-        },
-        code=Refusal.MERGED_CO_AGENCY,
+        {"co_agencies": [_merged_message(agency, language) for agency in merged]}, code=Refusal.MERGED_CO_AGENCY
     )
 
 

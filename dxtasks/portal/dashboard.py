@@ -101,6 +101,14 @@ def dashboard_figures(scope: scopes.Scope, version: str | None = None) -> dict:
     return figures
 
 
+def mine_key(user, today: datetime.date, version: str) -> str:
+    """What a person's "my directives" depend on: who (and their agency), the day, and `data_version()`.
+
+    Its ids are cached under it, and its rendered table too (with the language).
+    """
+    return f"{user.pk}:{user.agency_id}:{user.is_active}:{today.isoformat()}:{version}"
+
+
 def my_open_ids(user, today: datetime.date, version: str | None = None) -> list[int]:
     """Ids of the user's first open directives by due date (undated last), cached until the data moves.
 
@@ -115,7 +123,7 @@ def my_open_ids(user, today: datetime.date, version: str | None = None) -> list[
     ttl = settings.PORTAL_DASHBOARD_CACHE_SECONDS  # 0 turns caching off
     if not ttl:
         return compute()
-    key = f"portal:mine:{user.pk}:{user.agency_id}:{user.is_active}:{today.isoformat()}:{version or data_version()}"
+    key = f"portal:mine:{mine_key(user, today, version or data_version())}"
     ids = cache.get(key)
     if ids is None:
         ids = compute()

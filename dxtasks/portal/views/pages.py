@@ -17,7 +17,7 @@ from dxtasks.directives import labels, scopes, selectors
 from dxtasks.directives.models import Meeting
 
 from .. import exporting, keyset, worklist
-from ..dashboard import dashboard_figures, data_version, figures_key, my_open_ids
+from ..dashboard import dashboard_figures, data_version, figures_key, mine_key, my_open_ids
 from ..forms import SORT_LABELS, ScopeForm
 from ..lists import PAGE_SIZE, annotated, list_rows, register_rows, status_rows
 from ..register import filter_form, filtered_directives, owner_suggestions, register_sort
@@ -70,7 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
             "fragments_ttl": settings.PORTAL_DASHBOARD_CACHE_SECONDS,
             "fragments_key": f"{figures_key(scope, version)}:{language}",
-            "mine_key": f"{request.user.pk}:{request.user.agency_id}:{today.isoformat()}:{version}:{language}",
+            "mine_key": f"{mine_key(request.user, today, version)}:{language}",
             "worklist_top": worklist.top_rows(request.user, today, version),
         },
     )
