@@ -1,8 +1,8 @@
 """A web process must not pay for heavy libraries it only needs for some requests.
 
 WeasyPrint (1–2 s to import), openpyxl (0.3 s), pypdf and fontTools are
-imported by the functions that make PDFs and spreadsheets, not by loading the
-URLconf, so the first request after a restart doesn't wait for them.
+imported by the functions that make PDFs and spreadsheets, and icalendar by
+those that serialise calendar events, not by loading the URLconf, so the first request after a restart doesn't wait for them.
 Checked in a fresh interpreter: this test process has imported them already.
 """
 
@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ["weasyprint", "openpyxl", "pypdf", "fontTools", "pydyf", "tinycss2", "cssselect2", "PIL"]
+# icalendar (~65 ms): a process serving stored events and a kept header never needs it (calendars.ical).
+HEAVY = ["weasyprint", "openpyxl", "pypdf", "fontTools", "pydyf", "tinycss2", "cssselect2", "PIL", "icalendar"]
 
 PROBE = """
 import json, sys

@@ -49,6 +49,8 @@ class FeedToken(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True, db_index=True)
+    # The calendar's header as icalendar wrote it, per format: {fmt: [key, text]} (see feeds.calendar_header).
+    headers = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("đường dẫn lịch")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from icalendar.parser import _foldline
 
 from dxtasks.accounts.models import Role
-from dxtasks.calendars import feeds
+from dxtasks.calendars import feeds, ical
 from dxtasks.calendars.access import visible_directives
 from dxtasks.calendars.feeds import MEMO, build_feed, feed_directives, fold
 from dxtasks.calendars.models import StoredEvent
@@ -102,6 +102,31 @@ def test_a_stored_event_is_used_only_while_its_key_matches(secretariat, directiv
     assert "Nửa chặng" in str(events(response)[f"{edited.public_id}@testserver"]["DESCRIPTION"])
     assert StoredEvent.objects.get(directive=edited).digest != before
     assert StoredEvent.objects.filter(directive=edited).count() == 1
+
+
+def test_the_header_is_kept_with_the_token_until_the_calendar_name_changes(
+    secretariat, agency_factory, directive_factory, issue, fetch
+):
+    from dxtasks.calendars.models import FeedToken
+
+    lead = agency_factory(code="MPS", name_vi="Bộ Công an", short_name_vi="BCA")
+    directive_factory(lead=lead, deadline_text="01/06/2031")
+    issued = issue(secretariat, "agency", agency=lead)
+    first = fetch(issued.secret)
+    kept = FeedToken.objects.get(pk=issued.feed.pk).headers["event"]
+    assert first.content.startswith(kept[1].encode()) and "Bộ Công an" in kept[1]
+    # A new process uses the kept header as it is (so it needn't import icalendar) …
+    marked = [kept[0], kept[1].replace("BEGIN:VCALENDAR\r\n", "BEGIN:VCALENDAR\r\nX-MARK:1\r\n")]
+    FeedToken.objects.filter(pk=issued.feed.pk).update(headers={"event": marked})
+    _fresh_process()
+    assert b"X-MARK:1" in fetch(issued.secret).content
+    # … until what it says changes: the agency's new name is in a header built again.
+    type(lead).objects.filter(pk=lead.pk).update(name_vi="Bộ Công an (đổi tên)")
+    _fresh_process()
+    again = fetch(issued.secret)
+    assert b"X-MARK:1" not in again.content
+    assert str(again.ical["X-WR-CALNAME"]).endswith("Bộ Công an (đổi tên)")
+    assert "đổi tên" in FeedToken.objects.get(pk=issued.feed.pk).headers["event"][1]
 
 
 def test_renaming_an_agency_rebuilds_its_stored_events(secretariat, agency_factory, directive_factory, issue, fetch):
@@ -295,25 +320,25 @@ def _plain_icalendar(data: feeds.EventData) -> bytes:
     from django.utils import translation
     from icalendar import Alarm, Event, Todo, vDuration
 
-    texts = feeds._texts(data.language)
+    texts = ical._texts(data.language)
     url = f"{data.site_url}/directives/{data.public_id}/"
     component = Todo() if data.fmt == "todo" else Event()
     component.add("uid", f"{data.public_id}@{data.host}")
-    component.add("dtstamp", feeds._utc(data.updated_at))
-    component.add("created", feeds._utc(data.created_at))
-    component.add("last-modified", feeds._utc(data.updated_at))
+    component.add("dtstamp", ical._utc(data.updated_at))
+    component.add("created", ical._utc(data.created_at))
+    component.add("last-modified", ical._utc(data.updated_at))
     component.add("sequence", data.version)
-    component.add("summary", feeds._summary(data))
-    component.add("description", feeds._description(data, url))
+    component.add("summary", ical._summary(data))
+    component.add("description", ical._description(data, url))
     component.add("url", url, parameters={"VALUE": "URI"})
     component.add("categories", [texts["pillars"][data.pillar], texts["statuses"][data.status]])
     if data.fmt == "todo":
         component.add("due", data.due)
-        component.add("status", feeds._todo_status(data))
+        component.add("status", ical._todo_status(data))
         component.add("percent-complete", 100 if data.state == "completed" else (data.latest_percent or 0))
         if data.completed_on:
             noon = datetime.datetime.combine(data.completed_on, datetime.time(12))
-            component.add("completed", feeds._utc(timezone.make_aware(noon)))
+            component.add("completed", ical._utc(timezone.make_aware(noon)))
     else:
         component.add("dtstart", data.due)
         component.add("dtend", data.due + datetime.timedelta(days=1))
@@ -347,7 +372,7 @@ def test_each_event_is_byte_for_byte_what_plain_icalendar_writes(fixed_feed, fmt
     )  # early: every alarm still ahead
     assert any(data.alarm_days for _pk, data in items)
     for _pk, data in items:
-        assert feeds.serialise(data) == _plain_icalendar(data)
+        assert ical.serialise(data) == _plain_icalendar(data)
 
 
 # --- the "all" feed's window and the paged history -----------------------------------------------
