@@ -35,7 +35,9 @@ def load(variant: str, directive_ids: list[int], queryset: QuerySet) -> dict[int
     found: dict[int, tuple[str, bytes]] = {}
     for ids in batches:
         rows = StoredEvent.objects.filter(variant=variant, directive_id__in=ids)
-        for directive_id, digest, body in rows.values_list("directive_id", "digest", "body").iterator(chunk_size=2000):
+        # Not `.iterator()`: on PostgreSQL outside a transaction that is a WITH HOLD cursor, which
+        # copies all the bodies on the server before the first row comes back (46 ms of 220 for 5,000).
+        for directive_id, digest, body in rows.values_list("directive_id", "digest", "body"):
             if directive_id in wanted:
                 found[directive_id] = (digest, bytes(body))  # PostgreSQL gives memoryviews
     return found

@@ -25,8 +25,8 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -267,19 +267,22 @@ def event_keys(
     hour_passed = alarm_hour_passed(now)
     rows = (
         annotate_status(queryset, today)
+        # `updated_at` as the database writes it: parsing 5,000 aware datetimes only to print them
+        # again was a third of this function on PostgreSQL.
+        .annotate(stamp=Cast("updated_at", TextField()))
         .order_by(*FEED_ORDER)
-        .values_list("pk", "version", "updated_at", "status", "due_date", "state")
+        .values_list("pk", "version", "stamp", "status", "due_date", "state")
     )
     return [
         (
             pk,
             hashlib.blake2b(
-                f"{context}|{pk}|{version}|{updated_at.isoformat()}|{status}|"
+                f"{context}|{pk}|{version}|{stamp}|{status}|"
                 f"{_alarm_days(due, state, today, policy, hour_passed)}".encode(),
                 digest_size=16,
             ).hexdigest(),
         )
-        for pk, version, updated_at, status, due, state in rows
+        for pk, version, stamp, status, due, state in rows
     ]
 
 
