@@ -280,14 +280,6 @@ def _line(language: str, labels: dict, item: DigestItem) -> tuple[str, str]:
     return text, html
 
 
-def _item_text(language: str, labels: dict, item: DigestItem) -> str:
-    return _line(language, labels, item)[0]
-
-
-def _item_html(language: str, labels: dict, item: DigestItem) -> str:
-    return _line(language, labels, item)[1]
-
-
 def capped(groups, limit: int) -> tuple[list[tuple[str, list[DigestItem]]], dict[str, int]]:
     """At most `limit` lines per group (the longest overdue first: `grouped` sorts them), and how many were left out.
 
@@ -343,6 +335,8 @@ def section(
             for name, n in left_out.items()
             if n
         }
+    # Each line written once per (line, language) and reused by every digest listing it.
+    lines = {name: [_line(language, labels, item) for item in items] for name, items in groups}
     return {
         "language": language,
         "greeting": labels["greeting"],
@@ -362,9 +356,8 @@ def section(
                 "count": len(items) + left_out.get(name, 0),
                 "more": more.get(name, ""),
                 "more_url": more_url(name) if name in more else "",
-                # Each line written once per (line, language) and reused by every digest listing it.
-                "items_text": "".join(_item_text(language, labels, item) for item in items),
-                "items_html": mark_safe("".join(_item_html(language, labels, item) for item in items)),
+                "items_text": "".join(text for text, _html in lines[name]),
+                "items_html": mark_safe("".join(html for _text, html in lines[name])),
             }
             for name, items in groups
         ],

@@ -59,7 +59,7 @@ class Delivery(models.Model):
         _("kết quả"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
-    claim = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    claim = models.UUIDField(null=True, blank=True, editable=False)  # indexed with the recipient (Meta)
     claimed_at = models.DateTimeField(_("nhận gửi lúc"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
@@ -94,7 +94,12 @@ class Delivery(models.Model):
                 condition=models.Q(share__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["outcome", "next_attempt_at"], name="delivery_retry_due")]
+        indexes = [
+            models.Index(fields=["outcome", "next_attempt_at"], name="delivery_retry_due"),
+            # A claim covers up to a hundred recipients' rows; each digest is marked sent by (claim,
+            # recipient). Indexed on the claim alone, each of those UPDATEs walked the whole claim.
+            models.Index(fields=["claim", "recipient"], name="delivery_claim_recipient"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.occurrence} → {self.recipient or '—'}"

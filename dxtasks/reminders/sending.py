@@ -17,13 +17,17 @@ outcome (sent; failed with backoff; given up).
 
 import datetime
 import logging
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection as db_connection
+from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from .digest import DigestItem, build_digest
@@ -77,10 +81,90 @@ def _key_filter(wanted: list[Wanted]) -> Q:
     return condition
 
 
+# A reminder's Delivery key and slot: (directive_id, share_id, recipient, kind, occurrence, due_key, slot_date).
+DeliveryKey = tuple[int, int | None, str, str, str, str, datetime.date]
+_KEY_COLUMNS = ("directive_id", "share_id", "recipient", "kind", "occurrence", "due_key", "slot_date")
+_SET_COLUMNS = (
+    "sweep_date",
+    "outcome",
+    "attempts",
+    "claim",
+    "claimed_at",
+    "subject",
+    "message_id",
+    "error",
+    "created_at",
+)
+
+
+def _rows_per_insert(columns: int) -> int:
+    """As many rows as one statement's parameters allow (SQLite reports its own limit), at most 500."""
+    limit = 65535  # PostgreSQL's protocol limit
+    if db_connection.vendor == "sqlite":
+        db_connection.ensure_connection()
+        limit = db_connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, min(500, limit // columns))
+
+
+def insert_deliveries(
+    keys: list[DeliveryKey],
+    *,
+    sweep_date: datetime.date,
+    outcome: str,
+    claim: uuid.UUID | None = None,
+    claimed_at: datetime.datetime | None = None,
+    error: str = "",
+) -> None:
+    """Insert one Delivery row per key; a key that already has its row is skipped (the unique constraints decide).
+
+    The INSERT … ON CONFLICT DO NOTHING that `bulk_create(ignore_conflicts=True)` sends, without a model
+    instance per row and every field of every row prepared again: that preparation was 18 of the 22 s
+    a profiled first sweep spent claiming 43,000 reminders.
+    """
+    if not keys:
+        return
+    fields = {name: Delivery._meta.get_field(name) for name in (*_KEY_COLUMNS, *_SET_COLUMNS)}
+    constants = {
+        "sweep_date": sweep_date,
+        "outcome": outcome,
+        "attempts": 0,
+        "claim": claim,
+        "claimed_at": claimed_at,
+        "subject": "",
+        "message_id": "",
+        "error": error,
+        "created_at": timezone.now(),
+    }
+    prepared = [fields[name].get_db_prep_save(value, db_connection) for name, value in constants.items()]
+    slot = fields["slot_date"]
+    ops = db_connection.ops
+    columns = ", ".join(ops.quote_name(fields[name].column) for name in (*_KEY_COLUMNS, *_SET_COLUMNS))
+    per_row = "(" + ", ".join(["%s"] * (len(_KEY_COLUMNS) + len(_SET_COLUMNS))) + ")"
+    head = (
+        f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {ops.quote_name(Delivery._meta.db_table)} ({columns})"
+    )
+    tail = ops.on_conflict_suffix_sql([], OnConflict.IGNORE, None, None)
+    size = _rows_per_insert(len(_KEY_COLUMNS) + len(_SET_COLUMNS))
+    with transaction.atomic(savepoint=False), db_connection.cursor() as cursor:
+        for start in range(0, len(keys), size):
+            batch = keys[start : start + size]
+            params = []
+            for *key, slot_date in batch:
+                params += [*key, slot.get_db_prep_save(slot_date, db_connection), *prepared]
+            cursor.execute(f"{head} VALUES {', '.join([per_row] * len(batch))} {tail}", params)
+
+
 def claim_rows(
-    *, new: list[Delivery], retry: Q | None, policy: Policy, abandoned_before: datetime.datetime | None = None
+    *,
+    new: list[Delivery] | None = None,
+    keys: list[DeliveryKey] | None = None,
+    sweep_date: datetime.date | None = None,
+    retry: Q | None,
+    policy: Policy,
+    abandoned_before: datetime.datetime | None = None,
 ) -> uuid.UUID:
-    """Insert `new` rows and take over the `retry` rows still retryable, all under one fresh token.
+    """Insert `new` rows (or rows for reminder `keys`, swept on `sweep_date`) and take over the `retry` rows
+    still retryable, all under one fresh token.
 
     A row another attempt inserted first is left alone (the unique constraint
     decides); a row another attempt took over first no longer matches.
@@ -93,6 +177,8 @@ def claim_rows(
         for row in new:
             row.claim, row.claimed_at, row.outcome = token, now, Outcome.PENDING
         Delivery.objects.bulk_create(new, ignore_conflicts=True)  # lost the race: another attempt owns that row
+    if keys:
+        insert_deliveries(keys, sweep_date=sweep_date, outcome=Outcome.PENDING, claim=token, claimed_at=now)
     if retry is not None:
         Delivery.objects.filter(retry, retryable(policy, now, abandoned_before)).update(
             claim=token, claimed_at=now, outcome=Outcome.PENDING
@@ -121,20 +207,12 @@ def claim_batch(
             condition = _key_filter(again) & Q(recipient=recipient)
             retry = condition if retry is None else retry | condition
     token = claim_rows(
-        new=[
-            Delivery(
-                directive_id=w.directive_id,
-                share_id=w.share_id,
-                recipient=recipient,
-                kind=w.kind,
-                occurrence=w.occurrence,
-                due_key=w.due_key,
-                slot_date=w.slot_date,
-                sweep_date=sweep_date,
-            )
+        keys=[
+            (w.directive_id, w.share_id, recipient, w.kind, w.occurrence, w.due_key, w.slot_date)
             for recipient, new, _retry in plans
             for w in new
         ],
+        sweep_date=sweep_date,
         retry=retry,
         policy=policy,
         abandoned_before=abandoned_before,

@@ -30,7 +30,7 @@ from .digest import make_item
 from .models import Delivery, Frequency, Kind, Outcome, RecipientPreference
 from .policy import MAX_SHIFT, DirectiveFacts, Policy, Slot, escalation_slot, ongoing_months, owner_slot
 from .selectors import normalise
-from .sending import Wanted, claim_batch, retryable, send_claimed
+from .sending import Wanted, claim_batch, insert_deliveries, retryable, send_claimed
 from .workdays import WorkingCalendar
 
 logger = logging.getLogger(__name__)
@@ -235,24 +235,14 @@ def plan_sweep(
 
 def record_no_recipient(no_recipient: list[tuple[dict, Slot]], today: datetime.date) -> None:
     """Shown in the admin and on the directive's history, once per slot."""
-    Delivery.objects.bulk_create(
+    insert_deliveries(
         [
-            Delivery(
-                directive_id=row["id"],
-                share_id=row["share_id"],
-                recipient="",
-                kind=slot.kind,
-                occurrence=slot.occurrence,
-                due_key=slot.due_key,
-                slot_date=slot.target,
-                sweep_date=today,
-                outcome=Outcome.NO_RECIPIENT,
-                error="no owner with an email and no agency contact email",
-            )
+            (row["id"], row["share_id"], "", slot.kind, slot.occurrence, slot.due_key, slot.target)
             for row, slot in no_recipient
         ],
-        batch_size=500,
-        ignore_conflicts=True,
+        sweep_date=today,
+        outcome=Outcome.NO_RECIPIENT,
+        error="no owner with an email and no agency contact email",
     )
 
 

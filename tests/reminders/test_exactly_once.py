@@ -44,6 +44,58 @@ def test_the_database_refuses_a_second_delivery_row(directive_due):
         Delivery.objects.create(**{**fields, "slot_date": day("2025-03-13"), "sweep_date": day("2025-03-13")})
 
 
+def test_inserting_claims_skips_the_rows_that_exist_and_writes_every_field_of_the_others(directive_due):
+    import uuid
+
+    from dxtasks.reminders.sending import insert_deliveries
+
+    first, second = directive_due(day("2025-03-12")), directive_due(day("2025-03-20"))
+    existing = Delivery.objects.create(
+        directive=first,
+        recipient=QUAN,
+        kind=Kind.DUE,
+        occurrence="0",
+        due_key="2025-03-12",
+        slot_date=day("2025-03-12"),
+        sweep_date=day("2025-03-11"),
+        outcome=Outcome.SENT,
+        attempts=1,
+    )
+    token, now = uuid.uuid4(), timezone.now()
+    keys = [
+        (first.pk, None, QUAN, Kind.DUE, "0", "2025-03-12", day("2025-03-12")),  # owned already: left alone
+        (second.pk, None, QUAN, Kind.BEFORE, "7", "2025-03-20", day("2025-03-13")),
+        (second.pk, None, "", Kind.BEFORE, "7", "2025-03-20", day("2025-03-13")),
+    ]
+    insert_deliveries(
+        keys, sweep_date=day("2025-03-12"), outcome=Outcome.PENDING, claim=token, claimed_at=now, error="x"
+    )
+    existing.refresh_from_db()
+    assert (existing.outcome, existing.attempts, existing.claim, existing.sweep_date) == (
+        Outcome.SENT,
+        1,
+        None,
+        day("2025-03-11"),
+    )
+    made = list(Delivery.objects.filter(claim=token).order_by("recipient"))
+    assert [(d.directive_id, d.share_id, d.recipient, d.kind, d.occurrence, d.due_key) for d in made] == [
+        (second.pk, None, "", Kind.BEFORE, "7", "2025-03-20"),
+        (second.pk, None, QUAN, Kind.BEFORE, "7", "2025-03-20"),
+    ]
+    for row in made:
+        assert (row.slot_date, row.sweep_date, row.outcome, row.attempts, row.error) == (
+            day("2025-03-13"),
+            day("2025-03-12"),
+            Outcome.PENDING,
+            0,
+            "x",
+        )
+        assert row.claimed_at == now and row.created_at is not None and row.sent_at is None
+    # Run again (another sweep racing this one): nothing new, nothing changed.
+    insert_deliveries(keys, sweep_date=day("2025-03-13"), outcome=Outcome.PENDING, claim=uuid.uuid4(), claimed_at=now)
+    assert Delivery.objects.count() == 3 and Delivery.objects.filter(claim=token).count() == 2
+
+
 @pytest.fixture
 def two_owners(directive_due, user_factory, lead, owner):
     other = user_factory(role=Role.FOCAL_POINT, agency=lead, username="bad", email="bad@bca.example.gov.vn")

@@ -141,8 +141,9 @@ class Command(BaseCommand):
             )
         out.write(f"database: {results[-1]['vendor']}; sweep day {results[-1]['date']}")
         out.write(
-            "queries 1 = fixed reads + the day's run record + 1 per digest (marked sent) + 2 per 100 recipients "
-            "(their claims: one INSERT, one SELECT), whatever the number of directives; queries 2 = fixed reads only"
+            "queries 1 = fixed reads + the day's run record + 1 per digest (marked sent) + per 100 recipients "
+            "their claims (one INSERT per 500 reminders, one SELECT), whatever the number of directives; "
+            "queries 2 = fixed reads only"
         )
 
 
