@@ -55,8 +55,11 @@ def test_a_benchmark_command_runs_at_a_tiny_scale(command):
         assert (figures["duplicates"], figures["missing"], figures["rows_not_sent"]) == (0, 0, 0)
     elif command == "benchmark_feeds":
         assert figures["events"] == 10
+        assert figures["fresh_process_unchanged_ms"] > 0 and figures["fresh_process_compiling_ms"] > 0
     else:
         assert figures["directives"] >= 40, figures
+    if command == "benchmark_portal":
+        assert figures["first_request_ms"] > 0 and figures["first_request_compiling_ms"] > 0
 
 
 def test_benchmark_briefing_runs_at_a_tiny_scale_and_leaves_nothing(db):

@@ -15,7 +15,9 @@ VEVENTs (UID, DTSTAMP, DTSTART, DTEND, SUMMARY): the yardstick of the cold
 build. "Fresh process, data unchanged" empties the shared cache and starts a
 new Python process on the same database, which answers its first GET (its
 imports, middleware and URLconf included) from the events persisted by the
-earlier builds. With --json the last line is one JSON object of the figures.
+earlier builds: with the project's bytecode written by an earlier start, as a
+deployed process finds it, and (fresh_process_compiling_ms) compiling it, as
+in a shell with PYTHONDONTWRITEBYTECODE=1. With --json the last line is one JSON object of the figures.
 """
 
 import argparse
@@ -24,7 +26,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -38,6 +39,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
 from dxtasks.formats import short_date
+from dxtasks.operations import freshprocess
 
 RATES = {"TOKEN_RATE": (10**6, 60), "ADDRESS_RATE": (10**6, 60)}
 # The 5,000-event figures use the "all" feed over all of their deadlines (a year either side of
@@ -132,14 +134,18 @@ class Command(BaseCommand):
             self.edit_one(n)
             cold.append(self.timed(lambda: client.get(path)))
             simple.append(self.icalendar_simple(events))
-        # A fresh process, data unchanged, shared cache emptied: its first GET.
+        # A fresh process, data unchanged, shared cache emptied: its first GET. As deployed (the
+        # project's bytecode written by an earlier start, here an unmeasured one), and compiling it.
         client.get(path)
-        fresh, fresh_urlconf = [], []
+        self.spawn_fresh_get(path, bytecode=True)
+        fresh, fresh_urlconf, compiling = [], [], []
         for _ in range(3):
             cache.clear()
-            total, urlconf = self.spawn_fresh_get(path)
+            total, urlconf = self.spawn_fresh_get(path, bytecode=True)
             fresh.append(total)
             fresh_urlconf.append(urlconf)
+            cache.clear()
+            compiling.append(self.spawn_fresh_get(path, bytecode=False)[0])
         # The everyday case: one directive changed since the last poll; only its event is re-serialised.
         edited = []
         for n in range(repeat):
@@ -162,7 +168,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"fresh process, data unchanged, cache emptied:      median {statistics.median(fresh):.1f} ms "
-            f"(of which loading the URLconf {statistics.median(fresh_urlconf):.1f} ms)"
+            f"(of which loading the URLconf {statistics.median(fresh_urlconf):.1f} ms); "
+            f"compiling the project's modules: {statistics.median(compiling):.1f} ms"
         )
         self.stdout.write(
             f"GET, one directive edited before each request:    median {self.ms(edited)}, "
@@ -188,6 +195,8 @@ class Command(BaseCommand):
             "fresh_process_unchanged_ms": round(statistics.median(fresh), 1),
             # Of it, what loading the URLconf (every app's views and the API) costs a new process.
             "fresh_process_urlconf_ms": round(statistics.median(fresh_urlconf), 1),
+            # The same in a process that may not write bytecode (PYTHONDONTWRITEBYTECODE=1): dxtasks compiled.
+            "fresh_process_compiling_ms": round(statistics.median(compiling), 1),
             "one_edit_ms": median(edited),
             "unchanged_cached_body_ms": median(unchanged),
             "not_modified_ms": median(not_modified),
@@ -386,13 +395,11 @@ class Command(BaseCommand):
         calendar.to_ical()
         return time.perf_counter() - start
 
-    def spawn_fresh_get(self, path: str) -> tuple[float, float]:
-        env = {**os.environ, "BENCH_FEEDS_DB": connection.settings_dict["NAME"]}
+    def spawn_fresh_get(self, path: str, *, bytecode: bool) -> tuple[float, float]:
         command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "benchmark_feeds", "--fresh-get", path]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-        if done.returncode:
-            raise RuntimeError(done.stderr)
-        total, urlconf = done.stdout.strip().splitlines()[-1].split()
+        env = {"BENCH_FEEDS_DB": connection.settings_dict["NAME"]}
+        stdout = freshprocess.run_child(command, env, bytecode=bytecode, timeout=600)
+        total, urlconf = stdout.strip().splitlines()[-1].split()
         return float(total), float(urlconf)
 
     def fresh_get(self, path: str) -> None:
