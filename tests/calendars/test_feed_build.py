@@ -22,6 +22,7 @@ from dxtasks.calendars.feeds import MEMO, build_feed, feed_directives, fold
 from dxtasks.calendars.models import StoredEvent
 from dxtasks.directives import services
 from dxtasks.directives.models import Directive, ProgressUpdate
+from tests.migrating import latest, migrate
 
 from .conftest import events
 
@@ -91,8 +92,8 @@ def test_a_stored_event_is_used_only_while_its_key_matches(secretariat, directiv
     secret = issue(secretariat, "all").secret
     fetch(secret)
     # The store is what a fresh process serves: a row with the current key is used as it is …
-    stored = bytes(StoredEvent.objects.get(directive=kept).body)
-    StoredEvent.objects.filter(directive=kept).update(body=stored.replace(b"BEGIN:VEVENT", b"BEGIN:VEVENT\r\nX-MARK:1"))
+    stored = StoredEvent.objects.get(directive=kept).body
+    StoredEvent.objects.filter(directive=kept).update(body=stored.replace("BEGIN:VEVENT", "BEGIN:VEVENT\r\nX-MARK:1"))
     # … and one whose directive changed since is not: its event is built again and its row replaced.
     before = StoredEvent.objects.get(directive=edited).digest
     services.record_progress(directive=edited, by=secretariat, percent=50, note="Nửa chặng")
@@ -417,3 +418,25 @@ def test_the_all_feed_is_a_window_and_the_history_is_paged(settings, secretariat
     # A mine feed is not windowed, and pages the same way.
     mine = issue(secretariat, "mine").secret
     assert fetch(mine).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_events_kept_as_bytes_are_forgotten_when_the_body_becomes_text(
+    secretariat, directive_factory, issue, fetch
+):
+    # On PostgreSQL a bytea cast to text is its hex form: a row kept through the change would be
+    # served as "\x4245…" under a digest that still matches. The migration deletes them instead.
+    directive = directive_factory(deadline_text="01/06/2031")
+    secret = issue(secretariat, "all").secret
+    try:
+        apps = migrate([("calendars", "0004_feed_headers")])
+        apps.get_model("calendars", "StoredEvent").objects.create(
+            directive_id=directive.pk, variant="event:vi", digest="0" * 32, body=b"BEGIN:VEVENT"
+        )
+        migrate([("calendars", "0005_stored_event_text")])
+        assert not StoredEvent.objects.exists()
+    finally:
+        migrate(latest())
+    _fresh_process()
+    assert f"{directive.public_id}@testserver" in events(fetch(secret))
+    assert StoredEvent.objects.get(directive=directive).body.startswith("BEGIN:VEVENT\r\n")

@@ -3,24 +3,17 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import latest, migrate
 
 D = datetime.date
 BEFORE = [("directives", "0006_shares"), ("accounts", "0002_initial")]
 AFTER = [("directives", "0007_group_led_to_shares"), ("accounts", "0002_initial")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_group_led_directives_become_collective_with_their_history():
-    apps = _migrate(BEFORE)
+    apps = migrate(BEFORE)
     Agency = apps.get_model("directives", "Agency")
     Directive = apps.get_model("directives", "Directive")
     DeadlineChange = apps.get_model("directives", "DeadlineChange")
@@ -65,7 +58,7 @@ def test_group_led_directives_become_collective_with_their_history():
             reported_at=datetime.datetime(2025, 3, 5, tzinfo=datetime.UTC),
         )
 
-        apps = _migrate(AFTER)
+        apps = migrate(AFTER)
         Directive = apps.get_model("directives", "Directive")
         Share = apps.get_model("directives", "Share")
         migrated = Directive.objects.get(reference="UBQG-T/01")
@@ -87,12 +80,7 @@ def test_group_led_directives_become_collective_with_their_history():
         assert DeadlineChange.objects.filter(share__directive=migrated).count() == 3
         assert apps.get_model("directives", "ProgressUpdate").objects.filter(directive=migrated).count() == 1
 
-        apps = _migrate(BEFORE)  # reversible
+        apps = migrate(BEFORE)  # reversible
         assert apps.get_model("directives", "Directive").objects.get(reference="UBQG-T/01").addressees == ""
     finally:
-        _migrate(executor_leaf())
-
-
-def executor_leaf():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+        migrate(latest())
