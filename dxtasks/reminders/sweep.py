@@ -150,25 +150,19 @@ def plan_sweep(
     lease = now - datetime.timedelta(minutes=policy.claim_lease_minutes)
     if abandoned_before is not None:  # the sweep that claimed them is dead
         lease = max(lease, abandoned_before)
-    existing = {
+    window = Delivery.objects.filter(slot_date__gte=delivery_window_start(today, policy, longest))
+    key_columns = ("directive_id", "share_id", "recipient", "kind", "occurrence", "due_key")
+    # Read before the done keys: a row another sweep finishes between the two reads is then in both,
+    # and counted as done. (Missing from both, it would only be planned again; its claim skips it.)
+    unfinished = {
         (d, sh, r, k, o, dk): (outcome, attempts, next_at, claimed_at)
-        for d, sh, r, k, o, dk, outcome, attempts, next_at, claimed_at in Delivery.objects.filter(
-            slot_date__gte=delivery_window_start(today, policy, longest)
-        )
-        .values_list(
-            "directive_id",
-            "share_id",
-            "recipient",
-            "kind",
-            "occurrence",
-            "due_key",
-            "outcome",
-            "attempts",
-            "next_attempt_at",
-            "claimed_at",
-        )
+        for d, sh, r, k, o, dk, outcome, attempts, next_at, claimed_at in window.exclude(outcome__in=DONE)
+        .values_list(*key_columns, "outcome", "attempts", "next_attempt_at", "claimed_at")
         .iterator(chunk_size=5000)
     }
+    # Most rows of the window are done: their keys alone, without the two datetimes per row
+    # (0.4 of a 3.1 s second sweep converting them) that only an unfinished row's state needs.
+    done = set(window.filter(outcome__in=DONE).values_list(*key_columns).iterator(chunk_size=5000))
     audience = Audience()
     weekly_day = calendar.first_working_day_of_week(today) == today
     plans: dict[str, RecipientPlan] = {}
@@ -176,13 +170,13 @@ def plan_sweep(
 
     def want(row: dict, slot: Slot, email: str, language: str | None) -> None:
         key = (row["id"], row["share_id"], email, slot.kind, slot.occurrence, slot.due_key)
-        state = existing.get(key)
+        if key in done:
+            summary.already_sent += 1
+            return
+        state = unfinished.get(key)
         is_retry = False
         if state is not None:
             outcome, attempts, next_at, claimed_at = state
-            if outcome in DONE:
-                summary.already_sent += 1
-                return
             if outcome == Outcome.FAILED and (attempts >= policy.max_attempts or (next_at and next_at > now)):
                 summary.waiting_retry += 1  # in its backoff; the retry job sends it
                 return
