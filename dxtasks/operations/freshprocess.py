@@ -3,7 +3,7 @@
 A restarted gunicorn worker finds the project's bytecode where the last start (or
 `python -m compileall`, README: a deploy) wrote it. A shell with PYTHONDONTWRITEBYTECODE=1
 (some sandboxes and CI images set it) never writes it, so every new process compiles the ~60
-modules of dxtasks again: ~50 ms on 2 cores. The benchmarks time both, each in its own figure.
+modules of dxtasks again: 0.1–0.14 s on 2 cores. The benchmarks time both, each in its own figure.
 The bytecode goes under var/pycache (ignored by git), never beside the code.
 """
 
