@@ -17,7 +17,8 @@ new Python process on the same database, which answers its first GET (its
 imports, middleware and URLconf included) from the events persisted by the
 earlier builds: with the project's bytecode written by an earlier start, as a
 deployed process finds it, and (fresh_process_compiling_ms) compiling it, as
-in a shell with PYTHONDONTWRITEBYTECODE=1. With --json the last line is one JSON object of the figures.
+in a shell with PYTHONDONTWRITEBYTECODE=1. With --json the last line is one
+JSON object of the figures.
 """
 
 import argparse
@@ -135,8 +136,10 @@ class Command(BaseCommand):
             cold.append(self.timed(lambda: client.get(path)))
             simple.append(self.icalendar_simple(events))
         # A fresh process, data unchanged, shared cache emptied: its first GET. As deployed (the
-        # project's bytecode written by an earlier start, here an unmeasured one), and compiling it.
+        # project's bytecode written by an earlier start, here an unmeasured one on the same path, so
+        # every module the measured ones import is compiled), and compiling it.
         client.get(path)
+        cache.clear()
         self.spawn_fresh_get(path, bytecode=True)
         fresh, fresh_urlconf, compiling = [], [], []
         for _ in range(5):  # each a new interpreter: the noisiest figure, so five of each
