@@ -446,7 +446,12 @@ class Share(Workflow, models.Model):
         verbose_name = _("phần việc của cơ quan")
         verbose_name_plural = _("phần việc của các cơ quan")
         ordering = ["directive", "agency__kind", "agency__name_vi"]
-        indexes = [models.Index(fields=["agency", "state"], name="share_agency_state")]
+        indexes = [
+            models.Index(fields=["agency", "state"], name="share_agency_state"),
+            # The sweep's read of open shares due by its horizon: without it SQLite walks every open
+            # directive and looks for its shares (278 ms at 100,000; 33 ms with it).
+            models.Index(fields=["state", "due_date"], name="share_state_due"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["directive", "agency"], name="one_share_per_agency"),
             models.CheckConstraint(

@@ -16,7 +16,7 @@ import time
 
 from croniter import croniter
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from .models import Delivery, Outcome, SweepRun
@@ -56,20 +56,19 @@ def finished(run: SweepRun) -> None:
     Read, not added up from this run: a run killed mid-way never reports, and
     what it sent before dying counts for the day.
     """
-    day_rows = Delivery.objects.filter(sweep_date=run.day).exclude(recipient="")
-    sent = day_rows.filter(outcome=Outcome.SENT)
-    SweepRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        recipients=day_rows.values("recipient").distinct().count(),
-        emails_sent=sent.values("recipient").distinct().count(),
-        emails_failed=day_rows.filter(outcome__in=[Outcome.FAILED, Outcome.GAVE_UP])
-        .values("recipient")
-        .distinct()
-        .count(),
-        directives_covered=sent.values("directive_id").distinct().count(),
-        no_recipient=Delivery.objects.filter(sweep_date=run.day, outcome=Outcome.NO_RECIPIENT).count(),
+    addressed = ~Q(recipient="")
+    sent = addressed & Q(outcome=Outcome.SENT)
+    # One pass over the day's deliveries for all five figures (five counts were 0.1 s of a 1.3 s second sweep).
+    figures = Delivery.objects.filter(sweep_date=run.day).aggregate(
+        recipients=Count("recipient", distinct=True, filter=addressed),
+        emails_sent=Count("recipient", distinct=True, filter=sent),
+        emails_failed=Count(
+            "recipient", distinct=True, filter=addressed & Q(outcome__in=[Outcome.FAILED, Outcome.GAVE_UP])
+        ),
+        directives_covered=Count("directive_id", distinct=True, filter=sent),
+        no_recipient=Count("pk", filter=Q(outcome=Outcome.NO_RECIPIENT)),
     )
+    SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), heartbeat_at=timezone.now(), **figures)
 
 
 def failed(run: SweepRun, exc: BaseException) -> None:

@@ -28,7 +28,7 @@ from dxtasks.directives.models import Directive, ProgressUpdate, Share, State
 from . import runs, selectors
 from .digest import make_item
 from .models import Delivery, Frequency, Kind, Outcome, RecipientPreference
-from .policy import MAX_SHIFT, DirectiveFacts, Policy, Slot, escalation_slot, ongoing_months, owner_slot
+from .policy import MAX_SHIFT, DirectiveFacts, Policy, Slot, SlotsOfTheDay, ongoing_months
 from .selectors import normalise
 from .sending import Wanted, claim_batch, insert_deliveries, retryable, send_claimed
 from .workdays import WorkingCalendar
@@ -141,8 +141,14 @@ def plan_sweep(
         if row["deadline_precision"] == "ongoing"
     }
     longest = max((ongoing_months(r, policy) for r in recurrences.values()), default=None)
+    # "asap" has no due date (a constraint): saying so lets the (state, due_date) index find the few
+    # undated open directives instead of walking all 100,000 (136 ms → 23 ms). No ordering: the default
+    # one would put reported_at and id into the DISTINCT.
     asap_with_progress = set(
-        ProgressUpdate.objects.filter(directive__state=State.OPEN, directive__deadline_precision="asap")
+        ProgressUpdate.objects.filter(
+            directive__state=State.OPEN, directive__due_date__isnull=True, directive__deadline_precision="asap"
+        )
+        .order_by()
         .values_list("directive_id", "share_id")
         .distinct()
     )
@@ -167,6 +173,7 @@ def plan_sweep(
     weekly_day = calendar.first_working_day_of_week(today) == today
     plans: dict[str, RecipientPlan] = {}
     no_recipient: list[tuple[dict, Slot]] = []
+    slots = SlotsOfTheDay(today, calendar, policy)
 
     def want(row: dict, slot: Slot, email: str, language: str | None) -> None:
         key = (row["id"], row["share_id"], email, slot.kind, slot.occurrence, slot.due_key)
@@ -213,14 +220,14 @@ def plan_sweep(
             has_progress=(row["id"], row["share_id"]) in asap_with_progress,
             recurrence=recurrences.get((row["id"], row["share_id"])),
         )
-        slot = owner_slot(facts, today, calendar, policy)
+        slot = slots.owner(facts)
         if slot is not None:
             email, language = selectors.owner_address(row)
             if email:
                 want(row, slot, email, language)
             else:
                 no_recipient.append((row, slot))
-        escalation = escalation_slot(facts, today, calendar, policy)
+        escalation = slots.escalation(facts)
         if escalation is not None:
             for email in audience.escalation_addresses(row):
                 want(row, escalation, email, None)
