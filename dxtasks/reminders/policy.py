@@ -17,7 +17,7 @@ directive was assigned are not owed.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 
@@ -218,14 +218,14 @@ class SlotsOfTheDay:
         if facts.precision == "asap":
             if facts.has_progress:
                 return None
-            key, general = ("asap", facts.assigned_on), facts  # its first slot counts from the assignment
+            key = ("asap", facts.assigned_on)  # its first slot counts from the assignment
         elif facts.precision == "ongoing":
             key = ("ongoing", facts.recurrence)
-            general = DirectiveFacts(datetime.date.min, None, facts.precision, False, facts.recurrence)
         else:
             key = (facts.precision, facts.due_date)
-            general = DirectiveFacts(datetime.date.min, facts.due_date, facts.precision, False)
         if key not in self._owner:
+            # Worked out for any assignment day (the earliest); the row's own is tested below.
+            general = facts if facts.precision == "asap" else replace(facts, assigned_on=datetime.date.min)
             self._owner[key] = owner_slot(general, self.today, self.calendar, self.policy)
         slot = self._owner[key]
         if slot is None or slot.target < facts.assigned_on:
