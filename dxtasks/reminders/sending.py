@@ -16,6 +16,7 @@ outcome (sent; failed with backoff; given up).
 """
 
 import datetime
+import functools
 import logging
 import sqlite3
 import uuid
@@ -283,17 +284,52 @@ def send_rows(
         _reset(connection)
         logger.warning("%s to %s failed: %s", what, recipient, exc)
         return False, f"{type(exc).__name__}: {exc}"
-    rows.update(
-        outcome=Outcome.SENT,
-        sent_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        subject=subject[:255],
-        message_id=message_id[:255],
-        error="",
-        next_attempt_at=None,
-        claim=None,
-    )
+    _mark_sent(token, recipient, subject=subject[:255], message_id=message_id[:255])
     return True, ""
+
+
+def _mark_sent(token: uuid.UUID, recipient: str, *, subject: str, message_id: str) -> None:
+    """`Delivery.objects.filter(claim=token, recipient=recipient).update(outcome=SENT, sent_at=now,
+    attempts=F("attempts") + 1, subject=…, message_id=…, error="", next_attempt_at=None, claim=None)`,
+    with its SQL written once per database vendor.
+
+    The ORM compiled the same UPDATE afresh for every digest: 0.32 of its 0.35 ms, 1.6 s of a
+    5,000-digest sweep. The values still go through the fields (`get_db_prep_value`), so a UUID and an
+    aware datetime are stored as the ORM stores them; tests read the rows back through the ORM.
+    """
+    field = Delivery._meta.get_field
+    params = [
+        Outcome.SENT.value,
+        field("sent_at").get_db_prep_value(timezone.now(), db_connection),
+        subject,
+        message_id,
+        field("claim").get_db_prep_value(token, db_connection),
+        recipient,
+    ]
+    with db_connection.cursor() as cursor:
+        cursor.execute(_mark_sent_sql(db_connection.vendor), params)
+
+
+@functools.cache
+def _mark_sent_sql(vendor: str) -> str:
+    quote = db_connection.ops.quote_name
+    names = (
+        "outcome",
+        "sent_at",
+        "attempts",
+        "subject",
+        "message_id",
+        "error",
+        "next_attempt_at",
+        "claim",
+        "recipient",
+    )
+    c = {name: quote(Delivery._meta.get_field(name).column) for name in names}
+    return (
+        f"UPDATE {quote(Delivery._meta.db_table)} SET {c['outcome']} = %s, {c['sent_at']} = %s, "
+        f"{c['attempts']} = {c['attempts']} + 1, {c['subject']} = %s, {c['message_id']} = %s, {c['error']} = '', "
+        f"{c['next_attempt_at']} = NULL, {c['claim']} = NULL WHERE {c['claim']} = %s AND {c['recipient']} = %s"
+    )
 
 
 def _record_failure(rows, exc: Exception, policy: Policy) -> None:

@@ -226,3 +226,58 @@ def test_retries_wait_for_a_working_day(two_owners, refusing_mail, mailoutbox):
     # healing would run it, so the test would depend on the wall clock).
     assert retry_failed_sends("2025-03-16") == "reminder retries 2025-03-16: 0 sent, 0 failed"
     assert len(mailoutbox) == 2
+
+
+def test_a_sent_digest_marks_its_own_rows_and_every_field_of_them(two_owners, mailoutbox):
+    """The mark-sent UPDATE is written by hand (sending._mark_sent): read back through the ORM, its rows
+    hold what the ORM's update wrote, and a claim shared with another recipient leaves theirs alone."""
+    import uuid
+
+    from django.core.mail import EmailMessage, get_connection
+
+    from dxtasks.directives.models import Directive
+    from dxtasks.reminders.policy import Policy
+    from dxtasks.reminders.sending import insert_deliveries, send_rows
+
+    token, claimed_at = uuid.uuid4(), timezone.now()
+    directives = {d.reference: d for d in Directive.objects.filter(reference__in=["GOOD-1", "BAD-1"])}
+    insert_deliveries(
+        [
+            (directives["GOOD-1"].pk, None, QUAN, Kind.DUE, "0", "2025-03-12", day("2025-03-12")),
+            (directives["BAD-1"].pk, None, "bad@bca.example.gov.vn", Kind.DUE, "0", "2025-03-12", day("2025-03-12")),
+        ],
+        sweep_date=day("2025-03-12"),
+        outcome=Outcome.PENDING,
+        claim=token,
+        claimed_at=claimed_at,
+        error="an earlier failure",
+    )
+    Delivery.objects.filter(claim=token).update(attempts=2, next_attempt_at=claimed_at)
+    connection = get_connection()
+    message = EmailMessage(subject="Nhắc việc “đến hạn” — 1", body="…", to=[QUAN], headers={"Message-ID": "<m@x>"})
+    before = timezone.now()
+    assert send_rows(
+        token=token, recipient=QUAN, build=lambda: message, policy=Policy.from_settings(), connection=connection
+    ) == (
+        True,
+        "",
+    )
+    good = Delivery.objects.get(recipient=QUAN)
+    assert (good.outcome, good.attempts, good.subject, good.message_id, good.error) == (
+        Outcome.SENT,
+        3,
+        "Nhắc việc “đến hạn” — 1",
+        "<m@x>",
+        "",
+    )
+    assert good.claim is None and good.next_attempt_at is None
+    assert before <= good.sent_at <= timezone.now() and good.sent_at.tzinfo is not None
+    other = Delivery.objects.get(recipient="bad@bca.example.gov.vn")
+    assert (other.outcome, other.attempts, other.claim, other.error, other.sent_at) == (
+        Outcome.PENDING,
+        2,
+        token,
+        "an earlier failure",
+        None,
+    )
+    assert [m.subject for m in mailoutbox] == ["Nhắc việc “đến hạn” — 1"]
