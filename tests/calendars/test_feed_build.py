@@ -440,3 +440,34 @@ def test_stored_events_kept_as_bytes_are_forgotten_when_the_body_becomes_text(
     _fresh_process()
     assert f"{directive.public_id}@testserver" in events(fetch(secret))
     assert StoredEvent.objects.get(directive=directive).body.startswith("BEGIN:VEVENT\r\n")
+
+
+HOSTILE_BODIES = [
+    "BEGIN:VEVENT\r\nSUMMARY:C:\\\\đường dẫn\\, \\; \\n\r\nEND:VEVENT\r\n",  # backslashes: COPY's escape
+    "BEGIN:VEVENT\r\nSUMMARY:tab\there\r\n\\.\r\nEND:VEVENT\r\n",  # a tab, and COPY's end-of-data line
+    "BEGIN:VEVENT\r\nSUMMARY:\u00a0✓ 😀 \x7f \x1b[31m\r\n DESCRIPTION:'=1+1\r\nEND:VEVENT\r\n",
+]
+
+
+@pytest.mark.django_db
+def test_stored_events_come_back_byte_for_byte_and_are_replaced_in_place(directive_factory):
+    """What `eventstore.save` writes (COPY on PostgreSQL, bulk_create on SQLite) is what `load` reads,
+    for bodies carrying what COPY's text format escapes; saving again replaces the rows, twice in
+    one transaction too (the staging table is not left behind)."""
+    from django.db import transaction
+
+    from dxtasks.calendars import eventstore
+
+    directives = [directive_factory(deadline_text="01/06/2031") for _ in HOSTILE_BODIES]
+    ids = [d.pk for d in directives]
+    queryset = Directive.objects.filter(pk__in=ids)
+    eventstore.save("event:vi", [(pk, "a" * 32, body.encode()) for pk, body in zip(ids, HOSTILE_BODIES, strict=True)])
+    assert eventstore.load("event:vi", ids, queryset) == {
+        pk: ("a" * 32, body.encode()) for pk, body in zip(ids, HOSTILE_BODIES, strict=True)
+    }
+    with transaction.atomic():
+        eventstore.save("event:vi", [(ids[0], "b" * 32, b"BEGIN:VEVENT\r\nEND:VEVENT\r\n")])
+        eventstore.save("event:en", [(ids[1], "c" * 32, HOSTILE_BODIES[1].encode())])
+    assert StoredEvent.objects.filter(variant="event:vi").count() == 3
+    assert eventstore.load("event:vi", ids[:1], queryset) == {ids[0]: ("b" * 32, b"BEGIN:VEVENT\r\nEND:VEVENT\r\n")}
+    assert eventstore.load("event:en", ids, queryset) == {ids[1]: ("c" * 32, HOSTILE_BODIES[1].encode())}
