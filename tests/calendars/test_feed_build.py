@@ -451,7 +451,7 @@ HOSTILE_BODIES = [
 
 @pytest.mark.django_db
 def test_stored_events_come_back_byte_for_byte_and_are_replaced_in_place(directive_factory):
-    """What `eventstore.save` writes (COPY on PostgreSQL, bulk_create on SQLite) is what `load` reads,
+    """What `eventstore.save` writes (COPY on PostgreSQL, one statement per row on SQLite) is what `load` reads,
     for bodies carrying what COPY's text format escapes; saving again replaces the rows, twice in
     one transaction too (the staging table is not left behind)."""
     from django.db import transaction
