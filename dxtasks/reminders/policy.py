@@ -204,9 +204,9 @@ class SlotsOfTheDay:
     a dated row's on its due date (and its precision), an ongoing one's on its
     recurrence, an "asap" one's on its assignment day. Only the final "not
     before the directive was assigned" test is the row's own, so it is applied
-    to the remembered slot (a slot is the same value whoever asks). This
-    turned 170,000 calendar walks of a second sweep (0.55 s) into a few
-    thousand. The answers are those of the two functions (tests compare them).
+    to the remembered slot (a slot is the same value whoever asks). The
+    policy's part of a second sweep at 100,000 directives went from 0.55 s
+    to 0.10 s. The answers are those of the two functions (tests compare them).
     """
 
     def __init__(self, today: datetime.date, calendar: WorkingCalendar, policy: Policy):
