@@ -141,16 +141,22 @@ def plan_sweep(
         if row["deadline_precision"] == "ongoing"
     }
     longest = max((ongoing_months(r, policy) for r in recurrences.values()), default=None)
-    # "asap" has no due date (a constraint): saying so lets the (state, due_date) index find the few
-    # undated open directives instead of walking all 100,000 (136 ms → 23 ms). No ordering: the default
-    # one would put reported_at and id into the DISTINCT.
+    # The rows with an "asap" deadline that have been reported on: directives, and shares whose own
+    # deadline is "asap" (under a dated directive too). "asap" has no due date (a constraint): saying so
+    # lets the (state, due_date) indexes find the few undated open rows instead of walking all 100,000
+    # (136 ms → 23 ms). No ordering: the default one would put reported_at and id into the DISTINCT.
+    progress = ProgressUpdate.objects.order_by().values_list("directive_id", "share_id")
     asap_with_progress = set(
-        ProgressUpdate.objects.filter(
+        progress.filter(
             directive__state=State.OPEN, directive__due_date__isnull=True, directive__deadline_precision="asap"
+        ).union(
+            progress.filter(
+                directive__state=State.OPEN,
+                share__state=State.OPEN,
+                share__due_date__isnull=True,
+                share__deadline_precision="asap",
+            )
         )
-        .order_by()
-        .values_list("directive_id", "share_id")
-        .distinct()
     )
     now = timezone.now()
     lease = now - datetime.timedelta(minutes=policy.claim_lease_minutes)

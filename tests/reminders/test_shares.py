@@ -128,3 +128,22 @@ def test_escalation_goes_out_once_per_late_share(each, sweep):
             "share__agency__code", flat=True
         )
     ) == ["MPS", "MPS"]
+
+
+def test_a_share_given_an_asap_deadline_is_asked_weekly_until_its_agency_reports(each, sweep, secretariat, owner):
+    """The directive is dated, its MPS share "sớm": the share's own progress, not the directive's
+    precision, stops the share's weekly requests."""
+    col1 = each[0]
+    mps = col1.shares.get(agency__code="MPS")
+    services.change_deadline(
+        directive=col1, share=mps, approved_by=secretariat, new_deadline_text="sớm", reason="làm ngay"
+    )
+    mps.refresh_from_db()
+    assert (mps.deadline_precision, col1.deadline_precision) == ("asap", "day")
+    _, first = sweep(day("2025-03-12"))
+    assert "COL-1" in to(first, QUAN)[0].body
+    _, a_week_on = sweep(day("2025-03-19"))
+    assert "COL-1" in to(a_week_on, QUAN)[0].body  # not reported yet: asked again
+    services.record_progress(directive=col1, share=mps, by=owner, percent=20, note="Đã triển khai")
+    _, after_report = sweep(day("2025-03-26"))
+    assert all("COL-1" not in message.body for message in to(after_report, QUAN))
