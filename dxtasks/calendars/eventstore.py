@@ -70,10 +70,15 @@ def save(variant: str, events: list[tuple[int, str, bytes]]) -> None:
 COLUMNS = ("directive", "variant", "digest", "body")
 
 
+def _columns() -> list[str]:
+    """The COLUMNS' quoted database names."""
+    return [connection.ops.quote_name(StoredEvent._meta.get_field(name).column) for name in COLUMNS]
+
+
 def _upsert(source: str) -> str:
     """INSERT the COLUMNS from `source` (VALUES … or SELECT …), replacing a (directive, variant)'s row."""
     quote = connection.ops.quote_name
-    columns = [quote(StoredEvent._meta.get_field(name).column) for name in COLUMNS]
+    columns = _columns()
     return (
         f"INSERT INTO {quote(StoredEvent._meta.db_table)} ({', '.join(columns)}) {source} "
         f"ON CONFLICT ({columns[0]}, {columns[1]}) DO UPDATE SET "
@@ -88,10 +93,11 @@ def _copy_and_upsert(rows: list[tuple[int, str, str, str]]) -> None:
     builds don't meet.
     """
     quote = connection.ops.quote_name
-    fields = [StoredEvent._meta.get_field(name) for name in COLUMNS]
-    columns = ", ".join(quote(field.column) for field in fields)
+    names = _columns()
+    columns = ", ".join(names)
     staging = quote("stored_event_incoming")
-    typed = ", ".join(f"{quote(field.column)} {field.db_type(connection)}" for field in fields)
+    types = [StoredEvent._meta.get_field(name).db_type(connection) for name in COLUMNS]
+    typed = ", ".join(f"{name} {db_type}" for name, db_type in zip(names, types, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {staging} ({typed}) ON COMMIT DROP")
         with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
