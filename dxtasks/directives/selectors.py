@@ -140,7 +140,11 @@ def headline_figures(queryset: QuerySet) -> dict:
     open past their deadline), which excludes work still within its time.
     Cancelled directives are left out of every rate.
     """
-    counts = status_counts(queryset)
+    return headline_from_counts(status_counts(queryset))
+
+
+def headline_from_counts(counts: dict[str, int]) -> dict:
+    """`headline_figures` from counts by category ("total" and one per Status value)."""
     counted = counts["total"] - counts[Status.CANCELLED]
     completed = counts[Status.COMPLETED_ON_TIME] + counts[Status.COMPLETED_LATE]
     already_due = completed + counts[Status.OVERDUE]
@@ -189,15 +193,24 @@ def agency_scorecards(queryset: QuerySet, as_of: datetime.date, *, share_agency_
         .values("agency_id", "status")
         .annotate(n=Count("pk"), oldest_due=Min("due_as_of"))
     )
+    rows = [(row["lead_agency_id"], row["status"], row["n"], row["oldest_due"]) for row in grouped]
+    rows += [(row["agency_id"], row["status"], row["n"], row["oldest_due"]) for row in shares]
+    return scorecards_from_counts(rows, as_of)
+
+
+def scorecards_from_counts(rows, as_of: datetime.date) -> list[dict]:
+    """`agency_scorecards` from (agency id, status, count, oldest due date of those rows) tuples.
+
+    An agency may come in several rows per status (its directives, its shares): they add up.
+    """
     cards: dict[int, dict] = {}
-    rows = [(row["lead_agency_id"], row) for row in grouped] + [(row["agency_id"], row) for row in shares]
-    for agency_id, row in rows:
-        if row["status"] == Status.CANCELLED:
+    for agency_id, status, n, oldest_due in rows:
+        if status == Status.CANCELLED:
             continue
         card = cards.setdefault(agency_id, {status.value: 0 for status in REPORT_ORDER})
-        card[row["status"]] += row["n"]
-        if row["status"] == Status.OVERDUE and row["oldest_due"] is not None:
-            card["oldest_overdue_due"] = min(row["oldest_due"], card.get("oldest_overdue_due") or datetime.date.max)
+        card[status] += n
+        if status == Status.OVERDUE and oldest_due is not None:
+            card["oldest_overdue_due"] = min(oldest_due, card.get("oldest_overdue_due") or datetime.date.max)
     agencies = Agency.objects.filter(pk__in=cards).values(
         "pk", "code", "short_name_vi", "short_name_en", "name_vi", "name_en"
     )

@@ -1,7 +1,9 @@
 """The dashboard's figures: computed by the selectors, kept in the shared cache until the data moves.
 
-At 100,000 directives the status counts and the per-agency scorecards are
-full scans with a CASE per row (about 0.7 s on SQLite). They change only
+Today's figures over every directive (the default view) are counted from
+indexes (directives/tallies.py: about 70 ms at 100,000 directives and 500
+collective ones on SQLite); any other scope evaluates the status of every
+row (1.3–2 s there). Either way they change only
 when a directive changes or the day turns, so they are cached under a key
 made of the day and `data_version()`: the latest `updated_at` (every service
 bumps it; Max on an indexed column reads one index entry) and a stamp that a
@@ -25,7 +27,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from dxtasks.directives import scopes, selectors
+from dxtasks.directives import scopes, selectors, tallies
 from dxtasks.directives.models import Directive
 from dxtasks.directives.status import Status
 
@@ -52,11 +54,25 @@ def directive_deleted(**kwargs) -> None:
     cache.set(DELETIONS_KEY, time.time_ns(), None)
 
 
-LIST_ROWS = 10
+LIST_ROWS = tallies.LIST_ROWS
 
 
 def _compute(scope: scopes.Scope) -> dict:
-    """The dashboard's figures over `scope`: the same selectors, on the same queryset, as the briefings'."""
+    """The dashboard's figures over `scope`: counted from indexes for today's whole register, else by status.
+
+    Today's figures over every directive (the dashboard's default) come from
+    tallies.py: index counts, 30 times fewer rows read at 100,000 directives.
+    Any other scope, or a row dated after today, takes the general path.
+    """
+    if scope == scopes.today_scope():
+        figures = tallies.today_figures(scope.as_of)
+        if figures is not None:
+            return figures
+    return _compute_by_status(scope)
+
+
+def _compute_by_status(scope: scopes.Scope) -> dict:
+    """The figures over `scope` by each row's status: the same selectors, on the same queryset, as the briefings'."""
     annotated = scopes.directives(scope)
     within = Q(status=Status.WITHIN_DEADLINE)
     due_soon = annotated.order_by().aggregate(
@@ -64,15 +80,16 @@ def _compute(scope: scopes.Scope) -> dict:
         in_30=Count("pk", filter=within & Q(due_as_of__lte=scope.as_of + datetime.timedelta(days=30))),
     )
     soon = annotated.filter(within, due_as_of__lte=scope.as_of + datetime.timedelta(days=30))
+    by_due = F("due_as_of").asc(nulls_last=True)  # the same on both databases (a collective one may be undated)
     return {
         "headline": selectors.headline_figures(annotated),
         "due_soon": due_soon,
         "scorecards": scopes.scorecards(scope, annotated),
         # Ids of the rows the lists show: the lists then read ten rows, not a status per directive.
         "overdue_ids": list(
-            annotated.filter(status=Status.OVERDUE).order_by("due_as_of", "pk").values_list("pk", flat=True)[:LIST_ROWS]
+            annotated.filter(status=Status.OVERDUE).order_by(by_due, "pk").values_list("pk", flat=True)[:LIST_ROWS]
         ),
-        "soon_ids": list(soon.order_by("due_as_of", "pk").values_list("pk", flat=True)[:LIST_ROWS]),
+        "soon_ids": list(soon.order_by(by_due, "pk").values_list("pk", flat=True)[:LIST_ROWS]),
     }
 
 
