@@ -103,21 +103,26 @@ def for_user(user, queryset: QuerySet | None = None, *, shares: bool = True) -> 
     Decided by the user's agency now, so someone who moves agency stops
     seeing the old agency's directives. `shares=False` leaves the shares out
     (a caller that follows collective directives by their shares itself).
-    Every term is an index lookup (see `involving_agency`): the navigation's
-    worklist count on every page reads the user's rows, not every directive.
+    One condition, "id among these", over a UNION of index lookups: the
+    navigation's worklist count on every page reads the user's rows, not
+    every directive. Written as an OR of the lookups instead, SQLite read
+    every open directive whenever the query also asked for open single-lead
+    ones (its (kind, state) index looked better): 85 ms instead of 6 for the
+    dashboard's "new" list at 100,000 directives.
     """
     queryset = Directive.objects.all() if queryset is None else queryset
     if not user.is_active:
         return queryset.none()
-    terms: list[Q | InIds] = [Q(owner=user)]
+    ids = [Directive.objects.filter(owner=user).values("pk")]
     if shares:
-        terms.append(InIds("pk", Share.objects.filter(owner=user).values("directive_id")))
+        ids.append(Share.objects.filter(owner=user).values("directive_id"))
     if user.agency_id is not None:
-        co = Directive.co_agencies.through.objects.filter(agency_id=user.agency_id).values("directive_id")
-        terms += [Q(lead_agency_id=user.agency_id), InIds("pk", co)]
+        ids.append(Directive.objects.filter(lead_agency_id=user.agency_id).values("pk"))
+        ids.append(Directive.co_agencies.through.objects.filter(agency_id=user.agency_id).values("directive_id"))
         if shares:
-            terms.append(InIds("pk", Share.objects.filter(agency_id=user.agency_id).values("directive_id")))
-    return queryset.filter(Q(*terms, _connector=Q.OR))
+            ids.append(Share.objects.filter(agency_id=user.agency_id).values("directive_id"))
+    ids = [lookup.order_by() for lookup in ids]  # a compound statement's parts take no ORDER BY
+    return queryset.filter(InIds("pk", ids[0].union(*ids[1:], all=True)))
 
 
 def status_counts(queryset: QuerySet) -> dict[str, int]:

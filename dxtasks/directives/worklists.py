@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from dxtasks.accounts import roles
 
 from . import selectors
+from .idsets import InIds
 from .models import Directive, ExtensionRequest, ProgressUpdate, Share, State, StateChange, open_q, overdue_q
 
 STALE_DAYS = 30
@@ -185,8 +186,11 @@ def _share_base(user, names, agency=None) -> QuerySet:
     if not roles.is_secretariat(user):
         if not user.is_active:
             return queryset.none()
-        mine = Q(owner=user) | (Q(agency_id=user.agency_id) if user.agency_id else Q(pk__in=[]))
-        queryset = queryset.filter(mine)
+        # "id among (owned) UNION ALL (the agency's)": two index lookups. As an OR, SQLite read every share.
+        mine = [Share.objects.filter(owner=user).order_by().values("pk")]
+        if user.agency_id:
+            mine.append(Share.objects.filter(agency_id=user.agency_id).order_by().values("pk"))
+        queryset = queryset.filter(InIds("pk", mine[0].union(*mine[1:], all=True)))
     if agency is not None:
         queryset = queryset.filter(agency=agency)
     if "returned" in names:
@@ -408,14 +412,16 @@ def age_days(age_from, today: datetime.date | None = None) -> int | None:
     return (today - day).days
 
 
-def top(user, *, limit: int = 5, today: datetime.date | None = None) -> list[tuple[str, object]]:
+def top(
+    user, *, limit: int = 5, today: datetime.date | None = None, known: dict[str, int] | None = None
+) -> list[tuple[str, object]]:
     """The first rows of the user's lists, list by list, at most `limit` in all (for the dashboard).
 
     At most three queries per non-empty list (its keys, then its directives and shares by primary key),
-    plus the counts, whatever the amount of data.
+    plus the counts (unless `known`: counts the caller already has), whatever the amount of data.
     """
     found: list[tuple[str, object]] = []
-    for name, count in counts(user, today=today).items():
+    for name, count in (counts(user, today=today) if known is None else known).items():
         if count:
             found.extend((name, row) for row in mixed_rows(user, name, today=today)[:limit])
     return found[:limit]

@@ -62,8 +62,13 @@ def nav_count(user, today: datetime.date, known: dict[str, int] | None = None) -
     return waiting + Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def top_rows(user, today: datetime.date, version: str | None = None) -> list[tuple]:
-    """(list, label, row, age in days) for the dashboard; rows read by primary key."""
+def top_rows(
+    user, today: datetime.date, version: str | None = None, known: dict[str, int] | None = None
+) -> list[tuple]:
+    """(list, label, row, age in days) for the dashboard; rows read by primary key.
+
+    `known`: the user's counts (`counts`), which decide the lists to read.
+    """
     if not worklists.lists_for(user):
         return []
     top = _cached(
@@ -73,7 +78,7 @@ def top_rows(user, today: datetime.date, version: str | None = None) -> list[tup
         version,
         lambda: [
             (name, getattr(row, "worklist_model", worklists.SPECS[name].model), row.pk, row.age_from)
-            for name, row in worklists.top(user, limit=TOP_ROWS, today=today)
+            for name, row in worklists.top(user, limit=TOP_ROWS, today=today, known=known)
         ],
     )
     found = {

@@ -71,7 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "fragments_ttl": settings.PORTAL_DASHBOARD_CACHE_SECONDS,
             "fragments_key": f"{figures_key(scope, version)}:{language}",
             "mine_key": f"{mine_key(request.user, today, version)}:{language}",
-            "worklist_top": worklist.top_rows(request.user, today, version),
+            "worklist_top": worklist.top_rows(request.user, today, version, request.worklist_counts),
         },
     )
 
