@@ -60,6 +60,7 @@ def test_a_benchmark_command_runs_at_a_tiny_scale(command):
         assert figures["directives"] >= 40, figures
     if command == "benchmark_portal":
         assert figures["first_request_ms"] > 0 and figures["first_request_compiling_ms"] > 0
+        assert figures["dashboard_figures_ms"] > 0 and figures["dashboard_figures_by_status_ms"] > 0
 
 
 def test_benchmark_briefing_runs_at_a_tiny_scale_and_leaves_nothing(db):

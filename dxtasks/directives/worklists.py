@@ -422,9 +422,11 @@ def top(
     """
     found: list[tuple[str, object]] = []
     for name, count in (counts(user, today=today) if known is None else known).items():
+        if len(found) == limit:
+            break  # the lists after the one that filled the rows are not read
         if count:
-            found.extend((name, row) for row in mixed_rows(user, name, today=today)[:limit])
-    return found[:limit]
+            found.extend((name, row) for row in mixed_rows(user, name, today=today)[: limit - len(found)])
+    return found
 
 
 def pending_requests_counts() -> dict[str, int]:

@@ -52,7 +52,8 @@ def test_list_pages_query_count_does_not_grow_with_data(world, directive_factory
     _fill(world, directive_factory, 5)
     small = _count(client, url)
     _fill(world, directive_factory, 45)
-    assert _count(client, url) == small
+    # Never more; the dashboard may read fewer (its worklist stops at the list that fills its five rows).
+    assert _count(client, url) <= small
 
 
 def test_directive_page_query_count_does_not_grow_with_history(world):

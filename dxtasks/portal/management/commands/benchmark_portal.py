@@ -205,6 +205,7 @@ class Command(BaseCommand):
             figures[f"{JSON_KEYS[label]}_ms"] = round(median, 1)
             figures[f"{JSON_KEYS[label]}_p90_ms"] = round(p90, 1)
             figures[f"{JSON_KEYS[label]}_bytes"] = size
+        figures.update(self._figures_alone(runs))
         session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
         first = self._spawn_first_request(session_key, bytecode=True)
         compiling = self._spawn_first_request(session_key, bytecode=False)
@@ -214,6 +215,26 @@ class Command(BaseCommand):
         figures["first_request_compiling_ms"] = round(compiling, 1)
         figures["load_after"] = round(os.getloadavg()[0], 2)
         return figures
+
+    def _figures_alone(self, runs: int) -> dict:
+        """The shared part of a cold dashboard, without the page: today's figures counted from indexes
+        (tallies.py), and the same figures by each row's status (what any other scope costs)."""
+        from dxtasks.directives import scopes
+        from dxtasks.portal import dashboard
+
+        result = {}
+        for key, label, compute, times in (
+            ("dashboard_figures", "dashboard figures alone, counted", dashboard._compute, runs),
+            ("dashboard_figures_by_status", "  the same, row by row by status", dashboard._compute_by_status, 3),
+        ):
+            timings = []
+            for _ in range(times):
+                t0 = time.perf_counter()
+                compute(scopes.today_scope())
+                timings.append((time.perf_counter() - t0) * 1000)
+            result[f"{key}_ms"] = round(statistics.median(timings), 1)
+            self.stdout.write(f"{label:42} {result[f'{key}_ms']:7.1f}ms")
+        return result
 
     def _keyset_url(self, number: int) -> str:
         """Page `number` of the register as its "next" link names it: the sort key of the previous page's last row."""
