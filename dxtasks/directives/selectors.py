@@ -206,7 +206,8 @@ def agency_scorecards(queryset: QuerySet, as_of: datetime.date, *, share_agency_
 def scorecards_from_counts(rows, as_of: datetime.date) -> list[dict]:
     """`agency_scorecards` from (agency id, status, count, oldest due date of those rows) tuples.
 
-    An agency may come in several rows per status (its directives, its shares): they add up.
+    An agency may come in several rows per status (its directives, its shares): they add up. Counts
+    may be negative (rows taken back, tallies.py); an agency whose rows add up to none has no line.
     """
     cards: dict[int, dict] = {}
     for agency_id, status, n, oldest_due in rows:
@@ -216,6 +217,7 @@ def scorecards_from_counts(rows, as_of: datetime.date) -> list[dict]:
         card[status] += n
         if status == Status.OVERDUE and oldest_due is not None:
             card["oldest_overdue_due"] = min(oldest_due, card.get("oldest_overdue_due") or datetime.date.max)
+    cards = {pk: card for pk, card in cards.items() if any(card[status.value] for status in REPORT_ORDER)}
     agencies = Agency.objects.filter(pk__in=cards).values(
         "pk", "code", "short_name_vi", "short_name_en", "name_vi", "name_en"
     )

@@ -16,9 +16,12 @@ state, completed_late), and the open ones over their due dates (overdue,
 due soon, undated). The collective directives (a few hundred) are rolled up
 here from their shares' counts, by ROLL_UP_ORDER as status.py does.
 
-`today_figures` returns None when a row is dated after today (an admin edit,
-a clock put back): those rows need status.py's replay, and the caller takes
-the general path. tests/portal/test_tallies.py holds the two paths equal.
+Directives assigned after today (entered ahead of their meeting) are not
+counted yet: their few rows are read and taken back out of the counts.
+`today_figures` returns None when a completion or cancellation is dated after
+today (an admin edit, a clock put back), or a directive not yet assigned is
+already overdue: those need status.py's replay, and the caller takes the
+general path. tests/portal/test_tallies.py holds the two paths equal.
 """
 
 import datetime
@@ -35,11 +38,10 @@ LIST_ROWS = 10
 SOON_DAYS = (7, 30)
 
 
-def _dated_after(today: datetime.date) -> bool:
-    """Whether a directive or share is assigned, completed or cancelled after today (indexed lookups)."""
+def _closed_after(today: datetime.date) -> bool:
+    """Whether a directive or share is completed or cancelled after today (indexed lookups)."""
     # One lookup per column: ORed in one query, SQLite's planner scans the table instead.
     dated: list[tuple[type[Directive] | type[Share], str]] = [
-        (Directive, "assigned_on"),
         (Directive, "completed_on"),
         (Directive, "cancelled_on"),
         (Share, "completed_on"),
@@ -54,7 +56,10 @@ def _closed_status(state: str, late: bool | None) -> Status:
     return Status.COMPLETED_LATE if late else Status.COMPLETED_ON_TIME
 
 
-def _open_status(due: datetime.date | None, today: datetime.date) -> Status:
+def _status(state: str, late: bool | None, due: datetime.date | None, today: datetime.date) -> Status:
+    """status.py's rule as of today, for a row dated no later than today."""
+    if state not in OPEN_STATES:
+        return _closed_status(state, late)
     if due is None:
         return Status.NO_DEADLINE
     return Status.OVERDUE if due < today else Status.WITHIN_DEADLINE
@@ -62,17 +67,38 @@ def _open_status(due: datetime.date | None, today: datetime.date) -> Status:
 
 def today_figures(today: datetime.date) -> dict | None:
     """The dashboard's figures for every directive as of `today` (portal/dashboard.py `_compute`), or None."""
-    if _dated_after(today):
+    if _closed_after(today):
         return None
+    later = Directive.objects.filter(assigned_on__gt=today).order_by()  # an index range, most often empty
+    later_single = [
+        (pk, lead, _status(state, late, due, today))
+        for pk, lead, state, late, due in later.filter(addressees="").values_list(
+            "pk", "lead_agency_id", "state", "completed_late", "due_date"
+        )
+    ]
+    later_collective = set(later.exclude(addressees="").values_list("pk", flat=True))
+    later_shares = [
+        (agency, _status(state, late, due, today))
+        for agency, state, late, due in Share.objects.filter(directive_id__in=later_collective)
+        .order_by()
+        .values_list("agency_id", "state", "completed_late", "due_date")
+    ]
+    if any(status == Status.OVERDUE for *_key, status in later_single + later_shares):
+        return None  # taking it back would move an agency's oldest overdue date: the general path decides
+
     single = Directive.objects.filter(addressees="").order_by()
     counts: Counter = Counter()
     cards: list[tuple[int, Status, int, datetime.date | None]] = []
     for agency_id, status, n, oldest in _tally(single, "lead_agency_id", today):
         counts[status] += n
         cards.append((agency_id, status, n, oldest))
+    for _pk, agency_id, status in later_single:  # not assigned yet: taken back
+        counts[status] -= 1
+        cards.append((agency_id, status, -1, None))
 
     shares = Share.objects.order_by()
     cards += _tally(shares, "agency_id", today)
+    cards += [(agency_id, status, -1, None) for agency_id, status in later_shares]
     per_directive: dict[int, set[Status]] = defaultdict(set)
     for directive_id, status, _n, _oldest in _tally(shares, "directive_id", today):
         per_directive[directive_id].add(status)
@@ -81,12 +107,14 @@ def today_figures(today: datetime.date) -> dict | None:
     rolled: list[tuple[int, Status, datetime.date | None]] = []
     for pk, state, late, due in collective.values_list("pk", "state", "completed_late", "due_date"):
         of_shares = per_directive.pop(pk, None)
+        if pk in later_collective:
+            continue
         if state == State.CANCELLED:
             status = Status.CANCELLED
         elif of_shares:  # the first in roll-up order that a share has; cancelled when all are
             status = next(s for s in ROLL_UP_ORDER if s in of_shares or s == Status.CANCELLED)
         else:
-            status = _open_status(due, today) if state in OPEN_STATES else _closed_status(state, late)
+            status = _status(state, late, due, today)
         counts[status] += 1
         rolled.append((pk, status, due))
     if per_directive:
@@ -95,6 +123,8 @@ def today_figures(today: datetime.date) -> dict | None:
     bounds = {days: today + datetime.timedelta(days=days) for days in SOON_DAYS}
     open_single = single.filter(state__in=OPEN_STATES)
     soon = open_single.filter(due_date__gte=today, due_date__lte=bounds[30])
+    if later_single:
+        soon = soon.exclude(pk__in=[pk for pk, _agency, _status in later_single])
     due_soon = soon.aggregate(in_7=Count("due_date", filter=Q(due_date__lte=bounds[7])), in_30=Count("due_date"))
     within = [(pk, due) for pk, status, due in rolled if status == Status.WITHIN_DEADLINE and due is not None]
     for days in SOON_DAYS:

@@ -125,6 +125,32 @@ def test_a_row_dated_after_today_sends_the_dashboard_to_the_status_path(register
     assert figures["headline"]["completed"] == before["headline"]["completed"] - 1
 
 
+def test_directives_assigned_after_today_are_taken_back_out_of_the_counts(register, directive_factory):
+    by, tomorrow = register, timezone.localdate() + datetime.timedelta(days=1)
+    lead = Agency.objects.get(code="MPS")
+    for deadline in (day(5), day(60), "sớm"):  # entered ahead of the meeting that assigns them
+        directive_factory(lead=lead, deadline_text=deadline, assigned_on=tomorrow, by=by)
+    services.create_directive(
+        by=by,
+        reference="COL-LATER",
+        title_vi="Giao sau",
+        addressees=groups.EACH,
+        share_agencies=list(Agency.objects.filter(code__in=["MPS", "SBV"])),
+        deadline_text=day(3),
+        assigned_on=tomorrow,
+    )
+    counted = tallies.today_figures(timezone.localdate())
+    assert counted is not None
+    assert counted == dashboard._compute_by_status(scopes.today_scope())
+
+
+def test_a_directive_not_yet_assigned_but_already_overdue_takes_the_status_path(register, directive_factory):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    directive_factory(lead=Agency.objects.get(code="MPS"), deadline_text=day(-3), assigned_on=tomorrow, by=register)
+    assert tallies.today_figures(timezone.localdate()) is None
+    assert dashboard._compute(scopes.today_scope()) == dashboard._compute_by_status(scopes.today_scope())
+
+
 def test_completed_late_is_kept_by_the_database(register):
     completed = Directive.objects.filter(state="completed")
     assert set(completed.filter(completed_on__gt=F("due_date")).values_list("completed_late", flat=True)) == {True}

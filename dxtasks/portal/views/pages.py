@@ -39,7 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # building and compiling those annotated querysets was most of a cached dashboard's time.
     def listed(key: str):
         rows = list_rows(scopes.directives(scope).filter(pk__in=figures[key]), scope.as_of)
-        return rows.order_by("due_as_of", "pk")
+        return rows.order_by(F("due_as_of").asc(nulls_last=True), "pk")  # as the ids were chosen (dashboard.py)
 
     def mine():
         rows = list_rows(annotated().filter(pk__in=my_open_ids(request.user, today, version)))
