@@ -12,7 +12,7 @@ secretariat's morning summary and the JSON API all read these functions:
 - `share_rows(...)` → the same list's shares of collective directives;
 - `mixed_rows(...)` → both in one order, paged (what the inbox and the
   dashboard show);
-- `top(user, limit, today=None)` → the first rows across the user's lists;
+- `top(user, limit, today=None)` → the keys of the first rows across the user's lists;
 - `pending_requests_counts()` → the secretariat's pending extensions and submissions.
 
 Collective directives are followed share by share: in a list of directives
@@ -378,10 +378,14 @@ class MixedRows:
     def __iter__(self):
         return iter(self[:])
 
+    def keys(self, index: slice) -> list[tuple[str, int, object]]:
+        """(kind, pk, age_from) of the rows in `index`, the rows themselves not read."""
+        return list(self._keys[index])
+
     def __getitem__(self, index):
         if isinstance(index, int):
             return self[index : index + 1][0]
-        keys = list(self._keys[index])
+        keys = self.keys(index)
         directive_ids = [pk for kind, pk, _age in keys if kind == "directive"]
         share_ids = [pk for kind, pk, _age in keys if kind == "share"]
         directives = (
@@ -414,18 +418,24 @@ def age_days(age_from, today: datetime.date | None = None) -> int | None:
 
 def top(
     user, *, limit: int = 5, today: datetime.date | None = None, known: dict[str, int] | None = None
-) -> list[tuple[str, object]]:
-    """The first rows of the user's lists, list by list, at most `limit` in all (for the dashboard).
+) -> list[tuple[str, str, int, object]]:
+    """(list, model, pk, age_from) of the first rows of the user's lists, list by list, at most `limit` in all.
 
-    At most three queries per non-empty list (its keys, then its directives and shares by primary key),
-    plus the counts (unless `known`: counts the caller already has), whatever the amount of data.
+    One query per non-empty list read (its keys), plus the counts unless `known` (counts the caller already
+    has), whatever the amount of data; the caller reads the rows by primary key (the dashboard caches the keys).
     """
-    found: list[tuple[str, object]] = []
+    found: list[tuple[str, str, int, object]] = []
     for name, count in (counts(user, today=today) if known is None else known).items():
         if len(found) == limit:
             break  # the lists after the one that filled the rows are not read
-        if count:
-            found.extend((name, row) for row in mixed_rows(user, name, today=today)[: limit - len(found)])
+        if not count:
+            continue
+        listed = mixed_rows(user, name, today=today)
+        wanted = slice(0, limit - len(found))
+        if isinstance(listed, MixedRows):
+            found.extend((name, kind, pk, age) for kind, pk, age in listed.keys(wanted))
+        else:  # extension requests
+            found.extend((name, SPECS[name].model, pk, age) for pk, age in listed.values_list("pk", "age_from")[wanted])
     return found
 
 

@@ -16,11 +16,13 @@ cache off.
 "My directives" (owned, or led, co-ordinated or shared by the user's agency)
 is a scan of every directive too (115 ms at 100,000): its first ten open
 ids are cached the same way, per user and agency, and only those ten rows
-are then read.
+are then read (`ListedRows`: with the figures' lists, in one query).
 """
 
 import datetime
 import time
+from collections.abc import Callable
+from itertools import chain
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,7 +31,9 @@ from django.utils import timezone
 
 from dxtasks.directives import scopes, selectors, tallies
 from dxtasks.directives.models import Directive
-from dxtasks.directives.status import Status
+from dxtasks.directives.status import Status, annotate_status
+
+from .lists import list_rows
 
 MINE_ROWS = 10
 
@@ -146,3 +150,37 @@ def my_open_ids(user, today: datetime.date, version: str | None = None) -> list[
         ids = compute()
         cache.set(key, ids, ttl)
     return ids
+
+
+class ListedRows:
+    """The dashboard's ten-row lists ("overdue", "soon", "mine"), read when the page first shows one of them.
+
+    Their rows are chosen by id (the figures' `overdue_ids` and `soon_ids`, `my_open_ids`) and come in that
+    order (by due date, undated last), with their status, relations and latest progress. Building and compiling
+    that annotated queryset costs 5–8 ms, reading ten rows by id under 1: so the lists that share a status
+    annotation are read in one query — the scope's two always, and "mine" with them over today's whole
+    register (the dashboard's default, where the scope's status is today's too).
+    """
+
+    def __init__(self, scope: scopes.Scope, figures: dict, mine_ids: Callable[[], list[int]]):
+        self.scope, self.figures, self.mine_ids = scope, figures, mine_ids
+        self._rows: dict[str, list[Directive]] = {}
+
+    def __getitem__(self, name: str) -> list[Directive]:
+        if name not in self._rows:
+            self._read(name)
+        return self._rows[name]
+
+    def _read(self, name: str) -> None:
+        today = timezone.localdate()
+        of_scope = {"overdue": self.figures["overdue_ids"], "soon": self.figures["soon_ids"]}
+        mine = annotate_status(Directive.objects.all(), today)
+        if self.scope == scopes.today_scope():  # the ids were chosen in scope: no population filter needed
+            wanted, queryset, as_of = {**of_scope, "mine": self.mine_ids()}, mine, today
+        elif name == "mine":
+            wanted, queryset, as_of = {"mine": self.mine_ids()}, mine, today
+        else:
+            wanted, queryset, as_of = of_scope, scopes.directives(self.scope), self.scope.as_of
+        found = list_rows(queryset, as_of).in_bulk(set(chain.from_iterable(wanted.values())))
+        for key, ids in wanted.items():
+            self._rows[key] = [found[pk] for pk in ids if pk in found]

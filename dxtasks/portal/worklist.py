@@ -28,12 +28,21 @@ def requests_version() -> str:
     return f"{row['n']}:{row['r'].isoformat() if row['r'] else ''}:{row['d'].isoformat() if row['d'] else ''}"
 
 
-def _cached(kind: str, user, today: datetime.date, version: str | None, compute):
+def dashboard_lists(user, today: datetime.date, version: str | None = None) -> tuple[dict[str, int], list[tuple]]:
+    """The user's counts (the navigation's too) and the keys of their first rows, cached together until the data
+    moves: (counts, [(list, model, pk, age_from)]). Nothing for a role without lists."""
+    if not worklists.lists_for(user):
+        return {}, []
+
+    def compute():
+        found = worklists.counts(user, today=today)
+        return found, worklists.top(user, limit=TOP_ROWS, today=today, known=found)
+
     ttl = settings.PORTAL_DASHBOARD_CACHE_SECONDS  # 0 turns caching off
     if not ttl:
         return compute()
     key = (
-        f"portal:worklist-{kind}:{user.pk}:{user.role}:{user.agency_id}:{user.is_active}:{today.isoformat()}:"
+        f"portal:worklist:{user.pk}:{user.role}:{user.agency_id}:{user.is_active}:{today.isoformat()}:"
         f"{version or data_version()}:{requests_version()}"
     )
     found = cache.get(key)
@@ -41,13 +50,6 @@ def _cached(kind: str, user, today: datetime.date, version: str | None, compute)
         found = compute()
         cache.set(key, found, ttl)
     return found
-
-
-def counts(user, today: datetime.date, version: str | None = None) -> dict[str, int]:
-    """{list: n} for the user, from the cache while nothing moved."""
-    if not worklists.lists_for(user):
-        return {}
-    return _cached("counts", user, today, version, lambda: worklists.counts(user, today=today))
 
 
 def nav_count(user, today: datetime.date, known: dict[str, int] | None = None) -> int:
@@ -62,25 +64,8 @@ def nav_count(user, today: datetime.date, known: dict[str, int] | None = None) -
     return waiting + Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def top_rows(
-    user, today: datetime.date, version: str | None = None, known: dict[str, int] | None = None
-) -> list[tuple]:
-    """(list, label, row, age in days) for the dashboard; rows read by primary key.
-
-    `known`: the user's counts (`counts`), which decide the lists to read.
-    """
-    if not worklists.lists_for(user):
-        return []
-    top = _cached(
-        "top",
-        user,
-        today,
-        version,
-        lambda: [
-            (name, getattr(row, "worklist_model", worklists.SPECS[name].model), row.pk, row.age_from)
-            for name, row in worklists.top(user, limit=TOP_ROWS, today=today, known=known)
-        ],
-    )
+def top_rows(top: list[tuple], today: datetime.date) -> list[tuple]:
+    """(list, label, row, age in days) for the keys `dashboard_lists` gives; rows read by primary key."""
     found = {
         "directive": Directive.objects.select_related("lead_agency__successor").in_bulk(
             [pk for _n, model, pk, _a in top if model == "directive"]

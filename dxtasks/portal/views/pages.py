@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,9 +17,9 @@ from dxtasks.directives import labels, scopes, selectors
 from dxtasks.directives.models import Meeting
 
 from .. import exporting, keyset, worklist
-from ..dashboard import dashboard_figures, data_version, figures_key, mine_key, my_open_ids
+from ..dashboard import ListedRows, dashboard_figures, data_version, figures_key, mine_key, my_open_ids
 from ..forms import SORT_LABELS, ScopeForm
-from ..lists import PAGE_SIZE, annotated, list_rows, register_rows, status_rows
+from ..lists import PAGE_SIZE, list_rows, register_rows, status_rows
 from ..register import filter_form, filtered_directives, owner_suggestions, register_sort
 
 
@@ -28,23 +28,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The figures over one scope (every directive followed, as of today, unless the controls say otherwise)."""
     today = timezone.localdate()
     version = data_version()
-    request.worklist_counts = worklist.counts(request.user, today, version)  # the navigation's, cached
+    worklist_counts, worklist_top = worklist.dashboard_lists(request.user, today, version)
+    request.worklist_counts = worklist_counts  # the navigation's, cached
     form = ScopeForm(request.GET or None)
     scope = form.scope()
     figures = dashboard_figures(scope, version)
     language = (get_language() or "vi")[:2]
-
-    # The lists read only their ten rows again (their ids come with the cached figures), and only when their
-    # rendered table is not in the cache already (the template's {% cache %} blocks, keyed like the figures):
-    # building and compiling those annotated querysets was most of a cached dashboard's time.
-    def listed(key: str):
-        rows = list_rows(scopes.directives(scope).filter(pk__in=figures[key]), scope.as_of)
-        return rows.order_by(F("due_as_of").asc(nulls_last=True), "pk")  # as the ids were chosen (dashboard.py)
-
-    def mine():
-        rows = list_rows(annotated().filter(pk__in=my_open_ids(request.user, today, version)))
-        return rows.order_by(F("due_date").asc(nulls_last=True), "pk")[:10]
-
+    # The lists are read only when their rendered table is not in the cache already (the template's {% cache %}
+    # blocks, keyed like the figures): building those annotated querysets was most of a cached dashboard's time.
+    lists = ListedRows(scope, figures, lambda: my_open_ids(request.user, today, version))
     params = scope.params()
     return render(
         request,
@@ -62,16 +54,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "due_soon": figures["due_soon"],
             "in_7": scope.as_of + datetime.timedelta(days=7),
             "in_30": scope.as_of + datetime.timedelta(days=30),
-            "overdue": SimpleLazyObject(lambda: list(listed("overdue_ids"))),
-            "soon": SimpleLazyObject(lambda: list(listed("soon_ids"))),
-            "mine": SimpleLazyObject(lambda: list(mine())),
+            "overdue": SimpleLazyObject(lambda: lists["overdue"]),
+            "soon": SimpleLazyObject(lambda: lists["soon"]),
+            "mine": SimpleLazyObject(lambda: lists["mine"]),
             "scorecards": SimpleLazyObject(
                 lambda: labels.label_scorecards([dict(card) for card in figures["scorecards"][:15]], language)
             ),
             "fragments_ttl": settings.PORTAL_DASHBOARD_CACHE_SECONDS,
             "fragments_key": f"{figures_key(scope, version)}:{language}",
             "mine_key": f"{mine_key(request.user, today, version)}:{language}",
-            "worklist_top": worklist.top_rows(request.user, today, version, request.worklist_counts),
+            "worklist_top": worklist.top_rows(worklist_top, today),
         },
     )
 
