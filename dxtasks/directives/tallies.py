@@ -11,10 +11,12 @@ the rule needs less:
 - an open row's depends on its due date only: overdue before today, within
   its deadline from today, no deadline when undated.
 
-So each figure is a count over an index: directives and shares by (agency,
-state, completed_late), and the open ones over their due dates (overdue,
-due soon, undated). The collective directives (a few hundred) are rolled up
-here from their shares' counts, by ROLL_UP_ORDER as status.py does.
+So each figure is a count: directives and shares by (agency, state,
+completed_late) are kept by the database in models.Tally (triggers, migration
+0014: a few thousand rows instead of 150,000 index entries), and the open
+ones are counted over an index of their due dates (overdue, due soon,
+undated). The collective directives (a few hundred) are rolled up here from
+their shares' counts, by ROLL_UP_ORDER as status.py does.
 
 Directives assigned after today (entered ahead of their meeting) are not
 counted yet: their few rows are read and taken back out of the counts.
@@ -30,7 +32,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Min, Q
 
 from . import selectors
-from .models import Directive, Share
+from .models import Directive, Share, Tally
 from .status import ROLL_UP_ORDER, Status
 from .transitions import OPEN_STATES, State
 
@@ -86,10 +88,11 @@ def today_figures(today: datetime.date) -> dict | None:
     if any(status == Status.OVERDUE for *_key, status in later_single + later_shares):
         return None  # taking it back would move an agency's oldest overdue date: the general path decides
 
+    kept = _kept()
     single = Directive.objects.filter(addressees="").order_by()
     counts: Counter = Counter()
     cards: list[tuple[int, Status, int, datetime.date | None]] = []
-    for agency_id, status, n, oldest in _tally(single, "lead_agency_id", today):
+    for agency_id, status, n, oldest in _tally(kept["lead"], single, "lead_agency_id", today):
         counts[status] += n
         cards.append((agency_id, status, n, oldest))
     for _pk, agency_id, status in later_single:  # not assigned yet: taken back
@@ -97,10 +100,10 @@ def today_figures(today: datetime.date) -> dict | None:
         cards.append((agency_id, status, -1, None))
 
     shares = Share.objects.order_by()
-    cards += _tally(shares, "agency_id", today)
+    cards += _tally(kept["agency"], shares, "agency_id", today)
     cards += [(agency_id, status, -1, None) for agency_id, status in later_shares]
     per_directive: dict[int, set[Status]] = defaultdict(set)
-    for directive_id, status, _n, _oldest in _tally(shares, "directive_id", today):
+    for directive_id, status, _n, _oldest in _tally(kept["directive"], shares, "directive_id", today):
         per_directive[directive_id].add(status)
 
     collective = Directive.objects.filter(addressees__gt="").order_by()
@@ -149,17 +152,41 @@ def today_figures(today: datetime.date) -> dict | None:
     }
 
 
-def _tally(queryset, key: str, today: datetime.date) -> list[tuple[int, Status, int, datetime.date | None]]:
+def _kept() -> dict[str, list[tuple[int, str, bool, int]]]:
+    """The Tally rows by kind: [(key, state, late, n)] for "lead", "agency" and "directive"."""
+    kept: dict[str, list[tuple[int, str, bool, int]]] = {"lead": [], "agency": [], "directive": []}
+    for kind, key, state, late, n in Tally.objects.exclude(n=0).values_list("kind", "key", "state", "late", "n"):
+        kept[kind].append((key, state, late, n))
+    return kept
+
+
+def recounted() -> Counter:
+    """{(kind, key, state, late): n} counted from the directives and shares themselves: what Tally must hold."""
+    found: Counter = Counter()
+    for kind, queryset, key in (
+        ("lead", Directive.objects.filter(addressees=""), "lead_agency_id"),
+        ("agency", Share.objects.all(), "agency_id"),
+        ("directive", Share.objects.all(), "directive_id"),
+    ):
+        for value, state, late, n in (
+            queryset.order_by().values_list(key, "state", "completed_late").annotate(n=Count("*"))
+        ):
+            found[kind, value, state, bool(late)] += n
+    return found
+
+
+def _tally(
+    kept: list[tuple[int, str, bool, int]], queryset, key: str, today: datetime.date
+) -> list[tuple[int, Status, int, datetime.date | None]]:
     """(key, status, count, oldest due date) for each `key` (lead agency, agency, directive) and status.
 
-    Closed rows by (key, state, completed_late); open ones by their due date
-    against today, those within their deadline being the open ones not overdue
-    and not undated. Three grouped reads of an index each, no row's dates read
-    but the overdue and undated ones'.
+    Closed rows from the kept counts by (key, state, late); open ones by their due date against today, those
+    within their deadline being the open ones not overdue and not undated: two grouped reads of an index, no
+    row's dates read but the overdue and undated ones'.
     """
     rows: list[tuple[int, Status, int, datetime.date | None]] = []
     open_n: Counter = Counter()
-    for value, state, late, n in queryset.values_list(key, "state", "completed_late").annotate(n=Count("*")):
+    for value, state, late, n in kept:
         if state in OPEN_STATES:
             open_n[value] += n
         else:
