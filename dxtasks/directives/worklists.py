@@ -104,6 +104,15 @@ def _last_state_change(field: str, *, of_share: bool = False):
     return Subquery(changes.order_by("-changed_at", "-pk").values(field)[:1])
 
 
+def _returned_lately(since: datetime.datetime) -> QuerySet:
+    """Returns for rework since `since`: a row is "returned" only if one of these is also its latest change.
+
+    Asked first, as "id among these" (one lookup, probed per row), so that the latest change is looked up
+    only for the few rows returned lately, not for every open row the counts read.
+    """
+    return StateChange.objects.filter(old_state=State.SUBMITTED, new_state=State.OPEN, changed_at__gte=since).order_by()
+
+
 SINGLE = Q(addressees="")  # directive lists hold single-lead directives; collective ones are followed by share
 
 
@@ -128,7 +137,8 @@ def _directive_filters(user, today: datetime.date, now: datetime.datetime) -> di
         # The computed status: a directive submitted after its deadline stays overdue until confirmed.
         "overdue": SINGLE & overdue_q(today),
         "returned": SINGLE
-        & Q(state=State.OPEN, last_old_state=State.SUBMITTED, last_new_state=State.OPEN, last_changed_at__gte=recent),
+        & Q(state=State.OPEN, pk__in=_returned_lately(recent).filter(share__isnull=True).values("directive_id"))
+        & Q(last_old_state=State.SUBMITTED, last_new_state=State.OPEN, last_changed_at__gte=recent),
         "new": SINGLE & open_q() & Q(created_at__gte=recent),
     }
 
@@ -147,9 +157,8 @@ def _share_filters(user, today: datetime.date, now: datetime.datetime) -> dict[s
         "merged": open_q() & Q(agency__successor__isnull=False),
         "due_soon": Q(state=State.OPEN, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=SOON_DAYS)),
         "overdue": overdue_q(today),
-        "returned": Q(
-            state=State.OPEN, last_old_state=State.SUBMITTED, last_new_state=State.OPEN, last_changed_at__gte=recent
-        ),
+        "returned": Q(state=State.OPEN, pk__in=_returned_lately(recent).values("share_id"))
+        & Q(last_old_state=State.SUBMITTED, last_new_state=State.OPEN, last_changed_at__gte=recent),
         "new": open_q() & Q(created_at__gte=recent),
     }
 

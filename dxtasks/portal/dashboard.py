@@ -1,9 +1,9 @@
 """The dashboard's figures: computed by the selectors, kept in the shared cache until the data moves.
 
 Today's figures over every directive (the default view) are counted from
-indexes (directives/tallies.py: about 70 ms at 100,000 directives and 500
-collective ones on SQLite); any other scope evaluates the status of every
-row (1.3–2 s there). Either way they change only
+the database's kept counts and indexes (directives/tallies.py: 30–40 ms at
+100,000 directives and 500 collective ones); any other scope evaluates the
+status of every row (0.4–1 s there). Either way they change only
 when a directive changes or the day turns, so they are cached under a key
 made of the day and `data_version()`: the latest `updated_at` (every service
 bumps it; Max on an indexed column reads one index entry) and a stamp that a
@@ -14,9 +14,9 @@ The next view after any change recomputes them; a TTL bounds the rest
 cache off.
 
 "My directives" (owned, or led, co-ordinated or shared by the user's agency)
-is a scan of every directive too (115 ms at 100,000): its first ten open
-ids are cached the same way, per user and agency, and only those ten rows
-are then read (`ListedRows`: with the figures' lists, in one query).
+are found through the indexes of the user's rows (selectors.for_user); their
+rendered table is cached per user and agency the same way, and their ten
+rows are read with the figures' lists, in one query (`ListedRows`).
 """
 
 import datetime
@@ -125,31 +125,19 @@ def dashboard_figures(scope: scopes.Scope, version: str | None = None) -> dict:
 def mine_key(user, today: datetime.date, version: str) -> str:
     """What a person's "my directives" depend on: who (and their agency), the day, and `data_version()`.
 
-    Its ids are cached under it, and its rendered table too (with the language).
+    Their rendered table is cached under it (with the language).
     """
     return f"{user.pk}:{user.agency_id}:{user.is_active}:{today.isoformat()}:{version}"
 
 
-def my_open_ids(user, today: datetime.date, version: str | None = None) -> list[int]:
-    """Ids of the user's first open directives by due date (undated last), cached until the data moves.
+def my_open_ids(user) -> list[int]:
+    """Ids of the user's first open directives by due date (undated last).
 
-    Per user and agency (a user who moves agency gets a new entry), and per
-    day, since the cached ids are today's.
+    Read only when the table of them is not cached (`mine_key`): their ids were cached on their own before,
+    an entry that served only a change of language.
     """
-
-    def compute() -> list[int]:
-        mine = selectors.for_user(user).open()
-        return list(mine.order_by(F("due_date").asc(nulls_last=True), "pk").values_list("pk", flat=True)[:MINE_ROWS])
-
-    ttl = settings.PORTAL_DASHBOARD_CACHE_SECONDS  # 0 turns caching off
-    if not ttl:
-        return compute()
-    key = f"portal:mine:{mine_key(user, today, version or data_version())}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = compute()
-        cache.set(key, ids, ttl)
-    return ids
+    mine = selectors.for_user(user).open()
+    return list(mine.order_by(F("due_date").asc(nulls_last=True), "pk").values_list("pk", flat=True)[:MINE_ROWS])
 
 
 class ListedRows:

@@ -36,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     language = (get_language() or "vi")[:2]
     # The lists are read only when their rendered table is not in the cache already (the template's {% cache %}
     # blocks, keyed like the figures): building those annotated querysets was most of a cached dashboard's time.
-    lists = ListedRows(scope, figures, lambda: my_open_ids(request.user, today, version))
+    lists = ListedRows(scope, figures, lambda: my_open_ids(request.user))
     params = scope.params()
     return render(
         request,
