@@ -29,6 +29,7 @@ general path. tests/portal/test_tallies.py holds the two paths equal.
 import datetime
 from collections import Counter, defaultdict
 
+from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 
 from . import selectors
@@ -173,6 +174,28 @@ def recounted() -> Counter:
         ):
             found[kind, value, state, bool(late)] += n
     return found
+
+
+def differences() -> dict[tuple, tuple[int, int]]:
+    """{(kind, key, state, late): (kept, recounted)} wherever models.Tally disagrees with the tables."""
+    kept: Counter = Counter()
+    for kind, key, state, late, n in Tally.objects.values_list("kind", "key", "state", "late", "n"):
+        kept[kind, key, state, late] += n
+    found = recounted()
+    return {k: (kept[k], found[k]) for k in set(kept) | set(found) if kept[k] != found[k]}
+
+
+def recount() -> None:
+    """Replace the kept counts by a recount, the two tables locked against writers meanwhile (PostgreSQL)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # SQLite's write transaction already excludes other writers
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE directives_directive, directives_share IN SHARE MODE")
+        Tally.objects.all().delete()
+        Tally.objects.bulk_create(
+            Tally(kind=kind, key=key, state=state, late=late, n=n)
+            for (kind, key, state, late), n in recounted().items()
+        )
 
 
 def _tally(
