@@ -55,3 +55,10 @@ class InIds(Expression):
         column, column_params = compiler.compile(self.column_expr)
         subquery, subquery_params = compiler.compile(self.subquery)
         return f"{column} = ANY(ARRAY{subquery})", (*column_params, *subquery_params)
+
+
+def among_any(column: str, lookups: list[QuerySet]) -> InIds:
+    """`column` is among the ids any of `lookups` returns (querysets of one column each): one condition over
+    "lookup UNION ALL lookup …", each part an index lookup (for_user, a focal point's shares)."""
+    parts = [lookup.order_by() for lookup in lookups]  # a compound statement's parts take no ORDER BY
+    return InIds(column, parts[0].union(*parts[1:], all=True))

@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from .idsets import InIds
+from .idsets import InIds, among_any
 from .models import Agency, Directive, ProgressUpdate, Share
 from .status import REPORT_ORDER, Status, annotate_share_status, annotate_status, end_of_day
 
@@ -121,8 +121,7 @@ def for_user(user, queryset: QuerySet | None = None, *, shares: bool = True) -> 
         ids.append(Directive.co_agencies.through.objects.filter(agency_id=user.agency_id).values("directive_id"))
         if shares:
             ids.append(Share.objects.filter(agency_id=user.agency_id).values("directive_id"))
-    ids = [lookup.order_by() for lookup in ids]  # a compound statement's parts take no ORDER BY
-    return queryset.filter(InIds("pk", ids[0].union(*ids[1:], all=True)))
+    return queryset.filter(among_any("pk", ids))
 
 
 def status_counts(queryset: QuerySet) -> dict[str, int]:

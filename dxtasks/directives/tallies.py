@@ -68,24 +68,32 @@ def _status(state: str, late: bool | None, due: datetime.date | None, today: dat
     return Status.OVERDUE if due < today else Status.WITHIN_DEADLINE
 
 
-def today_figures(today: datetime.date) -> dict | None:
-    """The dashboard's figures for every directive as of `today` (portal/dashboard.py `_compute`), or None."""
-    if _closed_after(today):
-        return None
-    later = Directive.objects.filter(assigned_on__gt=today).order_by()  # an index range, most often empty
-    later_single = [
+def _assigned_later(today: datetime.date):
+    """Directives assigned after today (entered ahead of their meeting), to be taken back out of the counts:
+    ([(pk, lead agency, status)] of single-lead ones, {pk} of collective ones, [(agency, status)] of their
+    shares). An index range, most often empty."""
+    later = Directive.objects.filter(assigned_on__gt=today).order_by()
+    single = [
         (pk, lead, _status(state, late, due, today))
         for pk, lead, state, late, due in later.filter(addressees="").values_list(
             "pk", "lead_agency_id", "state", "completed_late", "due_date"
         )
     ]
-    later_collective = set(later.exclude(addressees="").values_list("pk", flat=True))
-    later_shares = [
+    collective = set(later.exclude(addressees="").values_list("pk", flat=True))
+    shares = [
         (agency, _status(state, late, due, today))
-        for agency, state, late, due in Share.objects.filter(directive_id__in=later_collective)
+        for agency, state, late, due in Share.objects.filter(directive_id__in=collective)
         .order_by()
         .values_list("agency_id", "state", "completed_late", "due_date")
     ]
+    return single, collective, shares
+
+
+def today_figures(today: datetime.date) -> dict | None:
+    """The dashboard's figures for every directive as of `today` (portal/dashboard.py `_compute`), or None."""
+    if _closed_after(today):
+        return None
+    later_single, later_collective, later_shares = _assigned_later(today)
     if any(status == Status.OVERDUE for *_key, status in later_single + later_shares):
         return None  # taking it back would move an agency's oldest overdue date: the general path decides
 

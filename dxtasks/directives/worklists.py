@@ -45,7 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from dxtasks.accounts import roles
 
 from . import selectors
-from .idsets import InIds
+from .idsets import among_any
 from .models import Directive, ExtensionRequest, ProgressUpdate, Share, State, StateChange, open_q, overdue_q
 
 STALE_DAYS = 30
@@ -196,10 +196,10 @@ def _share_base(user, names, agency=None) -> QuerySet:
         if not user.is_active:
             return queryset.none()
         # "id among (owned) UNION ALL (the agency's)": two index lookups. As an OR, SQLite read every share.
-        mine = [Share.objects.filter(owner=user).order_by().values("pk")]
+        mine = [Share.objects.filter(owner=user).values("pk")]
         if user.agency_id:
-            mine.append(Share.objects.filter(agency_id=user.agency_id).order_by().values("pk"))
-        queryset = queryset.filter(InIds("pk", mine[0].union(*mine[1:], all=True)))
+            mine.append(Share.objects.filter(agency_id=user.agency_id).values("pk"))
+        queryset = queryset.filter(among_any("pk", mine))
     if agency is not None:
         queryset = queryset.filter(agency=agency)
     if "returned" in names:

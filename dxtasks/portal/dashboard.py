@@ -79,11 +79,11 @@ def _compute_by_status(scope: scopes.Scope) -> dict:
     """The figures over `scope` by each row's status: the same selectors, on the same queryset, as the briefings'."""
     annotated = scopes.directives(scope)
     within = Q(status=Status.WITHIN_DEADLINE)
+    bounds = {days: scope.as_of + datetime.timedelta(days=days) for days in tallies.SOON_DAYS}
     due_soon = annotated.order_by().aggregate(
-        in_7=Count("pk", filter=within & Q(due_as_of__lte=scope.as_of + datetime.timedelta(days=7))),
-        in_30=Count("pk", filter=within & Q(due_as_of__lte=scope.as_of + datetime.timedelta(days=30))),
+        **{f"in_{days}": Count("pk", filter=within & Q(due_as_of__lte=bound)) for days, bound in bounds.items()}
     )
-    soon = annotated.filter(within, due_as_of__lte=scope.as_of + datetime.timedelta(days=30))
+    soon = annotated.filter(within, due_as_of__lte=bounds[max(bounds)])
     by_due = F("due_as_of").asc(nulls_last=True)  # the same on both databases (a collective one may be undated)
     return {
         "headline": selectors.headline_figures(annotated),
