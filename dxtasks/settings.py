@@ -114,7 +114,11 @@ PROCESS_KIND = _process_kind()
 DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)  # seconds (PostgreSQL's connect_timeout)
 DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=30)  # seconds, web processes; 0 = none
 DB_WORKER_STATEMENT_TIMEOUT = env.int("DB_WORKER_STATEMENT_TIMEOUT", default=600)  # seconds, qcluster & commands
-DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'dxtasks.sqlite3'}")}
+# An empty DATABASE_URL (`DATABASE_URL=` in an env file) means the embedded default: environ read it as a
+# database without an engine, and Django stopped with a bare KeyError: 'ENGINE'.
+DATABASES = {
+    "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'dxtasks.sqlite3'}")
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the
     # busy timeout instead of failing with "database is locked" mid-transaction

@@ -48,6 +48,12 @@ def test_embedded_default_is_sqlite_immediate_orm_broker_and_eml_files():
     assert (conf["lang"], conf["tz"]) == ("vi", "Asia/Ho_Chi_Minh")
 
 
+def test_an_empty_database_url_means_the_embedded_default():
+    result = probe(DEBUG="1", DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["engine"] == "django.db.backends.sqlite3"
+
+
 def test_redis_url_switches_broker_and_cache_and_database_url_is_honoured():
     result = probe(
         DEBUG="1",
