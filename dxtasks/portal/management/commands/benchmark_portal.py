@@ -5,9 +5,11 @@
     python manage.py benchmark_portal --json            # ends with one JSON object of the figures
     python manage.py benchmark_portal --collective 500 --shares 97   # collective directives (the default)
 
-The database is a fresh test database (SQLite: var/bench-portal.sqlite3;
-PostgreSQL: test_<name>_bench_portal), created, filled with bulk_create and
-dropped at the end: nothing touches the working database. Pages are rendered
+The database is a fresh test database, one per scale (SQLite:
+var/bench-portal-<directives>.sqlite3; PostgreSQL: test_<name>_bench_portal_<directives>),
+created, filled with bulk_create and dropped at the end (kept with --keepdb:
+the test suite's tiny run then leaves a kept 100,000-directive one alone):
+nothing touches the working database. Pages are rendered
 through Django's test Client (middleware, templates and all, no network), as
 a signed-in focal point. Prints median and 90th percentile per page; the
 "cold" dashboard line empties the cache before each run, as the first view
@@ -127,9 +129,9 @@ class Command(BaseCommand):
             return self._first_request(first_request)
         test_settings = connection.settings_dict.setdefault("TEST", {})
         if connection.vendor == "sqlite":
-            test_settings["NAME"] = str(settings.BASE_DIR / "var" / "bench-portal.sqlite3")
+            test_settings["NAME"] = str(settings.BASE_DIR / "var" / f"bench-portal-{directives}.sqlite3")
         else:
-            test_settings["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_portal"
+            test_settings["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_portal_{directives}"
         # No serialize: that copy of every row (for TransactionTestCase) took minutes on a kept 100k database.
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keepdb, serialize=False)
         try:
