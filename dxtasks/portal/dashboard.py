@@ -160,15 +160,19 @@ class ListedRows:
         return self._rows[name]
 
     def _read(self, name: str) -> None:
-        today = timezone.localdate()
         of_scope = {"overdue": self.figures["overdue_ids"], "soon": self.figures["soon_ids"]}
-        mine = annotate_status(Directive.objects.all(), today)
         if self.scope == scopes.today_scope():  # the ids were chosen in scope: no population filter needed
-            wanted, queryset, as_of = {**of_scope, "mine": self.mine_ids()}, mine, today
+            wanted = {**of_scope, "mine": self.mine_ids()}
         elif name == "mine":
-            wanted, queryset, as_of = {"mine": self.mine_ids()}, mine, today
+            wanted = {"mine": self.mine_ids()}
         else:
-            wanted, queryset, as_of = of_scope, scopes.directives(self.scope), self.scope.as_of
+            wanted = of_scope
+        # One annotated queryset, built for what is read (annotating resolves the status expressions at once).
+        if "mine" in wanted:  # today's status: the scope's too when it is today's whole register
+            today = timezone.localdate()
+            queryset, as_of = annotate_status(Directive.objects.all(), today), today
+        else:
+            queryset, as_of = scopes.directives(self.scope), self.scope.as_of
         found = list_rows(queryset, as_of).in_bulk(set(chain.from_iterable(wanted.values())))
         for key, ids in wanted.items():
             self._rows[key] = [found[pk] for pk in ids if pk in found]
