@@ -447,6 +447,7 @@ class Share(Workflow, models.Model):
         null=True,
         blank=True,
         related_name="owned_shares",
+        db_index=False,  # share_owner below: the owned ones only
     )
     deadline_text = models.CharField(_("thời hạn (nguyên văn)"), max_length=200)
     due_date = models.DateField(_("hạn"), null=True, blank=True)
@@ -480,6 +481,11 @@ class Share(Workflow, models.Model):
             models.Index(fields=["state", "due_date", "agency", "directive"], name="share_state_due_agency"),
             models.Index(fields=["completed_on"], name="share_completed_on"),
             models.Index(fields=["cancelled_on"], name="share_cancelled_on"),
+            # The owned shares only. Most shares have no owner (their agency's focal points follow them), and
+            # SQLite's statistics count the NULLs as one value: with a full index it expected "owner = me" to
+            # match every share and scanned the table in each "my rows" query (15.5 → 9.2 ms for "my
+            # directives" at 48,500 shares). "owner = x" implies "not null", so both databases use this one.
+            models.Index(fields=["owner"], condition=models.Q(owner__isnull=False), name="share_owner"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["directive", "agency"], name="one_share_per_agency"),
