@@ -29,8 +29,8 @@ def test_each_app_template_is_found_in_its_own_app():
         "briefings/_stacked_bars.svg": "briefings",
         "calendars/subscribe.html": "calendars",
         "reminders/preferences.html": "reminders",
-        "emails/reminders/digest.txt": "reminders",
-        "emails/notices/notice.html": "reminders",
+        "emails/notices/section.txt": "reminders",
+        "emails/notices/section.html": "reminders",
         "api/tokens.html": "api",
         "base.html": "layout",
     }

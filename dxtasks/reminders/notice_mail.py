@@ -3,7 +3,8 @@
 Each notification becomes one item ("Trần Minh Quân đề nghị gia hạn
 UBQG-7/01 đến 30/06/2031"); a recipient gets one email per run with all
 their items. Strings are translated here, once per language, and the
-templates only place them (workers have no request).
+section templates (emails/notices/section.*) only place them, inside the
+frame of email_frame.py (workers have no request).
 """
 
 import datetime
@@ -20,6 +21,7 @@ from django.utils.translation import ngettext
 from dxtasks.directives.models import EventKind, Notification
 from dxtasks.formats import short_date, short_datetime
 
+from . import email_frame
 from .digest import LANGUAGES, directive_url, preferences_url
 
 KIND_COLOURS = {
@@ -173,8 +175,15 @@ def build_notice_email(
         "sections": [_section(lang, notifications, pending=summary, today=today) for lang in languages],
         "preferences_url": prefs,
     }
-    text = render_to_string("emails/notices/notice.txt", context)
-    html = render_to_string("emails/notices/notice.html", context)
+    # The frame is email_frame's; each section after its intro is the notice's own templates.
+    text = email_frame.text_page(
+        context["sections"],
+        lambda s: render_to_string("emails/notices/section.txt", {"s": s, "preferences_url": prefs}),
+    )
+    html = email_frame.html_page(
+        context["sections"],
+        lambda s: render_to_string("emails/notices/section.html", {"s": s, "preferences_url": prefs}),
+    )
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     message = EmailMultiAlternatives(
         subject=subject_for(notifications, languages[0]),
