@@ -11,9 +11,7 @@ tests/reminders/test_digest_golden.py pins the bytes they wrote.
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from email.utils import make_msgid
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -32,7 +30,6 @@ from .preferences import preferences_token
 
 OVERDUE, DUE_TODAY, DUE_SOON, PROGRESS = "overdue", "due_today", "due_soon", "progress"
 GROUP_ORDER = (OVERDUE, DUE_TODAY, DUE_SOON, PROGRESS)
-LANGUAGES = ("vi", "en")
 GROUP_COLOURS = {OVERDUE: "#b42318", DUE_TODAY: "#c4320a", DUE_SOON: "#b54708", PROGRESS: "#175cd3"}
 
 
@@ -406,34 +403,21 @@ def build_digest(
     counts = {name: len(group) for name, group in groups}
     policy = Policy.from_settings()
     groups, left_out = capped(groups, policy.digest_max_items)
-    languages = (language, *[lang for lang in LANGUAGES if lang != language]) if language in LANGUAGES else LANGUAGES
+    languages = email_frame.reading_order(language)
     prefs = preferences_url(recipient)
     escalate_after = policy.escalate_after_days
-    context = {
-        "sections": [
-            section(lang, groups, today=today, total=len(items), escalate_after=escalate_after, left_out=left_out)
-            for lang in languages
-        ],
-        "preferences_url": prefs,
-    }
-    subject = subject_for(counts, languages[0])
-    text = email_frame.text_page(context["sections"], lambda s: _text_body(s, prefs))
-    html = email_frame.html_page(context["sections"], lambda s: _html_body(s, prefs))
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[recipient],
+    sections = [
+        section(lang, groups, today=today, total=len(items), escalate_after=escalate_after, left_out=left_out)
+        for lang in languages
+    ]
+    return email_frame.message(
+        subject=subject_for(counts, languages[0]),
+        text=email_frame.text_page(sections, lambda s: _text_body(s, prefs)),
+        html=email_frame.html_page(sections, lambda s: _html_body(s, prefs)),
+        recipient=recipient,
+        preferences=prefs,
         connection=connection,
-        headers={
-            "Message-ID": make_msgid("dxtasks", domain=domain),
-            "List-Unsubscribe": f"<{prefs}>",
-            "Auto-Submitted": "auto-generated",
-            "X-Auto-Response-Suppress": "All",
-        },
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def describe_days(item: DigestItem) -> str:

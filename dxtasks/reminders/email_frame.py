@@ -1,4 +1,4 @@
-"""The frame every dxtasks email shares: one section per language, the reader's first.
+"""The frame every dxtasks email shares: one section per language, the reader's first, and its headers.
 
 A section is a dict with at least "language", "greeting", "intro" and
 "automatic"; what follows its intro is the email's own (`body(section)`: the
@@ -12,9 +12,41 @@ of a 13.4 s first sweep at 100,000 directives.
 """
 
 from collections.abc import Callable
+from email.utils import make_msgid
 from html import escape
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+LANGUAGES = ("vi", "en")
 SEPARATOR = "\n----------------------------------------------------------------\n\n"
+
+
+def reading_order(language: str) -> tuple[str, ...]:
+    """The languages of an email: the reader's first, then the others."""
+    return (language, *[lang for lang in LANGUAGES if lang != language]) if language in LANGUAGES else LANGUAGES
+
+
+def message(
+    *, subject: str, text: str, html: str, recipient: str, preferences: str, connection=None
+) -> EmailMultiAlternatives:
+    """The email itself: text with its HTML alternative, marked automatic, unsubscribing at `preferences`."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[recipient],
+        connection=connection,
+        headers={
+            "Message-ID": make_msgid("dxtasks", domain=domain),
+            "List-Unsubscribe": f"<{preferences}>",
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        },
+    )
+    email.attach_alternative(html, "text/html")
+    return email
 
 
 def escape_html(value: object) -> str:

@@ -8,8 +8,6 @@ frame of email_frame.py (workers have no request).
 """
 
 import datetime
-from email.utils import make_msgid
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -22,7 +20,7 @@ from dxtasks.directives.models import EventKind, Notification
 from dxtasks.formats import short_date, short_datetime
 
 from . import email_frame
-from .digest import LANGUAGES, directive_url, preferences_url
+from .digest import directive_url, preferences_url
 
 KIND_COLOURS = {
     EventKind.ASSIGNED: "#175cd3",
@@ -169,33 +167,19 @@ def build_notice_email(
         from dxtasks.directives import worklists
 
         summary = worklists.pending_requests_counts()
-    languages = (language, *[lang for lang in LANGUAGES if lang != language]) if language in LANGUAGES else LANGUAGES
+    languages = email_frame.reading_order(language)
     prefs = preferences_url(recipient)
-    context = {
-        "sections": [_section(lang, notifications, pending=summary, today=today) for lang in languages],
-        "preferences_url": prefs,
-    }
+    sections = [_section(lang, notifications, pending=summary, today=today) for lang in languages]
     # The frame is email_frame's; each section after its intro is the notice's own templates.
-    text = email_frame.text_page(
-        context["sections"],
-        lambda s: render_to_string("emails/notices/section.txt", {"s": s, "preferences_url": prefs}),
-    )
-    html = email_frame.html_page(
-        context["sections"],
-        lambda s: render_to_string("emails/notices/section.html", {"s": s, "preferences_url": prefs}),
-    )
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    message = EmailMultiAlternatives(
+    return email_frame.message(
         subject=subject_for(notifications, languages[0]),
-        body=text,
-        to=[recipient],
+        text=email_frame.text_page(
+            sections, lambda s: render_to_string("emails/notices/section.txt", {"s": s, "preferences_url": prefs})
+        ),
+        html=email_frame.html_page(
+            sections, lambda s: render_to_string("emails/notices/section.html", {"s": s, "preferences_url": prefs})
+        ),
+        recipient=recipient,
+        preferences=prefs,
         connection=connection,
-        headers={
-            "Message-ID": make_msgid("dxtasks", domain=domain),
-            "List-Unsubscribe": f"<{prefs}>",
-            "Auto-Submitted": "auto-generated",
-            "X-Auto-Response-Suppress": "All",
-        },
     )
-    message.attach_alternative(html, "text/html")
-    return message
