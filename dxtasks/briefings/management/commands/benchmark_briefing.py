@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from dxtasks.benchmarking import cpu_reference_ms
 from dxtasks.briefings.content import make_spec
 from dxtasks.briefings.rendering import render
 from dxtasks.directives.models import (
@@ -109,6 +110,7 @@ class Command(BaseCommand):
                         "layout_s": round(rendered.layout_seconds, 3),
                         "write_s": round(rendered.write_seconds, 3),
                         "pdf_bytes": len(rendered.pdf),
+                        "cpu_reference_ms": cpu_reference_ms(),
                     }
                 )
             )

@@ -39,6 +39,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
+from dxtasks.benchmarking import cpu_reference_ms
 from dxtasks.formats import short_date
 from dxtasks.operations import freshprocess
 
@@ -101,7 +102,7 @@ class Command(BaseCommand):
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
         if as_json:
-            self.stdout.write(json.dumps(figures))
+            self.stdout.write(json.dumps({**figures, "cpu_reference_ms": cpu_reference_ms()}))
 
     def run_benchmark(self, events: int, repeat: int) -> dict:
         from dxtasks.accounts.models import Role, User

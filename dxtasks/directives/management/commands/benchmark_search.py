@@ -27,6 +27,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Q
 
+from dxtasks.benchmarking import cpu_reference_ms
+
 FIXTURES = ["fixtures/agencies.json", "fixtures/provinces.json", "fixtures/meetings.json", "fixtures/directives.json"]
 
 # What staff type, and the fixture directives a person would want for it (judged by reading them).
@@ -75,7 +77,7 @@ class Command(BaseCommand):
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
         if as_json:
-            self.stdout.write(json.dumps(figures))
+            self.stdout.write(json.dumps({**figures, "cpu_reference_ms": cpu_reference_ms()}))
 
     def _run(self, n: int, runs: int, rng: random.Random) -> dict:
         from dxtasks.directives.models import Directive

@@ -40,6 +40,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
+from dxtasks.benchmarking import cpu_reference_ms
 from dxtasks.operations import freshprocess
 
 PAGES = [
@@ -141,7 +142,7 @@ class Command(BaseCommand):
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keepdb)
         if as_json:
-            self.stdout.write(json.dumps(figures))
+            self.stdout.write(json.dumps({**figures, "cpu_reference_ms": cpu_reference_ms()}))
 
     def _run(self, n: int, n_users: int, runs: int, seed: int) -> dict:
         from dxtasks.accounts.models import User

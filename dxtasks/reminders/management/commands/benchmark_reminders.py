@@ -26,6 +26,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from dxtasks.benchmarking import cpu_reference_ms
 from dxtasks.reminders.benchdata import MARKER, build_data, default_collective, prepare_database, run_child
 
 
@@ -105,6 +106,7 @@ class Command(BaseCommand):
                         "emails": last["first_emails"],
                         "deliveries": last["deliveries"],
                         "setup_s": round(last["setup_s"], 1),
+                        "cpu_reference_ms": cpu_reference_ms(),
                         "runs": results,
                     }
                 )
