@@ -233,7 +233,7 @@ _LINES_MAX = 50_000
 
 
 def _line(language: str, labels: dict, item: DigestItem) -> tuple[str, str]:
-    """The line's text and HTML, exactly as the item loops of the digest's templates wrote them."""
+    """The line's text and HTML, byte for byte what the digest's templates wrote (the golden digests pin it)."""
     key = _line_key(language, item)
     found = _LINES.get(key)
     if found is not None:
